@@ -1,0 +1,407 @@
+/*
+ * model_decode.c - ModelProto -> oc_graph.
+ *
+ * This file translates, it does not judge: names are copied as they are,
+ * and checks that need the whole graph (defined inputs, unique names,
+ * cycles, supported operators) are graph_validate's. It refuses only what
+ * cannot be translated: bytes that are not a ModelProto, an IR version
+ * outside 3..10, tensors whose sizes lie.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../runtime/status.h"
+#include "onnx.pb-c.h"
+#include "onnx_format.h"
+#include "tensor_data.h"
+
+#define IR_VERSION_MIN 3
+#define IR_VERSION_MAX 10
+
+typedef struct decoder {
+    oc_graph *g;
+    const char *base_dir;
+} decoder;
+
+static const char *str(const char *s)
+{
+    return s ? s : "";
+}
+
+static const char *domain_of(const char *d)
+{
+    /* "ai.onnx" is the default domain spelt out; keep one spelling. */
+    return !d || strcmp(d, "ai.onnx") == 0 ? "" : d;
+}
+
+/* The symbol for a named dim, shared by every dim of that name; a fresh
+ * anonymous symbol when the dim has no name. -1 when out of memory. */
+static int symbol_for(decoder *d, const char *name)
+{
+    oc_graph *g = d->g;
+    if (name && *name)
+        for (int i = 0; i < g->n_symbols; i++)
+            if (g->symbols[i] && strcmp(g->symbols[i], name) == 0)
+                return i;
+    if (g->n_symbols % 16 == 0) {
+        const char **grown = pool_calloc(&g->pool, (size_t)g->n_symbols + 16,
+                                         sizeof *grown);
+        if (!grown)
+            return -1;
+        if (g->n_symbols)
+            memcpy(grown, g->symbols, (size_t)g->n_symbols * sizeof *grown);
+        g->symbols = grown;
+    }
+    const char *copy = NULL;
+    if (name && *name && !(copy = pool_strdup(&g->pool, name)))
+        return -1;
+    g->symbols[g->n_symbols] = copy;
+    return g->n_symbols++;
+}
+
+/* Fills a value's dtype and shape from a ValueInfoProto. A type onnxc
+ * cannot hold is recorded in bad_type, not refused here. */
+static onnxc_status *decode_value_info(decoder *d, const Onnx__ValueInfoProto *vi,
+                                       oc_value *v)
+{
+    const char *name = str(vi->name);
+    const Onnx__TypeProto *type = vi->type;
+    v->shape.rank = -1;
+    if (!type)
+        return NULL;  /* outputs may leave their type to inference */
+    if (type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE) {
+        v->bad_type = type->value_case == ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE
+                          ? "sequence"
+                      : type->value_case == ONNX__TYPE_PROTO__VALUE_MAP_TYPE
+                          ? "map"
+                      : type->value_case == ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE
+                          ? "optional"
+                          : "non-tensor value";
+        return NULL;
+    }
+    const Onnx__TypeProto__Tensor *tt = type->tensor_type;
+    int32_t et = tt->has_elem_type ? tt->elem_type : 0;
+    if (et < 0 || et > ONNXC_BFLOAT16)
+        return oc_error(ONNXC_ERR_INVALID_MODEL,
+                        "value '%s': unknown element type %d", name, (int)et);
+    v->dtype = (onnxc_dtype)et;
+    if (v->dtype == ONNXC_STRING)
+        v->bad_type = "string tensor";
+    if (!tt->shape)
+        return NULL;
+    if (tt->shape->n_dim > ONNXC_MAX_RANK)
+        return oc_error(ONNXC_ERR_UNSUPPORTED,
+                        "value '%s': rank %zu is above the supported maximum %d",
+                        name, tt->shape->n_dim, ONNXC_MAX_RANK);
+    v->shape.rank = (int)tt->shape->n_dim;
+    for (size_t i = 0; i < tt->shape->n_dim; i++) {
+        const Onnx__TensorShapeProto__Dimension *dim = tt->shape->dim[i];
+        oc_dim *out = &v->shape.dims[i];
+        if (dim->value_case ==
+            ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE) {
+            if (dim->dim_value < 0)
+                return oc_error(ONNXC_ERR_INVALID_MODEL,
+                                "value '%s': dim %zu is negative (%lld)", name,
+                                i, (long long)dim->dim_value);
+            *out = dim_known(dim->dim_value);
+        } else {
+            const char *param =
+                dim->value_case ==
+                        ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM
+                    ? dim->dim_param
+                    : NULL;
+            int sym = symbol_for(d, param);
+            if (sym < 0)
+                return oc_no_memory();
+            out->value = -1;
+            out->sym = sym;
+        }
+    }
+    return NULL;
+}
+
+static oc_value *find_declared(oc_graph *g, const char *name)
+{
+    for (int i = 0; i < g->n_values; i++)
+        if (strcmp(g->values[i].name, name) == 0)
+            return &g->values[i];
+    return NULL;
+}
+
+static onnxc_status *decode_initializer(decoder *d, const Onnx__TensorProto *t)
+{
+    oc_graph *g = d->g;
+    char what[256];
+    const char *name = str(t->name);
+    snprintf(what, sizeof what, "initializer '%s'", name);
+    if (!*name)
+        return oc_error(ONNXC_ERR_INVALID_MODEL, "an initializer has no name");
+    tensor_layout l;
+    onnxc_status *err = tensor_layout_read(t, what, &l);
+    if (err)
+        return err;
+    oc_value *v = &g->values[g->n_values++];
+    if (!(v->name = pool_strdup(&g->pool, name)))
+        return oc_no_memory();
+    v->flags = OC_VALUE_INITIALIZER;
+    v->dtype = l.dtype;
+    v->bad_type = l.bad_type;
+    v->shape.rank = l.rank;
+    for (int i = 0; i < l.rank; i++)
+        v->shape.dims[i] = dim_known(l.dims[i]);
+    v->bytes = l.bytes;
+    void *data = pool_alloc(&g->pool, l.bytes);
+    if (!data)
+        return oc_error(ONNXC_ERR_NO_MEMORY,
+                        "%s: cannot allocate %zu bytes", what, l.bytes);
+    v->data = data;
+    return tensor_data_copy(t, what, &l, d->base_dir, data);
+}
+
+/* Initializers first, then graph inputs: an input named like an
+ * initializer is an optional input whose default is that initializer
+ * (old exports list every weight as an input). */
+static onnxc_status *decode_declared_values(decoder *d, const Onnx__GraphProto *gp)
+{
+    oc_graph *g = d->g;
+    onnxc_status *err;
+    for (size_t i = 0; i < gp->n_initializer; i++)
+        if ((err = decode_initializer(d, gp->initializer[i])))
+            return err;
+    if (gp->n_sparse_initializer)
+        return oc_error(ONNXC_ERR_UNSUPPORTED,
+                        "sparse initializers are not supported");
+    g->inputs = pool_calloc(&g->pool, gp->n_input, sizeof *g->inputs);
+    if (!g->inputs && gp->n_input)
+        return oc_no_memory();
+    for (size_t i = 0; i < gp->n_input; i++) {
+        const char *name = str(gp->input[i]->name);
+        if (!*name)
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "graph input %zu has no name", i);
+        oc_value *v = find_declared(g, name);
+        oc_value decl = {0};
+        if ((err = decode_value_info(d, gp->input[i], &decl)))
+            return err;
+        if (v && (v->flags & OC_VALUE_INPUT))
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "graph input '%s' is listed twice", name);
+        if (v) {
+            /* The initializer's own type and shape stand. */
+            if (decl.dtype != ONNXC_UNDEFINED && decl.dtype != v->dtype)
+                return oc_error(ONNXC_ERR_INVALID_MODEL,
+                                "graph input '%s' is declared %s but its "
+                                "initializer is %s",
+                                name, onnxc_dtype_name(decl.dtype),
+                                onnxc_dtype_name(v->dtype));
+        } else {
+            v = &g->values[g->n_values++];
+            *v = decl;
+            if (!(v->name = pool_strdup(&g->pool, name)))
+                return oc_no_memory();
+        }
+        v->flags |= OC_VALUE_INPUT;
+        g->inputs[g->n_inputs++] = (int)(v - g->values);
+    }
+    return NULL;
+}
+
+static onnxc_status *decode_outputs(decoder *d, const Onnx__GraphProto *gp)
+{
+    oc_graph *g = d->g;
+    g->output_decls = pool_calloc(&g->pool, gp->n_output, sizeof(oc_value));
+    g->outputs = pool_calloc(&g->pool, gp->n_output, sizeof(int));
+    if (gp->n_output && (!g->output_decls || !g->outputs))
+        return oc_no_memory();
+    for (size_t i = 0; i < gp->n_output; i++) {
+        oc_value *o = &g->output_decls[i];
+        const char *name = str(gp->output[i]->name);
+        if (!*name)
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "graph output %zu has no name", i);
+        onnxc_status *err = decode_value_info(d, gp->output[i], o);
+        if (err)
+            return err;
+        if (!(o->name = pool_strdup(&g->pool, name)))
+            return oc_no_memory();
+        g->n_outputs++;
+    }
+    return NULL;
+}
+
+/* The attribute type of old models that leave `type` unset: the field
+ * that holds a value says it. */
+static int attr_type(const Onnx__AttributeProto *a)
+{
+    if (a->has_type)
+        return (int)a->type;
+    if (a->has_f) return OC_ATTR_FLOAT;
+    if (a->has_i) return OC_ATTR_INT;
+    if (a->has_s) return OC_ATTR_STRING;
+    if (a->t) return OC_ATTR_TENSOR;
+    if (a->g) return OC_ATTR_GRAPH;
+    if (a->n_floats) return OC_ATTR_FLOATS;
+    if (a->n_ints) return OC_ATTR_INTS;
+    if (a->n_strings) return OC_ATTR_STRINGS;
+    return 0;
+}
+
+static onnxc_status *decode_attr(oc_pool *pool, const Onnx__AttributeProto *a,
+                                 oc_attr *out)
+{
+    if (!(out->name = pool_strdup(pool, str(a->name))))
+        return oc_no_memory();
+    out->type = attr_type(a);
+    out->f = a->f;
+    out->i = a->i;
+    if (a->has_s) {
+        if (!(out->s = pool_strndup(pool, (const char *)a->s.data, a->s.len)))
+            return oc_no_memory();
+        out->s_len = a->s.len;
+    }
+    if (a->n_floats) {
+        float *f = pool_calloc(pool, a->n_floats, sizeof *f);
+        if (!f)
+            return oc_no_memory();
+        memcpy(f, a->floats, a->n_floats * sizeof *f);
+        out->floats = f;
+        out->count = a->n_floats;
+    } else if (a->n_ints) {
+        int64_t *v = pool_calloc(pool, a->n_ints, sizeof *v);
+        if (!v)
+            return oc_no_memory();
+        memcpy(v, a->ints, a->n_ints * sizeof *v);
+        out->ints = v;
+        out->count = a->n_ints;
+    }
+    return NULL;
+}
+
+static const char **copy_names(oc_pool *pool, char **names, size_t n)
+{
+    const char **out = pool_calloc(pool, n ? n : 1, sizeof *out);
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!(out[i] = pool_strdup(pool, str(names[i]))))
+            return NULL;
+    return out;
+}
+
+static onnxc_status *decode_nodes(decoder *d, const Onnx__GraphProto *gp)
+{
+    oc_graph *g = d->g;
+    oc_pool *pool = &g->pool;
+    g->nodes = pool_calloc(pool, gp->n_node, sizeof *g->nodes);
+    if (!g->nodes && gp->n_node)
+        return oc_no_memory();
+    for (size_t i = 0; i < gp->n_node; i++) {
+        const Onnx__NodeProto *np = gp->node[i];
+        oc_node *n = &g->nodes[i];
+        if (np->n_input > INT32_MAX / 2 || np->n_output > INT32_MAX / 2 ||
+            np->n_attribute > INT32_MAX / 2)
+            return oc_error(ONNXC_ERR_INVALID_MODEL, "node %zu is too large", i);
+        n->name = pool_strdup(pool, str(np->name));
+        n->op_type = pool_strdup(pool, str(np->op_type));
+        char label[64];
+        snprintf(label, sizeof label, "#%zu %.40s", i, n->op_type ? n->op_type : "");
+        n->label = *str(np->name) ? n->name : pool_strdup(pool, label);
+        n->domain = pool_strdup(pool, domain_of(np->domain));
+        n->input_names = copy_names(pool, np->input, np->n_input);
+        n->output_names = copy_names(pool, np->output, np->n_output);
+        n->attrs = pool_calloc(pool, np->n_attribute ? np->n_attribute : 1,
+                               sizeof *n->attrs);
+        if (!n->name || !n->op_type || !n->label || !n->domain || !n->input_names ||
+            !n->output_names || !n->attrs)
+            return oc_no_memory();
+        n->n_inputs = (int)np->n_input;
+        n->n_outputs = (int)np->n_output;
+        for (size_t k = 0; k < np->n_attribute; k++) {
+            onnxc_status *err = decode_attr(pool, np->attribute[k], &n->attrs[k]);
+            if (err)
+                return err;
+            n->n_attrs++;
+        }
+        g->n_nodes++;
+    }
+    return NULL;
+}
+
+static onnxc_status *decode_opsets(decoder *d, const Onnx__ModelProto *m)
+{
+    oc_graph *g = d->g;
+    g->opsets = pool_calloc(&g->pool, m->n_opset_import ? m->n_opset_import : 1,
+                            sizeof *g->opsets);
+    if (!g->opsets)
+        return oc_no_memory();
+    for (size_t i = 0; i < m->n_opset_import; i++) {
+        const Onnx__OperatorSetIdProto *o = m->opset_import[i];
+        const char *domain = domain_of(o->domain);
+        if (!(g->opsets[i].domain = pool_strdup(&g->pool, domain)))
+            return oc_no_memory();
+        g->opsets[i].version = o->has_version ? o->version : 0;
+        g->n_opsets++;
+        if (!*domain)
+            g->opset = g->opsets[i].version;
+    }
+    return NULL;
+}
+
+/* Room for every value the graph can have: inputs, initializers and the
+ * outputs of every node. */
+static onnxc_status *reserve_values(oc_graph *g, const Onnx__GraphProto *gp)
+{
+    size_t n = gp->n_input + gp->n_initializer;
+    for (size_t i = 0; i < gp->n_node; i++)
+        n += gp->node[i]->n_output;
+    if (n > INT32_MAX / 2)
+        return oc_error(ONNXC_ERR_INVALID_MODEL, "the graph has too many values");
+    g->values = pool_calloc(&g->pool, n ? n : 1, sizeof *g->values);
+    if (!g->values)
+        return oc_no_memory();
+    g->max_values = (int)n;
+    return NULL;
+}
+
+onnxc_status *onnx_decode_model(const void *data, size_t size,
+                                const char *base_dir, oc_graph **graph)
+{
+    onnxc_status *err = NULL;
+    *graph = NULL;
+    Onnx__ModelProto *m =
+        onnx__model_proto__unpack(NULL, size, (const uint8_t *)data);
+    if (!m)
+        return oc_error(ONNXC_ERR_INVALID_MODEL,
+                        "not an ONNX model (the protobuf does not parse; is "
+                        "the file truncated?)");
+    decoder d = {graph_new(), base_dir};
+    if (!d.g) {
+        err = oc_no_memory();
+        goto done;
+    }
+    d.g->ir_version = m->has_ir_version ? m->ir_version : 0;
+    if (d.g->ir_version < IR_VERSION_MIN || d.g->ir_version > IR_VERSION_MAX) {
+        err = oc_error(ONNXC_ERR_UNSUPPORTED,
+                       "IR version %lld is not supported (%d to %d are)",
+                       (long long)d.g->ir_version, IR_VERSION_MIN,
+                       IR_VERSION_MAX);
+        goto done;
+    }
+    if (!m->graph) {
+        err = oc_error(ONNXC_ERR_INVALID_MODEL, "the model has no graph");
+        goto done;
+    }
+    if ((err = decode_opsets(&d, m)) ||
+        (err = reserve_values(d.g, m->graph)) ||
+        (err = decode_nodes(&d, m->graph)) ||
+        (err = decode_declared_values(&d, m->graph)) ||
+        (err = decode_outputs(&d, m->graph)))
+        goto done;
+done:
+    onnx__model_proto__free_unpacked(m, NULL);
+    if (err)
+        graph_free(d.g);
+    else
+        *graph = d.g;
+    return err;
+}

@@ -1,0 +1,60 @@
+/* attrs.c - attribute parsing and type refusals shared by the kernels. */
+#include <string.h>
+
+#include "../runtime/status.h"
+#include "ops.h"
+
+onnxc_status *op_attr_float(const oc_node *node, const char *name,
+                            float fallback, float *out)
+{
+    const oc_attr *a = node_attr(node, name);
+    *out = fallback;
+    if (!a)
+        return NULL;
+    if (a->type != OC_ATTR_FLOAT)
+        return oc_error(ONNXC_ERR_INVALID_MODEL,
+                        "node '%s' (%s): attribute '%s' must be a float",
+                        node->label, node->op_type, name);
+    *out = a->f;
+    return NULL;
+}
+
+onnxc_status *op_attr_int(const oc_node *node, const char *name,
+                          int64_t fallback, int64_t *out)
+{
+    const oc_attr *a = node_attr(node, name);
+    *out = fallback;
+    if (!a)
+        return NULL;
+    if (a->type != OC_ATTR_INT)
+        return oc_error(ONNXC_ERR_INVALID_MODEL,
+                        "node '%s' (%s): attribute '%s' must be an int",
+                        node->label, node->op_type, name);
+    *out = a->i;
+    return NULL;
+}
+
+onnxc_status *op_check_attrs(const oc_node *node, const char *const *known)
+{
+    for (int i = 0; i < node->n_attrs; i++) {
+        const char *const *k = known;
+        while (*k && strcmp(*k, node->attrs[i].name) != 0)
+            k++;
+        if (!*k)
+            return oc_error(ONNXC_ERR_UNSUPPORTED,
+                            "node '%s' (%s-%d): unknown attribute '%s'",
+                            node->label, node->op_type, node->op_version,
+                            node->attrs[i].name);
+    }
+    return NULL;
+}
+
+onnxc_status *op_bad_dtype(const oc_node *node, const char *what,
+                           onnxc_dtype dtype, const char *supported)
+{
+    return oc_error(ONNXC_ERR_UNSUPPORTED,
+                    "node '%s' (%s-%d): element type %s of %s is not "
+                    "supported (supported: %s)",
+                    node->label, node->op_type, node->op_version,
+                    onnxc_dtype_name(dtype), what, supported);
+}

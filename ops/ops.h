@@ -1,0 +1,70 @@
+/*
+ * ops.h - the operator interface and the registry.
+ *
+ * An operator is one file in ops/ defining one oc_op, plus one line in
+ * registry.c. The registry maps (domain, op_type, opset) to an oc_op; the
+ * op's `versions` list names the ONNX versions of the operator it
+ * implements, and the node gets the newest one not above the model's
+ * opset (the ONNX rule for picking an operator version).
+ *
+ * The three stages of a node:
+ *  - prepare, once at load: parse and check the attributes into params;
+ *  - infer, at load on static shapes (dims may be symbolic) and at every
+ *    plan on concrete shapes: check input types and shapes, give output
+ *    types and shapes;
+ *  - run, on every inference: compute. It may assume infer accepted the
+ *    shapes; it allocates nothing.
+ */
+#ifndef ONNXC_OPS_H
+#define ONNXC_OPS_H
+
+#include "../runtime/graph.h"
+#include "../runtime/shape.h"
+
+/* The value types infer sees: a dtype and a shape. */
+typedef struct oc_type {
+    onnxc_dtype dtype;
+    oc_shape shape;
+} oc_type;
+
+/* Which inputs infer and run receive: n entries, NULL for an omitted
+ * optional input. */
+typedef struct oc_op {
+    const char *domain;     /* "" for the default domain */
+    const char *op_type;
+    const int *versions;    /* ascending ONNX operator versions, 0-ended */
+    int last_opset;         /* the newest opset this op is known to match */
+    int min_inputs, max_inputs;
+    int min_outputs, max_outputs;
+    /* Output 0 may be written over input 0 (elementwise, same size). */
+    bool in_place;
+
+    onnxc_status *(*prepare)(const oc_node *node, oc_pool *pool,
+                             void **params);
+    onnxc_status *(*infer)(const oc_node *node, const void *params,
+                           const oc_type *const *in, oc_type *out);
+    void (*run)(const void *params, const oc_tensor *const *in,
+                oc_tensor *const *out);
+} oc_op;
+
+/* The op implementing (domain, op_type) at `opset`, with the selected
+ * operator version in *version; NULL when there is none. */
+const oc_op *ops_find(const char *domain, const char *op_type, int64_t opset,
+                      int *version);
+
+/* The registry, for listing what is supported. */
+const oc_op *const *ops_all(size_t *count);
+
+/* Helpers shared by the kernels' prepare and infer. */
+onnxc_status *op_attr_float(const oc_node *node, const char *name,
+                            float fallback, float *out);
+onnxc_status *op_attr_int(const oc_node *node, const char *name,
+                          int64_t fallback, int64_t *out);
+/* Refuses attributes the op does not know (a misspelt or newer attribute
+ * would otherwise be silently ignored). `known` is NULL-terminated. */
+onnxc_status *op_check_attrs(const oc_node *node, const char *const *known);
+/* An UNSUPPORTED error for an element type the op does not run. */
+onnxc_status *op_bad_dtype(const oc_node *node, const char *what,
+                           onnxc_dtype dtype, const char *supported);
+
+#endif

@@ -1,0 +1,47 @@
+/* registry.c - every operator onnxc runs, one line each. */
+#include <string.h>
+
+#include "ops.h"
+
+extern const oc_op op_gemm;
+extern const oc_op op_relu;
+extern const oc_op op_leaky_relu;
+
+static const oc_op *const registry[] = {
+    &op_gemm,
+    &op_relu,
+    &op_leaky_relu,
+};
+
+static bool is_default_domain(const char *d)
+{
+    return d[0] == 0 || strcmp(d, "ai.onnx") == 0;
+}
+
+const oc_op *ops_find(const char *domain, const char *op_type, int64_t opset,
+                      int *version)
+{
+    for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++) {
+        const oc_op *op = registry[i];
+        bool same_domain = is_default_domain(op->domain)
+                               ? is_default_domain(domain)
+                               : strcmp(op->domain, domain) == 0;
+        if (!same_domain || strcmp(op->op_type, op_type) != 0)
+            continue;
+        if (opset > op->last_opset || opset < op->versions[0])
+            return NULL;
+        int v = op->versions[0];
+        for (const int *p = op->versions; *p; p++)
+            if (*p <= opset)
+                v = *p;
+        *version = v;
+        return op;
+    }
+    return NULL;
+}
+
+const oc_op *const *ops_all(size_t *count)
+{
+    *count = sizeof registry / sizeof registry[0];
+    return registry;
+}

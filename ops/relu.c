@@ -1,0 +1,84 @@
+/*
+ * relu.c - Relu: y = max(0, x) elementwise (versions 1, 6, 13, 14).
+ *
+ * Version 1 carries the legacy `consumed_inputs` attribute, which is
+ * ignored. 13 adds bfloat16 and 14 signed integers. NaN stays NaN (the
+ * spec's max(0, x) as NumPy computes it) and -0 becomes +0.
+ */
+#include "../runtime/status.h"
+#include "ops.h"
+
+static onnxc_status *relu_prepare(const oc_node *node, oc_pool *pool,
+                                  void **params)
+{
+    static const char *const v1_attrs[] = {"consumed_inputs", NULL};
+    static const char *const none[] = {NULL};
+    (void)pool;
+    *params = NULL;
+    return op_check_attrs(node, node->op_version < 6 ? v1_attrs : none);
+}
+
+static onnxc_status *relu_infer(const oc_node *node, const void *params,
+                                const oc_type *const *in, oc_type *out)
+{
+    (void)params;
+    switch (in[0]->dtype) {
+    case ONNXC_FLOAT:
+    case ONNXC_DOUBLE:
+        break;
+    case ONNXC_INT8:
+    case ONNXC_INT16:
+    case ONNXC_INT32:
+    case ONNXC_INT64:
+        if (node->op_version >= 14)
+            break;
+        /* fall through */
+    default:
+        return op_bad_dtype(node, "X", in[0]->dtype,
+                            node->op_version >= 14
+                                ? "float, double, int8, int16, int32, int64"
+                                : "float, double");
+    }
+    *out = *in[0];
+    return NULL;
+}
+
+#define RELU_LOOP(T, x, y, n)                                                  \
+    for (size_t i = 0; i < (n); i++) {                                         \
+        T v = ((const T *)(x))[i];                                             \
+        /* v != v keeps NaN; every other non-positive value becomes +0. */    \
+        ((T *)(y))[i] = v > 0 || v != v ? v : 0;                              \
+    }
+
+static void relu_run(const void *params, const oc_tensor *const *in,
+                     oc_tensor *const *out)
+{
+    (void)params;
+    const void *x = in[0]->data;
+    void *y = out[0]->data;
+    size_t n = tensor_count(in[0]);
+    switch (in[0]->dtype) {
+    case ONNXC_FLOAT: RELU_LOOP(float, x, y, n); break;
+    case ONNXC_DOUBLE: RELU_LOOP(double, x, y, n); break;
+    case ONNXC_INT8: RELU_LOOP(int8_t, x, y, n); break;
+    case ONNXC_INT16: RELU_LOOP(int16_t, x, y, n); break;
+    case ONNXC_INT32: RELU_LOOP(int32_t, x, y, n); break;
+    case ONNXC_INT64: RELU_LOOP(int64_t, x, y, n); break;
+    default: break;  /* infer refused every other type */
+    }
+}
+
+static const int relu_versions[] = {1, 6, 13, 14, 0};
+
+const oc_op op_relu = {
+    .domain = "",
+    .op_type = "Relu",
+    .versions = relu_versions,
+    .last_opset = 21,
+    .min_inputs = 1, .max_inputs = 1,
+    .min_outputs = 1, .max_outputs = 1,
+    .in_place = true,
+    .prepare = relu_prepare,
+    .infer = relu_infer,
+    .run = relu_run,
+};

@@ -1,0 +1,289 @@
+/*
+ * onnxc.h - the public C API of onnxc, a small ONNX inference runtime.
+ *
+ * The life of an inference:
+ *
+ *     onnxc_model *model;            load once, read-only afterwards
+ *     onnxc_session *session;        one per thread that runs inferences
+ *     onnxc_model_load_file("mlp.onnx", &model);
+ *     onnxc_session_create(model, NULL, &session);
+ *     onnxc_session_bind_input(session, 0, ONNXC_FLOAT, dims, 2, data);
+ *     onnxc_session_run(session);
+ *     onnxc_session_output(session, 0, &view);   view.data valid until next run
+ *     onnxc_session_free(session);
+ *     onnxc_model_free(model);
+ *
+ * Errors: every fallible call returns an onnxc_status pointer. NULL means
+ * success. A non-NULL status is owned by the caller, who reads its code and
+ * message and releases it with onnxc_status_free(). Messages name what went
+ * wrong and where (the node, the tensor, the expected and the actual shape).
+ * No call aborts or exits the process because of its input.
+ *
+ * Threads: there is no global state. A model is immutable once loaded, so
+ * any number of sessions on any threads may share it (its weights are read,
+ * never copied). A session runs one inference at a time: calls on one
+ * session must not overlap. A model must outlive its sessions.
+ *
+ * Memory: all intermediate tensors of a session live in one arena planned
+ * ahead of time. After the first run at a given set of input shapes, later
+ * runs at the same shapes allocate nothing. A caller-owned arena (see
+ * onnxc_session_options_set_arena) makes the session allocate nothing after
+ * onnxc_session_create.
+ */
+#ifndef ONNXC_H
+#define ONNXC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Marks the functions the shared library exports; everything else in it
+ * is hidden. */
+#if defined(__GNUC__) && !defined(ONNXC_STATIC_BUILD)
+#define ONNXC_API __attribute__((visibility("default")))
+#else
+#define ONNXC_API
+#endif
+
+#define ONNXC_VERSION_MAJOR 0
+#define ONNXC_VERSION_MINOR 1
+#define ONNXC_VERSION_PATCH 0
+#define ONNXC_VERSION_STRING "0.1.0"
+
+/* The largest tensor rank onnxc handles; higher ranks are refused at load. */
+#define ONNXC_MAX_RANK 8
+
+/* ---------------------------------------------------------------- status */
+
+typedef enum onnxc_code {
+    ONNXC_OK = 0,
+    ONNXC_ERR_INVALID_ARGUMENT, /* the caller passed something wrong */
+    ONNXC_ERR_NO_MEMORY,        /* an allocation failed or a limit was hit */
+    ONNXC_ERR_IO,               /* a file could not be read or written */
+    ONNXC_ERR_INVALID_MODEL,    /* the model or tensor file is malformed */
+    ONNXC_ERR_UNSUPPORTED,      /* valid ONNX that onnxc does not run yet */
+    ONNXC_ERR_SHAPE,            /* an input's type or shape does not fit */
+    ONNXC_ERR_RUN               /* a kernel failed while running */
+} onnxc_code;
+
+typedef struct onnxc_status onnxc_status;
+
+/* The status's code; ONNXC_OK for NULL. */
+ONNXC_API onnxc_code onnxc_status_code(const onnxc_status *status);
+/* The status's message, one line without a trailing newline; "" for NULL.
+ * Valid until the status is freed. */
+ONNXC_API const char *onnxc_status_message(const onnxc_status *status);
+/* Releases a status. NULL is allowed. */
+ONNXC_API void onnxc_status_free(onnxc_status *status);
+/* A static name for a code, e.g. "unsupported". */
+ONNXC_API const char *onnxc_code_name(onnxc_code code);
+
+/* ---------------------------------------------------------- element types */
+
+/* Values are those of onnx.TensorProto.DataType. */
+typedef enum onnxc_dtype {
+    ONNXC_UNDEFINED = 0,
+    ONNXC_FLOAT = 1,
+    ONNXC_UINT8 = 2,
+    ONNXC_INT8 = 3,
+    ONNXC_UINT16 = 4,
+    ONNXC_INT16 = 5,
+    ONNXC_INT32 = 6,
+    ONNXC_INT64 = 7,
+    ONNXC_STRING = 8,
+    ONNXC_BOOL = 9,
+    ONNXC_FLOAT16 = 10,
+    ONNXC_DOUBLE = 11,
+    ONNXC_UINT32 = 12,
+    ONNXC_UINT64 = 13,
+    ONNXC_COMPLEX64 = 14,
+    ONNXC_COMPLEX128 = 15,
+    ONNXC_BFLOAT16 = 16
+} onnxc_dtype;
+
+/* The ONNX name of a type ("float", "double", "int64", ...); "?" if unknown. */
+ONNXC_API const char *onnxc_dtype_name(onnxc_dtype dtype);
+/* Bytes per element; 0 for types without a fixed size (string, undefined). */
+ONNXC_API size_t onnxc_dtype_size(onnxc_dtype dtype);
+
+/* ------------------------------------------------------------------ model */
+
+typedef struct onnxc_model onnxc_model;
+
+/* Loads an ONNX model file. External tensor data is read from files in the
+ * model's folder; a location outside that folder is refused. On success
+ * *model is a new model the caller releases with onnxc_model_free(); on
+ * error *model is NULL. Errors: IO, INVALID_MODEL, UNSUPPORTED (the message
+ * lists every unsupported operator), NO_MEMORY. */
+ONNXC_API onnxc_status *onnxc_model_load_file(const char *path, onnxc_model **model);
+
+/* Loads a model from bytes in memory. The bytes are only read during the
+ * call. base_dir is the folder external data is resolved against; NULL
+ * refuses models with external data. Ownership and errors as for
+ * onnxc_model_load_file. */
+ONNXC_API onnxc_status *onnxc_model_load_buffer(const void *data, size_t size,
+                                      const char *base_dir,
+                                      onnxc_model **model);
+
+/* Releases a model. All its sessions must have been freed. NULL is allowed. */
+ONNXC_API void onnxc_model_free(onnxc_model *model);
+
+/* A graph input or output as the model declares it. Strings and arrays
+ * point into the model and live as long as it does. */
+typedef struct onnxc_value_info {
+    const char *name;
+    onnxc_dtype dtype;
+    int rank;                  /* -1 when the model does not declare a shape */
+    const int64_t *dims;       /* rank entries; -1 for a symbolic dim */
+    const char *const *dim_names; /* rank entries; the symbol ("batch") of a
+                                   * symbolic dim, NULL for a fixed one or an
+                                   * unnamed symbolic one */
+    int has_default;           /* an input with an initializer as its default
+                                * value (old exports): binding it is optional */
+} onnxc_value_info;
+
+/* Number of graph inputs the caller binds (initializers that are not listed
+ * as inputs are not counted; optional inputs with defaults are). */
+ONNXC_API size_t onnxc_model_input_count(const onnxc_model *model);
+ONNXC_API size_t onnxc_model_output_count(const onnxc_model *model);
+/* Describes input or output `index`. Errors: INVALID_ARGUMENT for an index
+ * out of range. */
+ONNXC_API onnxc_status *onnxc_model_input_info(const onnxc_model *model, size_t index,
+                                     onnxc_value_info *info);
+ONNXC_API onnxc_status *onnxc_model_output_info(const onnxc_model *model, size_t index,
+                                      onnxc_value_info *info);
+/* Finds an input by name; INVALID_ARGUMENT when there is none. */
+ONNXC_API onnxc_status *onnxc_model_input_index(const onnxc_model *model,
+                                      const char *name, size_t *index);
+
+/* The model's default-domain opset version and its IR version. */
+ONNXC_API int64_t onnxc_model_opset(const onnxc_model *model);
+ONNXC_API int64_t onnxc_model_ir_version(const onnxc_model *model);
+
+/* -------------------------------------------------------- session options */
+
+typedef struct onnxc_session_options onnxc_session_options;
+
+/* Creates options with the defaults: runtime-owned arena, no fixed dims,
+ * arena limit ONNXC_DEFAULT_ARENA_LIMIT. Free with
+ * onnxc_session_options_free(). Errors: NO_MEMORY. */
+ONNXC_API onnxc_status *onnxc_session_options_create(onnxc_session_options **options);
+ONNXC_API void onnxc_session_options_free(onnxc_session_options *options);
+
+/* Hands the session a caller-owned arena: `bytes` bytes at `memory`, which
+ * must stay valid and untouched until the session is freed. The session
+ * then allocates nothing after onnxc_session_create; a run whose shapes
+ * need a larger arena fails with NO_MEMORY and says how much it needs. */
+ONNXC_API onnxc_status *onnxc_session_options_set_arena(onnxc_session_options *options,
+                                              void *memory, size_t bytes);
+
+/* Fixes a symbolic dim (e.g. "batch" = 1) so that the session plans its
+ * memory at creation; inputs bound later must agree. The name is copied.
+ * Errors: INVALID_ARGUMENT for an empty name or a negative value. */
+ONNXC_API onnxc_status *onnxc_session_options_set_dim(onnxc_session_options *options,
+                                            const char *name, int64_t value);
+
+/* The most arena bytes a session may plan (runtime-owned arenas only);
+ * a larger plan fails with NO_MEMORY. 0 means no limit. */
+#define ONNXC_DEFAULT_ARENA_LIMIT ((size_t)1 << 32)
+ONNXC_API onnxc_status *onnxc_session_options_set_arena_limit(
+    onnxc_session_options *options, size_t bytes);
+
+/* ---------------------------------------------------------------- session */
+
+typedef struct onnxc_session onnxc_session;
+
+/* Creates a session over a loaded model. The options are only read during
+ * the call (NULL for the defaults). The model must outlive the session.
+ * Errors: NO_MEMORY, SHAPE (fixed dims that do not fit the model). */
+ONNXC_API onnxc_status *onnxc_session_create(const onnxc_model *model,
+                                   const onnxc_session_options *options,
+                                   onnxc_session **session);
+ONNXC_API void onnxc_session_free(onnxc_session *session);
+
+/* Binds input `index` to caller-owned data: a dense row-major tensor of
+ * `rank` dims. Nothing is copied: the data must stay valid and unchanged
+ * until the run that uses it returns, and the binding holds for later runs
+ * until rebound. dims is copied. Errors: INVALID_ARGUMENT (index), SHAPE
+ * (type or a fixed dim differs from the model's declaration; the message
+ * names the input, the expected and the actual shape). */
+ONNXC_API onnxc_status *onnxc_session_bind_input(onnxc_session *session, size_t index,
+                                       onnxc_dtype dtype, const int64_t *dims,
+                                       size_t rank, const void *data);
+
+/* Makes output `index` be written into a caller-owned buffer of `bytes`
+ * bytes instead of the session's memory; NULL restores the default. A run
+ * whose output does not fit fails with SHAPE. */
+ONNXC_API onnxc_status *onnxc_session_bind_output(onnxc_session *session, size_t index,
+                                        void *data, size_t bytes);
+
+/* Runs the model on the bound inputs. Every input without a default must
+ * be bound. Symbolic dims are taken from the inputs; the memory plan is
+ * redone only when they change. Errors: INVALID_ARGUMENT (unbound input),
+ * SHAPE (inconsistent dims, named), NO_MEMORY (arena). */
+ONNXC_API onnxc_status *onnxc_session_run(onnxc_session *session);
+
+/* A tensor produced by a run. data and dims point into the session (or the
+ * caller's output buffer) and are valid until the next run, a rebinding,
+ * or onnxc_session_free. */
+typedef struct onnxc_tensor_view {
+    onnxc_dtype dtype;
+    int rank;
+    const int64_t *dims;
+    const void *data;
+    size_t bytes;
+} onnxc_tensor_view;
+
+/* Describes output `index` of the last successful run. Errors:
+ * INVALID_ARGUMENT (index, or no run yet). */
+ONNXC_API onnxc_status *onnxc_session_output(const onnxc_session *session, size_t index,
+                                   onnxc_tensor_view *view);
+
+/* The session's memory plan for the last run's shapes. */
+typedef struct onnxc_plan_stats {
+    size_t arena_bytes;       /* what the plan uses */
+    size_t lower_bound_bytes; /* the largest total of tensors alive at once:
+                               * no plan can use less */
+    size_t no_reuse_bytes;    /* what one buffer per tensor would use */
+    size_t tensors;           /* intermediate and output tensors planned */
+    size_t in_place;          /* of those, how many share their input's
+                               * memory */
+    size_t plans;             /* how many times this session has planned */
+} onnxc_plan_stats;
+
+/* Errors: INVALID_ARGUMENT before the first plan. */
+ONNXC_API onnxc_status *onnxc_session_plan_stats(const onnxc_session *session,
+                                       onnxc_plan_stats *stats);
+
+/* ---------------------------------------------------- tensor files (.pb) */
+
+/* A tensor owned by the caller, as read from a serialized onnx.TensorProto
+ * (the format of the ONNX test data). */
+typedef struct onnxc_tensor onnxc_tensor;
+
+/* Reads a TensorProto from a file or from memory (the bytes are only read
+ * during the call). Errors: IO, INVALID_MODEL (malformed, or sizes that
+ * disagree), UNSUPPORTED (string and complex tensors). Free the result
+ * with onnxc_tensor_free(). */
+ONNXC_API onnxc_status *onnxc_tensor_read_file(const char *path, onnxc_tensor **tensor);
+ONNXC_API onnxc_status *onnxc_tensor_read_buffer(const void *data, size_t size,
+                                       onnxc_tensor **tensor);
+
+/* Writes a tensor as a TensorProto file with the given name (may be NULL).
+ * Errors: IO, NO_MEMORY, INVALID_ARGUMENT. */
+ONNXC_API onnxc_status *onnxc_tensor_write_file(const char *path, const char *name,
+                                      const onnxc_tensor_view *tensor);
+
+ONNXC_API void onnxc_tensor_free(onnxc_tensor *tensor);
+/* The tensor's name ("" when it has none) and contents; both live as long
+ * as the tensor. */
+ONNXC_API const char *onnxc_tensor_name(const onnxc_tensor *tensor);
+ONNXC_API onnxc_tensor_view onnxc_tensor_get_view(const onnxc_tensor *tensor);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

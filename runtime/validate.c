@@ -1,0 +1,411 @@
+/*
+ * validate.c - graph_validate: from a translated graph to one that can run.
+ *
+ * The order matters to users: operators are checked first, so a model
+ * that uses something onnxc does not run is told exactly that, in one
+ * message listing every unsupported operator, before any other complaint.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ops/ops.h"
+#include "graph.h"
+#include "name_map.h"
+#include "status.h"
+
+/* A growing message, for errors that list many things. */
+typedef struct msg_buf {
+    char *text;
+    size_t len, cap;
+    bool failed;
+} msg_buf;
+
+static void msg_add(msg_buf *m, const char *fmt, ...) OC_PRINTF(2, 3);
+static void msg_add(msg_buf *m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || m->failed)
+        return;
+    if (m->len + (size_t)n + 1 > m->cap) {
+        size_t cap = (m->len + (size_t)n + 1) * 2;
+        char *t = realloc(m->text, cap);
+        if (!t) {
+            m->failed = true;
+            return;
+        }
+        m->text = t;
+        m->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(m->text + m->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    m->len += (size_t)n;
+}
+
+static const char *domain_name(const char *domain)
+{
+    return domain[0] ? domain : "ai.onnx";
+}
+
+/* Resolves every node's operator. Unsupported ones are grouped by
+ * (domain, op_type): one entry each, with its first node and a count. */
+static onnxc_status *check_operators(oc_graph *g)
+{
+    msg_buf m = {0};
+    onnxc_status *err = NULL;
+    int unsupported = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        oc_node *n = &g->nodes[i];
+        n->opset = graph_opset_of(g, n->domain);
+        n->op = n->opset > 0
+                    ? ops_find(n->domain, n->op_type, n->opset, &n->op_version)
+                    : NULL;
+        if (n->op)
+            continue;
+        bool seen = false;
+        for (int j = 0; j < i && !seen; j++)
+            seen = !g->nodes[j].op &&
+                   strcmp(g->nodes[j].op_type, n->op_type) == 0 &&
+                   strcmp(g->nodes[j].domain, n->domain) == 0;
+        if (seen)
+            continue;
+        int more = 0;
+        for (int j = i + 1; j < g->n_nodes; j++)
+            more += strcmp(g->nodes[j].op_type, n->op_type) == 0 &&
+                    strcmp(g->nodes[j].domain, n->domain) == 0;
+        if (n->opset > 0)
+            msg_add(&m, "%sunsupported operator %s (%s opset %lld) at node '%s'",
+                    unsupported ? "; " : "", n->op_type, domain_name(n->domain),
+                    (long long)n->opset, n->label);
+        else
+            msg_add(&m, "%sunsupported operator %s (%s, a domain the model "
+                    "does not import) at node '%s'",
+                    unsupported ? "; " : "", n->op_type, domain_name(n->domain),
+                    n->label);
+        if (more)
+            msg_add(&m, " and %d more node%s", more, more > 1 ? "s" : "");
+        unsupported++;
+    }
+    if (unsupported)
+        err = m.failed ? oc_no_memory()
+                       : oc_error(ONNXC_ERR_UNSUPPORTED, "%s", m.text);
+    free(m.text);
+    return err;
+}
+
+static onnxc_status *check_arity(const oc_node *n)
+{
+    const oc_op *op = n->op;
+    int in = n->n_inputs, out = n->n_outputs;
+    /* Trailing omitted optional inputs count as absent. */
+    while (in > 0 && !n->input_names[in - 1][0])
+        in--;
+    if (in < op->min_inputs || in > op->max_inputs || out < op->min_outputs ||
+        out > op->max_outputs)
+        return oc_error(ONNXC_ERR_INVALID_MODEL,
+                        "node '%s' (%s-%d) has %d inputs and %d outputs; it "
+                        "takes %d to %d inputs and %d to %d outputs",
+                        n->label, n->op_type, n->op_version, in, out,
+                        op->min_inputs, op->max_inputs, op->min_outputs,
+                        op->max_outputs);
+    for (int i = 0; i < op->min_inputs; i++)
+        if (!n->input_names[i][0])
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "node '%s' (%s): required input %d is empty",
+                            n->label, n->op_type, i);
+    for (int i = 0; i < op->min_outputs; i++)
+        if (!n->output_names[i][0])
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "node '%s' (%s): required output %d is empty",
+                            n->label, n->op_type, i);
+    return NULL;
+}
+
+static const char *defined_by(const oc_graph *g, const oc_value *v)
+{
+    if (v->producer >= 0)
+        return g->nodes[v->producer].label;
+    return v->flags & OC_VALUE_INITIALIZER ? "an initializer" : "a graph input";
+}
+
+/* Gives every name one value: declared ones, then node outputs; then
+ * points node inputs and graph outputs at them. */
+static onnxc_status *link_values(oc_graph *g)
+{
+    oc_name_map map;
+    if (!name_map_init(&map, &g->pool, (size_t)g->max_values))
+        return oc_no_memory();
+    for (int i = 0; i < g->n_values; i++) {
+        g->values[i].producer = -1;
+        int at = name_map_put(&map, g->values[i].name, i);
+        if (at != i)
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "value '%s' is defined twice (two initializers)",
+                            g->values[i].name);
+    }
+    for (int i = 0; i < g->n_nodes; i++) {
+        oc_node *n = &g->nodes[i];
+        n->inputs = pool_calloc(&g->pool, (size_t)n->n_inputs + 1, sizeof(int));
+        n->outputs = pool_calloc(&g->pool, (size_t)n->n_outputs + 1, sizeof(int));
+        if (!n->inputs || !n->outputs)
+            return oc_no_memory();
+        for (int k = 0; k < n->n_outputs; k++) {
+            const char *name = n->output_names[k];
+            n->outputs[k] = -1;
+            if (!name[0])
+                continue;
+            if (g->n_values >= g->max_values)
+                return oc_no_memory();  /* cannot happen: reserved by decode */
+            int at = name_map_put(&map, name, g->n_values);
+            if (at != g->n_values)
+                return oc_error(ONNXC_ERR_INVALID_MODEL,
+                                "value '%s' is defined twice: by %s and by "
+                                "node '%s'",
+                                name, defined_by(g, &g->values[at]), n->label);
+            oc_value *v = &g->values[g->n_values];
+            memset(v, 0, sizeof *v);
+            v->name = name;
+            v->producer = i;
+            v->shape.rank = -1;
+            n->outputs[k] = g->n_values++;
+        }
+    }
+    for (int i = 0; i < g->n_nodes; i++) {
+        oc_node *n = &g->nodes[i];
+        for (int k = 0; k < n->n_inputs; k++) {
+            const char *name = n->input_names[k];
+            n->inputs[k] = name[0] ? name_map_get(&map, name) : -1;
+            if (name[0] && n->inputs[k] < 0)
+                return oc_error(ONNXC_ERR_INVALID_MODEL,
+                                "node '%s' (%s) reads '%s', which no node, "
+                                "graph input or initializer defines",
+                                n->label, n->op_type, name);
+        }
+    }
+    for (int i = 0; i < g->n_outputs; i++) {
+        const char *name = g->output_decls[i].name;
+        int v = name_map_get(&map, name);
+        if (v < 0)
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "graph output '%s' is produced by no node, input "
+                            "or initializer",
+                            name);
+        for (int j = 0; j < i; j++)
+            if (g->outputs[j] == v)
+                return oc_error(ONNXC_ERR_INVALID_MODEL,
+                                "graph output '%s' is listed twice", name);
+        g->outputs[i] = v;
+        g->values[v].flags |= OC_VALUE_OUTPUT;
+    }
+    return NULL;
+}
+
+/* Orders the nodes so that each comes after the producers of its inputs.
+ * Exported models are already in order and keep it; others are sorted
+ * with Kahn's algorithm, over a table of each value's consumers. */
+static onnxc_status *sort_nodes(oc_graph *g)
+{
+    int n = g->n_nodes;
+    bool sorted_already = true;
+    for (int i = 0; i < n && sorted_already; i++)
+        for (int k = 0; k < g->nodes[i].n_inputs; k++) {
+            int v = g->nodes[i].inputs[k];
+            if (v >= 0 && g->values[v].producer >= i)
+                sorted_already = false;
+        }
+    if (sorted_already)
+        return NULL;
+
+    size_t nv = (size_t)g->n_values, edges = 0;
+    int *pending = pool_calloc(&g->pool, (size_t)n, sizeof(int));
+    int *queue = pool_calloc(&g->pool, (size_t)n, sizeof(int));
+    int *new_index = pool_calloc(&g->pool, (size_t)n, sizeof(int));
+    size_t *first = pool_calloc(&g->pool, nv + 1, sizeof(size_t));
+    oc_node *sorted = pool_calloc(&g->pool, (size_t)n, sizeof(oc_node));
+    if (!pending || !queue || !new_index || !first || !sorted)
+        return oc_no_memory();
+    /* consumers of value v: readers[first[v] .. first[v + 1]) */
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < g->nodes[i].n_inputs; k++) {
+            int v = g->nodes[i].inputs[k];
+            if (v >= 0 && g->values[v].producer >= 0) {
+                pending[i]++;
+                first[v + 1]++;
+                edges++;
+            }
+        }
+    for (size_t v = 0; v < nv; v++)
+        first[v + 1] += first[v];
+    int *readers = pool_calloc(&g->pool, edges ? edges : 1, sizeof(int));
+    size_t *fill = pool_calloc(&g->pool, nv, sizeof(size_t));
+    if (!readers || !fill)
+        return oc_no_memory();
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < g->nodes[i].n_inputs; k++) {
+            int v = g->nodes[i].inputs[k];
+            if (v >= 0 && g->values[v].producer >= 0)
+                readers[first[v] + fill[v]++] = i;
+        }
+
+    int head = 0, tail = 0;
+    for (int i = 0; i < n; i++)
+        if (pending[i] == 0)
+            queue[tail++] = i;
+    while (head < tail) {
+        const oc_node *p = &g->nodes[queue[head++]];
+        for (int k = 0; k < p->n_outputs; k++) {
+            int v = p->outputs[k];
+            if (v < 0)
+                continue;
+            for (size_t e = first[v]; e < first[v + 1]; e++)
+                if (--pending[readers[e]] == 0)
+                    queue[tail++] = readers[e];
+        }
+    }
+    if (tail < n) {
+        for (int i = 0; i < n; i++)
+            if (pending[i] > 0)
+                return oc_error(ONNXC_ERR_INVALID_MODEL,
+                                "the graph has a cycle through node '%s' (%s)",
+                                g->nodes[i].label, g->nodes[i].op_type);
+    }
+    for (int i = 0; i < n; i++) {
+        sorted[i] = g->nodes[queue[i]];
+        new_index[queue[i]] = i;
+    }
+    for (int v = 0; v < g->n_values; v++)
+        if (g->values[v].producer >= 0)
+            g->values[v].producer = new_index[g->values[v].producer];
+    g->nodes = sorted;
+    return NULL;
+}
+
+/* Values onnxc cannot hold are refused once it is clear the operators
+ * are not the problem. */
+static onnxc_status *check_value_types(const oc_graph *g)
+{
+    for (int i = 0; i < g->n_values; i++) {
+        const oc_value *v = &g->values[i];
+        if (v->bad_type)
+            return oc_error(ONNXC_ERR_UNSUPPORTED,
+                            "value '%s' is a %s; onnxc runs numeric tensors "
+                            "only",
+                            v->name, v->bad_type);
+        if ((v->flags & OC_VALUE_INPUT) && v->dtype == ONNXC_UNDEFINED)
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "graph input '%s' declares no element type",
+                            v->name);
+    }
+    return NULL;
+}
+
+/* Parses each node's attributes and infers static types and shapes in
+ * order. Symbolic dims flow through; what only the run can check is
+ * checked there. */
+static onnxc_status *infer_static(oc_graph *g)
+{
+    for (int i = 0; i < g->n_nodes; i++) {
+        oc_node *n = &g->nodes[i];
+        const oc_type *in[16];
+        oc_type types[16], out;
+        onnxc_status *err;
+        if (n->op->max_inputs > 16 || n->op->max_outputs != 1)
+            return oc_error(ONNXC_ERR_UNSUPPORTED,
+                            "node '%s' (%s): operator arity not supported by "
+                            "this runtime",
+                            n->label, n->op_type);
+        if ((err = n->op->prepare(n, &g->pool, &n->params)))
+            return err;
+        for (int k = 0; k < n->op->max_inputs; k++) {
+            int v = k < n->n_inputs ? n->inputs[k] : -1;
+            in[k] = NULL;
+            if (v < 0)
+                continue;
+            types[k].dtype = g->values[v].dtype;
+            types[k].shape = g->values[v].shape;
+            in[k] = &types[k];
+            if (types[k].dtype == ONNXC_UNDEFINED)
+                return oc_error(ONNXC_ERR_INVALID_MODEL,
+                                "node '%s' (%s): input '%s' has no known "
+                                "element type",
+                                n->label, n->op_type, g->values[v].name);
+        }
+        memset(&out, 0, sizeof out);
+        if ((err = n->op->infer(n, n->params, in, &out)))
+            return err;
+        oc_value *y = &g->values[n->outputs[0]];
+        y->dtype = out.dtype;
+        y->shape = out.shape;
+    }
+    return NULL;
+}
+
+static void count_uses(oc_graph *g)
+{
+    for (int v = 0; v < g->n_values; v++) {
+        g->values[v].consumers = 0;
+        g->values[v].last_use = -1;
+    }
+    for (int i = 0; i < g->n_nodes; i++)
+        for (int k = 0; k < g->nodes[i].n_inputs; k++) {
+            int v = g->nodes[i].inputs[k];
+            if (v >= 0) {
+                g->values[v].consumers++;
+                g->values[v].last_use = i;
+            }
+        }
+}
+
+/* A graph output's declared type and fixed dims must agree with what the
+ * graph computes. Symbolic dims agree with anything until run time. */
+static onnxc_status *check_outputs(const oc_graph *g)
+{
+    if (g->n_outputs == 0)
+        return oc_error(ONNXC_ERR_INVALID_MODEL, "the graph has no outputs");
+    for (int i = 0; i < g->n_outputs; i++) {
+        const oc_value *decl = &g->output_decls[i];
+        const oc_value *v = &g->values[g->outputs[i]];
+        char s1[128], s2[128];
+        if (decl->bad_type)
+            return oc_error(ONNXC_ERR_UNSUPPORTED,
+                            "graph output '%s' is a %s; onnxc runs numeric "
+                            "tensors only",
+                            decl->name, decl->bad_type);
+        if (decl->dtype != ONNXC_UNDEFINED && decl->dtype != v->dtype)
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "graph output '%s' is declared %s but computes %s",
+                            decl->name, onnxc_dtype_name(decl->dtype),
+                            onnxc_dtype_name(v->dtype));
+        bool ok = decl->shape.rank < 0 || v->shape.rank < 0 ||
+                  decl->shape.rank == v->shape.rank;
+        for (int d = 0; ok && d < decl->shape.rank && d < v->shape.rank; d++)
+            ok = dim_compatible(decl->shape.dims[d], v->shape.dims[d]);
+        if (!ok)
+            return oc_error(ONNXC_ERR_SHAPE,
+                            "graph output '%s' is declared %s but computes %s",
+                            decl->name,
+                            shape_format(&decl->shape, g->symbols, s1, sizeof s1),
+                            shape_format(&v->shape, g->symbols, s2, sizeof s2));
+    }
+    return NULL;
+}
+
+onnxc_status *graph_validate(oc_graph *g)
+{
+    onnxc_status *err;
+    if ((err = check_operators(g)))
+        return err;
+    for (int i = 0; i < g->n_nodes; i++)
+        if ((err = check_arity(&g->nodes[i])))
+            return err;
+    if ((err = link_values(g)) || (err = sort_nodes(g)) ||
+        (err = check_value_types(g)) || (err = infer_static(g)) ||
+        (err = check_outputs(g)))
+        return err;
+    count_uses(g);
+    return NULL;
+}

@@ -1,0 +1,406 @@
+/*
+ * onnxc-run - run an ONNX model on tensor files from the command line.
+ *
+ *   onnxc-run [options] MODEL [INPUT.pb ...]
+ *
+ * Exit status: 0 ran (and matched, with -d), 1 outputs did not match,
+ * 2 anything wrong with the command, the model or the inputs; errors are
+ * one line on stderr.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "onnxc.h"
+
+#define MAX_FILES 256
+
+typedef struct options {
+    const char *model;
+    const char *inputs[MAX_FILES];
+    int n_inputs;
+    const char *output_dir;
+    const char *data_set;
+    double rtol, atol;
+    bool stats, quiet;
+} options;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: onnxc-run [options] MODEL [INPUT.pb ...]\n"
+        "\n"
+        "Runs an ONNX model on inputs given as TensorProto files (.pb, the\n"
+        "format of the ONNX test data) and prints its outputs. An input file\n"
+        "whose tensor name matches a graph input binds to it; an unnamed one\n"
+        "binds by position among the inputs that have no default.\n"
+        "\n"
+        "options:\n"
+        "  -d, --data-set DIR   read DIR/input_*.pb and compare the outputs\n"
+        "                       with DIR/output_*.pb\n"
+        "  -o, --output-dir DIR write output_0.pb, output_1.pb, ... to DIR\n"
+        "      --rtol X         relative tolerance for -d (default 1e-3)\n"
+        "      --atol X         absolute tolerance for -d (default 1e-7)\n"
+        "      --stats          print the memory plan and timings\n"
+        "  -q, --quiet          do not print output values\n"
+        "  -h, --help           this text\n"
+        "  -V, --version        print the version\n"
+        "\n"
+        "exit status: 0 ran (and matched), 1 outputs differ, 2 error\n");
+}
+
+/* Every failure ends here: one line, exit 2. */
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("onnxc-run: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(2);
+}
+
+static double parse_double(const char *opt, const char *s)
+{
+    char *end;
+    errno = 0;
+    double v = s ? strtod(s, &end) : 0;
+    if (!s || errno || *end || !(v >= 0))
+        die("%s needs a non-negative number, got '%s'", opt, s ? s : "");
+    return v;
+}
+
+static void parse_args(int argc, char **argv, options *o)
+{
+    o->rtol = 1e-3;
+    o->atol = 1e-7;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            exit(0);
+        } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+            printf("onnxc-run %s\n", ONNXC_VERSION_STRING);
+            exit(0);
+        } else if (!strcmp(a, "-d") || !strcmp(a, "--data-set")) {
+            if (!next)
+                die("%s needs a folder", a);
+            o->data_set = argv[++i];
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output-dir")) {
+            if (!next)
+                die("%s needs a folder", a);
+            o->output_dir = argv[++i];
+        } else if (!strcmp(a, "--rtol")) {
+            o->rtol = parse_double(a, next);
+            i++;
+        } else if (!strcmp(a, "--atol")) {
+            o->atol = parse_double(a, next);
+            i++;
+        } else if (!strcmp(a, "--stats")) {
+            o->stats = true;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            o->quiet = true;
+        } else if (a[0] == '-' && a[1]) {
+            die("unknown option '%s' (see --help)", a);
+        } else if (!o->model) {
+            o->model = a;
+        } else if (o->n_inputs < MAX_FILES) {
+            o->inputs[o->n_inputs++] = a;
+        } else {
+            die("too many input files (at most %d)", MAX_FILES);
+        }
+    }
+    if (!o->model)
+        die("no model given (see --help)");
+    if (o->data_set && o->n_inputs)
+        die("give input files or -d, not both");
+}
+
+static void check(onnxc_status *s, const char *what)
+{
+    if (s) {
+        fprintf(stderr, "onnxc-run: %s: %s\n", what, onnxc_status_message(s));
+        onnxc_status_free(s);
+        exit(2);
+    }
+}
+
+/* Files DIR/PREFIX_N.pb for N = 0, 1, ... until one is missing. */
+static int list_numbered(const char *dir, const char *prefix, char **paths,
+                         int max)
+{
+    int n = 0;
+    for (; n < max; n++) {
+        char path[4096];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s_%d.pb", dir, prefix, n);
+        if (stat(path, &st) != 0)
+            break;
+        if (!(paths[n] = strdup(path)))
+            die("out of memory");
+    }
+    return n;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void format_dims(const int64_t *dims, int rank, char *buf, size_t size)
+{
+    size_t len = (size_t)snprintf(buf, size, "[");
+    for (int i = 0; i < rank && len < size; i++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%lld", i ? "," : "",
+                                (long long)dims[i]);
+    if (len < size)
+        snprintf(buf + len, size - len, "]");
+}
+
+static size_t element_count(const onnxc_tensor_view *v)
+{
+    size_t size = onnxc_dtype_size(v->dtype);
+    return size ? v->bytes / size : 0;
+}
+
+/* Element i as a double, for printing and comparing; 64-bit integers
+ * beyond 2^53 lose precision here, which printing tolerates and the
+ * comparison avoids by comparing integers exactly. */
+static double element(const onnxc_tensor_view *v, size_t i)
+{
+    const void *p = v->data;
+    switch (v->dtype) {
+    case ONNXC_FLOAT: return ((const float *)p)[i];
+    case ONNXC_DOUBLE: return ((const double *)p)[i];
+    case ONNXC_INT8: return ((const int8_t *)p)[i];
+    case ONNXC_UINT8: return ((const uint8_t *)p)[i];
+    case ONNXC_BOOL: return ((const uint8_t *)p)[i];
+    case ONNXC_INT16: return ((const int16_t *)p)[i];
+    case ONNXC_UINT16: return ((const uint16_t *)p)[i];
+    case ONNXC_INT32: return ((const int32_t *)p)[i];
+    case ONNXC_UINT32: return ((const uint32_t *)p)[i];
+    case ONNXC_INT64: return (double)((const int64_t *)p)[i];
+    case ONNXC_UINT64: return (double)((const uint64_t *)p)[i];
+    default: return NAN;
+    }
+}
+
+static void print_tensor(const char *name, const onnxc_tensor_view *v,
+                         bool values)
+{
+    char dims[256];
+    format_dims(v->dims, v->rank, dims, sizeof dims);
+    printf("%s: %s %s\n", name, onnxc_dtype_name(v->dtype), dims);
+    if (!values)
+        return;
+    size_t n = element_count(v), head = n > 12 ? 8 : n;
+    printf("  [");
+    for (size_t i = 0; i < head; i++)
+        printf("%s%.*g", i ? ", " : "", v->dtype == ONNXC_DOUBLE ? 15 : 7,
+               element(v, i));
+    if (head < n) {
+        printf(", ... (%zu more), ", n - head - 2);
+        printf("%.*g, %.*g", v->dtype == ONNXC_DOUBLE ? 15 : 7,
+               element(v, n - 2), v->dtype == ONNXC_DOUBLE ? 15 : 7,
+               element(v, n - 1));
+    }
+    printf("]\n");
+}
+
+static bool is_float(onnxc_dtype t)
+{
+    return t == ONNXC_FLOAT || t == ONNXC_DOUBLE;
+}
+
+/* Compares like numpy.testing.assert_allclose: |a - e| <= atol + rtol*|e|,
+ * NaN equal to NaN, infinities equal only to themselves. */
+static bool compare(const char *name, const onnxc_tensor_view *got,
+                    const onnxc_tensor_view *want, double rtol, double atol)
+{
+    char g[256], w[256];
+    format_dims(got->dims, got->rank, g, sizeof g);
+    format_dims(want->dims, want->rank, w, sizeof w);
+    if (got->dtype != want->dtype || got->rank != want->rank ||
+        memcmp(got->dims, want->dims, (size_t)got->rank * sizeof got->dims[0])) {
+        printf("%s: expected %s %s, got %s %s\n", name,
+               onnxc_dtype_name(want->dtype), w, onnxc_dtype_name(got->dtype), g);
+        return false;
+    }
+    size_t n = element_count(got), bad = 0, first = 0;
+    double worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool ok;
+        if (!is_float(got->dtype)) {
+            size_t size = onnxc_dtype_size(got->dtype);
+            ok = memcmp((const char *)got->data + i * size,
+                        (const char *)want->data + i * size, size) == 0;
+        } else {
+            double a = element(got, i), e = element(want, i);
+            if (isnan(a) || isnan(e))
+                ok = isnan(a) && isnan(e);
+            else if (isinf(a) || isinf(e))
+                ok = a == e;
+            else {
+                double err = fabs(a - e);
+                ok = err <= atol + rtol * fabs(e);
+                if (err > worst)
+                    worst = err;
+            }
+        }
+        if (!ok && bad++ == 0)
+            first = i;
+    }
+    if (bad) {
+        printf("%s: %zu of %zu values differ (rtol %g, atol %g); first at "
+               "flat index %zu: expected %.9g, got %.9g; max abs error %.3g\n",
+               name, bad, n, rtol, atol, first, element(want, first),
+               element(got, first), worst);
+        return false;
+    }
+    return true;
+}
+
+/* Binds each input file: by name when its tensor is named like a graph
+ * input, otherwise to the next input without a default. */
+static void bind_inputs(onnxc_session *session, const onnxc_model *model,
+                        char **paths, int n, onnxc_tensor **tensors)
+{
+    size_t n_model = onnxc_model_input_count(model);
+    bool taken[MAX_FILES] = {false};
+    if (n_model > MAX_FILES)
+        die("the model has more than %d inputs", MAX_FILES);
+    for (int f = 0; f < n; f++) {
+        check(onnxc_tensor_read_file(paths[f], &tensors[f]), paths[f]);
+        const char *name = onnxc_tensor_name(tensors[f]);
+        size_t index = n_model;
+        onnxc_status *s = NULL;
+        if (name[0]) {
+            s = onnxc_model_input_index(model, name, &index);
+            onnxc_status_free(s);
+        }
+        if (s || !name[0]) {
+            /* Unnamed, or a name the model does not know: by position. */
+            index = n_model;
+            for (size_t i = 0; i < n_model; i++) {
+                onnxc_value_info info;
+                onnxc_model_input_info(model, i, &info);
+                if (!taken[i] && !info.has_default) {
+                    index = i;
+                    break;
+                }
+            }
+            if (index == n_model)
+                die("%s: more input files than the model has inputs (%zu)",
+                    paths[f], n_model);
+        }
+        if (taken[index]) {
+            onnxc_value_info info;
+            onnxc_model_input_info(model, index, &info);
+            die("%s: input '%s' is given twice", paths[f], info.name);
+        }
+        taken[index] = true;
+        onnxc_tensor_view v = onnxc_tensor_get_view(tensors[f]);
+        onnxc_status *err = onnxc_session_bind_input(
+            session, index, v.dtype, v.dims, (size_t)v.rank, v.data);
+        check(err, paths[f]);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    options o = {0};
+    parse_args(argc, argv, &o);
+
+    char *paths[MAX_FILES];
+    int n_paths = 0;
+    if (o.data_set) {
+        struct stat st;
+        if (stat(o.data_set, &st) != 0 || !S_ISDIR(st.st_mode))
+            die("%s: not a folder", o.data_set);
+        n_paths = list_numbered(o.data_set, "input", paths, MAX_FILES);
+    } else {
+        for (int i = 0; i < o.n_inputs; i++)
+            if (!(paths[n_paths++] = strdup(o.inputs[i])))
+                die("out of memory");
+    }
+
+    double t0 = now_seconds();
+    onnxc_model *model;
+    check(onnxc_model_load_file(o.model, &model), o.model);
+    double t1 = now_seconds();
+    onnxc_session *session;
+    check(onnxc_session_create(model, NULL, &session), o.model);
+
+    onnxc_tensor *tensors[MAX_FILES];
+    bind_inputs(session, model, paths, n_paths, tensors);
+    double t2 = now_seconds();
+    check(onnxc_session_run(session), o.model);
+    double t3 = now_seconds();
+
+    int status = 0;
+    size_t n_out = onnxc_model_output_count(model);
+    char *expected[MAX_FILES];
+    int n_expected = 0;
+    if (o.data_set) {
+        n_expected = list_numbered(o.data_set, "output", expected, MAX_FILES);
+        if ((size_t)n_expected != n_out)
+            die("%s holds %d output files; the model has %zu outputs",
+                o.data_set, n_expected, n_out);
+    }
+    if (o.output_dir)
+        mkdir(o.output_dir, 0777);  /* an existing folder is fine */
+    for (size_t i = 0; i < n_out; i++) {
+        onnxc_value_info info;
+        onnxc_tensor_view view;
+        check(onnxc_model_output_info(model, i, &info), o.model);
+        check(onnxc_session_output(session, i, &view), o.model);
+        if (!o.quiet || !o.data_set)
+            print_tensor(info.name, &view, !o.quiet);
+        if (o.output_dir) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/output_%zu.pb", o.output_dir, i);
+            check(onnxc_tensor_write_file(path, info.name, &view), path);
+        }
+        if (o.data_set) {
+            onnxc_tensor *want;
+            check(onnxc_tensor_read_file(expected[i], &want), expected[i]);
+            onnxc_tensor_view wv = onnxc_tensor_get_view(want);
+            if (!compare(info.name, &view, &wv, o.rtol, o.atol))
+                status = 1;
+            onnxc_tensor_free(want);
+            free(expected[i]);
+        }
+    }
+    if (o.data_set)
+        printf("%s: %s\n", o.data_set, status ? "MISMATCH" : "match");
+
+    if (o.stats) {
+        onnxc_plan_stats st;
+        check(onnxc_session_plan_stats(session, &st), o.model);
+        printf("plan: arena %zu bytes, lower bound %zu bytes, without reuse "
+               "%zu bytes; %zu tensors, %zu in place\n",
+               st.arena_bytes, st.lower_bound_bytes, st.no_reuse_bytes,
+               st.tensors, st.in_place);
+        printf("time: load %.3f ms, first run %.3f ms\n", (t1 - t0) * 1e3,
+               (t3 - t2) * 1e3);
+    }
+
+    for (int i = 0; i < n_paths; i++) {
+        onnxc_tensor_free(tensors[i]);
+        free(paths[i]);
+    }
+    onnxc_session_free(session);
+    onnxc_model_free(model);
+    return status;
+}
