@@ -26,7 +26,7 @@ int main(int argc, char **argv)
     onnxc_status *s;
     onnxc_model *model = NULL;
     onnxc_session *session = NULL;
-    onnxc_value_info in;
+    onnxc_value_info in, out_info;
     onnxc_tensor_view out;
 
     if (argc != 2) {
@@ -36,6 +36,7 @@ int main(int argc, char **argv)
     if ((s = onnxc_model_load_file(argv[1], &model)))
         return fail(s);
     if ((s = onnxc_model_input_info(model, 0, &in)) ||
+        (s = onnxc_model_output_info(model, 0, &out_info)) ||
         (s = onnxc_session_create(model, NULL, &session)))
         goto error;
     if (in.dtype != ONNXC_FLOAT || in.rank != 2 || in.dims[1] < 0) {
@@ -69,7 +70,7 @@ int main(int argc, char **argv)
         goto error;
 
     const float *y = out.data;
-    printf("%s: [%lld x %lld]\n", in.name, (long long)out.dims[0],
+    printf("%s: [%lld x %lld]\n", out_info.name, (long long)out.dims[0],
            (long long)out.dims[1]);
     for (int64_t r = 0; r < out.dims[0]; r++) {
         for (int64_t c = 0; c < out.dims[1]; c++)
