@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "npy.h"
 #include "onnxc.h"
 
 #define MAX_FILES 256
@@ -30,7 +31,19 @@ typedef struct options {
     const char *data_set;
     double rtol, atol;
     bool stats, quiet;
+    bool npy_out;
 } options;
+
+/* An input file: a TensorProto (.pb) or a NumPy array (.npy), told apart
+ * by content. An .npy's data points into `bytes`. */
+typedef struct input_file {
+    const char *path;
+    void *bytes;
+    onnxc_tensor *pb;
+    npy_array npy;
+    const char *name;   /* "" when the file names no tensor */
+    onnxc_tensor_view view;
+} input_file;
 
 static void usage(FILE *f)
 {
@@ -38,14 +51,16 @@ static void usage(FILE *f)
         "usage: onnxc-run [options] MODEL [INPUT.pb ...]\n"
         "\n"
         "Runs an ONNX model on inputs given as TensorProto files (.pb, the\n"
-        "format of the ONNX test data) and prints its outputs. An input file\n"
-        "whose tensor name matches a graph input binds to it; an unnamed one\n"
+        "format of the ONNX test data) or NumPy .npy files (told apart by\n"
+        "content) and prints its outputs. An input file whose tensor name\n"
+        "matches a graph input binds to it; an unnamed one (every .npy)\n"
         "binds by position among the inputs that have no default.\n"
         "\n"
         "options:\n"
         "  -d, --data-set DIR   read DIR/input_*.pb and compare the outputs\n"
         "                       with DIR/output_*.pb\n"
         "  -o, --output-dir DIR write output_0.pb, output_1.pb, ... to DIR\n"
+        "      --output-format F  pb (default) or npy, for -o\n"
         "      --rtol X         relative tolerance for -d (default 1e-3)\n"
         "      --atol X         absolute tolerance for -d (default 1e-7)\n"
         "      --stats          print the memory plan and timings\n"
@@ -99,6 +114,10 @@ static void parse_args(int argc, char **argv, options *o)
             if (!next)
                 die("%s needs a folder", a);
             o->output_dir = argv[++i];
+        } else if (!strcmp(a, "--output-format")) {
+            if (!next || (strcmp(next, "pb") && strcmp(next, "npy")))
+                die("--output-format is pb or npy");
+            o->npy_out = !strcmp(argv[++i], "npy");
         } else if (!strcmp(a, "--rtol")) {
             o->rtol = parse_double(a, next);
             i++;
@@ -271,25 +290,71 @@ static bool compare(const char *name, const onnxc_tensor_view *got,
     return true;
 }
 
+static void *read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        die("%s: %s", path, strerror(errno));
+    size_t cap = 1 << 16, len = 0;
+    unsigned char *buf = malloc(cap);
+    for (;;) {
+        if (!buf)
+            die("%s: out of memory", path);
+        len += fread(buf + len, 1, cap - len, f);
+        if (len < cap)
+            break;
+        if (cap > SIZE_MAX / 2)
+            die("%s: too large", path);
+        cap *= 2;
+        buf = realloc(buf, cap);
+    }
+    if (ferror(f))
+        die("%s: read failed", path);
+    fclose(f);
+    *size = len;
+    return buf;
+}
+
+static void load_input(input_file *in)
+{
+    size_t size;
+    char err[256];
+    in->bytes = read_file(in->path, &size);
+    if (npy_is_npy(in->bytes, size)) {
+        if (!npy_parse(in->bytes, size, &in->npy, err, sizeof err))
+            die("%s: %s", in->path, err);
+        in->name = "";
+        in->view.dtype = in->npy.dtype;
+        in->view.rank = in->npy.rank;
+        in->view.dims = in->npy.dims;
+        in->view.data = in->npy.data;
+        in->view.bytes = in->npy.bytes;
+    } else {
+        check(onnxc_tensor_read_buffer(in->bytes, size, &in->pb), in->path);
+        in->name = onnxc_tensor_name(in->pb);
+        in->view = onnxc_tensor_get_view(in->pb);
+    }
+}
+
 /* Binds each input file: by name when its tensor is named like a graph
  * input, otherwise to the next input without a default. */
 static void bind_inputs(onnxc_session *session, const onnxc_model *model,
-                        char **paths, int n, onnxc_tensor **tensors)
+                        input_file *files, int n)
 {
     size_t n_model = onnxc_model_input_count(model);
     bool taken[MAX_FILES] = {false};
     if (n_model > MAX_FILES)
         die("the model has more than %d inputs", MAX_FILES);
     for (int f = 0; f < n; f++) {
-        check(onnxc_tensor_read_file(paths[f], &tensors[f]), paths[f]);
-        const char *name = onnxc_tensor_name(tensors[f]);
+        input_file *in = &files[f];
+        load_input(in);
         size_t index = n_model;
         onnxc_status *s = NULL;
-        if (name[0]) {
-            s = onnxc_model_input_index(model, name, &index);
+        if (in->name[0]) {
+            s = onnxc_model_input_index(model, in->name, &index);
             onnxc_status_free(s);
         }
-        if (s || !name[0]) {
+        if (s || !in->name[0]) {
             /* Unnamed, or a name the model does not know: by position. */
             index = n_model;
             for (size_t i = 0; i < n_model; i++) {
@@ -302,18 +367,18 @@ static void bind_inputs(onnxc_session *session, const onnxc_model *model,
             }
             if (index == n_model)
                 die("%s: more input files than the model has inputs (%zu)",
-                    paths[f], n_model);
+                    in->path, n_model);
         }
         if (taken[index]) {
             onnxc_value_info info;
             onnxc_model_input_info(model, index, &info);
-            die("%s: input '%s' is given twice", paths[f], info.name);
+            die("%s: input '%s' is given twice", in->path, info.name);
         }
         taken[index] = true;
-        onnxc_tensor_view v = onnxc_tensor_get_view(tensors[f]);
         onnxc_status *err = onnxc_session_bind_input(
-            session, index, v.dtype, v.dims, (size_t)v.rank, v.data);
-        check(err, paths[f]);
+            session, index, in->view.dtype, in->view.dims,
+            (size_t)in->view.rank, in->view.data);
+        check(err, in->path);
     }
 }
 
@@ -342,8 +407,11 @@ int main(int argc, char **argv)
     onnxc_session *session;
     check(onnxc_session_create(model, NULL, &session), o.model);
 
-    onnxc_tensor *tensors[MAX_FILES];
-    bind_inputs(session, model, paths, n_paths, tensors);
+    input_file files[MAX_FILES];
+    memset(files, 0, sizeof files);
+    for (int i = 0; i < n_paths; i++)
+        files[i].path = paths[i];
+    bind_inputs(session, model, files, n_paths);
     double t2 = now_seconds();
     check(onnxc_session_run(session), o.model);
     double t3 = now_seconds();
@@ -369,8 +437,15 @@ int main(int argc, char **argv)
             print_tensor(info.name, &view, !o.quiet);
         if (o.output_dir) {
             char path[4096];
-            snprintf(path, sizeof path, "%s/output_%zu.pb", o.output_dir, i);
-            check(onnxc_tensor_write_file(path, info.name, &view), path);
+            snprintf(path, sizeof path, "%s/output_%zu.%s", o.output_dir, i,
+                     o.npy_out ? "npy" : "pb");
+            if (!o.npy_out)
+                check(onnxc_tensor_write_file(path, info.name, &view), path);
+            else if (!npy_write(path, view.dtype, view.dims, view.rank,
+                                view.data, view.bytes))
+                die("%s: %s", path, errno == EINVAL
+                                        ? "this element type has no .npy form"
+                                        : strerror(errno));
         }
         if (o.data_set) {
             onnxc_tensor *want;
@@ -397,7 +472,8 @@ int main(int argc, char **argv)
     }
 
     for (int i = 0; i < n_paths; i++) {
-        onnxc_tensor_free(tensors[i]);
+        onnxc_tensor_free(files[i].pb);
+        free(files[i].bytes);
         free(paths[i]);
     }
     onnxc_session_free(session);
