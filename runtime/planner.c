@@ -24,10 +24,10 @@ static bool goes_before(const plan_buffer *a, const plan_buffer *b)
     return a->first < b->first;
 }
 
-size_t plan_assign_offsets(plan_buffer *bufs, size_t n, size_t *scratch)
+/* Greedy by size: returns the arena size. order and placed: n each. */
+static size_t place_largest_first(plan_buffer *bufs, size_t n, size_t *order,
+                                  size_t *placed)
 {
-    size_t *order = scratch;       /* buffers, in placing order */
-    size_t *placed = scratch + n;  /* placed buffers, by rising offset */
     size_t n_placed = 0, arena = 0;
 
     /* Insertion sort: plain, in place, and it never allocates (qsort may). */
@@ -64,6 +64,96 @@ size_t plan_assign_offsets(plan_buffer *bufs, size_t n, size_t *scratch)
         if (offset + b->size > arena)
             arena = offset + b->size;
     }
+    return arena;
+}
+
+/* True when [offset, offset + b->size) is free of every placed buffer
+ * alive with b. placed: the first n_placed entries of `placed`. */
+static bool fits(const plan_buffer *bufs, const size_t *placed, size_t n_placed,
+                 const plan_buffer *b, size_t offset)
+{
+    for (size_t k = 0; k < n_placed; k++) {
+        const plan_buffer *p = &bufs[placed[k]];
+        if (p->size && alive_together(b, p) && offset < p->offset + p->size &&
+            p->offset < offset + b->size)
+            return false;
+    }
+    return true;
+}
+
+/* Two-ended placement within `limit` bytes; false when some buffer does
+ * not fit (the caller then keeps the greedy plan). order and placed: n. */
+static bool place_two_ended(plan_buffer *bufs, size_t n, size_t limit,
+                            size_t *order, size_t *placed)
+{
+    size_t n_placed = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        while (j > 0 && (bufs[i].first < bufs[order[j - 1]].first ||
+                         (bufs[i].first == bufs[order[j - 1]].first &&
+                          bufs[i].size > bufs[order[j - 1]].size))) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    for (size_t i = 0; i < n; i++) {
+        plan_buffer *b = &bufs[order[i]];
+        if (b->size > limit)
+            return false;
+        /* The side opposite the youngest placed buffer alive with b. */
+        const plan_buffer *young = NULL;
+        for (size_t k = 0; k < n_placed; k++) {
+            const plan_buffer *p = &bufs[placed[k]];
+            if (p->size && alive_together(b, p) &&
+                (!young || p->first >= young->first))
+                young = p;
+        }
+        bool young_at_bottom = young && young->offset < limit - young->offset -
+                                                            young->size;
+        size_t bottom = 0, top = limit - b->size;
+        size_t first = young_at_bottom ? top : bottom;
+        size_t second = young_at_bottom ? bottom : top;
+        if (fits(bufs, placed, n_placed, b, first))
+            b->offset = first;
+        else if (fits(bufs, placed, n_placed, b, second))
+            b->offset = second;
+        else
+            return false;
+        placed[n_placed++] = order[i];
+    }
+    return true;
+}
+
+/* The largest total size alive at one step, found at the birth step of
+ * some buffer; O(n^2) so that it needs no per-step table. */
+static size_t live_peak(const plan_buffer *bufs, size_t n)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t live = 0;
+        for (size_t k = 0; k < n; k++)
+            if (bufs[k].first <= bufs[i].first && bufs[i].first <= bufs[k].last)
+                live += bufs[k].size;
+        if (live > best)
+            best = live;
+    }
+    return best;
+}
+
+size_t plan_assign_offsets(plan_buffer *bufs, size_t n, size_t *scratch)
+{
+    size_t *order = scratch, *placed = scratch + n, *saved = scratch + 2 * n;
+    size_t arena = place_largest_first(bufs, n, order, placed);
+    size_t bound = live_peak(bufs, n);
+    if (arena <= bound)
+        return arena;
+    for (size_t i = 0; i < n; i++)
+        saved[i] = bufs[i].offset;
+    if (place_two_ended(bufs, n, bound, order, placed))
+        return bound;
+    for (size_t i = 0; i < n; i++)
+        bufs[i].offset = saved[i];
     return arena;
 }
 

@@ -4,10 +4,15 @@
  * The planner knows nothing of graphs: it takes buffers with a size and a
  * lifetime (the first and last step at which they are alive) and gives
  * each an offset such that no two buffers alive at the same step overlap.
- * The strategy is TensorFlow Lite Micro's greedy one: largest buffer
- * first, each at the lowest offset free for its whole lifetime. It needs
- * no memory of its own beyond the scratch the caller passes, so a session
- * can re-plan without allocating.
+ * Two strategies run, and the smaller arena wins:
+ *  - TensorFlow Lite Micro's greedy one: largest buffer first, each at the
+ *    lowest offset free for its whole lifetime;
+ *  - a two-ended one aiming at the lower bound (the largest total alive at
+ *    one step): in order of birth, each buffer goes to the end of the arena
+ *    opposite its youngest live neighbour. On a chain (each tensor feeding
+ *    only the next) this is the known optimum, which greedy can miss.
+ * It needs no memory of its own beyond the scratch the caller passes, so a
+ * session can re-plan without allocating.
  */
 #ifndef ONNXC_PLANNER_H
 #define ONNXC_PLANNER_H
@@ -28,8 +33,11 @@ typedef struct plan_buffer {
 /* bytes rounded up to PLAN_ALIGN into *out; false on overflow. */
 bool plan_align(size_t bytes, size_t *out);
 
+/* Scratch entries plan_assign_offsets needs for n buffers. */
+#define PLAN_SCRATCH(n) (3 * (n) + 1)
+
 /* Assigns every buffer an offset; returns the arena size they need.
- * scratch: 2 * n entries. */
+ * scratch: PLAN_SCRATCH(n) entries. */
 size_t plan_assign_offsets(plan_buffer *bufs, size_t n, size_t *scratch);
 
 /* The largest total size of buffers alive at one step: no placement can

@@ -331,7 +331,7 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
     s->sym_source = calloc(ns + 1, sizeof *s->sym_source);
     s->buffer_of = calloc(nv + 1, sizeof *s->buffer_of);
     s->buffers = calloc(nv + 1, sizeof *s->buffers);
-    s->scratch = calloc(2 * nv + nn + 2, sizeof *s->scratch);
+    s->scratch = calloc(PLAN_SCRATCH(nv) + nn + 2, sizeof *s->scratch);
     onnxc_status *err = NULL;
     if (!s->tensors || !s->node_in || !s->node_out || !s->arg_base ||
         !s->inputs || !s->planned || !s->shapes || !s->outputs || !s->fixed_syms ||
@@ -437,8 +437,10 @@ static onnxc_status *place_tensors(onnxc_session *s)
     const oc_graph *g = s->g;
     for (int v = 0; v < g->n_values; v++) {
         const oc_value *val = &g->values[v];
+        /* An all-empty plan has no arena: its tensors have no bytes. */
         if (s->buffer_of[v] >= 0)
-            s->tensors[v].data = s->arena + s->buffers[s->buffer_of[v]].offset;
+            s->tensors[v].data =
+                s->arena ? s->arena + s->buffers[s->buffer_of[v]].offset : NULL;
         else if (val->flags & OC_VALUE_INITIALIZER)
             s->tensors[v].data = (void *)val->data;
     }
@@ -499,7 +501,8 @@ onnxc_status *onnxc_session_run(onnxc_session *s)
         if (o->data && g->values[g->outputs[i]].producer < 0) {
             size_t bytes;
             tensor_bytes(t->dtype, t->dims, t->rank, &bytes);
-            memmove(o->data, t->data, bytes);
+            if (bytes)
+                memmove(o->data, t->data, bytes);
             t->data = o->data;
         }
     }

@@ -58,7 +58,7 @@ struct onnxc_session {
     int *buffer_of;           /* per value: its plan buffer, or -1 */
     plan_buffer *buffers;
     size_t n_buffers;
-    size_t *scratch;
+    size_t *scratch;          /* for the planner: PLAN_SCRATCH or steps + 1 */
 
     unsigned char *arena;
     size_t arena_bytes;
