@@ -380,6 +380,12 @@ onnxc_status *onnx_decode_model(const void *data, size_t size,
         goto done;
     }
     d.g->ir_version = m->has_ir_version ? m->ir_version : 0;
+    /* Empty or unrelated bytes often parse as a protobuf with no fields. */
+    if (!m->has_ir_version && !m->graph) {
+        err = oc_error(ONNXC_ERR_INVALID_MODEL,
+                       "not an ONNX model (no IR version and no graph)");
+        goto done;
+    }
     if (d.g->ir_version < IR_VERSION_MIN || d.g->ir_version > IR_VERSION_MAX) {
         err = oc_error(ONNXC_ERR_UNSUPPORTED,
                        "IR version %lld is not supported (%d to %d are)",

@@ -108,6 +108,8 @@ static void copy_typed(const Onnx__TensorProto *t, const tensor_layout *l,
                        void *dest)
 {
     size_t n = l->count;
+    if (n == 0)
+        return;  /* protobuf-c leaves empty repeated fields NULL */
     switch (l->dtype) {
     case ONNXC_FLOAT:
     case ONNXC_COMPLEX64:
