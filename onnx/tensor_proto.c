@@ -72,11 +72,15 @@ onnxc_status *onnx_encode_tensor(const char *name, onnxc_dtype dtype,
     size_t n;
     *bytes = NULL;
     *size = 0;
-    if (rank < 0 || rank > ONNXC_MAX_RANK || !tensor_bytes(dtype, dims, rank, &n)
-        || onnxc_dtype_size(dtype) == 0)
+    if (rank < 0 || rank > ONNXC_MAX_RANK || (rank > 0 && !dims) ||
+        !tensor_bytes(dtype, dims, rank, &n) || onnxc_dtype_size(dtype) == 0)
         return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
-                        "cannot write tensor '%s': bad type or shape",
+                        "cannot write tensor '%s': bad type or shape, or NULL "
+                        "dims",
                         name ? name : "");
+    if (n > 0 && !data)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                        "cannot write tensor '%s': NULL data", name ? name : "");
     Onnx__TensorProto t = ONNX__TENSOR_PROTO__INIT;
     t.name = (char *)(name ? name : "");
     t.has_data_type = 1;
