@@ -14,6 +14,7 @@
 #include "onnx.pb-c.h"
 #include "onnx_format.h"
 #include "tensor_data.h"
+#include "wire_depth.h"
 
 #define IR_VERSION_MIN 3
 #define IR_VERSION_MAX 10
@@ -368,6 +369,14 @@ onnxc_status *onnx_decode_model(const void *data, size_t size,
 {
     onnxc_status *err = NULL;
     *graph = NULL;
+    if (size == 0)
+        return oc_error(ONNXC_ERR_INVALID_MODEL, "not an ONNX model (empty)");
+    if (wire_depth(data, size, &onnx__model_proto__descriptor, WIRE_MAX_DEPTH) >
+        WIRE_MAX_DEPTH)
+        return oc_error(ONNXC_ERR_INVALID_MODEL,
+                        "the model nests messages more than %d deep; refused "
+                        "before parsing",
+                        WIRE_MAX_DEPTH);
     Onnx__ModelProto *m =
         onnx__model_proto__unpack(NULL, size, (const uint8_t *)data);
     if (!m)
