@@ -139,6 +139,8 @@ static onnxc_status *decode_initializer(decoder *d, const Onnx__TensorProto *t)
         return oc_error(ONNXC_ERR_INVALID_MODEL, "an initializer has no name");
     tensor_layout l;
     onnxc_status *err = tensor_layout_read(t, what, &l);
+    if (!err)
+        err = tensor_data_check(t, what, &l, d->base_dir);
     if (err)
         return err;
     oc_value *v = &g->values[g->n_values++];

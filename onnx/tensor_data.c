@@ -210,11 +210,14 @@ static onnxc_status *external_path(const char *what, const char *base_dir,
     return NULL;
 }
 
-static onnxc_status *read_external(const Onnx__TensorProto *t, const char *what,
+/* Opens the external file of a tensor and checks its size; on success
+ * *file is open and positioned at the tensor's data. */
+static onnxc_status *open_external(const Onnx__TensorProto *t, const char *what,
                                    const tensor_layout *l,
-                                   const char *base_dir, void *dest)
+                                   const char *base_dir, FILE **file)
 {
     const char *location = NULL, *offset_s = NULL, *length_s = NULL;
+    *file = NULL;
     for (size_t i = 0; i < t->n_external_data; i++) {
         const Onnx__StringStringEntryProto *e = t->external_data[i];
         if (!e->key || !e->value)
@@ -252,21 +255,36 @@ static onnxc_status *read_external(const Onnx__TensorProto *t, const char *what,
         return oc_error(ONNXC_ERR_IO, "%s: external data '%s': %s", what,
                         location, strerror(errno));
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
         err = oc_error(ONNXC_ERR_IO, "%s: external data '%s' is not a file",
                        what, location);
-    } else if ((uint64_t)st.st_size < offset ||
-               (uint64_t)st.st_size - offset < length) {
+    else if ((uint64_t)st.st_size < offset ||
+             (uint64_t)st.st_size - offset < length)
         err = oc_error(ONNXC_ERR_INVALID_MODEL,
                        "%s: external data '%s' holds %lld bytes; offset %zu + "
                        "length %zu is past its end",
                        what, location, (long long)st.st_size, offset, length);
-    } else if (fseeko(f, (off_t)offset, SEEK_SET) != 0 ||
-               fread(dest, 1, length, f) != length) {
-        err = oc_error(ONNXC_ERR_IO, "%s: reading external data '%s' failed",
+    else if (fseeko(f, (off_t)offset, SEEK_SET) != 0)
+        err = oc_error(ONNXC_ERR_IO, "%s: seeking in external data '%s' failed",
                        what, location);
+    if (err) {
+        fclose(f);
+        return err;
     }
-    fclose(f);
+    *file = f;
+    return NULL;
+}
+
+onnxc_status *tensor_data_check(const Onnx__TensorProto *t, const char *what,
+                                const tensor_layout *layout,
+                                const char *base_dir)
+{
+    FILE *f;
+    if (layout->bad_type || !is_external(t))
+        return NULL;
+    onnxc_status *err = open_external(t, what, layout, base_dir, &f);
+    if (!err)
+        fclose(f);
     return err;
 }
 
@@ -276,8 +294,17 @@ onnxc_status *tensor_data_copy(const Onnx__TensorProto *t, const char *what,
 {
     if (layout->bad_type)
         return NULL;
-    if (is_external(t))
-        return read_external(t, what, layout, base_dir, dest);
+    if (is_external(t)) {
+        FILE *f;
+        onnxc_status *err = open_external(t, what, layout, base_dir, &f);
+        if (err)
+            return err;
+        if (fread(dest, 1, layout->bytes, f) != layout->bytes)
+            err = oc_error(ONNXC_ERR_IO, "%s: reading external data failed",
+                           what);
+        fclose(f);
+        return err;
+    }
     /* raw_data is little-endian, as is every machine onnxc builds for. */
     if (t->has_raw_data) {
         if (layout->bytes)

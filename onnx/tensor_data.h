@@ -25,6 +25,15 @@ typedef struct tensor_layout {
 onnxc_status *tensor_layout_read(const Onnx__TensorProto *t, const char *what,
                                  tensor_layout *layout);
 
+/* Checks that the data can be had before anything is allocated for it:
+ * for external data, that the file exists inside base_dir and holds
+ * offset + length bytes (a file may claim any size; only the disk is
+ * trusted). Nothing to check for data held in the proto itself, whose
+ * size tensor_layout_read already matched. */
+onnxc_status *tensor_data_check(const Onnx__TensorProto *t, const char *what,
+                                const tensor_layout *layout,
+                                const char *base_dir);
+
 /* Copies the data into dest (layout->bytes bytes), converting the typed
  * fields to native values and reading external data relative to base_dir
  * (NULL refuses external data). */

@@ -26,7 +26,10 @@ onnxc_status *onnx_decode_tensor(const void *data, size_t size,
     char what[256];
     snprintf(what, sizeof what, "tensor '%s'", name);
     tensor_layout l;
-    if ((err = tensor_layout_read(t, what, &l)))
+    /* A lone tensor file has no folder to resolve external data against:
+     * refused here, before its claimed size is allocated. */
+    if ((err = tensor_layout_read(t, what, &l)) ||
+        (err = tensor_data_check(t, what, &l, NULL)))
         goto done;
     if (l.bad_type) {
         err = oc_error(ONNXC_ERR_UNSUPPORTED, "%s: %ss are not supported",
@@ -54,7 +57,6 @@ onnxc_status *onnx_decode_tensor(const void *data, size_t size,
     out->rank = l.rank;
     memcpy(out->dims, l.dims, sizeof l.dims);
     out->bytes = l.bytes;
-    /* A lone tensor file has no folder to resolve external data against. */
     if ((err = tensor_data_copy(t, what, &l, NULL, out->data)))
         goto done;
     *tensor = out;
