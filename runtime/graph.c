@@ -35,5 +35,5 @@ int64_t graph_opset_of(const oc_graph *graph, const char *domain)
     for (int i = 0; i < graph->n_opsets; i++)
         if (strcmp(graph->opsets[i].domain, domain) == 0)
             return graph->opsets[i].version;
-    return 0;
+    return -1;
 }

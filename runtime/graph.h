@@ -82,7 +82,8 @@ typedef struct oc_node {
     int *outputs;
     oc_attr *attrs;
     int n_attrs;
-    int64_t opset;       /* the model's opset for the node's domain */
+    int64_t opset;       /* the model's opset for the node's domain, -1
+                          * when the model does not import the domain */
     const struct oc_op *op;  /* resolved by graph_validate */
     int op_version;      /* the operator version that opset selects */
     void *params;        /* the op's parsed attributes */
@@ -128,7 +129,7 @@ onnxc_status *graph_validate(oc_graph *graph);
 /* The attribute called `name` of a node, or NULL. */
 const oc_attr *node_attr(const oc_node *node, const char *name);
 
-/* The opset version a domain is imported at, 0 when it is not. "" and
+/* The opset version a domain is imported at, -1 when it is not. "" and
  * "ai.onnx" are the same domain. */
 int64_t graph_opset_of(const oc_graph *graph, const char *domain);
 

@@ -61,7 +61,7 @@ static onnxc_status *check_operators(oc_graph *g)
     for (int i = 0; i < g->n_nodes; i++) {
         oc_node *n = &g->nodes[i];
         n->opset = graph_opset_of(g, n->domain);
-        n->op = n->opset > 0
+        n->op = n->opset >= 0
                     ? ops_find(n->domain, n->op_type, n->opset, &n->op_version)
                     : NULL;
         if (n->op)
@@ -77,7 +77,7 @@ static onnxc_status *check_operators(oc_graph *g)
         for (int j = i + 1; j < g->n_nodes; j++)
             more += strcmp(g->nodes[j].op_type, n->op_type) == 0 &&
                     strcmp(g->nodes[j].domain, n->domain) == 0;
-        if (n->opset > 0)
+        if (n->opset >= 0)
             msg_add(&m, "%sunsupported operator %s (%s opset %lld) at node '%s'",
                     unsupported ? "; " : "", n->op_type, domain_name(n->domain),
                     (long long)n->opset, n->label);
