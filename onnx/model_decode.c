@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../runtime/name_map.h"
 #include "../runtime/status.h"
 #include "onnx.pb-c.h"
 #include "onnx_format.h"
@@ -22,6 +23,8 @@
 typedef struct decoder {
     oc_graph *g;
     const char *base_dir;
+    oc_name_map symbols;  /* dim_param name -> symbol */
+    size_t symbol_cap;    /* room in g->symbols */
 } decoder;
 
 static const char *str(const char *s)
@@ -40,22 +43,27 @@ static const char *domain_of(const char *d)
 static int symbol_for(decoder *d, const char *name)
 {
     oc_graph *g = d->g;
-    if (name && *name)
-        for (int i = 0; i < g->n_symbols; i++)
-            if (g->symbols[i] && strcmp(g->symbols[i], name) == 0)
-                return i;
-    if (g->n_symbols % 16 == 0) {
-        const char **grown = pool_calloc(&g->pool, (size_t)g->n_symbols + 16,
-                                         sizeof *grown);
+    if (name && *name) {
+        int known = name_map_get(&d->symbols, name);
+        if (known >= 0)
+            return known;
+    }
+    if ((size_t)g->n_symbols == d->symbol_cap) {
+        size_t cap = d->symbol_cap ? d->symbol_cap * 2 : 16;
+        const char **grown = pool_calloc(&g->pool, cap, sizeof *grown);
         if (!grown)
             return -1;
         if (g->n_symbols)
             memcpy(grown, g->symbols, (size_t)g->n_symbols * sizeof *grown);
         g->symbols = grown;
+        d->symbol_cap = cap;
     }
     const char *copy = NULL;
-    if (name && *name && !(copy = pool_strdup(&g->pool, name)))
-        return -1;
+    if (name && *name) {
+        if (!(copy = pool_strdup(&g->pool, name)))
+            return -1;
+        name_map_put(&d->symbols, copy, g->n_symbols);
+    }
     g->symbols[g->n_symbols] = copy;
     return g->n_symbols++;
 }
@@ -118,6 +126,21 @@ static onnxc_status *decode_value_info(decoder *d, const Onnx__ValueInfoProto *v
             out->sym = sym;
         }
     }
+    /* Known dims alone must fit in memory: a lie here would otherwise
+     * surface later as a confusing binding error. */
+    size_t count = 1;
+    for (int i = 0; i < v->shape.rank; i++)
+        if (dim_is_known(v->shape.dims[i]) &&
+            !size_mul(count, (size_t)v->shape.dims[i].value, &count))
+            count = SIZE_MAX;
+    size_t esize = onnxc_dtype_size(v->dtype);
+    char shape[160];
+    if (count == SIZE_MAX || (esize && count > SIZE_MAX / esize))
+        return oc_error(ONNXC_ERR_INVALID_MODEL,
+                        "value '%s': shape %s has more %s than memory can hold",
+                        name,
+                        shape_format(&v->shape, d->g->symbols, shape, sizeof shape),
+                        count == SIZE_MAX ? "elements" : "bytes");
     return NULL;
 }
 
@@ -129,14 +152,16 @@ static oc_value *find_declared(oc_graph *g, const char *name)
     return NULL;
 }
 
-static onnxc_status *decode_initializer(decoder *d, const Onnx__TensorProto *t)
+static onnxc_status *decode_initializer(decoder *d, const Onnx__TensorProto *t,
+                                        size_t index)
 {
     oc_graph *g = d->g;
     char what[256];
     const char *name = str(t->name);
     snprintf(what, sizeof what, "initializer '%s'", name);
     if (!*name)
-        return oc_error(ONNXC_ERR_INVALID_MODEL, "an initializer has no name");
+        return oc_error(ONNXC_ERR_INVALID_MODEL, "initializer %zu has no name",
+                        index);
     tensor_layout l;
     onnxc_status *err = tensor_layout_read(t, what, &l);
     if (!err)
@@ -169,11 +194,16 @@ static onnxc_status *decode_declared_values(decoder *d, const Onnx__GraphProto *
     oc_graph *g = d->g;
     onnxc_status *err;
     for (size_t i = 0; i < gp->n_initializer; i++)
-        if ((err = decode_initializer(d, gp->initializer[i])))
+        if ((err = decode_initializer(d, gp->initializer[i], i)))
             return err;
-    if (gp->n_sparse_initializer)
+    if (gp->n_sparse_initializer) {
+        const Onnx__SparseTensorProto *sp = gp->sparse_initializer[0];
+        const char *name = sp->values && sp->values->name ? sp->values->name : "";
         return oc_error(ONNXC_ERR_UNSUPPORTED,
-                        "sparse initializers are not supported");
+                        "sparse initializer '%s': sparse tensors are not "
+                        "supported",
+                        name);
+    }
     g->inputs = pool_calloc(&g->pool, gp->n_input, sizeof *g->inputs);
     if (!g->inputs && gp->n_input)
         return oc_no_memory();
@@ -343,6 +373,11 @@ static onnxc_status *decode_opsets(decoder *d, const Onnx__ModelProto *m)
         if (!(g->opsets[i].domain = pool_strdup(&g->pool, domain)))
             return oc_no_memory();
         g->opsets[i].version = o->has_version ? o->version : 0;
+        if (g->opsets[i].version < 0)
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "opset import of %s at version %lld is invalid",
+                            *domain ? domain : "ai.onnx",
+                            (long long)g->opsets[i].version);
         g->n_opsets++;
         if (!*domain)
             g->opset = g->opsets[i].version;
@@ -366,6 +401,16 @@ static onnxc_status *reserve_values(oc_graph *g, const Onnx__GraphProto *gp)
     return NULL;
 }
 
+/* How many dims a value declares, for sizing the symbol map. */
+static size_t value_info_dims(const Onnx__ValueInfoProto *vi)
+{
+    const Onnx__TypeProto *t = vi->type;
+    if (!t || t->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE ||
+        !t->tensor_type->shape)
+        return 0;
+    return t->tensor_type->shape->n_dim;
+}
+
 onnxc_status *onnx_decode_model(const void *data, size_t size,
                                 const char *base_dir, oc_graph **graph)
 {
@@ -385,7 +430,7 @@ onnxc_status *onnx_decode_model(const void *data, size_t size,
         return oc_error(ONNXC_ERR_INVALID_MODEL,
                         "not an ONNX model (the protobuf does not parse; is "
                         "the file truncated?)");
-    decoder d = {graph_new(), base_dir};
+    decoder d = {.g = graph_new(), .base_dir = base_dir};
     if (!d.g) {
         err = oc_no_memory();
         goto done;
@@ -406,6 +451,15 @@ onnxc_status *onnx_decode_model(const void *data, size_t size,
     }
     if (!m->graph) {
         err = oc_error(ONNXC_ERR_INVALID_MODEL, "the model has no graph");
+        goto done;
+    }
+    size_t dims = 0;
+    for (size_t i = 0; i < m->graph->n_input; i++)
+        dims += value_info_dims(m->graph->input[i]);
+    for (size_t i = 0; i < m->graph->n_output; i++)
+        dims += value_info_dims(m->graph->output[i]);
+    if (!name_map_init(&d.symbols, &d.g->pool, dims)) {
+        err = oc_no_memory();
         goto done;
     }
     if ((err = decode_opsets(&d, m)) ||

@@ -17,6 +17,8 @@ onnxc_status *onnx_decode_tensor(const void *data, size_t size,
     onnxc_status *err = NULL;
     onnx_tensor *out = NULL;
     *tensor = NULL;
+    if (size == 0)
+        return oc_error(ONNXC_ERR_INVALID_MODEL, "not a TensorProto (empty)");
     Onnx__TensorProto *t =
         onnx__tensor_proto__unpack(NULL, size, (const uint8_t *)data);
     if (!t)

@@ -96,7 +96,7 @@ onnxc_status *onnxc_model_load_file(const char *path, onnxc_model **model)
     *model = NULL;
     onnxc_status *err = file_read_all(path, &data, &size);
     if (err)
-        return err;
+        return err;  /* its message names the file */
     /* External data lives beside the model file. */
     char *copy = strdup(path);
     if (!copy) {
@@ -106,7 +106,7 @@ onnxc_status *onnxc_model_load_file(const char *path, onnxc_model **model)
     err = onnxc_model_load_buffer(data, size, dirname(copy), model);
     free(copy);
     free(data);
-    return err;
+    return err ? oc_error_wrap(err, "%s", path) : NULL;
 }
 
 void onnxc_model_free(onnxc_model *model)

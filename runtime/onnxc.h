@@ -205,9 +205,10 @@ ONNXC_API onnxc_status *onnxc_session_create(const onnxc_model *model,
 ONNXC_API void onnxc_session_free(onnxc_session *session);
 
 /* Binds input `index` to caller-owned data: a dense row-major tensor of
- * `rank` dims. Nothing is copied: the data must stay valid and unchanged
- * until the run that uses it returns, and the binding holds for later runs
- * until rebound. dims is copied. Errors: INVALID_ARGUMENT (index), SHAPE
+ * `rank` dims, aligned for its element type. Nothing is copied: the data
+ * must stay valid and unchanged until the run that uses it returns, and
+ * the binding holds for later runs until rebound. dims is copied. Errors:
+ * INVALID_ARGUMENT (index, NULL or misaligned data), SHAPE
  * (type or a fixed dim differs from the model's declaration; the message
  * names the input, the expected and the actual shape). */
 ONNXC_API onnxc_status *onnxc_session_bind_input(onnxc_session *session, size_t index,

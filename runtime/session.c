@@ -404,6 +404,12 @@ onnxc_status *onnxc_session_bind_input(onnxc_session *s, size_t index,
     if (!data && bytes)
         return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "input '%s': data is NULL",
                         v->name);
+    /* Kernels load whole elements: misaligned data is undefined behaviour. */
+    if ((uintptr_t)data % onnxc_dtype_size(dtype))
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                        "input '%s': data is not aligned to its %zu-byte "
+                        "elements",
+                        v->name, onnxc_dtype_size(dtype));
     input_binding *b = &s->inputs[index];
     b->bound = true;
     b->dtype = dtype;

@@ -59,7 +59,7 @@ onnxc_status *onnxc_tensor_write_file(const char *path, const char *name,
                                            tensor->rank, tensor->data, &bytes,
                                            &size);
     if (err)
-        return err;
+        return oc_error_wrap(err, "%s", path);
     FILE *f = fopen(path, "wb");
     if (!f) {
         err = oc_error(ONNXC_ERR_IO, "%s: %s", path, strerror(errno));

@@ -51,13 +51,18 @@ static const char *domain_name(const char *domain)
     return domain[0] ? domain : "ai.onnx";
 }
 
+/* At most this many kinds of unsupported operator are named in one
+ * message; a hostile file could otherwise make it megabytes long. */
+#define MAX_LISTED_OPERATORS 32
+
 /* Resolves every node's operator. Unsupported ones are grouped by
  * (domain, op_type): one entry each, with its first node and a count. */
 static onnxc_status *check_operators(oc_graph *g)
 {
+    oc_name_map kinds;
+    int *first = NULL, *count = NULL, n_kinds = 0;
     msg_buf m = {0};
     onnxc_status *err = NULL;
-    int unsupported = 0;
     for (int i = 0; i < g->n_nodes; i++) {
         oc_node *n = &g->nodes[i];
         n->opset = graph_opset_of(g, n->domain);
@@ -66,33 +71,54 @@ static onnxc_status *check_operators(oc_graph *g)
                     : NULL;
         if (n->op)
             continue;
-        bool seen = false;
-        for (int j = 0; j < i && !seen; j++)
-            seen = !g->nodes[j].op &&
-                   strcmp(g->nodes[j].op_type, n->op_type) == 0 &&
-                   strcmp(g->nodes[j].domain, n->domain) == 0;
-        if (seen)
-            continue;
-        int more = 0;
-        for (int j = i + 1; j < g->n_nodes; j++)
-            more += strcmp(g->nodes[j].op_type, n->op_type) == 0 &&
-                    strcmp(g->nodes[j].domain, n->domain) == 0;
+        if (!first) {
+            first = calloc((size_t)g->n_nodes, sizeof *first);
+            count = calloc((size_t)g->n_nodes, sizeof *count);
+            if (!first || !count ||
+                !name_map_init(&kinds, &g->pool, (size_t)g->n_nodes)) {
+                err = oc_no_memory();
+                goto done;
+            }
+        }
+        /* The key names the kind: domain and op type joined by \x01 (a
+         * name holding \x01 could merge two kinds in the message; harmless). */
+        size_t dl = strlen(n->domain), ol = strlen(n->op_type);
+        char *key = pool_alloc(&g->pool, dl + ol + 2);
+        if (!key) {
+            err = oc_no_memory();
+            goto done;
+        }
+        memcpy(key, n->domain, dl);
+        key[dl] = '\x01';
+        memcpy(key + dl + 1, n->op_type, ol + 1);
+        int kind = name_map_put(&kinds, key, n_kinds);
+        if (kind == n_kinds)
+            first[n_kinds++] = i;
+        count[kind]++;
+    }
+    for (int k = 0; k < n_kinds && k < MAX_LISTED_OPERATORS; k++) {
+        const oc_node *n = &g->nodes[first[k]];
         if (n->opset >= 0)
             msg_add(&m, "%sunsupported operator %s (%s opset %lld) at node '%s'",
-                    unsupported ? "; " : "", n->op_type, domain_name(n->domain),
+                    k ? "; " : "", n->op_type, domain_name(n->domain),
                     (long long)n->opset, n->label);
         else
             msg_add(&m, "%sunsupported operator %s (%s, a domain the model "
                     "does not import) at node '%s'",
-                    unsupported ? "; " : "", n->op_type, domain_name(n->domain),
-                    n->label);
-        if (more)
-            msg_add(&m, " and %d more node%s", more, more > 1 ? "s" : "");
-        unsupported++;
+                    k ? "; " : "", n->op_type, domain_name(n->domain), n->label);
+        if (count[k] > 1)
+            msg_add(&m, " and %d more node%s", count[k] - 1,
+                    count[k] > 2 ? "s" : "");
     }
-    if (unsupported)
+    if (n_kinds > MAX_LISTED_OPERATORS)
+        msg_add(&m, "; and %d more unsupported operators",
+                n_kinds - MAX_LISTED_OPERATORS);
+    if (n_kinds)
         err = m.failed ? oc_no_memory()
                        : oc_error(ONNXC_ERR_UNSUPPORTED, "%s", m.text);
+done:
+    free(first);
+    free(count);
     free(m.text);
     return err;
 }
@@ -125,11 +151,17 @@ static onnxc_status *check_arity(const oc_node *n)
     return NULL;
 }
 
-static const char *defined_by(const oc_graph *g, const oc_value *v)
+/* "node 'x'", "an initializer" or "a graph input", into buf. */
+static const char *defined_by(const oc_graph *g, const oc_value *v, char *buf,
+                              size_t size)
 {
     if (v->producer >= 0)
-        return g->nodes[v->producer].label;
-    return v->flags & OC_VALUE_INITIALIZER ? "an initializer" : "a graph input";
+        snprintf(buf, size, "node '%s'", g->nodes[v->producer].label);
+    else
+        snprintf(buf, size, "%s", v->flags & OC_VALUE_INITIALIZER
+                                      ? "an initializer"
+                                      : "a graph input");
+    return buf;
 }
 
 /* Gives every name one value: declared ones, then node outputs; then
@@ -161,11 +193,14 @@ static onnxc_status *link_values(oc_graph *g)
             if (g->n_values >= g->max_values)
                 return oc_no_memory();  /* cannot happen: reserved by decode */
             int at = name_map_put(&map, name, g->n_values);
+            char first[300];
             if (at != g->n_values)
                 return oc_error(ONNXC_ERR_INVALID_MODEL,
                                 "value '%s' is defined twice: by %s and by "
                                 "node '%s'",
-                                name, defined_by(g, &g->values[at]), n->label);
+                                name,
+                                defined_by(g, &g->values[at], first, sizeof first),
+                                n->label);
             oc_value *v = &g->values[g->n_values];
             memset(v, 0, sizeof *v);
             v->name = name;

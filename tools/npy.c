@@ -54,13 +54,17 @@ bool npy_parse(const void *bytes, size_t size, npy_array *out, char *err,
 {
     const unsigned char *b = bytes;
     memset(out, 0, sizeof *out);
-    if (!npy_is_npy(bytes, size) || size < 10)
+    if (!npy_is_npy(bytes, size))
         return fail(err, err_size, "not a .npy file");
+    if (size < 10)
+        return fail(err, err_size, "truncated .npy header");
     size_t header_len, start;
     if (b[6] == 1) {
         header_len = (size_t)b[8] | (size_t)b[9] << 8;
         start = 10;
-    } else if ((b[6] == 2 || b[6] == 3) && size >= 12) {
+    } else if (b[6] == 2 || b[6] == 3) {
+        if (size < 12)
+            return fail(err, err_size, "truncated .npy header");
         header_len = (size_t)b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 |
                      (size_t)b[11] << 24;
         start = 12;

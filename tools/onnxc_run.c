@@ -39,6 +39,7 @@ typedef struct options {
 typedef struct input_file {
     const char *path;
     void *bytes;
+    void *aligned;      /* an aligned copy of misaligned .npy data */
     onnxc_tensor *pb;
     npy_array npy;
     const char *name;   /* "" when the file names no tensor */
@@ -71,15 +72,19 @@ static void usage(FILE *f)
         "exit status: 0 ran (and matched), 1 outputs differ, 2 error\n");
 }
 
-/* Every failure ends here: one line, exit 2. */
+/* Every failure ends here: one line, exit 2. Names from files may hold
+ * newlines; they become spaces so the message stays one line. */
 static void die(const char *fmt, ...)
 {
+    char msg[4096];
     va_list ap;
-    fputs("onnxc-run: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    for (char *p = msg; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    fprintf(stderr, "onnxc-run: %s\n", msg);
     exit(2);
 }
 
@@ -144,12 +149,17 @@ static void parse_args(int argc, char **argv, options *o)
         die("give input files or -d, not both");
 }
 
+/* Dies on an error status. what prefixes the message; NULL where the
+ * library's message already names the file. */
 static void check(onnxc_status *s, const char *what)
 {
     if (s) {
-        fprintf(stderr, "onnxc-run: %s: %s\n", what, onnxc_status_message(s));
+        char msg[4096];
+        snprintf(msg, sizeof msg, "%s", onnxc_status_message(s));
         onnxc_status_free(s);
-        exit(2);
+        if (what)
+            die("%s: %s", what, msg);
+        die("%s", msg);
     }
 }
 
@@ -309,7 +319,7 @@ static void *read_file(const char *path, size_t *size)
         buf = realloc(buf, cap);
     }
     if (ferror(f))
-        die("%s: read failed", path);
+        die("%s: %s", path, strerror(errno));
     fclose(f);
     *size = len;
     return buf;
@@ -329,6 +339,15 @@ static void load_input(input_file *in)
         in->view.dims = in->npy.dims;
         in->view.data = in->npy.data;
         in->view.bytes = in->npy.bytes;
+        /* A header of unusual length can leave the data misaligned for its
+         * type; the runtime needs it aligned. */
+        if ((uintptr_t)in->npy.data % onnxc_dtype_size(in->npy.dtype)) {
+            in->aligned = malloc(in->npy.bytes ? in->npy.bytes : 1);
+            if (!in->aligned)
+                die("%s: out of memory", in->path);
+            memcpy(in->aligned, in->npy.data, in->npy.bytes);
+            in->view.data = in->aligned;
+        }
     } else {
         check(onnxc_tensor_read_buffer(in->bytes, size, &in->pb), in->path);
         in->name = onnxc_tensor_name(in->pb);
@@ -402,7 +421,7 @@ int main(int argc, char **argv)
 
     double t0 = now_seconds();
     onnxc_model *model;
-    check(onnxc_model_load_file(o.model, &model), o.model);
+    check(onnxc_model_load_file(o.model, &model), NULL);
     double t1 = now_seconds();
     onnxc_session *session;
     check(onnxc_session_create(model, NULL, &session), o.model);
@@ -440,7 +459,7 @@ int main(int argc, char **argv)
             snprintf(path, sizeof path, "%s/output_%zu.%s", o.output_dir, i,
                      o.npy_out ? "npy" : "pb");
             if (!o.npy_out)
-                check(onnxc_tensor_write_file(path, info.name, &view), path);
+                check(onnxc_tensor_write_file(path, info.name, &view), NULL);
             else if (!npy_write(path, view.dtype, view.dims, view.rank,
                                 view.data, view.bytes))
                 die("%s: %s", path, errno == EINVAL
@@ -449,7 +468,7 @@ int main(int argc, char **argv)
         }
         if (o.data_set) {
             onnxc_tensor *want;
-            check(onnxc_tensor_read_file(expected[i], &want), expected[i]);
+            check(onnxc_tensor_read_file(expected[i], &want), NULL);
             onnxc_tensor_view wv = onnxc_tensor_get_view(want);
             if (!compare(info.name, &view, &wv, o.rtol, o.atol))
                 status = 1;
@@ -474,6 +493,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < n_paths; i++) {
         onnxc_tensor_free(files[i].pb);
         free(files[i].bytes);
+        free(files[i].aligned);
         free(paths[i]);
     }
     onnxc_session_free(session);
