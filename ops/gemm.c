@@ -9,18 +9,26 @@
  *  - 9 adds integer types, 11 makes C optional, 13 adds bfloat16.
  * alpha and beta are float32 attributes whatever the tensor type.
  *
- * The kernel is the plain triple loop; it is the reference any faster
- * kernel is tested against.
+ * Float runs through gemm_kernel.h (small path, or packed and blocked
+ * with a SIMD micro-kernel; B prepacked at load when it is a weight; a
+ * following Relu/LeakyRelu fused into the store). Double runs the plain
+ * loop.
  */
 #include <string.h>
 
 #include "../runtime/status.h"
+#include "gemm_kernel.h"
 #include "ops.h"
 
 typedef struct gemm_params {
     float alpha, beta;
     bool trans_a, trans_b;
     bool c_broadcasts;  /* false only for versions 1 and 6 without broadcast */
+    const gemm_kernel *kernel;  /* the float kernel; NULL: the reference */
+    int act;            /* an activation fused into the store */
+    float act_alpha;
+    const float *b_packed;      /* B prepacked at load, or NULL */
+    size_t packed_rows, packed_cols;
 } gemm_params;
 
 static onnxc_status *gemm_prepare(const oc_node *node, oc_pool *pool,
@@ -47,6 +55,7 @@ static onnxc_status *gemm_prepare(const oc_node *node, oc_pool *pool,
     p->trans_a = ta != 0;
     p->trans_b = tb != 0;
     p->c_broadcasts = bc != 0;
+    p->kernel = gemm_f32_select();
     *params = p;
     return NULL;
 }
@@ -148,46 +157,124 @@ static void c_strides(const oc_tensor *c, size_t *rs, size_t *cs)
     }
 }
 
-#define GEMM_KERNEL(NAME, T)                                                   \
-    static void NAME(const gemm_params *p, const oc_tensor *ta,                \
-                     const oc_tensor *tb, const oc_tensor *tc, oc_tensor *ty)  \
-    {                                                                          \
-        size_t m = (size_t)ty->dims[0], n = (size_t)ty->dims[1];               \
-        size_t k = (size_t)(p->trans_a ? ta->dims[0] : ta->dims[1]);           \
-        /* Element (i, l) of A' is a[i * a_i + l * a_l]; likewise B'. */     \
-        size_t a_i = p->trans_a ? 1 : k, a_l = p->trans_a ? m : 1;             \
-        size_t b_l = p->trans_b ? 1 : n, b_j = p->trans_b ? k : 1;             \
-        const T *a = ta->data, *b = tb->data;                                  \
-        const T *c = tc ? tc->data : NULL;                                     \
-        T *y = ty->data;                                                       \
-        T alpha = (T)p->alpha, beta = (T)p->beta;                              \
-        size_t c_r = 0, c_c = 0;                                               \
-        if (c)                                                                 \
-            c_strides(tc, &c_r, &c_c);                                         \
-        for (size_t i = 0; i < m; i++)                                         \
-            for (size_t j = 0; j < n; j++) {                                   \
-                T acc = 0;                                                     \
-                for (size_t l = 0; l < k; l++)                                 \
-                    acc += a[i * a_i + l * a_l] * b[l * b_l + j * b_j];        \
-                T v = alpha * acc;                                             \
-                /* beta == 0 ignores C entirely, NaN included, as BLAS and   \
-                 * onnxruntime do. */                                          \
-                if (c && beta != 0)                                            \
-                    v += beta * c[i * c_r + j * c_c];                          \
-                y[i * n + j] = v;                                              \
-            }                                                                  \
-    }
+/* The double Gemm: the plain loop (float is where the speed matters). */
+static void gemm_f64(const gemm_params *p, const oc_tensor *ta,
+                     const oc_tensor *tb, const oc_tensor *tc, oc_tensor *ty)
+{
+    size_t m = (size_t)ty->dims[0], n = (size_t)ty->dims[1];
+    size_t k = (size_t)(p->trans_a ? ta->dims[0] : ta->dims[1]);
+    size_t a_i = p->trans_a ? 1 : k, a_l = p->trans_a ? m : 1;
+    size_t b_l = p->trans_b ? 1 : n, b_j = p->trans_b ? k : 1;
+    const double *a = ta->data, *b = tb->data, *c = tc ? tc->data : NULL;
+    double *y = ty->data, alpha = p->alpha, beta = p->beta;
+    size_t c_r = 0, c_c = 0;
+    if (c)
+        c_strides(tc, &c_r, &c_c);
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < n; j++) {
+            double acc = 0;
+            for (size_t l = 0; l < k; l++)
+                acc += a[i * a_i + l * a_l] * b[l * b_l + j * b_j];
+            double v = alpha * acc;
+            if (c && beta != 0)  /* beta == 0 ignores C, NaN included */
+                v += beta * c[i * c_r + j * c_c];
+            y[i * n + j] = v;
+        }
+}
 
-GEMM_KERNEL(gemm_f32, float)
-GEMM_KERNEL(gemm_f64, double)
+static void problem_f32(const gemm_params *p, const oc_tensor *const *in,
+                        oc_tensor *y, gemm_f32_problem *g)
+{
+    memset(g, 0, sizeof *g);
+    g->m = (size_t)y->dims[0];
+    g->n = (size_t)y->dims[1];
+    g->k = (size_t)(p->trans_a ? in[0]->dims[0] : in[0]->dims[1]);
+    g->a = in[0]->data;
+    g->b = in[1]->data;
+    g->trans_a = p->trans_a;
+    g->trans_b = p->trans_b;
+    g->alpha = p->alpha;
+    g->beta = p->beta;
+    if (in[2]) {
+        g->c = in[2]->data;
+        c_strides(in[2], &g->c_rs, &g->c_cs);
+    }
+    g->y = y->data;
+    g->act = p->act;
+    g->act_alpha = p->act_alpha;
+    /* Prepacked weights are for the shape they were packed at. */
+    if (p->b_packed && (size_t)in[1]->dims[0] == p->packed_rows &&
+        (size_t)in[1]->dims[1] == p->packed_cols)
+        g->b_packed = p->b_packed;
+}
+
+static size_t gemm_workspace(const void *params, const oc_tensor *const *in,
+                             const oc_tensor *out)
+{
+    const gemm_params *p = params;
+    if (in[0]->dtype != ONNXC_FLOAT)
+        return 0;
+    size_t k = (size_t)(p->trans_a ? in[0]->dims[0] : in[0]->dims[1]);
+    return sizeof(float) * gemm_f32_workspace_floats(
+                               p->kernel, (size_t)out->dims[0],
+                               (size_t)out->dims[1], k);
+}
 
 static void gemm_run(const void *params, const oc_tensor *const *in,
-                     oc_tensor *const *out)
+                     oc_tensor *const *out, void *workspace)
 {
-    if (in[0]->dtype == ONNXC_FLOAT)
-        gemm_f32(params, in[0], in[1], in[2], out[0]);
+    const gemm_params *p = params;
+    if (in[0]->dtype == ONNXC_FLOAT) {
+        gemm_f32_problem g;
+        problem_f32(p, in, out[0], &g);
+        gemm_f32_compute(p->kernel, &g, workspace);
+    } else {
+        gemm_f64(p, in[0], in[1], in[2], out[0]);
+    }
+}
+
+/* Packs B once at load when it is a float weight (an initializer that no
+ * caller can override), in the layout the kernel reads. */
+static onnxc_status *gemm_prepack(const oc_node *node, void *params,
+                                  const oc_value *const *in, oc_pool *pool)
+{
+    gemm_params *p = params;
+    const oc_value *b = in[1];
+    (void)node;
+    if (!p->kernel || !b || b->dtype != ONNXC_FLOAT || b->shape.rank != 2 ||
+        !(b->flags & OC_VALUE_INITIALIZER) || (b->flags & OC_VALUE_INPUT) ||
+        !b->data)
+        return NULL;
+    size_t rows = (size_t)b->shape.dims[0].value;
+    size_t cols = (size_t)b->shape.dims[1].value;
+    size_t k = p->trans_b ? cols : rows, n = p->trans_b ? rows : cols;
+    size_t floats = gemm_f32_packed_b_floats(p->kernel, k, n);
+    float *packed = pool_calloc(pool, floats, sizeof(float));
+    if (!packed)
+        return oc_no_memory();
+    gemm_f32_pack_b(p->kernel, b->data, p->trans_b, k, n, packed);
+    p->b_packed = packed;
+    p->packed_rows = rows;
+    p->packed_cols = cols;
+    return NULL;
+}
+
+/* Folds a following Relu or LeakyRelu into the store of a float Gemm. */
+static bool gemm_fuse(const oc_node *node, void *params, const oc_node *next,
+                      float next_alpha)
+{
+    gemm_params *p = params;
+    (void)node;
+    if (p->act != GEMM_ACT_NONE)
+        return false;
+    if (strcmp(next->op_type, "Relu") == 0)
+        p->act = GEMM_ACT_RELU;
+    else if (strcmp(next->op_type, "LeakyRelu") == 0)
+        p->act = GEMM_ACT_LEAKY_RELU;
     else
-        gemm_f64(params, in[0], in[1], in[2], out[0]);
+        return false;
+    p->act_alpha = next_alpha;
+    return true;
 }
 
 static const int gemm_versions[] = {1, 6, 7, 9, 11, 13, 0};
@@ -202,5 +289,8 @@ const oc_op op_gemm = {
     .in_place = false,
     .prepare = gemm_prepare,
     .infer = gemm_infer,
+    .prepack = gemm_prepack,
+    .fuse_activation = gemm_fuse,
+    .workspace = gemm_workspace,
     .run = gemm_run,
 };

@@ -13,7 +13,10 @@
  *    plan on concrete shapes: check input types and shapes, give output
  *    types and shapes;
  *  - run, on every inference: compute. It may assume infer accepted the
- *    shapes; it allocates nothing.
+ *    shapes; it allocates nothing: scratch memory it asks for with
+ *    workspace is planned in the session's arena.
+ * Optional hooks: prepack (once at load, e.g. weights into the kernel's
+ * layout) and fuse_activation (absorb a following Relu/LeakyRelu).
  */
 #ifndef ONNXC_OPS_H
 #define ONNXC_OPS_H
@@ -43,8 +46,18 @@ typedef struct oc_op {
                              void **params);
     onnxc_status *(*infer)(const oc_node *node, const void *params,
                            const oc_type *const *in, oc_type *out);
+    /* Optional. in: the input values (NULL where omitted). */
+    onnxc_status *(*prepack)(const oc_node *node, void *params,
+                             const oc_value *const *in, oc_pool *pool);
+    /* Optional. Takes over `next` (a Relu or LeakyRelu with slope
+     * next_alpha) reading this node's only output; false to decline. */
+    bool (*fuse_activation)(const oc_node *node, void *params,
+                            const oc_node *next, float next_alpha);
+    /* Optional. Bytes of scratch run needs for these shapes. */
+    size_t (*workspace)(const void *params, const oc_tensor *const *in,
+                        const oc_tensor *out);
     void (*run)(const void *params, const oc_tensor *const *in,
-                oc_tensor *const *out);
+                oc_tensor *const *out, void *workspace);
 } oc_op;
 
 /* The op implementing (domain, op_type) at `opset`, with the selected

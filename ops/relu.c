@@ -51,8 +51,9 @@ static onnxc_status *relu_infer(const oc_node *node, const void *params,
     }
 
 static void relu_run(const void *params, const oc_tensor *const *in,
-                     oc_tensor *const *out)
+                     oc_tensor *const *out, void *workspace)
 {
+    (void)workspace;
     (void)params;
     const void *x = in[0]->data;
     void *y = out[0]->data;

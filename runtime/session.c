@@ -177,6 +177,25 @@ static onnxc_status *make_buffers(onnxc_session *s)
         b->offset = 0;
         s->buffer_of[v] = (int)s->n_buffers++;
     }
+    /* Kernel scratch (packed panels) lives only during its node's step. */
+    for (int i = 0; i < g->n_nodes; i++) {
+        const oc_node *n = &g->nodes[i];
+        size_t bytes = 0, size;
+        s->scratch_of[i] = -1;
+        if (n->op->workspace)
+            bytes = n->op->workspace(n->params, &s->node_in[s->arg_base[i]],
+                                     s->node_out[i]);
+        if (!bytes)
+            continue;
+        if (!plan_align(bytes, &size))
+            return oc_error(ONNXC_ERR_NO_MEMORY,
+                            "node '%s': its scratch size overflows", n->label);
+        plan_buffer *b = &s->buffers[s->n_buffers];
+        b->size = size;
+        b->first = b->last = i;
+        b->offset = 0;
+        s->scratch_of[i] = (int)s->n_buffers++;
+    }
     return NULL;
 }
 
@@ -242,6 +261,8 @@ void onnxc_session_free(onnxc_session *s)
     free(s->sym_values);
     free(s->sym_source);
     free(s->buffer_of);
+    free(s->scratch_of);
+    free(s->workspace);
     free(s->buffers);
     free(s->scratch);
     free(s);
@@ -330,12 +351,16 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
     s->sym_values = calloc(ns + 1, sizeof *s->sym_values);
     s->sym_source = calloc(ns + 1, sizeof *s->sym_source);
     s->buffer_of = calloc(nv + 1, sizeof *s->buffer_of);
-    s->buffers = calloc(nv + 1, sizeof *s->buffers);
-    s->scratch = calloc(PLAN_SCRATCH(nv) + nn + 2, sizeof *s->scratch);
+    s->scratch_of = calloc(nn + 1, sizeof *s->scratch_of);
+    s->workspace = calloc(nn + 1, sizeof *s->workspace);
+    /* A buffer per value and one of scratch per node, at most. */
+    s->buffers = calloc(nv + nn + 1, sizeof *s->buffers);
+    s->scratch = calloc(PLAN_SCRATCH(nv + nn) + nn + 2, sizeof *s->scratch);
     onnxc_status *err = NULL;
     if (!s->tensors || !s->node_in || !s->node_out || !s->arg_base ||
         !s->inputs || !s->planned || !s->shapes || !s->outputs || !s->fixed_syms ||
         !s->sym_values || !s->sym_source || !s->buffer_of || !s->buffers ||
+        !s->scratch_of || !s->workspace ||
         !s->scratch) {
         err = oc_no_memory();
         goto fail;
@@ -455,6 +480,10 @@ static onnxc_status *place_tensors(onnxc_session *s)
         if (s->inputs[i].bound)
             s->tensors[v].data = (void *)s->inputs[i].data;
     }
+    for (int i = 0; i < g->n_nodes; i++)
+        s->workspace[i] = s->scratch_of[i] >= 0 && s->arena
+                              ? s->arena + s->buffers[s->scratch_of[i]].offset
+                              : NULL;
     for (int i = 0; i < g->n_outputs; i++) {
         const output_binding *o = &s->outputs[i];
         const oc_tensor *t = &s->tensors[g->outputs[i]];
@@ -499,7 +528,8 @@ onnxc_status *onnxc_session_run(onnxc_session *s)
         return err;
     for (int i = 0; i < g->n_nodes; i++) {
         const oc_node *n = &g->nodes[i];
-        n->op->run(n->params, &s->node_in[s->arg_base[i]], &s->node_out[i]);
+        n->op->run(n->params, &s->node_in[s->arg_base[i]], &s->node_out[i],
+                   s->workspace[i]);
     }
     for (int i = 0; i < g->n_outputs; i++) {
         const output_binding *o = &s->outputs[i];

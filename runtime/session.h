@@ -56,6 +56,8 @@ struct onnxc_session {
     int *sym_source;          /* per symbol: the input that bound it */
 
     int *buffer_of;           /* per value: its plan buffer, or -1 */
+    int *scratch_of;          /* per node: its workspace buffer, or -1 */
+    void **workspace;         /* per node: its workspace for this run */
     plan_buffer *buffers;
     size_t n_buffers;
     size_t *scratch;          /* for the planner: PLAN_SCRATCH or steps + 1 */

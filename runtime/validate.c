@@ -429,6 +429,87 @@ static onnxc_status *check_outputs(const oc_graph *g)
     return NULL;
 }
 
+/* Folds each Relu or LeakyRelu that is the only reader of a float Gemm's
+ * output into that Gemm (ops with fuse_activation), so the activation
+ * costs no pass over memory and its tensor no arena space. ONNXC_FUSE=0
+ * turns it off, to test fused against unfused. */
+static onnxc_status *fuse_activations(oc_graph *g)
+{
+    const char *env = getenv("ONNXC_FUSE");
+    if (env && strcmp(env, "0") == 0)
+        return NULL;
+    bool *removed = calloc((size_t)g->n_nodes + 1, sizeof *removed);
+    int *new_index = calloc((size_t)g->n_nodes + 1, sizeof *new_index);
+    onnxc_status *err = NULL;
+    if (!removed || !new_index) {
+        err = oc_no_memory();
+        goto done;
+    }
+    for (int i = 0; i < g->n_nodes; i++) {
+        oc_node *n = &g->nodes[i];
+        int v = n->outputs[0];
+        if (!n->op->fuse_activation || n->n_outputs != 1)
+            continue;
+        const oc_value *y = &g->values[v];
+        if ((y->flags & OC_VALUE_OUTPUT) || y->consumers != 1 ||
+            y->dtype != ONNXC_FLOAT || y->last_use < 0)
+            continue;
+        oc_node *next = &g->nodes[y->last_use];
+        bool relu = strcmp(next->op_type, "Relu") == 0;
+        bool leaky = strcmp(next->op_type, "LeakyRelu") == 0;
+        if ((!relu && !leaky) || next->domain[0] || next->inputs[0] != v)
+            continue;
+        float slope = 0;
+        if (leaky && (err = op_attr_float(next, "alpha", 0.01f, &slope)))
+            goto done;
+        if (!n->op->fuse_activation(n, n->params, next, slope))
+            continue;
+        removed[y->last_use] = true;
+        g->values[v].producer = -1;  /* nothing computes it any more */
+        n->outputs[0] = next->outputs[0];
+        n->output_names[0] = next->output_names[0];
+    }
+    int kept = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        new_index[i] = kept;
+        if (!removed[i])
+            g->nodes[kept++] = g->nodes[i];
+    }
+    for (int v = 0; v < g->n_values; v++) {
+        oc_value *val = &g->values[v];
+        if (val->producer >= 0)
+            val->producer = removed[val->producer] ? -1 : new_index[val->producer];
+    }
+    /* A fused node's output is now produced by the Gemm. */
+    for (int i = 0; i < kept; i++)
+        g->values[g->nodes[i].outputs[0]].producer = i;
+    g->n_nodes = kept;
+    count_uses(g);
+done:
+    free(removed);
+    free(new_index);
+    return err;
+}
+
+/* Gives ops the chance to prepare constant inputs once (prepack). */
+static onnxc_status *prepack(oc_graph *g)
+{
+    for (int i = 0; i < g->n_nodes; i++) {
+        oc_node *n = &g->nodes[i];
+        const oc_value *in[16];
+        if (!n->op->prepack)
+            continue;
+        for (int k = 0; k < n->op->max_inputs; k++)
+            in[k] = k < n->n_inputs && n->inputs[k] >= 0
+                        ? &g->values[n->inputs[k]]
+                        : NULL;
+        onnxc_status *err = n->op->prepack(n, n->params, in, &g->pool);
+        if (err)
+            return err;
+    }
+    return NULL;
+}
+
 onnxc_status *graph_validate(oc_graph *g)
 {
     onnxc_status *err;
@@ -442,5 +523,7 @@ onnxc_status *graph_validate(oc_graph *g)
         (err = check_outputs(g)))
         return err;
     count_uses(g);
+    if ((err = fuse_activations(g)) || (err = prepack(g)))
+        return err;
     return NULL;
 }

@@ -9,6 +9,12 @@ cmake -S "$src" -B "$work" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXC_SANITIZE=ON
 cmake --build "$work" -j"$(nproc)" >/dev/null
 # detect_leaks: LeakSanitizer fails a test that leaks. The interposing
 # allocator test cannot run under ASan, which owns malloc.
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir "$work" --output-on-failure -LE slow -E 'unit/test_noalloc|install/'
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+echo "--- with the fast Gemm kernels and fusion (the defaults)"
+ctest --test-dir "$work" --output-on-failure -LE slow -E 'unit/test_noalloc|install/'
+# Once more with the plain reference loop and no fusion, so that the
+# portable path passes every test too. test_api checks fusion itself.
+echo "--- with ONNXC_GEMM=reference ONNXC_FUSE=0"
+ONNXC_GEMM=reference ONNXC_FUSE=0 ctest --test-dir "$work" --output-on-failure \
+    -LE slow -E 'unit/test_noalloc|install/|unit/test_api'

@@ -27,6 +27,17 @@ typedef struct rng {
     uint64_t s;
 } rng;
 
+
+/* Runs an op the way a session does: with the scratch it asks for. */
+static void run_op(const oc_op *op, const void *params,
+                   const oc_tensor *const *in, oc_tensor *const *out)
+{
+    size_t bytes = op->workspace ? op->workspace(params, in, out[0]) : 0;
+    void *ws = bytes ? aligned_alloc(64, (bytes + 63) / 64 * 64) : NULL;
+    cr_assert(!bytes || ws, "cannot allocate %zu bytes of workspace", bytes);
+    op->run(params, in, out, ws);
+    free(ws);
+}
 static rng rng_seed(uint64_t seed)
 {
     rng r = {seed * 0x9E3779B97F4A7C15ull + 1};
@@ -302,7 +313,7 @@ static void gemm_check(const gemm_case *g)
     oc_tensor xy = tensor_of(g->dtype, 2, y_dims, y);
     const oc_tensor *in[3] = {&xa, &xb, c_rank < 0 ? NULL : &xc};
     oc_tensor *out[1] = {&xy};
-    k.op->run(k.params, in, out);
+    run_op(k.op, k.params, in, out);
 
     /* Rounding grows with the magnitudes summed, not with the result
      * (which may cancel to ~0): the bound is relative to that scale. */
@@ -423,7 +434,7 @@ Test(gemm, known_values)
     oc_tensor xy = tensor_of(ONNXC_FLOAT, 2, d22, y);
     const oc_tensor *in[3] = {&xa, &xb, &xc};
     oc_tensor *out[1] = {&xy};
-    k.op->run(k.params, in, out);
+    run_op(k.op, k.params, in, out);
     for (int i = 0; i < 4; i++)
         cr_assert_float_eq(y[i], want[i], 1e-6, "Y[%d] = %g, want %g", i,
                            y[i], want[i]);
@@ -451,7 +462,7 @@ static void gemm_broadcast_c(int opset, int c_rank, const int64_t *c_shape,
     oc_tensor xy = tensor_of(ONNXC_FLOAT, 2, y_dims, y);
     const oc_tensor *in[3] = {&xa, &xb, &xc};
     oc_tensor *out[1] = {&xy};
-    k.op->run(k.params, in, out);
+    run_op(k.op, k.params, in, out);
     kernel_close(&k);
 }
 
@@ -760,7 +771,7 @@ static void check_unary(kernel *k, onnxc_dtype dtype, int rank,
     oc_tensor tout = tensor_of(dtype, rank, dims, y);
     const oc_tensor *in[1] = {&tin};
     oc_tensor *out[1] = {&tout};
-    k->op->run(k->params, in, out);
+    run_op(k->op, k->params, in, out);
     for (size_t i = 0; i < n; i++)
         cr_assert(same_value(dtype, y, want, i),
                   "%s alpha %g: x[%zu] = %g gave %g, want %g", shape, alpha, i,
@@ -772,7 +783,7 @@ static void check_unary(kernel *k, onnxc_dtype dtype, int rank,
     oc_tensor tz = tensor_of(dtype, rank, dims, z);
     const oc_tensor *in_z[1] = {&tz};
     oc_tensor *out_z[1] = {&tz};
-    k->op->run(k->params, in_z, out_z);
+    run_op(k->op, k->params, in_z, out_z);
     cr_assert(memcmp(z, y, n * size) == 0, "%s: in place differs", shape);
 
     free(x);
@@ -810,7 +821,7 @@ Test(relu, nan_stays_and_negative_zero_becomes_positive)
     oc_tensor ty = tensor_of(ONNXC_FLOAT, 1, dims, y);
     const oc_tensor *in[1] = {&tx};
     oc_tensor *out[1] = {&ty};
-    k.op->run(k.params, in, out);
+    run_op(k.op, k.params, in, out);
     cr_assert(isnan(y[0]), "Relu(NaN) = %g", y[0]);
     cr_assert(y[1] == 0 && !signbit(y[1]), "Relu(-0) = %g, want +0", y[1]);
     cr_assert(y[2] == 0 && !signbit(y[2]), "Relu(-inf) = %g, want +0", y[2]);
@@ -836,7 +847,7 @@ Test(relu, nan_stays_and_negative_zero_becomes_positive)
         oc_tensor out_t = tensor_of(DTYPE, 2, dims, y);                        \
         const oc_tensor *in[1] = {&in_t};                                      \
         oc_tensor *out[1] = {&out_t};                                          \
-        k.op->run(k.params, in, out);                                          \
+        run_op(k.op, k.params, in, out);                                          \
         for (size_t i = 0; i < sizeof x / sizeof x[0]; i++)                    \
             cr_assert_eq(y[i], x[i] > 0 ? x[i] : 0,                            \
                          "Relu-14 %s: x[%zu] = %lld gave %lld",                \
@@ -917,7 +928,7 @@ Test(leaky_relu, default_alpha_is_0_01_and_nan_stays_nan)
     oc_tensor ty = tensor_of(ONNXC_FLOAT, 1, dims, y);
     const oc_tensor *in[1] = {&tx};
     oc_tensor *out[1] = {&ty};
-    k.op->run(k.params, in, out);
+    run_op(k.op, k.params, in, out);
     cr_assert_float_eq(y[0], -0.02f, 1e-8, "LeakyRelu(-2) = %g", y[0]);
     cr_assert_eq(y[1], 3.0f);
     cr_assert(isnan(y[2]), "LeakyRelu(NaN) = %g", y[2]);
