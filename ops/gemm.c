@@ -209,7 +209,7 @@ static void problem_f32(const gemm_params *p, const oc_tensor *const *in,
 }
 
 static size_t gemm_workspace(const void *params, const oc_tensor *const *in,
-                             const oc_tensor *out)
+                             const oc_tensor *out, int threads)
 {
     const gemm_params *p = params;
     if (in[0]->dtype != ONNXC_FLOAT)
@@ -217,17 +217,18 @@ static size_t gemm_workspace(const void *params, const oc_tensor *const *in,
     size_t k = (size_t)(p->trans_a ? in[0]->dims[0] : in[0]->dims[1]);
     return sizeof(float) * gemm_f32_workspace_floats(
                                p->kernel, (size_t)out->dims[0],
-                               (size_t)out->dims[1], k);
+                               (size_t)out->dims[1], k, threads);
 }
 
 static void gemm_run(const void *params, const oc_tensor *const *in,
-                     oc_tensor *const *out, void *workspace)
+                     oc_tensor *const *out, void *workspace,
+                     const oc_exec *exec)
 {
     const gemm_params *p = params;
     if (in[0]->dtype == ONNXC_FLOAT) {
         gemm_f32_problem g;
         problem_f32(p, in, out[0], &g);
-        gemm_f32_compute(p->kernel, &g, workspace);
+        gemm_f32_compute(p->kernel, &g, workspace, exec->pool);
     } else {
         gemm_f64(p, in[0], in[1], in[2], out[0]);
     }

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "../runtime/thread_pool.h"
 #include "gemm_kernel.h"
 
 /* Block sizes: a KC x NR panel of B stays in L1 while an MC x KC block of
@@ -15,7 +16,7 @@
 #define MC_TILES 20
 #define NC_TILES 64
 
-void gemm_f32_init_y(const gemm_f32_problem *p);
+void gemm_f32_init_y(const gemm_f32_problem *p, size_t j0, size_t j1);
 
 static size_t round_up(size_t x, size_t to)
 {
@@ -29,15 +30,21 @@ bool gemm_f32_is_small(size_t m, size_t n, size_t k)
     return m * n * k <= 32 * 32 * 32 || m < 2;
 }
 
+/* Per thread: a packed block of A and an edge tile, 64-byte aligned. */
+static size_t thread_floats(const gemm_kernel *kernel)
+{
+    size_t mr = (size_t)kernel->mr, nr = (size_t)kernel->nr;
+    return round_up((size_t)MC_TILES * mr * KC + mr * nr, 16);
+}
+
 size_t gemm_f32_workspace_floats(const gemm_kernel *kernel, size_t m,
-                                 size_t n, size_t k)
+                                 size_t n, size_t k, int threads)
 {
     if (!kernel || gemm_f32_is_small(m, n, k))
         return 0;
-    size_t mr = (size_t)kernel->mr, nr = (size_t)kernel->nr;
-    size_t a = (size_t)MC_TILES * mr * KC;
-    size_t b = (size_t)NC_TILES * nr * KC;
-    return a + b + mr * nr + 16;
+    /* The packed block of B is shared by the threads. */
+    size_t b = (size_t)NC_TILES * (size_t)kernel->nr * KC;
+    return b + (size_t)(threads > 1 ? threads : 1) * thread_floats(kernel);
 }
 
 
@@ -109,70 +116,108 @@ void gemm_f32_pack_b(const gemm_kernel *kernel, const float *b, bool trans_b,
     }
 }
 
+/* One (K block, N block) step of the loop nest, shared by its tasks. */
+typedef struct blocked_step {
+    const gemm_kernel *kernel;
+    const gemm_f32_problem *p;
+    float *thread_ws;      /* thread t's scratch: + t * thread_floats */
+    const float *bblock;   /* packed B for this step */
+    size_t j0, nc, l0, kc;
+    int act;
+    size_t mc_max, chunks, chunk_cols;
+} blocked_step;
+
+/* Task t: rows block t / chunks, columns chunk t % chunks of this step. */
+static void blocked_task(void *ctx, size_t t, int thread)
+{
+    const blocked_step *st = ctx;
+    const gemm_f32_problem *p = st->p;
+    size_t mr = (size_t)st->kernel->mr, nr = (size_t)st->kernel->nr;
+    size_t i0 = t / st->chunks * st->mc_max;
+    size_t mc = p->m - i0 < st->mc_max ? p->m - i0 : st->mc_max;
+    size_t jr0 = t % st->chunks * st->chunk_cols;
+    size_t jr1 = jr0 + st->chunk_cols < st->nc ? jr0 + st->chunk_cols : st->nc;
+    float *ap = st->thread_ws + (size_t)thread * thread_floats(st->kernel);
+    float *edge = ap + st->mc_max * KC;
+    size_t n = p->n, kc = st->kc;
+
+    pack_a(p, mr, i0, mc, st->l0, kc, ap);
+    for (size_t jr = jr0; jr < jr1; jr += nr) {
+        size_t cols = st->nc - jr < nr ? st->nc - jr : nr;
+        const float *bpanel = st->bblock + (jr / nr) * kc * nr;
+        for (size_t ir = 0; ir < mc; ir += mr) {
+            size_t rows = mc - ir < mr ? mc - ir : mr;
+            const float *apanel = ap + (ir / mr) * kc * mr;
+            float *y = p->y + (i0 + ir) * n + st->j0 + jr;
+            if (rows == mr && cols == nr) {
+                st->kernel->tile(kc, apanel, bpanel, y, n, st->act,
+                                 p->act_alpha);
+                continue;
+            }
+            /* An edge tile: run the full tile on a copy. */
+            for (size_t r = 0; r < rows; r++)
+                memcpy(edge + r * nr, y + r * n, cols * sizeof *y);
+            st->kernel->tile(kc, apanel, bpanel, edge, nr, st->act,
+                             p->act_alpha);
+            for (size_t r = 0; r < rows; r++)
+                memcpy(y + r * n, edge + r * nr, cols * sizeof *y);
+        }
+    }
+}
+
 void gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
-                      float *workspace)
+                      float *workspace, oc_thread_pool *pool)
 {
     size_t m = p->m, n = p->n, k = p->k;
-    size_t mr = (size_t)kernel->mr, nr = (size_t)kernel->nr;
-    size_t mc_max = MC_TILES * mr, nc_max = NC_TILES * nr;
+    size_t nr = (size_t)kernel->nr;
+    size_t nc_max = NC_TILES * nr;
     size_t npad = round_up(n, nr);
-    float *ap = workspace;
-    float *bp = ap + mc_max * KC;
-    float *edge = bp + nc_max * KC;
+    int threads = thread_pool_size(pool);
+    blocked_step st = {.kernel = kernel, .p = p,
+                       .mc_max = MC_TILES * (size_t)kernel->mr,
+                       .thread_ws = workspace + nc_max * KC};
+    float *bp = workspace;
 
-    gemm_f32_init_y(p);
+    gemm_f32_init_y(p, 0, n);
     if (k == 0) {
         gemm_f32_activate(p->y, m * n, p->act, p->act_alpha);
         return;
     }
-    for (size_t j0 = 0; j0 < n; j0 += nc_max) {
-        size_t nc = n - j0 < nc_max ? n - j0 : nc_max;
-        for (size_t l0 = 0; l0 < k; l0 += KC) {
-            size_t kc = k - l0 < KC ? k - l0 : KC;
-            int act = l0 + kc == k ? p->act : GEMM_ACT_NONE;
-            const float *bblock;
+    size_t row_blocks = (m + st.mc_max - 1) / st.mc_max;
+    for (st.j0 = 0; st.j0 < n; st.j0 += nc_max) {
+        st.nc = n - st.j0 < nc_max ? n - st.j0 : nc_max;
+        /* Enough tasks to keep every thread busy: split columns too when
+         * there are few row blocks. */
+        size_t panels = (st.nc + nr - 1) / nr, want = 2 * (size_t)threads;
+        st.chunks = threads > 1 && row_blocks < want
+                        ? (want + row_blocks - 1) / row_blocks
+                        : 1;
+        if (st.chunks > panels)
+            st.chunks = panels;
+        st.chunk_cols = (panels + st.chunks - 1) / st.chunks * nr;
+        st.chunks = (st.nc + st.chunk_cols - 1) / st.chunk_cols;
+        for (st.l0 = 0; st.l0 < k; st.l0 += KC) {
+            st.kc = k - st.l0 < KC ? k - st.l0 : KC;
+            st.act = st.l0 + st.kc == k ? p->act : GEMM_ACT_NONE;
             if (p->b_packed) {
-                bblock = p->b_packed + l0 * npad + j0 * kc;
+                st.bblock = p->b_packed + st.l0 * npad + st.j0 * st.kc;
             } else {
-                pack_b(p->b, p->trans_b, k, n, nr, l0, kc, j0, nc, bp);
-                bblock = bp;
+                pack_b(p->b, p->trans_b, k, n, nr, st.l0, st.kc, st.j0, st.nc,
+                       bp);
+                st.bblock = bp;
             }
-            for (size_t i0 = 0; i0 < m; i0 += mc_max) {
-                size_t mc = m - i0 < mc_max ? m - i0 : mc_max;
-                pack_a(p, mr, i0, mc, l0, kc, ap);
-                for (size_t jr = 0; jr < nc; jr += nr) {
-                    size_t cols = nc - jr < nr ? nc - jr : nr;
-                    const float *bpanel = bblock + (jr / nr) * kc * nr;
-                    for (size_t ir = 0; ir < mc; ir += mr) {
-                        size_t rows = mc - ir < mr ? mc - ir : mr;
-                        const float *apanel = ap + (ir / mr) * kc * mr;
-                        float *y = p->y + (i0 + ir) * n + j0 + jr;
-                        if (rows == mr && cols == nr) {
-                            kernel->tile(kc, apanel, bpanel, y, n, act,
-                                         p->act_alpha);
-                            continue;
-                        }
-                        /* An edge tile: run the full tile on a copy. */
-                        for (size_t r = 0; r < rows; r++)
-                            memcpy(edge + r * nr, y + r * n, cols * sizeof *y);
-                        kernel->tile(kc, apanel, bpanel, edge, nr, act,
-                                     p->act_alpha);
-                        for (size_t r = 0; r < rows; r++)
-                            memcpy(y + r * n, edge + r * nr, cols * sizeof *y);
-                    }
-                }
-            }
+            thread_pool_run(pool, row_blocks * st.chunks, blocked_task, &st);
         }
     }
 }
 
 void gemm_f32_compute(const gemm_kernel *kernel, const gemm_f32_problem *p,
-                      float *workspace)
+                      float *workspace, oc_thread_pool *pool)
 {
     if (!kernel)
         gemm_f32_reference(p);
     else if (gemm_f32_is_small(p->m, p->n, p->k))
-        gemm_f32_small(p);  /* reads B as stored, prepacked or not */
+        gemm_f32_small(p, pool);  /* reads B as stored, prepacked or not */
     else
-        gemm_f32_blocked(kernel, p, workspace);
+        gemm_f32_blocked(kernel, p, workspace, pool);
 }

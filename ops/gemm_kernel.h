@@ -21,6 +21,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct oc_thread_pool;
+
 enum { GEMM_ACT_NONE, GEMM_ACT_RELU, GEMM_ACT_LEAKY_RELU };
 
 typedef struct gemm_f32_problem {
@@ -67,18 +69,19 @@ bool gemm_f32_is_small(size_t m, size_t n, size_t k);
  * (packed panels of A and B, one edge tile); 0 for the small path. The
  * session plans it in its arena, so runs allocate nothing. */
 size_t gemm_f32_workspace_floats(const gemm_kernel *kernel, size_t m,
-                                 size_t n, size_t k);
+                                 size_t n, size_t k, int threads);
 
 /* Computes the problem with `kernel` (NULL: the reference loop); small
  * problems take the small path whatever the kernel. workspace: at least
- * gemm_f32_workspace_floats floats, 64-byte aligned. */
+ * gemm_f32_workspace_floats floats for the pool's thread count, 64-byte
+ * aligned. pool: the threads to split M and N over, or NULL. */
 void gemm_f32_compute(const gemm_kernel *kernel, const gemm_f32_problem *p,
-                      float *workspace);
+                      float *workspace, struct oc_thread_pool *pool);
 
 /* One path only, whatever the size (for tests). */
 void gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
-                      float *workspace);
-void gemm_f32_small(const gemm_f32_problem *p);
+                      float *workspace, struct oc_thread_pool *pool);
+void gemm_f32_small(const gemm_f32_problem *p, struct oc_thread_pool *pool);
 
 /* Prepacking B, once, when it is a weight: the floats needed, and the
  * packing itself into `out` (16-float aligned). */

@@ -3,40 +3,58 @@
  * the order that keeps the innermost one contiguous, so the compiler
  * vectorizes it, and no memory beyond Y.
  */
+#include "../runtime/thread_pool.h"
 #include "gemm_kernel.h"
 
-/* Y = beta * C broadcast, or 0: the start of every fast path. */
-void gemm_f32_init_y(const gemm_f32_problem *p);
-void gemm_f32_init_y(const gemm_f32_problem *p)
+/* Columns [j0, j1) of Y = beta * C broadcast, or 0: the start of every
+ * fast path. */
+void gemm_f32_init_y(const gemm_f32_problem *p, size_t j0, size_t j1);
+void gemm_f32_init_y(const gemm_f32_problem *p, size_t j0, size_t j1)
 {
-    size_t m = p->m, n = p->n;
-    for (size_t i = 0; i < m; i++) {
-        float *y = p->y + i * n;
+    for (size_t i = 0; i < p->m; i++) {
+        float *y = p->y + i * p->n;
         if (p->c && p->beta != 0) {
             const float *c = p->c + i * p->c_rs;
-            for (size_t j = 0; j < n; j++)
+            for (size_t j = j0; j < j1; j++)
                 y[j] = p->beta * c[j * p->c_cs];
         } else {
-            for (size_t j = 0; j < n; j++)
+            for (size_t j = j0; j < j1; j++)
                 y[j] = 0;
         }
     }
 }
 
-void gemm_f32_small(const gemm_f32_problem *p)
+/* A dot product with 16 independent partial sums: the compiler keeps them
+ * in vector registers, and no chain of dependent adds limits it (with one
+ * accumulator, a 1024-long dot waits on 1024 adds in a row). */
+static float dot(const float *a, const float *b, size_t k)
+{
+    float part[16] = {0};
+    size_t l = 0;
+    for (; l + 16 <= k; l += 16)
+        for (int q = 0; q < 16; q++)
+            part[q] += a[l + q] * b[l + q];
+    float acc = 0;
+    for (; l < k; l++)
+        acc += a[l] * b[l];
+    for (int q = 0; q < 16; q++)
+        acc += part[q];
+    return acc;
+}
+
+/* Columns [j0, j1) of the result, from start to activation. */
+static void small_columns(const gemm_f32_problem *p, size_t j0, size_t j1)
 {
     size_t m = p->m, n = p->n, k = p->k;
-    gemm_f32_init_y(p);
+    gemm_f32_init_y(p, j0, j1);
     if (p->trans_b) {
         /* B is N x K: row j of B is column j of B', contiguous. */
         for (size_t i = 0; i < m; i++)
-            for (size_t j = 0; j < n; j++) {
+            for (size_t j = j0; j < j1; j++) {
                 const float *b = p->b + j * k;
                 float acc = 0;
                 if (!p->trans_a) {
-                    const float *a = p->a + i * k;
-                    for (size_t l = 0; l < k; l++)
-                        acc += a[l] * b[l];
+                    acc = dot(p->a + i * k, b, k);
                 } else {
                     for (size_t l = 0; l < k; l++)
                         acc += p->a[l * m + i] * b[l];
@@ -50,10 +68,36 @@ void gemm_f32_small(const gemm_f32_problem *p)
             for (size_t l = 0; l < k; l++) {
                 float a = p->alpha * (p->trans_a ? p->a[l * m + i] : p->a[i * k + l]);
                 const float *b = p->b + l * n;
-                for (size_t j = 0; j < n; j++)
+                for (size_t j = j0; j < j1; j++)
                     y[j] += a * b[j];
             }
         }
     }
-    gemm_f32_activate(p->y, m * n, p->act, p->act_alpha);
+    for (size_t i = 0; i < m; i++)
+        gemm_f32_activate(p->y + i * n + j0, j1 - j0, p->act, p->act_alpha);
+}
+
+/* Columns per task when a small problem is split over threads: whole
+ * cache lines, and enough work to repay waking a thread. */
+#define SMALL_TASK_COLUMNS 256
+
+static void small_task(void *ctx, size_t t, int thread)
+{
+    const gemm_f32_problem *p = ctx;
+    size_t j0 = t * SMALL_TASK_COLUMNS;
+    size_t j1 = j0 + SMALL_TASK_COLUMNS < p->n ? j0 + SMALL_TASK_COLUMNS : p->n;
+    (void)thread;
+    small_columns(p, j0, j1);
+}
+
+void gemm_f32_small(const gemm_f32_problem *p, oc_thread_pool *pool)
+{
+    /* Wide layers (the big MLP at batch 1: a 4096 x 1024 matrix-vector
+     * product, bound by memory) are split over columns. */
+    size_t tasks = (p->n + SMALL_TASK_COLUMNS - 1) / SMALL_TASK_COLUMNS;
+    if (thread_pool_size(pool) > 1 && tasks > 1 &&
+        p->m * p->n * p->k >= (size_t)1 << 20)
+        thread_pool_run(pool, tasks, small_task, (void *)p);
+    else
+        small_columns(p, 0, p->n);
 }

@@ -40,9 +40,11 @@ static onnxc_status *leaky_relu_infer(const oc_node *node, const void *params,
 }
 
 static void leaky_relu_run(const void *params, const oc_tensor *const *in,
-                           oc_tensor *const *out, void *workspace)
+                           oc_tensor *const *out, void *workspace,
+                     const oc_exec *exec)
 {
     (void)workspace;
+    (void)exec;
     const leaky_relu_params *p = params;
     size_t n = tensor_count(in[0]);
     if (in[0]->dtype == ONNXC_FLOAT) {

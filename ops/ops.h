@@ -24,6 +24,14 @@
 #include "../runtime/graph.h"
 #include "../runtime/shape.h"
 
+struct oc_thread_pool;
+
+/* What a kernel may use to run: the session's threads (pool NULL: one). */
+typedef struct oc_exec {
+    struct oc_thread_pool *pool;
+    int threads;
+} oc_exec;
+
 /* The value types infer sees: a dtype and a shape. */
 typedef struct oc_type {
     onnxc_dtype dtype;
@@ -53,11 +61,12 @@ typedef struct oc_op {
      * next_alpha) reading this node's only output; false to decline. */
     bool (*fuse_activation)(const oc_node *node, void *params,
                             const oc_node *next, float next_alpha);
-    /* Optional. Bytes of scratch run needs for these shapes. */
+    /* Optional. Bytes of scratch run needs for these shapes on this many
+     * threads. */
     size_t (*workspace)(const void *params, const oc_tensor *const *in,
-                        const oc_tensor *out);
+                        const oc_tensor *out, int threads);
     void (*run)(const void *params, const oc_tensor *const *in,
-                oc_tensor *const *out, void *workspace);
+                oc_tensor *const *out, void *workspace, const oc_exec *exec);
 } oc_op;
 
 /* The op implementing (domain, op_type) at `opset`, with the selected

@@ -51,9 +51,11 @@ static onnxc_status *relu_infer(const oc_node *node, const void *params,
     }
 
 static void relu_run(const void *params, const oc_tensor *const *in,
-                     oc_tensor *const *out, void *workspace)
+                     oc_tensor *const *out, void *workspace,
+                     const oc_exec *exec)
 {
     (void)workspace;
+    (void)exec;
     (void)params;
     const void *x = in[0]->data;
     void *y = out[0]->data;

@@ -186,6 +186,15 @@ ONNXC_API onnxc_status *onnxc_session_options_set_arena(onnxc_session_options *o
 ONNXC_API onnxc_status *onnxc_session_options_set_dim(onnxc_session_options *options,
                                             const char *name, int64_t value);
 
+/* Intra-op threads: the session starts threads - 1 workers and splits
+ * large Gemms over blocks of rows and columns (never over the sum, so
+ * results are bit-identical whatever the count). Default 1: the calling
+ * thread alone. Workers sleep between runs; they never spin. Small layers
+ * stay on one thread. Errors: INVALID_ARGUMENT outside 1..ONNXC_MAX_THREADS. */
+#define ONNXC_MAX_THREADS 256
+ONNXC_API onnxc_status *onnxc_session_options_set_threads(
+    onnxc_session_options *options, int threads);
+
 /* The most arena bytes a session may plan (runtime-owned arenas only);
  * a larger plan fails with NO_MEMORY. 0 means no limit. */
 #define ONNXC_DEFAULT_ARENA_LIMIT ((size_t)1 << 32)

@@ -184,7 +184,7 @@ static onnxc_status *make_buffers(onnxc_session *s)
         s->scratch_of[i] = -1;
         if (n->op->workspace)
             bytes = n->op->workspace(n->params, &s->node_in[s->arg_base[i]],
-                                     s->node_out[i]);
+                                     s->node_out[i], s->exec.threads);
         if (!bytes)
             continue;
         if (!plan_align(bytes, &size))
@@ -247,6 +247,7 @@ void onnxc_session_free(onnxc_session *s)
 {
     if (!s)
         return;
+    thread_pool_free(s->pool);
     if (s->arena_owned)
         free(s->arena);
     free(s->tensors);
@@ -276,9 +277,15 @@ static onnxc_status *apply_options(onnxc_session *s,
     const oc_graph *g = s->g;
     s->arena_owned = true;
     s->arena_limit = ONNXC_DEFAULT_ARENA_LIMIT;
+    s->exec.threads = 1;
     if (!o)
         return NULL;
     s->arena_limit = o->arena_limit;
+    onnxc_status *err = thread_pool_create(o->threads, &s->pool);
+    if (err)
+        return err;
+    s->exec.pool = s->pool;
+    s->exec.threads = thread_pool_size(s->pool);
     if (o->arena) {
         /* Align the caller's memory rather than demand aligned memory. */
         uintptr_t p = (uintptr_t)o->arena;
@@ -529,7 +536,7 @@ onnxc_status *onnxc_session_run(onnxc_session *s)
     for (int i = 0; i < g->n_nodes; i++) {
         const oc_node *n = &g->nodes[i];
         n->op->run(n->params, &s->node_in[s->arg_base[i]], &s->node_out[i],
-                   s->workspace[i]);
+                   s->workspace[i], &s->exec);
     }
     for (int i = 0; i < g->n_outputs; i++) {
         const output_binding *o = &s->outputs[i];

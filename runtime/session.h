@@ -10,7 +10,9 @@
 
 #include "graph.h"
 #include "onnxc.h"
+#include "../ops/ops.h"
 #include "planner.h"
+#include "thread_pool.h"
 
 typedef struct fixed_dim {
     char *name;
@@ -23,6 +25,7 @@ struct onnxc_session_options {
     size_t arena_limit;       /* 0: none */
     fixed_dim *dims;
     size_t n_dims;
+    int threads;
 };
 
 typedef struct input_binding {
@@ -61,6 +64,9 @@ struct onnxc_session {
     plan_buffer *buffers;
     size_t n_buffers;
     size_t *scratch;          /* for the planner: PLAN_SCRATCH or steps + 1 */
+
+    oc_thread_pool *pool;     /* NULL with one thread */
+    oc_exec exec;             /* what kernels run with */
 
     unsigned char *arena;
     size_t arena_bytes;

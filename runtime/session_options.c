@@ -13,6 +13,7 @@ onnxc_status *onnxc_session_options_create(onnxc_session_options **options)
     if (!*options)
         return oc_no_memory();
     (*options)->arena_limit = ONNXC_DEFAULT_ARENA_LIMIT;
+    (*options)->threads = 1;
     return NULL;
 }
 
@@ -72,5 +73,18 @@ onnxc_status *onnxc_session_options_set_dim(onnxc_session_options *options,
     grown[options->n_dims].name = copy;
     grown[options->n_dims].value = value;
     options->n_dims++;
+    return NULL;
+}
+
+onnxc_status *onnxc_session_options_set_threads(onnxc_session_options *options,
+                                               int threads)
+{
+    if (!options)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "options is NULL");
+    if (threads < 1 || threads > ONNXC_MAX_THREADS)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                        "threads must be 1 to %d, got %d", ONNXC_MAX_THREADS,
+                        threads);
+    options->threads = threads;
     return NULL;
 }

@@ -109,11 +109,11 @@ static void check_kernel(const gemm_kernel *kernel)
             p.y = want;
             gemm_f32_reference(&p);
 
-            size_t ws_floats = gemm_f32_workspace_floats(kernel, 1000, 1000, 1000);
+            size_t ws_floats = gemm_f32_workspace_floats(kernel, 1000, 1000, 1000, 1);
             float *ws = aligned_alloc(64, ws_floats * sizeof(float));
             cr_assert(ws);
             p.y = got;
-            gemm_f32_blocked(kernel, &p, ws);
+            gemm_f32_blocked(kernel, &p, ws, NULL);
             expect_close(got, want, sh.m * sh.n, sh.k, what);
 
             /* Prepacked B takes the same arithmetic: identical bits. */
@@ -124,13 +124,13 @@ static void check_kernel(const gemm_kernel *kernel)
             float *again = rand_floats(sh.m * sh.n);
             p.y = again;
             p.b_packed = packed;
-            gemm_f32_blocked(kernel, &p, ws);
+            gemm_f32_blocked(kernel, &p, ws, NULL);
             cr_assert(memcmp(again, got, sh.m * sh.n * sizeof(float)) == 0,
                       "%s: prepacked B changes the result", what);
             p.b_packed = NULL;
 
             p.y = again;
-            gemm_f32_small(&p);
+            gemm_f32_small(&p, NULL);
             expect_close(again, want, sh.m * sh.n, sh.k, what);
 
             free(a);
@@ -186,9 +186,9 @@ Test(gemm_fast, relu_keeps_nan_and_zeroes_negative_zero)
         gemm_f32_problem p = {.m = m, .n = n, .k = k, .a = a, .b = b,
                               .alpha = 1, .beta = 1, .c = &c, .y = y,
                               .act = GEMM_ACT_RELU};
-        float *ws = aligned_alloc(64, gemm_f32_workspace_floats(kernels[i], m, n, k) *
+        float *ws = aligned_alloc(64, gemm_f32_workspace_floats(kernels[i], m, n, k, 1) *
                                           sizeof(float));
-        gemm_f32_blocked(kernels[i], &p, ws);
+        gemm_f32_blocked(kernels[i], &p, ws, NULL);
         for (size_t j = 0; j < n; j++) {
             cr_assert(isnan(y[j]), "%s: NaN lost at %zu", kernels[i]->name, j);
             cr_assert(y[n + j] == 0 && !signbit(y[n + j]),

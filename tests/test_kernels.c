@@ -32,10 +32,11 @@ typedef struct rng {
 static void run_op(const oc_op *op, const void *params,
                    const oc_tensor *const *in, oc_tensor *const *out)
 {
-    size_t bytes = op->workspace ? op->workspace(params, in, out[0]) : 0;
+    size_t bytes = op->workspace ? op->workspace(params, in, out[0], 1) : 0;
     void *ws = bytes ? aligned_alloc(64, (bytes + 63) / 64 * 64) : NULL;
     cr_assert(!bytes || ws, "cannot allocate %zu bytes of workspace", bytes);
-    op->run(params, in, out, ws);
+    oc_exec exec = {NULL, 1};
+    op->run(params, in, out, ws, &exec);
     free(ws);
 }
 static rng rng_seed(uint64_t seed)
