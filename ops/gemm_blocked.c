@@ -1,7 +1,7 @@
 /*
  * gemm_blocked.c - the blocked, packed Gemm driver (the GotoBLAS loop
  * nest). B is packed in KC x NC blocks of NR-wide panels, A in MC x KC
- * blocks of MR-tall panels (alpha folded in), and the micro-kernel runs
+ * blocks of MR-tall panels, and the micro-kernel (applying alpha) runs
  * over MR x NR tiles of Y with its accumulators in registers. Transposes
  * are absorbed by the packing, so every variant runs the same kernel.
  */
@@ -49,7 +49,7 @@ size_t gemm_f32_workspace_floats(const gemm_kernel *kernel, size_t m,
 
 
 /* Packs rows [i0, i0 + mc) x cols [l0, l0 + kc) of A' into MR-tall panels,
- * k-major, times alpha; rows past M are zero. */
+ * k-major; rows past M are zero. */
 static void pack_a(const gemm_f32_problem *p, size_t mr, size_t i0, size_t mc,
                    size_t l0, size_t kc, float *out)
 {
@@ -59,13 +59,13 @@ static void pack_a(const gemm_f32_problem *p, size_t mr, size_t i0, size_t mc,
             for (size_t r = 0; r < rows; r++) {
                 const float *src = p->a + (i0 + ir + r) * p->k + l0;
                 for (size_t l = 0; l < kc; l++)
-                    out[l * mr + r] = p->alpha * src[l];
+                    out[l * mr + r] = src[l];
             }
         } else {
             for (size_t l = 0; l < kc; l++) {
                 const float *src = p->a + (l0 + l) * p->m + i0 + ir;
                 for (size_t r = 0; r < rows; r++)
-                    out[l * mr + r] = p->alpha * src[r];
+                    out[l * mr + r] = src[r];
             }
         }
         for (size_t r = rows; r < mr; r++)
@@ -124,6 +124,7 @@ typedef struct blocked_step {
     const float *bblock;   /* packed B for this step */
     size_t j0, nc, l0, kc;
     int act;
+    bool accumulate;       /* false: the first K block, and no C term */
     size_t mc_max, chunks, chunk_cols;
 } blocked_step;
 
@@ -150,15 +151,15 @@ static void blocked_task(void *ctx, size_t t, int thread)
             const float *apanel = ap + (ir / mr) * kc * mr;
             float *y = p->y + (i0 + ir) * n + st->j0 + jr;
             if (rows == mr && cols == nr) {
-                st->kernel->tile(kc, apanel, bpanel, y, n, st->act,
-                                 p->act_alpha);
+                st->kernel->tile(kc, apanel, bpanel, y, n, p->alpha,
+                                 st->accumulate, st->act, p->act_alpha);
                 continue;
             }
             /* An edge tile: run the full tile on a copy. */
             for (size_t r = 0; r < rows; r++)
                 memcpy(edge + r * nr, y + r * n, cols * sizeof *y);
-            st->kernel->tile(kc, apanel, bpanel, edge, nr, st->act,
-                             p->act_alpha);
+            st->kernel->tile(kc, apanel, bpanel, edge, nr, p->alpha,
+                             st->accumulate, st->act, p->act_alpha);
             for (size_t r = 0; r < rows; r++)
                 memcpy(y + r * n, edge + r * nr, cols * sizeof *y);
         }
@@ -178,7 +179,11 @@ void gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
                        .thread_ws = workspace + nc_max * KC};
     float *bp = workspace;
 
-    gemm_f32_init_y(p, 0, n);
+    /* With a C term, Y starts as beta * C and every K block adds; without
+     * one, the first K block stores. */
+    bool has_c = p->c && p->beta != 0;
+    if (has_c || k == 0)
+        gemm_f32_init_y(p, 0, n);
     if (k == 0) {
         gemm_f32_activate(p->y, m * n, p->act, p->act_alpha);
         return;
@@ -199,6 +204,7 @@ void gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
         for (st.l0 = 0; st.l0 < k; st.l0 += KC) {
             st.kc = k - st.l0 < KC ? k - st.l0 : KC;
             st.act = st.l0 + st.kc == k ? p->act : GEMM_ACT_NONE;
+            st.accumulate = has_c || st.l0 > 0;
             if (p->b_packed) {
                 st.bblock = p->b_packed + st.l0 * npad + st.j0 * st.kc;
             } else {

@@ -43,11 +43,14 @@ typedef struct gemm_f32_problem {
 typedef struct gemm_kernel {
     const char *name;
     int mr, nr;
-    /* tile += Ap * Bp over kc steps; Ap: kc x mr, Bp: kc x nr, both packed
-     * k-major. When act is not GEMM_ACT_NONE the sum is final and the
-     * activation is applied on the store. */
+    /* tile = (accumulate ? tile : 0) + alpha * (Ap * Bp) over kc steps;
+     * Ap: kc x mr, Bp: kc x nr, both packed k-major. Storing rather than
+     * adding to a zeroed tile keeps the sign of a -0 product, as the
+     * definition does. When act is not GEMM_ACT_NONE the sum is final and
+     * the activation is applied on the store. */
     void (*tile)(size_t kc, const float *ap, const float *bp, float *tile,
-                 size_t ldt, int act, float act_alpha);
+                 size_t ldt, float alpha, bool accumulate, int act,
+                 float act_alpha);
 } gemm_kernel;
 
 /* The definition: the plain loop, in float and double. */

@@ -8,7 +8,7 @@ void gemm_f32_activate(float *y, size_t n, int act, float act_alpha)
 {
     if (act == GEMM_ACT_RELU) {
         for (size_t i = 0; i < n; i++)
-            y[i] = y[i] > 0 || y[i] != y[i] ? y[i] : 0;
+            y[i] = y[i] < 0 ? 0 : y[i];  /* NaN and -0 stay, as Relu */
     } else if (act == GEMM_ACT_LEAKY_RELU) {
         for (size_t i = 0; i < n; i++)
             y[i] = y[i] >= 0 ? y[i] : act_alpha * y[i];

@@ -42,14 +42,16 @@ static float dot(const float *a, const float *b, size_t k)
     return acc;
 }
 
-/* Columns [j0, j1) of the result, from start to activation. */
+/* Columns [j0, j1) of the result, from start to activation, evaluated as
+ * the definition reads: alpha * (A' B') + beta * C. */
 static void small_columns(const gemm_f32_problem *p, size_t j0, size_t j1)
 {
     size_t m = p->m, n = p->n, k = p->k;
-    gemm_f32_init_y(p, j0, j1);
-    if (p->trans_b) {
-        /* B is N x K: row j of B is column j of B', contiguous. */
-        for (size_t i = 0; i < m; i++)
+    bool has_c = p->c && p->beta != 0;
+    for (size_t i = 0; i < m; i++) {
+        float *y = p->y + i * n;
+        if (p->trans_b) {
+            /* B is N x K: row j of B is column j of B', contiguous. */
             for (size_t j = j0; j < j1; j++) {
                 const float *b = p->b + j * k;
                 float acc = 0;
@@ -59,22 +61,28 @@ static void small_columns(const gemm_f32_problem *p, size_t j0, size_t j1)
                     for (size_t l = 0; l < k; l++)
                         acc += p->a[l * m + i] * b[l];
                 }
-                p->y[i * n + j] += p->alpha * acc;
+                y[j] = acc;
             }
-    } else {
-        /* B is K x N: accumulate rows of B into rows of Y. */
-        for (size_t i = 0; i < m; i++) {
-            float *y = p->y + i * n;
+        } else {
+            /* B is K x N: accumulate rows of B into the row of Y. */
+            for (size_t j = j0; j < j1; j++)
+                y[j] = 0;
             for (size_t l = 0; l < k; l++) {
-                float a = p->alpha * (p->trans_a ? p->a[l * m + i] : p->a[i * k + l]);
+                float a = p->trans_a ? p->a[l * m + i] : p->a[i * k + l];
                 const float *b = p->b + l * n;
                 for (size_t j = j0; j < j1; j++)
                     y[j] += a * b[j];
             }
         }
+        const float *c = has_c ? p->c + i * p->c_rs : NULL;
+        for (size_t j = j0; j < j1; j++) {
+            float v = p->alpha * y[j];
+            if (c)
+                v += p->beta * c[j * p->c_cs];
+            y[j] = v;
+        }
+        gemm_f32_activate(y + j0, j1 - j0, p->act, p->act_alpha);
     }
-    for (size_t i = 0; i < m; i++)
-        gemm_f32_activate(p->y + i * n + j0, j1 - j0, p->act, p->act_alpha);
 }
 
 /* Columns per task when a small problem is split over threads: whole

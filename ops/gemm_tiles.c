@@ -22,7 +22,8 @@
 #define PORTABLE_NR 8
 
 static void tile_portable(size_t kc, const float *ap, const float *bp,
-                          float *t, size_t ldt, int act, float act_alpha)
+                          float *t, size_t ldt, float alpha, bool accumulate,
+                          int act, float act_alpha)
 {
     float acc[PORTABLE_MR][PORTABLE_NR] = {{0}};
     for (size_t l = 0; l < kc; l++, ap += PORTABLE_MR, bp += PORTABLE_NR)
@@ -32,7 +33,7 @@ static void tile_portable(size_t kc, const float *ap, const float *bp,
     for (int i = 0; i < PORTABLE_MR; i++) {
         float *row = t + (size_t)i * ldt;
         for (int j = 0; j < PORTABLE_NR; j++)
-            row[j] += acc[i][j];
+            row[j] = accumulate ? row[j] + alpha * acc[i][j] : alpha * acc[i][j];
         gemm_f32_activate(row, PORTABLE_NR, act, act_alpha);
     }
 }
@@ -58,8 +59,8 @@ static __m512 act512(__m512 v, int act, __m512 slope)
 {
     __m512 zero = _mm512_setzero_ps();
     if (act == GEMM_ACT_RELU) {
-        /* Keep NaN: zero only lanes that compare not-greater and ordered. */
-        __mmask16 neg = _mm512_cmp_ps_mask(v, zero, _CMP_LE_OQ);
+        /* Only lanes below zero: NaN and -0 stay, as in ops/relu.c. */
+        __mmask16 neg = _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ);
         return _mm512_mask_mov_ps(v, neg, zero);
     }
     if (act == GEMM_ACT_LEAKY_RELU) {
@@ -71,7 +72,8 @@ static __m512 act512(__m512 v, int act, __m512 slope)
 
 __attribute__((target("avx512f")))
 static void tile_avx512(size_t kc, const float *ap, const float *bp, float *t,
-                        size_t ldt, int act, float act_alpha)
+                        size_t ldt, float alpha, bool accumulate, int act,
+                        float act_alpha)
 {
     __m512 acc[AVX512_MR][2];
     for (int i = 0; i < AVX512_MR; i++)
@@ -85,11 +87,15 @@ static void tile_avx512(size_t kc, const float *ap, const float *bp, float *t,
             acc[i][1] = _mm512_fmadd_ps(a, b1, acc[i][1]);
         }
     }
-    __m512 slope = _mm512_set1_ps(act_alpha);
+    __m512 slope = _mm512_set1_ps(act_alpha), va = _mm512_set1_ps(alpha);
     for (int i = 0; i < AVX512_MR; i++) {
         float *row = t + (size_t)i * ldt;
-        __m512 y0 = _mm512_add_ps(_mm512_loadu_ps(row), acc[i][0]);
-        __m512 y1 = _mm512_add_ps(_mm512_loadu_ps(row + 16), acc[i][1]);
+        __m512 y0 = _mm512_mul_ps(va, acc[i][0]);
+        __m512 y1 = _mm512_mul_ps(va, acc[i][1]);
+        if (accumulate) {
+            y0 = _mm512_add_ps(_mm512_loadu_ps(row), y0);
+            y1 = _mm512_add_ps(_mm512_loadu_ps(row + 16), y1);
+        }
         _mm512_storeu_ps(row, act512(y0, act, slope));
         _mm512_storeu_ps(row + 16, act512(y1, act, slope));
     }
@@ -109,7 +115,7 @@ static __m256 act256(__m256 v, int act, __m256 slope)
 {
     __m256 zero = _mm256_setzero_ps();
     if (act == GEMM_ACT_RELU) {
-        __m256 neg = _mm256_cmp_ps(v, zero, _CMP_LE_OQ);
+        __m256 neg = _mm256_cmp_ps(v, zero, _CMP_LT_OQ);
         return _mm256_blendv_ps(v, zero, neg);
     }
     if (act == GEMM_ACT_LEAKY_RELU) {
@@ -121,7 +127,8 @@ static __m256 act256(__m256 v, int act, __m256 slope)
 
 __attribute__((target("avx2,fma")))
 static void tile_avx2(size_t kc, const float *ap, const float *bp, float *t,
-                      size_t ldt, int act, float act_alpha)
+                      size_t ldt, float alpha, bool accumulate, int act,
+                      float act_alpha)
 {
     __m256 acc[AVX2_MR][2];
     for (int i = 0; i < AVX2_MR; i++)
@@ -135,11 +142,15 @@ static void tile_avx2(size_t kc, const float *ap, const float *bp, float *t,
             acc[i][1] = _mm256_fmadd_ps(a, b1, acc[i][1]);
         }
     }
-    __m256 slope = _mm256_set1_ps(act_alpha);
+    __m256 slope = _mm256_set1_ps(act_alpha), va = _mm256_set1_ps(alpha);
     for (int i = 0; i < AVX2_MR; i++) {
         float *row = t + (size_t)i * ldt;
-        __m256 y0 = _mm256_add_ps(_mm256_loadu_ps(row), acc[i][0]);
-        __m256 y1 = _mm256_add_ps(_mm256_loadu_ps(row + 8), acc[i][1]);
+        __m256 y0 = _mm256_mul_ps(va, acc[i][0]);
+        __m256 y1 = _mm256_mul_ps(va, acc[i][1]);
+        if (accumulate) {
+            y0 = _mm256_add_ps(_mm256_loadu_ps(row), y0);
+            y1 = _mm256_add_ps(_mm256_loadu_ps(row + 8), y1);
+        }
         _mm256_storeu_ps(row, act256(y0, act, slope));
         _mm256_storeu_ps(row + 8, act256(y1, act, slope));
     }

@@ -2,8 +2,9 @@
  * relu.c - Relu: y = max(0, x) elementwise (versions 1, 6, 13, 14).
  *
  * Version 1 carries the legacy `consumed_inputs` attribute, which is
- * ignored. 13 adds bfloat16 and 14 signed integers. NaN stays NaN (the
- * spec's max(0, x) as NumPy computes it) and -0 becomes +0.
+ * ignored. 13 adds bfloat16 and 14 signed integers. Only values below
+ * zero change: NaN stays NaN and -0 stays -0, as in onnxruntime (the
+ * spec's max(0, x) leaves the sign of zero open).
  */
 #include "../runtime/status.h"
 #include "ops.h"
@@ -46,8 +47,7 @@ static onnxc_status *relu_infer(const oc_node *node, const void *params,
 #define RELU_LOOP(T, x, y, n)                                                  \
     for (size_t i = 0; i < (n); i++) {                                         \
         T v = ((const T *)(x))[i];                                             \
-        /* v != v keeps NaN; every other non-positive value becomes +0. */    \
-        ((T *)(y))[i] = v > 0 || v != v ? v : 0;                              \
+        ((T *)(y))[i] = v < 0 ? 0 : v;                                        \
     }
 
 static void relu_run(const void *params, const oc_tensor *const *in,

@@ -1,0 +1,473 @@
+#!/usr/bin/node
+'use strict';
+// run.js - run every case generate.py wrote through onnxc-run and through
+// onnxruntime, and compare.
+//
+//   node run.js DIR --onnxc PATH [--keep-failures DIR] [--only case_A,case_B]
+//               [--rtol X] [--atol X] [--strict-zero-sign] [--ort-all]
+//               [--verbose]
+//
+// onnxruntime runs in-process with graph optimizations disabled, so it
+// computes the raw operators rather than fused or constant-folded ones
+// (--ort-all also runs it at level 'all' and reports any difference).
+// onnxc-run runs as a child process per case. Where onnxruntime cannot
+// judge (opset 6, which it will not load; float64 LeakyRelu-6, which it has
+// no kernel for; Gemm with K = 0, where it ignores beta) the NumPy reference
+// expected_K.npy judges instead, and the summary says so. Exit status 0 iff
+// every case passed; the last line is always "N passed, N failed".
+//
+// The sign of a zero is compared too, but the spec does not always pin it
+// down: onnxruntime's Relu keeps -0 where the ONNX reference (max(x, 0))
+// gives +0, and its float64 LeakyRelu returns +0 for alpha * x = -0; a Gemm
+// result that underflows to zero is -0 or +0 depending on whether the last
+// step was a fused multiply-add. So a zero of the other sign is tolerated
+// (counted, not failed) where the generator marked its sign free (the
+// underflow case, free_zero_sign_K.npy), where the second opinion (NumPy
+// when onnxruntime judges, onnxruntime when NumPy does) has onnxc's sign,
+// or, with no second opinion, downstream of a Relu. --strict-zero-sign
+// fails them all.
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawnSync } = require('child_process');
+const { readNpy, writeNpy } = require('./npy');
+
+const ORT_PATH = path.join(__dirname, '..', 'oracle', 'node_modules', 'onnxruntime-node');
+const TOLERANCE = {
+  float32: { rtol: 1e-4, atol: 1e-5 },
+  float64: { rtol: 1e-10, atol: 1e-12 },
+};
+const USAGE = 'usage: node run.js DIR --onnxc PATH [--keep-failures DIR] [--only CASES] '
+  + '[--rtol X] [--atol X] [--strict-zero-sign] [--ort-all] [--verbose]';
+
+// ------------------------------------------------------------ arguments
+
+function usageError(message) {
+  console.error(`run.js: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const opts = { only: null, keep: null, rtol: null, atol: null, strictZero: false,
+    ortAll: false, verbose: false };
+  const value = (i, name) => (i < argv.length ? argv[i] : usageError(`${name} needs a value`));
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--onnxc') opts.onnxc = path.resolve(value(++i, a));
+    else if (a === '--keep-failures') opts.keep = path.resolve(value(++i, a));
+    else if (a === '--only') opts.only = new Set(value(++i, a).split(','));
+    else if (a === '--rtol') opts.rtol = Number(value(++i, a));
+    else if (a === '--atol') opts.atol = Number(value(++i, a));
+    else if (a === '--strict-zero-sign') opts.strictZero = true;
+    else if (a === '--ort-all') opts.ortAll = true;
+    else if (a === '--verbose') opts.verbose = true;
+    else if (a === '-h' || a === '--help') { console.log(USAGE); process.exit(0); }
+    else if (a.startsWith('-')) usageError(`unknown option ${a}`);
+    else if (!opts.dir) opts.dir = path.resolve(a);
+    else usageError(`unexpected argument ${a}`);
+  }
+  if (!opts.dir) usageError('no case folder given');
+  if (!opts.onnxc) usageError('--onnxc PATH is required');
+  for (const t of ['rtol', 'atol']) {
+    if (opts[t] !== null && !(opts[t] >= 0)) usageError(`--${t} needs a non-negative number`);
+  }
+  return opts;
+}
+
+function tolerance(dtype, opts) {
+  const t = TOLERANCE[dtype];
+  return { rtol: opts.rtol ?? t.rtol, atol: opts.atol ?? t.atol };
+}
+
+// -------------------------------------------------------- the two runtimes
+
+// Runs onnxc-run on the case; returns { ok, outputs } or { ok: false, error }.
+function runOnnxc(opts, caseDir, meta, scratch) {
+  const outDir = path.join(scratch, meta.case);
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  const args = ['--quiet', '--output-format', 'npy', '-o', outDir, path.join(caseDir, 'model.onnx'),
+    ...meta.inputs.map((input) => path.join(caseDir, input.file))];
+  const r = spawnSync(opts.onnxc, args, { encoding: 'utf8', timeout: 120000 });
+  try {
+    if (r.error) return { ok: false, error: `could not run: ${r.error.message}` };
+    if (r.signal) return { ok: false, error: `killed by ${r.signal}`, crashed: true };
+    const stderr = r.stderr.trimEnd();
+    if (r.status !== 0) return { ok: false, status: r.status, error: stderr, lines: stderr.split('\n').length };
+    const outputs = meta.outputs.map((o, k) => readNpy(path.join(outDir, `output_${k}.npy`)));
+    return { ok: true, outputs };
+  } catch (e) {
+    return { ok: false, error: e.message };
+  } finally {
+    fs.rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+let ort = null;
+function loadOrt() {
+  if (!ort) {
+    ort = require(ORT_PATH);
+    ort.env.logLevel = 'error';
+  }
+  return ort;
+}
+
+// Runs onnxruntime in-process at the given graph optimization level.
+async function runOrt(caseDir, meta, inputs, level) {
+  const o = loadOrt();
+  let session = null;
+  try {
+    session = await o.InferenceSession.create(fs.readFileSync(path.join(caseDir, 'model.onnx')),
+      { graphOptimizationLevel: level, logSeverityLevel: 3 });
+    const feeds = {};
+    meta.inputs.forEach((input, k) => {
+      feeds[input.name] = new o.Tensor(inputs[k].dtype, inputs[k].data, inputs[k].dims);
+    });
+    const result = await session.run(feeds);
+    const outputs = meta.outputs.map((out) => {
+      const t = result[out.name];
+      return { dtype: t.type, dims: Array.from(t.dims), data: t.data };
+    });
+    return { ok: true, outputs };
+  } catch (e) {
+    return { ok: false, error: String(e.message).split('\n')[0] };
+  } finally {
+    if (session) await session.release();
+  }
+}
+
+// ------------------------------------------------------------ comparing
+
+// Why a and b (one element each, b the reference) disagree, or null.
+function elementMismatch(a, b, tol) {
+  if (Number.isNaN(a) || Number.isNaN(b)) {
+    return Number.isNaN(a) && Number.isNaN(b) ? null : 'NaN position';
+  }
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return a === b ? null : 'Inf position or sign';
+  if (a === 0 && b === 0) return Object.is(a, b) ? null : 'sign of zero';
+  return Math.abs(a - b) <= tol.atol + tol.rtol * Math.abs(b) ? null : 'value';
+}
+
+function unravel(flat, dims) {
+  const idx = [];
+  for (let d = dims.length - 1; d >= 0; d--) {
+    idx.unshift(dims[d] ? flat % dims[d] : 0);
+    flat = dims[d] ? Math.floor(flat / dims[d]) : 0;
+  }
+  return `[${idx.join(',')}]`;
+}
+
+const show = (v) => (Object.is(v, -0) ? '-0' : String(v));
+
+// Compares one output. zeroSignOk(i) says whether a zero of the other sign
+// at element i is tolerated; those are counted in `zeros`.
+function compareTensor(got, want, tol, zeroSignOk) {
+  if (got.dtype !== want.dtype) return { ok: false, why: `dtype ${got.dtype} vs ${want.dtype}` };
+  if (got.dims.join() !== want.dims.join()) {
+    return { ok: false, why: `shape [${got.dims}] vs [${want.dims}]` };
+  }
+  let zeros = 0;
+  for (let i = 0; i < want.data.length; i++) {
+    const why = elementMismatch(got.data[i], want.data[i], tol);
+    if (why === 'sign of zero' && zeroSignOk(i)) zeros++;
+    else if (why) {
+      return { ok: false, why, at: unravel(i, want.dims), flat: i, got: got.data[i], want: want.data[i], zeros };
+    }
+  }
+  return { ok: true, zeros };
+}
+
+// The zero-sign policy (see the top of the file) for output k.
+function zeroSignPolicy(got, second, meta, k, opts) {
+  if (opts.strictZero) return () => false;
+  const free = meta.freeZeroSign[k];
+  const other = second && second[k];
+  if (other && other.dims.join() === got.dims.join()) {
+    return (i) => Boolean(free && free.data[i]) || Object.is(other.data[i], got.data[i]);
+  }
+  const relu = meta.outputs[k].relu_upstream;
+  return (i) => Boolean(free && free.data[i]) || relu;
+}
+
+// Compares all outputs against the judge's; returns the first difference
+// (or null) and the number of tolerated zero-sign differences.
+function compareOutputs(got, want, meta, opts, second = null) {
+  const tol = tolerance(meta.dtype, opts);
+  let zeros = 0;
+  for (let k = 0; k < want.length; k++) {
+    const r = compareTensor(got[k], want[k], tol, zeroSignPolicy(got[k], second, meta, k, opts));
+    zeros += r.zeros || 0;
+    if (!r.ok) return { diff: { output: k, name: meta.outputs[k].name, ...r }, zeros };
+  }
+  return { diff: null, zeros };
+}
+
+function describeDiff(d, gotName, wantName) {
+  if (d.at === undefined) return `output ${d.output} (${d.name}): ${d.why} (${gotName} vs ${wantName})`;
+  return `output ${d.output} (${d.name}) at ${d.at}: ${gotName}=${show(d.got)} `
+    + `${wantName}=${show(d.want)} (${d.why})`;
+}
+
+// ------------------------------------------------------------ one case
+
+function readExpected(caseDir, meta) {
+  if (meta.expect !== 'ok') return null;
+  meta.freeZeroSign = meta.outputs.map((o) => (o.free_zero_sign
+    ? readNpy(path.join(caseDir, o.free_zero_sign)) : null));
+  return meta.outputs.map((o) => readNpy(path.join(caseDir, o.file)));
+}
+
+// A model every runtime must refuse: onnxc exits 2 with one stderr line.
+function judgeInvalid(result, onnxc, ortRun) {
+  if (onnxc.ok) result.problems.push('onnxc accepted a model that is invalid');
+  else if (onnxc.status !== 2 || onnxc.lines !== 1) {
+    result.problems.push(`onnxc refused it but exited ${onnxc.status ?? onnxc.error} with `
+      + `${onnxc.lines ?? 0} stderr lines (want 2 and one line): ${onnxc.error}`);
+  }
+  if (ortRun && ortRun.ok) result.problems.push('onnxruntime accepted a model the generator thinks invalid');
+}
+
+function judgeValid(result, onnxc, ref, second, expected, meta, opts) {
+  if (!onnxc.ok) {
+    result.problems.push(`onnxc failed: ${onnxc.error}`);
+    return;
+  }
+  if (!ref.ok) {
+    result.problems.push(`${ref.who} failed: ${ref.error}`);
+    return;
+  }
+  const { diff, zeros } = compareOutputs(onnxc.outputs, ref.outputs, meta, opts, second);
+  result.zeroSigns = zeros;
+  if (!diff) return;
+  let line = describeDiff(diff, 'onnxc', ref.who);
+  // A third opinion: which side does the NumPy reference agree with?
+  if (ref.who !== 'numpy' && diff.at !== undefined) {
+    const v = expected[diff.output].data[diff.flat];
+    const tol = tolerance(meta.dtype, opts);
+    const side = !elementMismatch(diff.got, v, tol) ? 'onnxc'
+      : !elementMismatch(diff.want, v, tol) ? 'onnxruntime' : 'neither';
+    line += `; numpy reference=${show(v)} sides with ${side}`;
+  }
+  result.problems.push(line);
+}
+
+async function runCase(caseDir, opts, scratch) {
+  const meta = JSON.parse(fs.readFileSync(path.join(caseDir, 'meta.json'), 'utf8'));
+  const inputs = meta.inputs.map((input) => readNpy(path.join(caseDir, input.file)));
+  const expected = readExpected(caseDir, meta);
+  const onnxc = runOnnxc(opts, caseDir, meta, scratch);
+  const ortRun = meta.onnxruntime_runs ? await runOrt(caseDir, meta, inputs, 'disabled') : null;
+  const result = { meta, onnxc, ortRun, problems: [], zeroSigns: 0, notes: [] };
+  if (meta.expect === 'error') {
+    judgeInvalid(result, onnxc, ortRun);
+    return result;
+  }
+  const byNumpy = meta.reference === 'numpy';
+  const ref = byNumpy ? { ok: true, outputs: expected, who: 'numpy' } : { ...ortRun, who: 'onnxruntime' };
+  const second = byNumpy ? (ortRun && ortRun.ok ? ortRun.outputs : null) : expected;
+  judgeValid(result, onnxc, ref, second, expected, meta, opts);
+  await addOracleNotes(result, caseDir, inputs, expected, opts);
+  return result;
+}
+
+// Informational: do the two references agree with each other (every sign
+// of zero compared)? With --ort-all: does graph optimization change
+// onnxruntime's answer?
+async function addOracleNotes(result, caseDir, inputs, expected, opts) {
+  const { meta, ortRun } = result;
+  if (ortRun && !ortRun.ok && meta.reference === 'numpy') {
+    result.notes.push({ kind: 'ort-vs-numpy', why: 'onnxruntime failed', text: ortRun.error });
+  } else if (ortRun && ortRun.ok) {
+    const { diff } = compareOutputs(ortRun.outputs, expected, meta, { ...opts, strictZero: true });
+    if (diff) {
+      result.notes.push({ kind: 'ort-vs-numpy', why: diff.why || 'shape',
+        text: describeDiff(diff, 'onnxruntime', 'numpy') });
+    }
+  }
+  if (opts.ortAll && ortRun && ortRun.ok) {
+    const all = await runOrt(caseDir, meta, inputs, 'all');
+    const strict = { ...opts, strictZero: true };
+    const diff = all.ok ? compareOutputs(all.outputs, ortRun.outputs, meta, strict).diff : null;
+    if (!all.ok || diff) {
+      result.notes.push({ kind: 'ort-all-vs-disabled',
+        text: all.ok ? describeDiff(diff, "level 'all'", "level 'disabled'") : all.error });
+    }
+  }
+}
+
+// ------------------------------------------------------------ failures
+
+function replayLines(opts, keptDir, meta) {
+  return [
+    `node ${path.join(__dirname, 'run.js')} ${keptDir} --only ${meta.case} --onnxc ${opts.onnxc}`,
+    `${opts.onnxc} --output-format npy -o /tmp/out ${path.join(keptDir, meta.case, 'model.onnx')} `
+      + meta.inputs.map((i) => path.join(keptDir, meta.case, i.file)).join(' '),
+    `rebuild: /usr/bin/python3 ${path.join(__dirname, 'generate.py')} --seed ${meta.seed} `
+      + `--cases ${meta.cases} --out ${keptDir} --only ${meta.index}`,
+  ];
+}
+
+// Saves the failing case (model, inputs, both runtimes' outputs) and the
+// command lines that replay it; returns the folder.
+function keepFailure(result, caseDir, opts) {
+  const { meta } = result;
+  const keptDir = opts.keep || opts.dir;
+  const dest = path.join(keptDir, meta.case);
+  if (opts.keep) fs.cpSync(caseDir, dest, { recursive: true });
+  const save = (run, who) => {
+    if (!run || !run.ok) return;
+    run.outputs.forEach((t, k) => writeNpy(path.join(dest, `${who}_output_${k}.npy`), t.dtype, t.dims, t.data));
+  };
+  save(result.onnxc, 'onnxc');
+  save(result.ortRun, 'onnxruntime');
+  fs.writeFileSync(path.join(dest, 'REPLAY.txt'),
+    [`seed ${meta.seed}, ${meta.case}: ${meta.description}`, ...result.problems, '',
+      ...replayLines(opts, keptDir, meta), ''].join('\n'));
+  return dest;
+}
+
+// ------------------------------------------------------------ summary
+
+class Summary {
+  constructor() {
+    this.rows = new Map();
+    this.sections = new Map();
+    this.notes = [];
+    this.zeroSigns = new Map();   // category -> { elements, cases, example }
+    this.passed = 0;
+    this.failed = 0;
+  }
+
+  static bump(map, key, fresh) {
+    if (!map.has(key)) map.set(key, fresh());
+    return map.get(key);
+  }
+
+  add(result) {
+    const { meta } = result;
+    const failed = result.problems.length > 0;
+    const key = meta.category + (meta.reference === 'numpy' ? ' [numpy-reference]' : '');
+    const row = Summary.bump(this.rows, key, () => ({ cases: 0, failed: 0, opsets: new Set(), zeros: 0 }));
+    row.cases++;
+    row.failed += failed ? 1 : 0;
+    row.opsets.add(meta.opset);
+    row.zeros += result.zeroSigns ? 1 : 0;
+    const sec = Summary.bump(this.sections, meta.section, () => ({ cases: 0, failed: 0 }));
+    sec.cases++;
+    sec.failed += failed ? 1 : 0;
+    for (const n of result.notes) this.notes.push({ ...n, meta });
+    if (result.zeroSigns) {
+      const z = Summary.bump(this.zeroSigns, meta.category, () => ({ elements: 0, cases: 0, example: meta.case }));
+      z.elements += result.zeroSigns;
+      z.cases++;
+    }
+    if (failed) this.failed++;
+    else this.passed++;
+  }
+
+  static printTable(title, columns, rows) {
+    const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => String(r[i]).length)));
+    const line = (cells) => cells.map((c, i) => (i ? String(c).padStart(widths[i])
+      : String(c).padEnd(widths[i]))).join('  ');
+    console.log(`\n${title}`);
+    console.log(line(columns));
+    for (const r of rows) console.log(line(r));
+  }
+
+  print(opts) {
+    const span = (set) => {
+      const v = [...set].sort((a, b) => a - b);
+      return v[0] === v[v.length - 1] ? `${v[0]}` : `${v[0]}-${v[v.length - 1]}`;
+    };
+    const byName = ([a], [b]) => a.localeCompare(b, 'en', { numeric: true });
+    Summary.printTable('By operator version and dtype (opsets: model opsets seen; zero-sign: '
+      + 'cases with a tolerated sign-of-zero difference):',
+    ['category', 'opsets', 'cases', 'passed', 'failed', 'zero-sign'],
+    [...this.rows.entries()].sort(byName)
+      .map(([k, r]) => [k, span(r.opsets), r.cases, r.cases - r.failed, r.failed, r.zeros]));
+    Summary.printTable('By section:', ['section', 'cases', 'passed', 'failed'],
+      [...this.sections.entries()].map(([k, r]) => [k, r.cases, r.cases - r.failed, r.failed]));
+    this.printNotes(opts);
+  }
+
+  printNotes(opts) {
+    const dev = this.notes.filter((n) => n.kind === 'ort-vs-numpy');
+    const groups = new Map();
+    for (const n of dev) {
+      const judge = n.meta.reference === 'numpy' ? `NumPy judges (${n.meta.reference_reason})`
+        : 'onnxruntime judges';
+      Summary.bump(groups, `${n.meta.category}, ${judge}, ${n.why}`, () => []).push(n);
+    }
+    console.log(`\nonnxruntime vs the NumPy reference (information, not failures): ${dev.length} case(s) differ`);
+    for (const [key, list] of [...groups.entries()].sort()) {
+      console.log(`  ${key}: ${list.length} case(s), e.g. ${list[0].meta.case}: ${list[0].text}`);
+    }
+    if (opts.ortAll) {
+      const all = this.notes.filter((n) => n.kind === 'ort-all-vs-disabled');
+      console.log(`onnxruntime graphOptimizationLevel 'all' vs 'disabled': ${all.length} case(s) differ`);
+      for (const n of all.slice(0, 5)) console.log(`  ${n.meta.case} [${n.meta.description}]: ${n.text}`);
+    }
+    const zeroTotal = [...this.zeroSigns.values()].reduce((a, z) => a + z.cases, 0);
+    console.log(`Tolerated sign-of-zero differences (underflow, the references disagree, or -0 through Relu): `
+      + `${zeroTotal} case(s)${opts.strictZero ? ' (--strict-zero-sign: none tolerated)' : ''}`);
+    for (const [cat, z] of [...this.zeroSigns.entries()].sort()) {
+      console.log(`  ${cat}: ${z.elements} element(s) in ${z.cases} case(s), e.g. ${z.example}`);
+    }
+  }
+}
+
+// ------------------------------------------------------------ main
+
+// The case folders to run: all, or those --only names (case_0042 or 42).
+function listCases(opts) {
+  if (!fs.existsSync(opts.dir)) usageError(`${opts.dir} does not exist`);
+  const names = fs.readdirSync(opts.dir).filter((n) => n.startsWith('case_')).sort();
+  if (!opts.only) return names;
+  return [...opts.only].map((want) => {
+    const name = names.find((n) => n === want || (/^\d+$/.test(want) && Number(n.slice(5)) === Number(want)));
+    return name || usageError(`no case ${want} in ${opts.dir}`);
+  });
+}
+
+// One line: the seed, the folder now holding the case, the first difference.
+function reportFailure(result, caseDir, opts) {
+  const { meta } = result;
+  const kept = keepFailure(result, caseDir, opts);
+  console.log(`FAIL seed=${meta.seed} ${kept} [${meta.description}]: ${result.problems.join('; ')}`);
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (!fs.existsSync(opts.onnxc)) usageError(`${opts.onnxc} does not exist`);
+  const names = listCases(opts);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'onnxc-differential-'));
+  const summary = new Summary();
+  const started = Date.now();
+  try {
+    for (const name of names) {
+      const caseDir = path.join(opts.dir, name);
+      const result = await runCase(caseDir, opts, scratch);
+      summary.add(result);
+      if (result.problems.length) reportFailure(result, caseDir, opts);
+      else if (opts.verbose) console.log(`ok   ${name} [${result.meta.description}]`);
+    }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  summary.print(opts);
+  if (summary.failed) {
+    const where = opts.keep || opts.dir;
+    console.log(`\nFailing cases are in ${where}, each with its outputs and REPLAY.txt; replay one with\n`
+      + `  node ${path.join(__dirname, 'run.js')} ${where} --only case_NNNN --onnxc ${opts.onnxc}`);
+  }
+  console.log(`time: ${((Date.now() - started) / 1000).toFixed(1)} s for ${names.length} case(s)`);
+  console.log(`${summary.passed} passed, ${summary.failed} failed`);
+  process.exit(summary.failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(`run.js: ${e.stack || e}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+});

@@ -1,0 +1,252 @@
+"""Multi-node graphs: chains and fan-outs of Gemm, Relu and LeakyRelu.
+
+They exercise what single nodes cannot: the memory planner reusing and
+aliasing buffers (Relu and LeakyRelu may run in place, so a tensor that
+another node still reads must not be overwritten), tensors consumed
+several times, intermediates that are also graph outputs, C computed by
+another node, initializers with and without a graph-input entry.
+
+Exact chains keep every value a short binary fraction: weights are 0,
++-1/2 and +-1, Gemm scales and LeakyRelu alphas are powers of two, hidden
+sizes are small. A non-dyadic alpha such as 0.01 appears only on a node
+whose result is not summed again, so both runtimes round it the same.
+"""
+import numpy as np
+
+import values as V
+from graph import Built, Graph
+from reference import op_version
+
+
+class Ctx:
+    """What a template needs to add nodes for one case."""
+
+    def __init__(self, rng, dtype, opset, exact, special):
+        self.rng, self.dtype, self.exact, self.special = rng, np.dtype(dtype), exact, special
+        self.g = Graph(dtype, opset, rng.random() < 0.15)
+        self.gemm_version = op_version('Gemm', opset)
+
+    def dim(self, hi=None, lo=1):
+        return int(self.rng.integers(lo, (hi or (6 if self.exact else 12)) + 1))
+
+    def data(self, name, shape):
+        """A graph input of data values, with special values if asked."""
+        arr = (V.exact_values if self.exact else V.float_values)(self.rng, shape)
+        if self.special:
+            V.sprinkle(self.rng, arr, self.dtype, V.ORDER_FREE_SPECIALS, 0.05)
+        return self.g.input(name, arr)
+
+    def weight(self, name, shape, as_input=False, default=False):
+        """Weights: an initializer (default=True: also a graph input, i.e. an
+        input with a default) or a plain graph input."""
+        if self.exact:
+            arr = self.rng.choice([-1.0, -0.5, 0.0, 0.5, 1.0], size=shape)
+        else:
+            arr = V.float_values(self.rng, shape)
+        if as_input:
+            return self.g.input(name, arr)
+        return self.g.init(name, arr, as_input=default)
+
+    def wide(self, name, shape):
+        """A graph input over the whole exponent range, for elementwise ops."""
+        arr = V.wide_values(self.rng, shape, self.dtype)
+        if self.special:
+            V.sprinkle(self.rng, arr, self.dtype, V.ORDER_FREE_SPECIALS + ('max',), 0.15)
+        return self.g.input(name, arr)
+
+    def scales(self):
+        if self.exact:
+            return (float(self.rng.choice([1.0, -1.0, 0.5, 2.0])),
+                    float(self.rng.choice([1.0, 0.5, -1.0, 0.0, -2.0])))
+        return tuple(float(np.float32(self.rng.choice([-1, 1]) * self.rng.uniform(0.1, 2.0)))
+                     for _ in range(2))
+
+    def gemm(self, a, b, n, c=None, **attrs):
+        """A Gemm node with random scales; before Gemm-11 C is required, so
+        a zero bias of shape [N] stands in for a missing one."""
+        if c is None and self.gemm_version < 11:
+            c = self.g.init(f'zero_bias{len(self.g.nodes)}', np.zeros(n))
+        attrs['alpha'], attrs['beta'] = self.scales()
+        if self.gemm_version == 6 and c is not None:
+            attrs['broadcast'] = 1
+        return self.g.node('Gemm', [a, b] + ([c] if c else []), **attrs)
+
+    def leaky(self, x, terminal=False):
+        """LeakyRelu with an alpha that keeps exact values exact unless the
+        result is final."""
+        pool = [0.0, 0.25, -0.5, 2.0, 4.0, -2.0]
+        if terminal or not self.exact:
+            pool += [0.01, None, -0.3, 3.7]
+        alpha = pool[self.rng.integers(len(pool))]
+        attrs = {} if alpha is None else {'alpha': float(np.float32(alpha))}
+        return self.g.node('LeakyRelu', [x], **attrs)
+
+    def act(self, x, terminal=False):
+        r = self.rng.random()
+        if r < 0.4:
+            return self.g.node('Relu', [x])
+        if r < 0.8:
+            return self.leaky(x, terminal)
+        return x
+
+
+def t_mlp(cx):
+    """X -> Gemm -> Relu -> Gemm -> LeakyRelu, weights as initializers."""
+    b, i, h, o = cx.dim(), cx.dim(), cx.dim(), cx.dim()
+    x = cx.data('X', (b, i))
+    h1 = cx.gemm(x, cx.weight('W1', (h, i)), h, cx.weight('B1', (h,)), transB=1)
+    h2 = cx.gemm(cx.g.node('Relu', [h1]), cx.weight('W2', (h, o)), o, cx.weight('B2', (1, o)))
+    cx.g.output(cx.leaky(h2, terminal=True))
+
+
+def t_mlp_inputs(cx):
+    """Weights as graph inputs; the second layer computes (h1 W2')' as
+    Gemm(W2, h1, transB=1)."""
+    b, i, h, o = cx.dim(), cx.dim(), cx.dim(), cx.dim()
+    x = cx.data('X', (b, i))
+    h1 = cx.gemm(x, cx.weight('W1', (i, h), as_input=True), h,
+                 cx.weight('B1', (b, h), as_input=True))
+    h1 = cx.leaky(h1)
+    y = cx.gemm(cx.weight('W2', (o, h), as_input=True), h1, b,
+                cx.weight('B2', (o, 1), as_input=True), transB=1)
+    cx.g.output(cx.g.node('Relu', [y]))
+
+
+def t_fanout_acts(cx):
+    """One input read by three in-place-capable nodes."""
+    x = cx.wide('X', tuple(cx.dim(5) for _ in range(cx.rng.integers(0, 5))))
+    cx.g.output(cx.g.node('Relu', [x]))
+    cx.g.output(cx.leaky(x, terminal=True))
+    cx.g.output(cx.leaky(cx.g.node('Relu', [x]), terminal=True))
+
+
+def t_fanout_gemm(cx):
+    """A Gemm result that is a graph output and also feeds two activations."""
+    m, k, n = cx.dim(), cx.dim(), cx.dim()
+    h = cx.gemm(cx.data('X', (m, k)), cx.weight('W', (k, n)), n, cx.data('C', (m, 1)))
+    cx.g.output(h)
+    cx.g.output(cx.g.node('Relu', [h]))
+    cx.g.output(cx.leaky(h, terminal=True))
+
+
+def t_shared_operand(cx):
+    """One tensor as both A and B: X X' and X' X."""
+    m, k = cx.dim(), cx.dim()
+    x = cx.data('X', (m, k))
+    cx.g.output(cx.g.node('Relu', [cx.gemm(x, x, m, transB=1)]))
+    cx.g.output(cx.gemm(x, x, k, transA=1))
+
+
+def t_computed_c(cx):
+    """C produced by a Relu, and A also read by a LeakyRelu that comes first
+    in node order (in place would clobber A before the Gemm reads it)."""
+    m, k, n = cx.dim(), cx.dim(), cx.dim()
+    a = cx.data('A', (m, k))
+    cx.g.output(cx.leaky(a, terminal=True))
+    c = cx.g.node('Relu', [cx.data('Cin', (m, n))])
+    cx.g.output(cx.gemm(a, cx.weight('B', (k, n), as_input=True), n, c))
+
+
+def t_diamond(cx):
+    """X -> Relu, X -> LeakyRelu, both into a Gemm with X itself as C."""
+    m = cx.dim()
+    x = cx.data('X', (m, m))
+    p = cx.g.node('Relu', [x])
+    q = cx.leaky(x)
+    cx.g.output(cx.gemm(p, q, m, x, transB=1))
+
+
+def t_deep(cx):
+    """Up to four Gemm layers with random activations, transposes and bias
+    forms; some intermediates are graph outputs too."""
+    dims = [cx.dim(5) for _ in range(int(cx.rng.integers(3, 6)))]
+    x = cx.data('X', (cx.dim(5), dims[0]))
+    for layer, (d_in, d_out) in enumerate(zip(dims, dims[1:])):
+        tb = int(cx.rng.integers(2))
+        w = cx.weight(f'W{layer}', (d_out, d_in) if tb else (d_in, d_out))
+        form = cx.rng.choice(['none', 'row', 'scalar'])
+        bias = (None if form == 'none' else
+                cx.weight(f'B{layer}', (d_out,) if form == 'row' else ()))
+        last = layer == len(dims) - 2
+        x = cx.act(cx.gemm(x, w, d_out, bias, transB=tb), terminal=last)
+        if last or cx.rng.random() < 0.3:
+            cx.g.output(x)
+
+
+def t_eltwise_chain(cx):
+    """Relu -> LeakyRelu -> LeakyRelu -> Relu on a tensor of rank 0-6."""
+    x = cx.wide('X', tuple(cx.dim(4) for _ in range(cx.rng.integers(0, 7))))
+    for step, op in enumerate(('Relu', 'LeakyRelu', 'LeakyRelu', 'Relu')):
+        x = cx.g.node('Relu', [x]) if op == 'Relu' else cx.leaky(x, terminal=True)
+        if step == 3 or cx.rng.random() < 0.3:
+            cx.g.output(x)
+
+
+def t_defaults(cx):
+    """W and C are initializers listed as graph inputs (overridable
+    defaults): only X is fed, by position among inputs without default."""
+    m, k, n = cx.dim(), cx.dim(), cx.dim()
+    w = cx.weight('W', (k, n), default=True)
+    x = cx.data('X', (m, k))
+    c = cx.weight('C', (m, n), default=True)
+    cx.g.output(cx.g.node('Relu', [cx.gemm(x, w, n, c)]))
+
+
+def t_gemm_fanout(cx):
+    """A Gemm output read as A by one Gemm and as B by another."""
+    m, k, n = cx.dim(), cx.dim(), cx.dim()
+    h = cx.gemm(cx.data('X', (m, k)), cx.weight('W', (k, n)), n)
+    cx.g.output(cx.gemm(h, cx.weight('W2', (n, 3)), 3))
+    cx.g.output(cx.gemm(cx.weight('W3', (2, m)), h, n))
+    cx.g.output(cx.leaky(h, terminal=True))
+
+
+def t_wide_gemm_act(cx):
+    """Gemm -> activation at sizes (16-64) where a runtime leaves its
+    small-matrix path for packed, blocked kernels, may prepack a constant B
+    and may fuse the activation into the Gemm's store."""
+    m, k, n = cx.dim(64, 16), cx.dim(64, 16), cx.dim(64, 16)
+    tb = int(cx.rng.integers(2))
+    w = cx.weight('W', (n, k) if tb else (k, n), as_input=cx.rng.random() < 0.3)
+    form = cx.rng.choice(['none', 'row', 'full'])
+    c = None if form == 'none' else cx.data('C', (n,) if form == 'row' else (m, n))
+    h = cx.gemm(cx.data('X', (m, k)), w, n, c, transB=tb)
+    cx.g.output(cx.g.node('Relu', [h]) if cx.rng.random() < 0.5 else cx.leaky(h, terminal=True))
+
+
+def t_wide_fanout(cx):
+    """The same sizes, with the Gemm result also a graph output and read by
+    a second Gemm, so an activation cannot be fused away."""
+    m, k, n = cx.dim(64, 16), cx.dim(64, 16), cx.dim(48, 16)
+    h = cx.gemm(cx.data('X', (m, k)), cx.weight('W', (k, n)), n, cx.weight('B', (n,)))
+    r = cx.g.node('Relu', [h])
+    cx.g.output(h)
+    cx.g.output(r)
+    cx.g.output(cx.gemm(r, cx.weight('W2', (n, 24)), 24, transA=0))
+
+
+TEMPLATES = {f.__name__[2:]: f for f in (
+    t_mlp, t_mlp_inputs, t_fanout_acts, t_fanout_gemm, t_shared_operand, t_computed_c,
+    t_diamond, t_deep, t_eltwise_chain, t_defaults, t_gemm_fanout, t_wide_gemm_act,
+    t_wide_fanout)}
+
+
+def build_graph(spec, rng):
+    exact = spec['dtype'] == 'float32' or rng.random() < 0.5
+    opset = int(rng.integers(spec['opsets'][0], spec['opsets'][1] + 1))
+    # Redraw a graph whose result depends on the summation order.
+    for redraws in range(10):
+        cx = Ctx(rng, spec['dtype'], opset, exact, spec['special'])
+        TEMPLATES[spec['template']](cx)
+        if cx.g.order_stable():
+            break
+    else:
+        raise RuntimeError(f'no order-stable graph for {spec}')
+    ops = sorted({n.op_type for n in cx.g.nodes})
+    desc = (f"graph:{spec['template']} opset {cx.g.opset} {spec['dtype']} "
+            f"{len(cx.g.nodes)} nodes ({', '.join(ops)})" + (' specials' if spec['special'] else ''))
+    details = {'template': spec['template'], 'values': 'exact' if exact else 'float',
+               'redraws': redraws,
+               'nodes': [f'{n.op_type}({", ".join(n.input)}) -> {n.output[0]}'
+                         for n in cx.g.nodes]}
+    return Built(cx.g, desc, details)
