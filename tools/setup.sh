@@ -10,10 +10,11 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # Build tools and libraries; the ONNX test data; Debian's torch and onnx for
-# the fixture exporter and its test.
+# the fixture exporter and the test generators; clang, its sanitizer and
+# libFuzzer runtime, and valgrind for the hardening suites.
 PACKAGES="build-essential cmake pkg-config protobuf-c-compiler libprotobuf-c-dev
  libonnx-dev libcriterion-dev libonnx-testdata python3 python3-numpy
- python3-onnx python3-torch"
+ python3-onnx python3-torch clang libclang-rt-14-dev valgrind"
 
 if [ "${ONNXC_SKIP_APT:-0}" != 1 ]; then
     SUDO=""
