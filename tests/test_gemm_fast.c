@@ -24,6 +24,14 @@ static float rnd(void)
     return (float)((rng_state >> 40) / (double)(1 << 24)) * 2.0f - 1.0f;
 }
 
+/* 64-byte aligned floats; C11 wants the size a multiple of the alignment. */
+static float *aligned_floats(size_t n)
+{
+    float *v = aligned_alloc(64, ((n ? n : 1) * sizeof(float) + 63) / 64 * 64);
+    cr_assert(v);
+    return v;
+}
+
 static float *rand_floats(size_t n)
 {
     float *v = malloc((n ? n : 1) * sizeof *v);
@@ -110,15 +118,13 @@ static void check_kernel(const gemm_kernel *kernel)
             gemm_f32_reference(&p);
 
             size_t ws_floats = gemm_f32_workspace_floats(kernel, 1000, 1000, 1000, 1);
-            float *ws = aligned_alloc(64, ws_floats * sizeof(float));
-            cr_assert(ws);
+            float *ws = aligned_floats(ws_floats);
             p.y = got;
             gemm_f32_blocked(kernel, &p, ws, NULL);
             expect_close(got, want, sh.m * sh.n, sh.k, what);
 
             /* Prepacked B takes the same arithmetic: identical bits. */
-            float *packed = aligned_alloc(
-                64, (gemm_f32_packed_b_floats(kernel, sh.k, sh.n) + 16) * sizeof(float));
+            float *packed = aligned_floats(gemm_f32_packed_b_floats(kernel, sh.k, sh.n) + 16);
             cr_assert(packed);
             gemm_f32_pack_b(kernel, b, p.trans_b, sh.k, sh.n, packed);
             float *again = rand_floats(sh.m * sh.n);
@@ -189,8 +195,7 @@ Test(gemm_fast, relu_keeps_nan_and_negative_zero)
         gemm_f32_problem p = {.m = m, .n = n, .k = k, .a = a, .b = b,
                               .alpha = -1, .beta = 1, .y = y,
                               .act = GEMM_ACT_RELU};
-        float *ws = aligned_alloc(64, gemm_f32_workspace_floats(kernels[i], m, n, k, 1) *
-                                          sizeof(float));
+        float *ws = aligned_floats(gemm_f32_workspace_floats(kernels[i], m, n, k, 1));
         gemm_f32_blocked(kernels[i], &p, ws, NULL);
         for (size_t j = 0; j < n; j++) {
             cr_assert(isnan(y[j]), "%s: NaN lost at %zu", kernels[i]->name, j);
