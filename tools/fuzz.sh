@@ -1,8 +1,10 @@
 #!/bin/sh
 # fuzz.sh TARGET SECONDS [WORKDIR] - a libFuzzer campaign on one target
 # (fuzz_model, fuzz_tensor or fuzz_npy), built with clang, ASan and UBSan
-# into build-fuzz/ (or $ONNXC_FUZZ_BUILD). Seeds come from the official ONNX test data, the
-# project's fixtures and the regression inputs of earlier crashes. Crashes
+# into build-fuzz/ (or $ONNXC_FUZZ_BUILD). Seeds come from the official ONNX
+# test data, the project's fixtures, the regression inputs of earlier
+# crashes and the minimized corpus of earlier campaigns (tests/fuzz/corpus;
+# refresh it with libFuzzer's -merge=1 after a long campaign). Crashes
 # land in WORKDIR/crashes; a found crash makes the exit status non-zero.
 # The last line says what ran: executions, seconds, crashes.
 set -eu
@@ -40,6 +42,9 @@ fuzz_npy)
 *) echo "fuzz.sh: unknown target $target" >&2; exit 2 ;;
 esac
 [ -d "$regressions" ] && cp "$regressions"/* "$seeds/" 2>/dev/null || true
+# The minimized corpus of earlier campaigns: CI starts where they ended.
+[ -d "$root/tests/fuzz/corpus/$target" ] &&
+    cp "$root/tests/fuzz/corpus/$target"/* "$seeds/" 2>/dev/null || true
 
 log=$work/fuzz.log
 status=0
