@@ -26,9 +26,15 @@ static size_t round_up(size_t x, size_t to)
 
 bool gemm_f32_is_small(size_t m, size_t n, size_t k)
 {
-    /* Below this much work, packing costs more than it gains. */
-    return m * n * k <= 32 * 32 * 32 || m < 2;
+    /* Below this much work, packing costs more than it gains; and a
+     * narrow B (the 10 -> 5 layers) would leave most of a 16- or 32-wide
+     * tile empty. */
+    return m * n * k <= 32 * 32 * 32 || m < 2 || n < 16 || k < 8;
 }
+
+/* Below this much work (multiply-adds), waking threads costs more than
+ * splitting saves: the problem stays on the calling thread. */
+#define PARALLEL_MIN_WORK ((size_t)1 << 22)
 
 /* Per thread: a packed block of A and an edge tile, 64-byte aligned. */
 static size_t thread_floats(const gemm_kernel *kernel)
@@ -173,6 +179,8 @@ void gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
     size_t nr = (size_t)kernel->nr;
     size_t nc_max = NC_TILES * nr;
     size_t npad = round_up(n, nr);
+    if (m * n * k < PARALLEL_MIN_WORK)
+        pool = NULL;
     int threads = thread_pool_size(pool);
     blocked_step st = {.kernel = kernel, .p = p,
                        .mc_max = MC_TILES * (size_t)kernel->mr,

@@ -29,12 +29,17 @@ void gemm_f32_init_y(const gemm_f32_problem *p, size_t j0, size_t j1)
  * accumulator, a 1024-long dot waits on 1024 adds in a row). */
 static float dot(const float *a, const float *b, size_t k)
 {
+    float acc = 0;
+    if (k < 32) {  /* too short for partial sums to pay */
+        for (size_t l = 0; l < k; l++)
+            acc += a[l] * b[l];
+        return acc;
+    }
     float part[16] = {0};
     size_t l = 0;
     for (; l + 16 <= k; l += 16)
         for (int q = 0; q < 16; q++)
             part[q] += a[l + q] * b[l + q];
-    float acc = 0;
     for (; l < k; l++)
         acc += a[l] * b[l];
     for (int q = 0; q < 16; q++)

@@ -533,11 +533,13 @@ onnxc_status *onnxc_session_run(onnxc_session *s)
     }
     if ((err = place_tensors(s)))
         return err;
+    thread_pool_begin(s->pool);
     for (int i = 0; i < g->n_nodes; i++) {
         const oc_node *n = &g->nodes[i];
         n->op->run(n->params, &s->node_in[s->arg_base[i]], &s->node_out[i],
                    s->workspace[i], &s->exec);
     }
+    thread_pool_end(s->pool);
     for (int i = 0; i < g->n_outputs; i++) {
         const output_binding *o = &s->outputs[i];
         oc_tensor *t = &s->tensors[g->outputs[i]];

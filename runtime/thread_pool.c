@@ -1,6 +1,12 @@
 /* thread_pool.c - a small pthread pool: a generation counter wakes the
  * workers, an atomic counter hands out tasks, the last finisher wakes the
- * caller. */
+ * caller.
+ *
+ * Waking a sleeping thread costs tens of microseconds on a virtual
+ * machine, more than a layer of a small network takes. So while a session
+ * run is in flight (thread_pool_begin .. thread_pool_end) workers that
+ * finish a batch spin briefly for the next one; outside a run they sleep
+ * on the condition variable and cost nothing. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -24,8 +30,22 @@ struct oc_thread_pool {
     void *ctx;
     size_t n;
     atomic_size_t next;
-    int busy;                 /* workers still in this batch */
+    atomic_int busy;          /* workers still in this batch */
+
+    atomic_bool in_run;       /* between thread_pool_begin and _end */
+    atomic_ulong published;   /* generation, readable without the lock */
 };
+
+/* How long a worker spins for the next batch inside a run before it
+ * sleeps: about 50 microseconds of pause instructions. */
+#define SPIN_ROUNDS 20000
+
+static void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
 
 static void run_tasks(oc_thread_pool *p, int thread)
 {
@@ -45,8 +65,14 @@ static void *worker_main(void *arg)
     int thread = ((worker_arg *)arg)->thread;
     free(arg);
     unsigned long seen = 0;
-    pthread_mutex_lock(&p->lock);
     for (;;) {
+        /* Inside a run, the next batch usually follows within
+         * microseconds: wait for it without sleeping. */
+        for (int spin = 0; spin < SPIN_ROUNDS && atomic_load(&p->in_run) &&
+                           atomic_load(&p->published) == seen;
+             spin++)
+            cpu_relax();
+        pthread_mutex_lock(&p->lock);
         while (!p->stop && p->generation == seen)
             pthread_cond_wait(&p->wake, &p->lock);
         if (p->stop)
@@ -54,9 +80,13 @@ static void *worker_main(void *arg)
         seen = p->generation;
         pthread_mutex_unlock(&p->lock);
         run_tasks(p, thread);
-        pthread_mutex_lock(&p->lock);
-        if (--p->busy == 0)
+        /* The last one out wakes the caller, under the lock so that the
+         * signal cannot fall between the caller's check and its wait. */
+        if (atomic_fetch_sub(&p->busy, 1) == 1) {
+            pthread_mutex_lock(&p->lock);
             pthread_cond_signal(&p->finished);
+            pthread_mutex_unlock(&p->lock);
+        }
     }
     pthread_mutex_unlock(&p->lock);
     return NULL;
@@ -132,15 +162,30 @@ void thread_pool_run(oc_thread_pool *p, size_t n, oc_task_fn fn, void *ctx)
     p->ctx = ctx;
     p->n = n;
     atomic_store(&p->next, 0);
-    p->busy = p->started;
+    atomic_store(&p->busy, p->started);
     p->generation++;
+    atomic_store(&p->published, p->generation);
     pthread_cond_broadcast(&p->wake);
     pthread_mutex_unlock(&p->lock);
 
     run_tasks(p, 0);
 
+    for (int spin = 0; spin < SPIN_ROUNDS && atomic_load(&p->busy) > 0; spin++)
+        cpu_relax();
     pthread_mutex_lock(&p->lock);
-    while (p->busy > 0)
+    while (atomic_load(&p->busy) > 0)
         pthread_cond_wait(&p->finished, &p->lock);
     pthread_mutex_unlock(&p->lock);
+}
+
+void thread_pool_begin(oc_thread_pool *p)
+{
+    if (p)
+        atomic_store(&p->in_run, true);
+}
+
+void thread_pool_end(oc_thread_pool *p)
+{
+    if (p)
+        atomic_store(&p->in_run, false);
 }

@@ -26,6 +26,12 @@ onnxc_status *thread_pool_create(int threads, oc_thread_pool **pool);
 void thread_pool_free(oc_thread_pool *pool);
 /* Threads that run tasks, the caller included; 1 for NULL. */
 int thread_pool_size(const oc_thread_pool *pool);
+/* Brackets a session run: between them, workers between batches spin
+ * briefly instead of sleeping (waking them costs more than a small
+ * layer). After thread_pool_end they sleep. NULL is allowed. */
+void thread_pool_begin(oc_thread_pool *pool);
+void thread_pool_end(oc_thread_pool *pool);
+
 /* Runs tasks 0 .. n - 1 and returns when all are done. A NULL pool runs
  * them on the caller. Not reentrant: one run at a time per pool. */
 void thread_pool_run(oc_thread_pool *pool, size_t n, oc_task_fn fn, void *ctx);

@@ -1,0 +1,254 @@
+#!/usr/bin/python3
+"""Turn one bench/run.sh run into markdown tables.
+
+    /usr/bin/python3 bench/report.py RESULTS/manifest.tsv
+
+The manifest (written by run.sh) lists every measured point, one per line,
+tab-separated:
+
+    case   NAME BATCH FLOP-per-run SHAPES (MxNxK,... its Gemms)
+    onnxc  NAME BATCH THREADS file.json   (onnxc-bench --json)
+    ort    NAME BATCH THREADS file.json   (bench/ort_bench --json)
+    blas   VARIANT THREADS file.json      (bench/blas_bench --json)
+    peak   - - THREADS file.json          (bench/blas_bench --peak --json)
+    once   - - 1 file.json                (hyperfine --export-json)
+
+Every ratio is a ratio of speeds, onnxc's over the other's: 1.00 is as
+fast, 0.25 is a quarter of the speed (4x the time). Nothing is judged:
+the tables only show what was measured.
+"""
+import json
+import sys
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def fmt_ms(ms):
+    if ms is None:
+        return "n/a"
+    if ms >= 100:
+        return "%.0f" % ms
+    if ms >= 1:
+        return "%.2f" % ms
+    if ms >= 0.01:
+        return "%.4f" % ms
+    return "%.2g" % ms
+
+
+def fmt_g(g):
+    if g is None:
+        return "n/a"
+    return "%.1f" % g if g >= 1 else "%.3f" % g
+
+
+def fmt_ratio(r):
+    if r is None:
+        return "n/a"
+    return "%.2f" % r if r >= 0.1 else "%.3f" % r
+
+
+def fmt_bytes(b):
+    if b is None:
+        return "n/a"
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if b >= size:
+            return "%.1f %s" % (b / size, unit)
+    return "%d B" % b
+
+
+def main():
+    cases = []          # (name, batch, flops, shapes) in run order
+    points = {}         # (engine, name, batch, threads) -> json
+    blas = {}           # (variant, threads) -> json
+    peak = once = None
+    with open(sys.argv[1]) as f:
+        for line in f:
+            kind, *rest = line.rstrip("\n").split("\t")
+            if kind == "case":
+                name, batch, flops, shapes = rest
+                cases.append((name, int(batch), int(flops), shapes.split(",")))
+            elif kind in ("onnxc", "ort"):
+                name, batch, threads, path = rest
+                points[(kind, name, int(batch), int(threads))] = load(path)
+            elif kind == "blas":
+                variant, threads, path = rest
+                blas[(variant, int(threads))] = load(path)
+            elif kind == "peak":
+                peak = load(rest[-1])
+            elif kind == "once":
+                once = load(rest[-1])
+
+    def blas_ms(shapes, threads, variant="unset"):
+        """Sum of OpenBLAS's median times over a case's Gemms."""
+        data = blas.get((variant, threads))
+        if not data:
+            return None
+        by_shape = {"%dx%dx%d" % (g["m"], g["n"], g["k"]): g["p50_ms"]
+                    for g in data["gemm"]}
+        return sum(by_shape[s] for s in shapes)
+
+    def peak_g(threads):
+        if not peak:
+            return None
+        return peak["peak"]["gflops_1_thread" if threads == 1
+                            else "gflops_threads"]
+
+    onnxc_threads = sorted({k[3] for k in points if k[0] == "onnxc"})
+    out = []
+    w = out.append
+
+    # ---------------------------------------------------------- summary
+    w("## onnxc against onnxruntime, OpenBLAS and the FMA peak")
+    w("")
+    w("Median time per run (ms) and GFLOP/s (FLOP per run / median time; "
+      "a run is one batch): the median, because on a 2-CPU virtual machine "
+      "the mean also counts the runs another process preempted (means are "
+      "in the next table). Ratios are onnxc's speed over the other's: "
+      "**1.00 = as fast, 0.10 = ten times slower**. OpenBLAS is "
+      "`cblas_sgemm` on the case's Gemm shapes, summed (no bias, no ReLU), "
+      "with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset. The peak is the "
+      "measured FP32 FMA peak on that many threads.")
+    w("")
+    w("| case | batch | threads | onnxc ms | onnxruntime ms | OpenBLAS ms "
+      "| onnxc GFLOP/s | onnxruntime GFLOP/s | OpenBLAS GFLOP/s "
+      "| peak GFLOP/s | onnxc/onnxruntime | onnxc/OpenBLAS | onnxc/peak |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    footnote = False
+    for name, batch, flops, shapes in cases:
+        for threads in (1, 2):
+            ort = points.get(("ort", name, batch, threads))
+            mine = points.get(("onnxc", name, batch, threads))
+            mark = ""
+            if mine is None and threads not in onnxc_threads:
+                # onnxc cannot use more threads yet: its 1-thread figure
+                # is what it gives on this machine.
+                mine = points.get(("onnxc", name, batch, 1))
+                mark = " ¹"
+                footnote = True
+            o_ms = mine["p50_ms"] if mine else None
+            r_ms = ort["p50_ms"] if ort else None
+            b_ms = blas_ms(shapes, threads)
+            g = lambda ms: flops / (ms * 1e-3) * 1e-9 if ms else None
+            p = peak_g(threads)
+            ratio = lambda other: other / o_ms if other and o_ms else None
+            w("| %s | %d | %d | %s%s | %s | %s | %s%s | %s | %s | %s | %s | %s "
+              "| %s |" % (
+                  name, batch, threads, fmt_ms(o_ms), mark, fmt_ms(r_ms),
+                  fmt_ms(b_ms), fmt_g(g(o_ms)), mark, fmt_g(g(r_ms)),
+                  fmt_g(g(b_ms)), fmt_g(p), fmt_ratio(ratio(r_ms)),
+                  fmt_ratio(ratio(b_ms)),
+                  fmt_ratio(g(o_ms) / p if o_ms and p else None)))
+    if footnote:
+        w("")
+        w("¹ onnxc has no thread option yet and runs on 1 thread: its "
+          "1-thread figure, against the others' 2-thread ones.")
+    w("")
+
+    # ----------------------------------------------------------- details
+    w("## Every point")
+    w("")
+    w("Latencies in ms; percentiles are nearest-rank (within 0.25%). "
+      "*outputs*: onnxc's and onnxruntime's sum of outputs on the same "
+      "inputs agree within 1e-4 of the sum of magnitudes.")
+    w("")
+    w("| engine | case | batch | threads | OS threads | runs | min | p50 "
+      "| p90 | p99 | mean | inferences/s | arena | peak RSS | outputs |")
+    w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for name, batch, flops, shapes in cases:
+        for engine in ("onnxc", "ort"):
+            for threads in (1, 2):
+                d = points.get((engine, name, batch, threads))
+                if not d:
+                    continue
+                other = points.get(("ort" if engine == "onnxc" else "onnxc",
+                                    name, batch, 1))
+                agree = "n/a"
+                if other:
+                    scale = max(d["checksum_abs"], other["checksum_abs"], 1e-30)
+                    diff = abs(d["checksum"] - other["checksum"])
+                    agree = "agree" if diff <= 1e-4 * scale else \
+                        "**DIFFER** (%.6g vs %.6g)" % (d["checksum"],
+                                                       other["checksum"])
+                thr = "%d" % d["threads"]
+                if d["threads"] != d["threads_requested"]:
+                    thr = "%d of %d" % (d["threads"], d["threads_requested"])
+                w("| %s | %s | %d | %s | %d | %d | %s | %s | %s | %s | %s | "
+                  "%.0f | %s | %s | %s |" % (
+                      "onnxruntime" if engine == "ort" else engine, name,
+                      batch, thr, d["os_threads"], d["runs"],
+                      fmt_ms(d["min_ms"]), fmt_ms(d["p50_ms"]),
+                      fmt_ms(d["p90_ms"]), fmt_ms(d["p99_ms"]),
+                      fmt_ms(d["mean_ms"]), d["throughput"],
+                      fmt_bytes(d["arena_bytes"]),
+                      fmt_bytes(d["peak_rss_bytes"]), agree))
+    w("")
+
+    # ---------------------------------------------------------- OpenBLAS
+    if blas:
+        variants = sorted({v for v, _ in blas}, key=lambda v: v != "unset")
+        w("## OpenBLAS, by environment")
+        w("")
+        w("`cblas_sgemm` GFLOP/s (median run), Y[M,N] = A[M,K] * B[N,K]^T. "
+          "Debian's OpenBLAS chooses its kernel when it loads; "
+          "OPENBLAS_CORETYPE pins one.")
+        w("")
+        heads = []
+        for v in variants:
+            d = blas.get((v, 1)) or blas.get((v, 2))
+            label = {"unset": "both unset", "env": "as the environment sets "
+                     "them", "forced": "forced"}.get(v, v)
+            heads.append((v, "%s: CORETYPE=%s, L2_SIZE=%s, kernel %s" % (
+                label, d["OPENBLAS_CORETYPE"], d["OPENBLAS_L2_SIZE"],
+                d["corename"])))
+        for v, h in heads:
+            w("- **%s**: %s" % (v, h))
+        w("")
+        cols = [(v, t) for v in variants for t in (1, 2) if (v, t) in blas]
+        w("| MxNxK | " + " | ".join("%s, %d thr" % c for c in cols) + " |")
+        w("|---|" + "---:|" * len(cols))
+        first = blas[cols[0]]["gemm"]
+        for i, g in enumerate(first):
+            shape = "%dx%dx%d" % (g["m"], g["n"], g["k"])
+            w("| %s | " % shape + " | ".join(
+                fmt_g(blas[c]["gemm"][i]["gflops_p50"]) for c in cols) + " |")
+        w("")
+
+    # -------------------------------------------------------------- peak
+    if peak:
+        pk = peak["peak"]
+        w("## FP32 FMA peak")
+        w("")
+        w("Independent %s FMAs in registers, best of 3: %.1f GFLOP/s on 1 "
+          "thread, %.1f GFLOP/s on %d threads." % (
+              pk["isa"], pk["gflops_1_thread"], pk["gflops_threads"],
+              pk["threads"]))
+        w("")
+
+    # -------------------------------------------------------------- once
+    if once:
+        w("## One process per inference")
+        w("")
+        w("From exec to exit: load the runtime and the reference network, "
+          "create a session, run once at batch 1, tear down.")
+        w("")
+        w("| command | mean ms | median ms | min ms |")
+        w("|---|---:|---:|---:|")
+        res = once["results"]
+        for r in res:
+            w("| `%s` | %.2f | %.2f | %.2f |" % (
+                r["command"], r["mean"] * 1e3, r["median"] * 1e3,
+                r["min"] * 1e3))
+        if len(res) == 2:
+            w("")
+            w("onnxc/onnxruntime: %.1f (speed ratio of the medians)."
+              % (res[1]["median"] / res[0]["median"]))
+        w("")
+
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

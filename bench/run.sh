@@ -1,0 +1,319 @@
+#!/bin/bash
+# bench/run.sh - measure onnxc against onnxruntime, OpenBLAS and the FMA
+# peak in one run; print a markdown table and write BENCHMARKS.md.
+#
+#   bench/run.sh
+#
+# What it measures (each point -s SECONDS of timed runs, after warm-up):
+#   - one Gemm, M = N = K in 64 .. 2048 (bench/make_models.py)
+#   - the reference network Linear(10,5)-ReLU-Linear(5,3), batch 1, 64, 1024
+#   - the big MLP 1024-4096-4096-1024, batch 1 and 1024
+#   on 1 and 2 threads (onnxc on 2 only once it has a thread option); the
+#   same Gemm shapes through OpenBLAS, with OPENBLAS_CORETYPE and
+#   OPENBLAS_L2_SIZE unset and as set (see below); the FP32 FMA peak; and
+#   one process per inference: onnxc-run against bench/ort_once.
+#
+# Figures are printed, never judged: nothing here fails on a timing. It
+# fails only when something cannot be built or run, or when onnxruntime's
+# output differs from onnxc's on the same input (the check that
+# bench/ort_api.h declares the C API correctly).
+#
+# Environment (all optional):
+#   BENCH_DIR          build and results folder (default /tmp/onnxc-bench)
+#   BENCH_SECONDS      timed seconds per point (default 1)
+#   BENCH_OUT          where to write the report (default BENCHMARKS.md at
+#                      the repository root; "-" for nowhere)
+#   BENCH_SRC          the onnxc sources to build and measure (default: this
+#                      repository's work tree; e.g. a `git archive` of a
+#                      commit, to measure it while the tree is being edited)
+#   ORT_LIB            libonnxruntime.so.1 (default: the npm package in
+#                      tools/oracle/node_modules)
+#   BENCH_ALT_CORETYPE OPENBLAS_CORETYPE for the second OpenBLAS run when
+#                      the environment sets neither variable (default
+#                      Haswell, what such environments pin)
+#   CC                 compiler for the benchmark tools (default cc)
+set -euo pipefail
+
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ONNXC_SRC=$(cd "${BENCH_SRC:-$SRC}" && pwd)
+WORK=${BENCH_DIR:-/tmp/onnxc-bench}
+SECS=${BENCH_SECONDS:-1}
+REPORT=${BENCH_OUT:-$SRC/BENCHMARKS.md}
+CC=${CC:-cc}
+PY=/usr/bin/python3
+COMMAND="$0${*:+ $*}"
+BUILD=$WORK/build
+BIN=$WORK/bin
+MODELS=$WORK/models
+RES=$WORK/results
+START=$(date +%s)
+
+say() { printf '== %s\n' "$*" >&2; }
+die() { printf 'bench/run.sh: %s\n' "$*" >&2; exit 2; }
+
+# ------------------------------------------------------------ preflight
+# Timings taken while the fuzzers run measure the fuzzers too: say so
+# loudly, here and in the report, but measure anyway.
+BUSY=""
+if pgrep -f fuzz_ >/dev/null 2>&1; then
+  BUSY="fuzzers were running (pgrep -f fuzz_): timings are not trustworthy"
+  say "WARNING: $BUSY"
+fi
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
+command -v "$PY" >/dev/null || die "needs $PY (with numpy, onnx, torch)"
+command -v cmake >/dev/null || die "needs cmake"
+pkg-config --exists openblas 2>/dev/null ||
+  die "needs OpenBLAS: apt-get install -y libopenblas-dev"
+if [ -z "${ORT_LIB:-}" ]; then
+  for f in "$SRC"/tools/oracle/node_modules/onnxruntime-node/bin/napi-v*/linux/x64/libonnxruntime.so.1; do
+    ORT_LIB=$f
+    break
+  done
+fi
+if [ ! -f "${ORT_LIB:-}" ]; then
+  die "onnxruntime not found: run 'npm ci' in tools/oracle, or set ORT_LIB"
+fi
+export ORT_LIB
+
+mkdir -p "$BIN" "$MODELS"
+rm -rf "$RES"
+mkdir -p "$RES"
+
+# ---------------------------------------------------------------- build
+say "building onnxc (Release) from $ONNXC_SRC in $BUILD"
+cmake -S "$ONNXC_SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
+  -DONNXC_BUILD_TESTS=OFF >"$WORK/cmake.log" 2>&1 ||
+  die "cmake configure failed, see $WORK/cmake.log"
+cmake --build "$BUILD" -j2 --target onnxc_static onnxc-run \
+  >>"$WORK/cmake.log" 2>&1 || die "build failed, see $WORK/cmake.log"
+ONNXC_RUN=$BUILD/bin/onnxc-run
+
+CFLAGS=(-std=c11 -O2 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wvla -D_XOPEN_SOURCE=700)
+read -ra PROTOBUF_LIBS <<<"$(pkg-config --libs libprotobuf-c)"
+read -ra BLAS_CFLAGS <<<"$(pkg-config --cflags openblas)"
+read -ra BLAS_LIBS <<<"$(pkg-config --libs openblas)"
+# onnxc-bench: through CMake once CMakeLists.txt has its target, by hand
+# until then (the same sources either way).
+if grep -q 'onnxc-bench' "$ONNXC_SRC/CMakeLists.txt" &&
+   cmake --build "$BUILD" -j2 --target onnxc-bench >>"$WORK/cmake.log" 2>&1; then
+  ONNXC_BENCH=$BUILD/bin/onnxc-bench
+else
+  ONNXC_BENCH=$BIN/onnxc-bench
+  "$CC" "${CFLAGS[@]}" -I"$ONNXC_SRC/runtime" -o "$ONNXC_BENCH" \
+    "$SRC/tools/onnxc_bench.c" "$SRC/bench/measure.c" "$BUILD/lib/libonnxc.a" \
+    "${PROTOBUF_LIBS[@]}" -lm -lpthread
+fi
+ORT_SRCS=("$SRC/bench/ort_session.c" "$SRC/bench/ort_api.c" "$SRC/bench/measure.c")
+"$CC" "${CFLAGS[@]}" -o "$BIN/ort_bench" "$SRC/bench/ort_bench.c" "${ORT_SRCS[@]}" -ldl -lm
+"$CC" "${CFLAGS[@]}" -o "$BIN/ort_once" "$SRC/bench/ort_once.c" "${ORT_SRCS[@]}" -ldl -lm
+# blas_bench includes OpenBLAS's cblas.h, which needs _GNU_SOURCE, not
+# _XOPEN_SOURCE: its own flags.
+"$CC" -std=c11 -O2 -Wall -Wextra "${BLAS_CFLAGS[@]}" \
+  -o "$BIN/blas_bench" "$SRC/bench/blas_bench.c" "${BLAS_LIBS[@]}" -lpthread
+
+# --------------------------------------------------------------- models
+say "making models in $MODELS"
+"$PY" "$SRC/bench/make_models.py" "$MODELS" >&2
+
+# --------------------------------------------- onnxruntime's declarations
+# ort_bench's inputs and outputs, and onnxc-run's outputs on those same
+# inputs, must agree: a wrong slot in bench/ort_api.h would not.
+say "checking onnxruntime against onnxc-run on the reference network"
+CHECK=$WORK/ort_check
+rm -rf "$CHECK"
+mkdir -p "$CHECK/onnxc"
+REF_MODEL=$SRC/tests/fixtures/reference/mlp_relu/model.onnx
+"$BIN/ort_bench" "$REF_MODEL" -b 64 -n 1 --warmup 0 --save "$CHECK" >/dev/null
+"$ONNXC_RUN" -q "$REF_MODEL" "$CHECK/input_0.npy" -o "$CHECK/onnxc" \
+  --output-format npy >/dev/null
+"$PY" - "$CHECK" <<'EOF' || die "onnxruntime and onnxc-run disagree"
+import sys, numpy as np
+d = sys.argv[1]
+ort = np.load(d + "/output_0.npy")
+onnxc = np.load(d + "/onnxc/output_0.npy")
+ok = ort.shape == onnxc.shape and np.allclose(ort, onnxc, rtol=1e-5, atol=1e-6)
+print("   ort vs onnxc-run: shape %s, max |diff| %.3g: %s"
+      % (ort.shape, float(np.abs(ort - onnxc).max()), "agree" if ok else "DIFFER"),
+      file=sys.stderr)
+sys.exit(0 if ok else 1)
+EOF
+
+# ------------------------------------------------------------- the plan
+# Cases: name, model, batches, and the Gemm layers as N:K (M = batch);
+# a square Gemm's M is fixed by its model, its "batch" is 1.
+MANIFEST=$RES/manifest.tsv
+: >"$MANIFEST"
+CASES=()
+for s in 64 128 256 512 1024 2048; do
+  CASES+=("gemm_$s|gemm_$s.onnx|1|$s:$s:$s")
+done
+CASES+=("ref_mlp|ref_mlp.onnx|1 64 1024|5:10 3:5")
+CASES+=("big_mlp|big_mlp.onnx|1 1024|4096:1024 4096:4096 1024:4096")
+
+# onnxc's threads: measured at 2 only when onnxc-bench says it can.
+ONNXC_THREADS="1"
+if "$ONNXC_BENCH" "$MODELS/ref_mlp.onnx" -t 2 -n 1 --warmup 0 --json |
+   grep -q '"threads_supported": true'; then
+  ONNXC_THREADS="1 2"
+fi
+
+# One point: engine, case, batch, threads, FLOP per run.
+point() {
+  local engine=$1 name=$2 model=$3 batch=$4 threads=$5 flops=$6
+  local out=$RES/${engine}__${name}__b${batch}__t${threads}.json
+  local tool=$ONNXC_BENCH
+  if [ "$engine" = ort ]; then tool=$BIN/ort_bench; fi
+  say "$engine $name batch $batch threads $threads"
+  # 3 warm-up runs, or as many as fit in SECS: a slow point costs about
+  # 2 runs + 2 x SECS, whatever the kernel's speed.
+  "$tool" "$MODELS/$model" -b "$batch" -t "$threads" -s "$SECS" \
+    --warmup 3 --flops "$flops" --json >"$out"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$engine" "$name" "$batch" "$threads" \
+    "$out" >>"$MANIFEST"
+}
+
+SHAPES=()
+for c in "${CASES[@]}"; do
+  IFS='|' read -r name model batches layers <<<"$c"
+  for b in $batches; do
+    flops=0
+    shapes=""
+    for l in $layers; do
+      IFS=: read -r n k m <<<"$l"
+      m=${m:-$b}   # square cases give M; layers take the batch
+      flops=$((flops + 2 * m * n * k))
+      shapes="$shapes${shapes:+,}${m}x${n}x${k}"
+      SHAPES+=("${m}x${n}x${k}")
+    done
+    printf 'case\t%s\t%s\t%s\t%s\n' "$name" "$b" "$flops" "$shapes" >>"$MANIFEST"
+    for t in $ONNXC_THREADS; do point onnxc "$name" "$model" "$b" "$t" "$flops"; done
+    for t in 1 2; do point ort "$name" "$model" "$b" "$t" "$flops"; done
+  done
+done
+
+# ------------------------------------------------------------- OpenBLAS
+# Debian's OpenBLAS picks its kernel at load time; OPENBLAS_CORETYPE pins
+# one (and OPENBLAS_L2_SIZE its blocking): measured both ways.
+UNIQUE_SHAPES=$(printf '%s\n' "${SHAPES[@]}" | awk '!seen[$0]++' | tr '\n' ' ')
+BLAS_SECS=$("$PY" -c "print(max(0.2, $SECS / 2))")
+blas() {
+  local label=$1 threads=$2
+  shift 2
+  local out=$RES/blas__${label}__t${threads}.json
+  say "OpenBLAS ($label) threads $threads"
+  # shellcheck disable=SC2086  # word-splitting the shape list is intended
+  env "$@" "$BIN/blas_bench" -t "$threads" -s "$BLAS_SECS" --json \
+    $UNIQUE_SHAPES >"$out"
+  printf 'blas\t%s\t%s\t%s\n' "$label" "$threads" "$out" >>"$MANIFEST"
+}
+for t in 1 2; do
+  blas unset "$t" -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE
+  if [ -n "${OPENBLAS_CORETYPE+x}${OPENBLAS_L2_SIZE+x}" ]; then
+    blas env "$t"        # as this environment sets them
+  else
+    blas "forced" "$t" OPENBLAS_CORETYPE="${BENCH_ALT_CORETYPE:-Haswell}"
+  fi
+done
+
+say "FMA peak"
+"$BIN/blas_bench" --peak -t 2 --json >"$RES/peak.json"
+printf 'peak\t-\t-\t2\t%s\n' "$RES/peak.json" >>"$MANIFEST"
+
+# ----------------------------------------- one process per inference
+# Everything from exec to exit: loading the library and the model,
+# creating the session, one run at batch 1, tearing down.
+say "one process per inference"
+ONCE_INPUT=$SRC/tests/fixtures/reference/mlp_relu/test_data_set_0/input_0.pb
+ONCE_ONNXC="$ONNXC_RUN -q $REF_MODEL $ONCE_INPUT"
+ONCE_ORT="$BIN/ort_once $REF_MODEL --ort-lib $ORT_LIB"
+if command -v hyperfine >/dev/null; then
+  ONCE_TOOL="hyperfine $(hyperfine --version | cut -d' ' -f2)"
+  hyperfine -N --warmup 5 --min-runs 30 --max-runs 300 \
+    --export-json "$RES/once.json" "$ONCE_ONNXC" "$ONCE_ORT" >/dev/null 2>&1 ||
+    hyperfine --warmup 5 --min-runs 30 --max-runs 300 \
+      --export-json "$RES/once.json" "$ONCE_ONNXC" "$ONCE_ORT" >/dev/null
+else
+  # No hyperfine: 50 fork/execs of each, each timed on its own.
+  ONCE_TOOL="a fork/exec loop (no hyperfine)"
+  "$PY" - "$RES/once.json" "$ONCE_ONNXC" "$ONCE_ORT" <<'EOF'
+import json, subprocess, sys, time
+results = []
+for cmd in sys.argv[2:]:
+    argv = cmd.split()
+    for _ in range(5):
+        subprocess.run(argv, stdout=subprocess.DEVNULL, check=True)
+    times = []
+    for _ in range(50):
+        t = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - t)
+    times.sort()
+    results.append({"command": cmd, "mean": sum(times) / len(times),
+                    "median": times[len(times) // 2], "min": times[0],
+                    "times": times})
+json.dump({"results": results}, open(sys.argv[1], "w"))
+EOF
+fi
+printf 'once\t-\t-\t1\t%s\n' "$RES/once.json" >>"$MANIFEST"
+
+# --------------------------------------------------------------- report
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ -z "$BUSY" ] && pgrep -f fuzz_ >/dev/null 2>&1; then
+  BUSY="fuzzers started during the run (pgrep -f fuzz_): timings are not trustworthy"
+fi
+ELAPSED=$(( $(date +%s) - START ))
+TABLES=$("$PY" "$SRC/bench/report.py" "$MANIFEST")
+
+cpu_model=$(lscpu | sed -n 's/^Model name: *//p' | head -n1)
+cpu_family=$(lscpu | sed -n 's/^CPU family: *//p' | head -n1)
+cpu_modelno=$(lscpu | sed -n 's/^Model: *//p' | head -n1)
+cpu_count=$(nproc)
+caches=$(lscpu | sed -n 's/^\(L[123][di]* cache\): *\(.*\)/\1 \2/p' | paste -sd ';' | sed 's/;/; /g')
+simd=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' |
+  grep -E '^(sse4_2|avx|avx2|fma|f16c|avx512[a-z0-9_]*|amx[a-z0-9_]*|avx_vnni)$' |
+  paste -sd ' ')
+hypervisor=$(lscpu | sed -n 's/^Hypervisor vendor: *//p' | head -n1)
+cc_version=$($CC --version | head -n1)
+cmake_cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
+cmake_flags=$(sed -n 's/^CMAKE_C_FLAGS_RELEASE:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
+if [ -e "$ONNXC_SRC/.git" ]; then
+  source_desc="commit $(git -C "$ONNXC_SRC" rev-parse --short HEAD)"
+  dirty=$(git -C "$ONNXC_SRC" --no-optional-locks status --porcelain -- runtime ops onnx CMakeLists.txt | wc -l)
+  if [ "$dirty" -gt 0 ]; then
+    source_desc="$source_desc plus $dirty uncommitted files in runtime/ ops/ onnx/ CMakeLists.txt"
+  fi
+else
+  source_desc="the sources in $ONNXC_SRC (not a git checkout)"
+fi
+ort_version=$(grep -h -o '"version": "[^"]*"' "$RES"/ort__*.json | head -n1 | cut -d'"' -f4)
+envs=""
+for v in OPENBLAS_CORETYPE OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS OMP_NUM_THREADS ONNXC_GEMM; do
+  envs="$envs${envs:+, }$v=${!v-(unset)}"
+done
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`bench/run.sh\`; every figure below comes from the run described here."
+  echo
+  if [ -n "$BUSY" ]; then echo "**WARNING: $BUSY.**"; echo; fi
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), ${ELAPSED} s for the whole run"
+  echo "- machine: $cpu_model (family $cpu_family, model $cpu_modelno), $cpu_count CPUs${hypervisor:+, under $hypervisor}; $caches"
+  echo "- SIMD flags: $simd"
+  echo "- load average (1/5/15 min): before $LOAD_BEFORE, after $LOAD_AFTER"
+  echo "- onnxc: $source_desc, built by CMake Release: $cmake_cc $cmake_flags; $cc_version"
+  echo "- onnxruntime: $ort_version, $ORT_LIB"
+  echo "- OpenBLAS: $(grep -h -o '"config": "[^"]*"' "$RES"/blas__unset__t1.json | cut -d'"' -f4)"
+  echo "- command: \`$COMMAND\` with BENCH_SECONDS=$SECS (timed seconds per point)${BENCH_SRC:+ and BENCH_SRC=$BENCH_SRC}"
+  echo "- environment: $envs"
+  echo "- one process per inference timed with $ONCE_TOOL"
+  echo
+  echo "$TABLES"
+} >"$WORK/BENCHMARKS.md"
+
+cat "$WORK/BENCHMARKS.md"
+if [ "$REPORT" != "-" ]; then
+  cp "$WORK/BENCHMARKS.md" "$REPORT"
+  say "wrote $REPORT"
+fi
