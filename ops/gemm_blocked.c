@@ -228,6 +228,9 @@ void gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
 void gemm_f32_compute(const gemm_kernel *kernel, const gemm_f32_problem *p,
                       float *workspace, oc_thread_pool *pool)
 {
+    /* An empty Y has no memory behind it (its pointer may be NULL). */
+    if (p->m == 0 || p->n == 0)
+        return;
     if (!kernel)
         gemm_f32_reference(p);
     else if (gemm_f32_is_small(p->m, p->n, p->k))
