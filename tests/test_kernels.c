@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test_rng.h"
 #include "onnxc.h"
 #include "ops.h"
 #include "pool.h"
@@ -21,12 +22,6 @@
 #define LABEL "node_under_test"
 
 /* ------------------------------------------------------------ helpers */
-
-/* xorshift64*: small, seedable, the same sequence on every platform. */
-typedef struct rng {
-    uint64_t s;
-} rng;
-
 
 /* Runs an op the way a session does: with the scratch it asks for. */
 static void run_op(const oc_op *op, const void *params,
@@ -39,25 +34,6 @@ static void run_op(const oc_op *op, const void *params,
     op->run(params, in, out, ws, &exec);
     free(ws);
 }
-static rng rng_seed(uint64_t seed)
-{
-    rng r = {seed * 0x9E3779B97F4A7C15ull + 1};
-    return r;
-}
-
-static uint64_t rng_next(rng *r)
-{
-    r->s ^= r->s >> 12;
-    r->s ^= r->s << 25;
-    r->s ^= r->s >> 27;
-    return r->s * 0x2545F4914F6CDD1Dull;
-}
-
-static unsigned rng_below(rng *r, unsigned n)
-{
-    return (unsigned)(rng_next(r) >> 33) % n;
-}
-
 /* Uniform in [-1, 1). */
 static double rng_unit(rng *r)
 {

@@ -7,37 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "test_rng.h"
 #include "planner.h"
 
 #define MAX_BUFS 80
 #define MAX_STEPS 64
 
 /* ------------------------------------------------------------ helpers */
-
-/* xorshift64*: small, seedable, the same sequence on every platform. */
-typedef struct rng {
-    uint64_t s;
-} rng;
-
-static rng rng_seed(uint64_t seed)
-{
-    rng r = {seed * 0x9E3779B97F4A7C15ull + 1};
-    return r;
-}
-
-static uint64_t rng_next(rng *r)
-{
-    r->s ^= r->s >> 12;
-    r->s ^= r->s << 25;
-    r->s ^= r->s >> 27;
-    return r->s * 0x2545F4914F6CDD1Dull;
-}
-
-/* Uniform enough in [0, n) for test sizes. */
-static unsigned rng_below(rng *r, unsigned n)
-{
-    return (unsigned)(rng_next(r) >> 33) % n;
-}
 
 static plan_buffer buf(size_t size, int first, int last)
 {
