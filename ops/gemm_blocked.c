@@ -16,7 +16,6 @@
 #define MC_TILES 20
 #define NC_TILES 64
 
-void gemm_f32_init_y(const gemm_f32_problem *p, size_t j0, size_t j1);
 
 static size_t round_up(size_t x, size_t to)
 {
@@ -35,6 +34,22 @@ bool gemm_f32_is_small(size_t m, size_t n, size_t k)
 /* Below this much work (multiply-adds), waking threads costs more than
  * splitting saves: the problem stays on the calling thread. */
 #define PARALLEL_MIN_WORK ((size_t)1 << 22)
+
+/* Y = beta * C broadcast, or 0: where the K blocks start adding. */
+static void init_y(const gemm_f32_problem *p)
+{
+    for (size_t i = 0; i < p->m; i++) {
+        float *y = p->y + i * p->n;
+        if (p->c && p->beta != 0) {
+            const float *c = p->c + i * p->c_rs;
+            for (size_t j = 0; j < p->n; j++)
+                y[j] = p->beta * c[j * p->c_cs];
+        } else {
+            for (size_t j = 0; j < p->n; j++)
+                y[j] = 0;
+        }
+    }
+}
 
 /* Per thread: a packed block of A and an edge tile, 64-byte aligned. */
 static size_t thread_floats(const gemm_kernel *kernel)
@@ -191,7 +206,7 @@ void gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
      * one, the first K block stores. */
     bool has_c = p->c && p->beta != 0;
     if (has_c || k == 0)
-        gemm_f32_init_y(p, 0, n);
+        init_y(p);
     if (k == 0) {
         gemm_f32_activate(p->y, m * n, p->act, p->act_alpha);
         return;

@@ -6,24 +6,6 @@
 #include "../runtime/thread_pool.h"
 #include "gemm_kernel.h"
 
-/* Columns [j0, j1) of Y = beta * C broadcast, or 0: the start of every
- * fast path. */
-void gemm_f32_init_y(const gemm_f32_problem *p, size_t j0, size_t j1);
-void gemm_f32_init_y(const gemm_f32_problem *p, size_t j0, size_t j1)
-{
-    for (size_t i = 0; i < p->m; i++) {
-        float *y = p->y + i * p->n;
-        if (p->c && p->beta != 0) {
-            const float *c = p->c + i * p->c_rs;
-            for (size_t j = j0; j < j1; j++)
-                y[j] = p->beta * c[j * p->c_cs];
-        } else {
-            for (size_t j = j0; j < j1; j++)
-                y[j] = 0;
-        }
-    }
-}
-
 /* A dot product with 16 independent partial sums: the compiler keeps them
  * in vector registers, and no chain of dependent adds limits it (with one
  * accumulator, a 1024-long dot waits on 1024 adds in a row). */
