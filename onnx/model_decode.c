@@ -279,9 +279,34 @@ static int attr_type(const Onnx__AttributeProto *a)
     return 0;
 }
 
-static onnxc_status *decode_attr(oc_pool *pool, const Onnx__AttributeProto *a,
-                                 oc_attr *out)
+/* A TENSOR attribute (Constant's value), decoded like an initializer. */
+static onnxc_status *decode_attr_tensor(decoder *d, const Onnx__AttributeProto *a,
+                                        const char *node_label, oc_attr *out)
 {
+    char what[300];
+    tensor_layout l;
+    onnxc_status *err;
+    snprintf(what, sizeof what, "attribute '%s' of node '%s'", out->name,
+             node_label);
+    if ((err = tensor_layout_read(a->t, what, &l)) ||
+        (err = tensor_data_check(a->t, what, &l, d->base_dir)))
+        return err;
+    out->t.dtype = l.dtype;
+    out->t.rank = l.rank;
+    memcpy(out->t.dims, l.dims, sizeof out->t.dims);
+    out->t_bytes = l.bytes;
+    out->t_bad_type = l.bad_type;
+    /* One spare byte: a pointer for an empty tensor is still not NULL. */
+    if (!(out->t.data = pool_alloc(&d->g->pool, l.bytes + 1)))
+        return oc_error(ONNXC_ERR_NO_MEMORY, "%s: cannot allocate %zu bytes",
+                        what, l.bytes);
+    return tensor_data_copy(a->t, what, &l, d->base_dir, out->t.data);
+}
+
+static onnxc_status *decode_attr(decoder *d, const Onnx__AttributeProto *a,
+                                 const char *node_label, oc_attr *out)
+{
+    oc_pool *pool = &d->g->pool;
     if (!(out->name = pool_strdup(pool, str(a->name))))
         return oc_no_memory();
     out->type = attr_type(a);
@@ -307,6 +332,8 @@ static onnxc_status *decode_attr(oc_pool *pool, const Onnx__AttributeProto *a,
         out->ints = v;
         out->count = a->n_ints;
     }
+    if (out->type == OC_ATTR_TENSOR && a->t)
+        return decode_attr_tensor(d, a, node_label, out);
     return NULL;
 }
 
@@ -350,7 +377,8 @@ static onnxc_status *decode_nodes(decoder *d, const Onnx__GraphProto *gp)
         n->n_inputs = (int)np->n_input;
         n->n_outputs = (int)np->n_output;
         for (size_t k = 0; k < np->n_attribute; k++) {
-            onnxc_status *err = decode_attr(pool, np->attribute[k], &n->attrs[k]);
+            onnxc_status *err =
+                decode_attr(d, np->attribute[k], n->label, &n->attrs[k]);
             if (err)
                 return err;
             n->n_attrs++;

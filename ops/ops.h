@@ -9,9 +9,13 @@
  *
  * The three stages of a node:
  *  - prepare, once at load: parse and check the attributes into params;
- *  - infer, at load on static shapes (dims may be symbolic) and at every
- *    plan on concrete shapes: check input types and shapes, give output
- *    types and shapes;
+ *  - infer, at load on static shapes (dims may be symbolic, ranks unknown)
+ *    and at every plan on concrete shapes: check input types and shapes,
+ *    give the type and shape of every output. An input whose contents
+ *    decide shapes (Reshape's shape) is named in value_inputs: infer sees
+ *    its data whenever it can be known, and the graph refuses a model
+ *    where it cannot. An op marked `constant` (Constant) gives its
+ *    outputs' contents from infer: the node is folded away at load;
  *  - run, on every inference: compute. It may assume infer accepted the
  *    shapes; it allocates nothing: scratch memory it asks for with
  *    workspace is planned in the session's arena.
@@ -32,11 +36,19 @@ typedef struct oc_exec {
     int threads;
 } oc_exec;
 
-/* The value types infer sees: a dtype and a shape. */
+/* The value types infer sees: a dtype, a shape and, when known, the
+ * contents: always for initializers and folded constants; for graph inputs
+ * only at plan time, and only for value_inputs. */
 typedef struct oc_type {
     onnxc_dtype dtype;
     oc_shape shape;
+    const void *data;
 } oc_type;
+
+/* The most outputs an operator may declare (BatchNormalization-6: 5). */
+#define OC_MAX_OUTPUTS 8
+/* The most inputs an operator may declare. */
+#define OC_MAX_INPUTS 16
 
 /* Which inputs infer and run receive: n entries, NULL for an omitted
  * optional input. */
@@ -49,9 +61,17 @@ typedef struct oc_op {
     int min_outputs, max_outputs;
     /* Output 0 may be written over input 0 (elementwise, same size). */
     bool in_place;
+    /* Bit k set: infer reads input k's contents (see above). */
+    unsigned value_inputs;
+    /* infer gives every output's data: the node is folded at load. */
+    bool constant;
+    /* The element types it runs, for the README's operator table. */
+    const char *types;
 
     onnxc_status *(*prepare)(const oc_node *node, oc_pool *pool,
                              void **params);
+    /* in: max_inputs entries, NULL where omitted; out: max_outputs
+     * entries, zeroed, filled whether or not the model uses them. */
     onnxc_status *(*infer)(const oc_node *node, const void *params,
                            const oc_type *const *in, oc_type *out);
     /* Optional. in: the input values (NULL where omitted). */
@@ -65,6 +85,7 @@ typedef struct oc_op {
      * threads. */
     size_t (*workspace)(const void *params, const oc_tensor *const *in,
                         const oc_tensor *out, int threads);
+    /* out: max_outputs entries, NULL for outputs the model leaves out. */
     void (*run)(const void *params, const oc_tensor *const *in,
                 oc_tensor *const *out, void *workspace, const oc_exec *exec);
 } oc_op;

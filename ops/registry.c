@@ -6,11 +6,19 @@
 extern const oc_op op_gemm;
 extern const oc_op op_relu;
 extern const oc_op op_leaky_relu;
+extern const oc_op op_add;
+extern const oc_op op_sub;
+extern const oc_op op_mul;
+extern const oc_op op_div;
 
 static const oc_op *const registry[] = {
     &op_gemm,
     &op_relu,
     &op_leaky_relu,
+    &op_add,
+    &op_sub,
+    &op_mul,
+    &op_div,
 };
 
 static bool is_default_domain(const char *d)

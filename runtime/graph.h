@@ -46,6 +46,11 @@ typedef struct oc_attr {
     const float *floats;
     const int64_t *ints;
     size_t count;       /* entries of floats or ints */
+    /* OC_ATTR_TENSOR: its type, shape and data (in the graph's pool);
+     * t_bad_type names a tensor onnxc cannot hold ("string tensor"). */
+    oc_tensor t;
+    size_t t_bytes;
+    const char *t_bad_type;
 } oc_attr;
 
 enum {

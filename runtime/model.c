@@ -32,7 +32,8 @@ static onnxc_status *describe(oc_graph *g, const oc_value *v,
             dim_is_known(decl->shape.dims[i]))
             d = decl->shape.dims[i];
         dims[i] = dim_is_known(d) ? d.value : -1;
-        names[i] = dim_is_known(d) ? NULL : g->symbols[d.sym];
+        names[i] = dim_is_known(d) || d.sym == OC_SYM_UNKNOWN ? NULL
+                                                         : g->symbols[d.sym];
     }
     info->dims = dims;
     info->dim_names = names;

@@ -78,6 +78,15 @@ static void type_of(const oc_tensor *t, oc_type *type)
         type->shape.dims[d] = dim_known(t->dims[d]);
 }
 
+/* What infer may see of an input's contents at plan time: those of
+ * initializers and, for value inputs, of whatever is bound. An empty
+ * tensor's data may be NULL, which would read as "unknown". */
+static const void *known_data(const oc_tensor *t)
+{
+    static const int64_t empty;
+    return t->data ? t->data : &empty;
+}
+
 /* Concrete shapes for every value, from the inputs through each node. */
 static onnxc_status *infer_concrete(onnxc_session *s, const input_binding *shapes)
 {
@@ -90,6 +99,7 @@ static onnxc_status *infer_concrete(onnxc_session *s, const input_binding *shape
             t->rank = val->shape.rank;
             for (int d = 0; d < t->rank; d++)
                 t->dims[d] = val->shape.dims[d].value;
+            t->data = (void *)val->data;
         }
     }
     for (int i = 0; i < g->n_inputs; i++) {
@@ -97,36 +107,47 @@ static onnxc_status *infer_concrete(onnxc_session *s, const input_binding *shape
         t->dtype = shapes[i].dtype;
         t->rank = shapes[i].rank;
         memcpy(t->dims, shapes[i].dims, sizeof t->dims);
+        t->data = (void *)shapes[i].data;
     }
     for (int i = 0; i < g->n_nodes; i++) {
         const oc_node *n = &g->nodes[i];
-        oc_type types[16], out;
-        const oc_type *in[16];
+        oc_type types[OC_MAX_INPUTS], out[OC_MAX_OUTPUTS];
+        const oc_type *in[OC_MAX_INPUTS];
         for (int k = 0; k < n->op->max_inputs; k++) {
             int v = k < n->n_inputs ? n->inputs[k] : -1;
             in[k] = NULL;
-            if (v >= 0) {
-                type_of(&s->tensors[v], &types[k]);
-                in[k] = &types[k];
-            }
+            if (v < 0)
+                continue;
+            type_of(&s->tensors[v], &types[k]);
+            types[k].data = NULL;
+            if ((n->op->value_inputs >> k & 1) ||
+                ((g->values[v].flags & OC_VALUE_INITIALIZER) &&
+                 !(g->values[v].flags & OC_VALUE_INPUT)))
+                types[k].data = known_data(&s->tensors[v]);
+            in[k] = &types[k];
         }
-        memset(&out, 0, sizeof out);
-        onnxc_status *err = n->op->infer(n, n->params, in, &out);
+        memset(out, 0, sizeof out);
+        onnxc_status *err = n->op->infer(n, n->params, in, out);
         if (err)
             return err;
-        oc_tensor *y = &s->tensors[n->outputs[0]];
-        y->dtype = out.dtype;
-        y->rank = out.shape.rank;
-        for (int d = 0; d < out.shape.rank; d++)
-            y->dims[d] = out.shape.dims[d].value;
-        size_t bytes;
-        char dims[128];
-        if (!tensor_bytes(y->dtype, y->dims, y->rank, &bytes))
-            return oc_error(ONNXC_ERR_SHAPE,
-                            "node '%s' (%s): output '%s' of shape %s is too "
-                            "large",
-                            n->label, n->op_type, g->values[n->outputs[0]].name,
-                            dims_format(y->dims, y->rank, dims, sizeof dims));
+        for (int k = 0; k < n->n_outputs; k++) {
+            if (n->outputs[k] < 0)
+                continue;
+            oc_tensor *y = &s->tensors[n->outputs[k]];
+            y->dtype = out[k].dtype;
+            y->rank = out[k].shape.rank;
+            for (int d = 0; d < out[k].shape.rank; d++)
+                y->dims[d] = out[k].shape.dims[d].value;
+            size_t bytes;
+            char dims[128];
+            if (y->rank < 0 || !tensor_bytes(y->dtype, y->dims, y->rank, &bytes))
+                return oc_error(ONNXC_ERR_SHAPE,
+                                "node '%s' (%s): output '%s' of shape %s is "
+                                "too large",
+                                n->label, n->op_type,
+                                g->values[n->outputs[k]].name,
+                                dims_format(y->dims, y->rank, dims, sizeof dims));
+        }
     }
     return NULL;
 }
@@ -143,9 +164,12 @@ static onnxc_status *make_buffers(onnxc_session *s)
     s->stats.no_reuse_bytes = 0;
     for (int v = 0; v < g->n_values; v++)
         s->buffer_of[v] = -1;
-    for (int i = 0; i < g->n_nodes; i++) {
+    for (int i = 0; i < g->n_nodes; i++)
+    for (int k = 0; k < g->nodes[i].n_outputs; k++) {
         const oc_node *n = &g->nodes[i];
-        int v = n->outputs[0];
+        int v = n->outputs[k];
+        if (v < 0)
+            continue;
         const oc_value *val = &g->values[v];
         const oc_tensor *t = &s->tensors[v];
         size_t bytes, size;
@@ -161,7 +185,7 @@ static onnxc_status *make_buffers(onnxc_session *s)
         s->stats.no_reuse_bytes += size;
 
         int u = n->inputs[0];
-        if (n->op->in_place && u >= 0 && s->buffer_of[u] >= 0 &&
+        if (k == 0 && n->op->in_place && u >= 0 && s->buffer_of[u] >= 0 &&
             !(g->values[u].flags & OC_VALUE_OUTPUT) &&
             g->values[u].last_use == i && s->buffers[s->buffer_of[u]].size == size) {
             int b = s->buffer_of[u];
@@ -184,7 +208,8 @@ static onnxc_status *make_buffers(onnxc_session *s)
         s->scratch_of[i] = -1;
         if (n->op->workspace)
             bytes = n->op->workspace(n->params, &s->node_in[s->arg_base[i]],
-                                     s->node_out[i], s->exec.threads);
+                                     s->node_out[s->out_base[i]],
+                                     s->exec.threads);
         if (!bytes)
             continue;
         if (!plan_align(bytes, &size))
@@ -197,6 +222,43 @@ static onnxc_status *make_buffers(onnxc_session *s)
         s->scratch_of[i] = (int)s->n_buffers++;
     }
     return NULL;
+}
+
+/* The bytes of a value input, which must fit the copy the plan keeps. */
+static onnxc_status *value_bytes(const onnxc_session *s, int i,
+                                 const input_binding *b, size_t *bytes)
+{
+    if (!tensor_bytes(b->dtype, b->dims, b->rank, bytes) ||
+        *bytes > SESSION_MAX_VALUE_BYTES)
+        return oc_error(ONNXC_ERR_UNSUPPORTED,
+                        "input '%s' decides shapes (Reshape's shape or the "
+                        "like) and is larger than %d bytes",
+                        s->g->values[s->g->inputs[i]].name,
+                        SESSION_MAX_VALUE_BYTES);
+    return NULL;
+}
+
+static onnxc_status *keep_contents(const onnxc_session *s, int i,
+                                   input_binding *b)
+{
+    size_t bytes;
+    onnxc_status *err = value_bytes(s, i, b, &bytes);
+    if (!err && bytes)
+        memcpy(b->contents, b->data, bytes);
+    return err;
+}
+
+/* Whether a value input's contents changed since the plan: then so may
+ * the shapes, and the plan is made again. */
+static bool same_contents(const onnxc_session *s, int i, const input_binding *b)
+{
+    size_t bytes;
+    onnxc_status *err = value_bytes(s, i, b, &bytes);
+    if (err) {
+        onnxc_status_free(err);  /* plan() reports it */
+        return false;
+    }
+    return bytes == 0 || memcmp(s->planned[i].contents, b->data, bytes) == 0;
 }
 
 static onnxc_status *plan(onnxc_session *s, const input_binding *shapes)
@@ -230,8 +292,11 @@ static onnxc_status *plan(onnxc_session *s, const input_binding *shapes)
         s->arena = arena;
         s->arena_bytes = need;
     }
-    for (int i = 0; i < g->n_inputs; i++)
+    for (int i = 0; i < g->n_inputs; i++) {
         s->planned[i] = shapes[i];
+        if (s->value_input[i] && (err = keep_contents(s, i, &s->planned[i])))
+            return err;
+    }
     s->stats.plans++;
     s->has_plan = true;
     return NULL;
@@ -254,6 +319,8 @@ void onnxc_session_free(onnxc_session *s)
     free(s->node_in);
     free(s->node_out);
     free(s->arg_base);
+    free(s->out_base);
+    free(s->value_input);
     free(s->inputs);
     free(s->planned);
     free(s->shapes);
@@ -306,7 +373,12 @@ static onnxc_status *apply_options(onnxc_session *s,
                             "the model has no symbolic dim named '%s'",
                             o->dims[i].name);
     }
-    /* Plan now if every input's shape is known. */
+    /* Plan now if every input's shape is known, and no input's contents
+     * decide shapes. */
+    for (int i = 0; i < g->n_inputs; i++) {
+        if (s->value_input[i])
+            return NULL;
+    }
     for (int i = 0; i < g->n_inputs; i++) {
         const oc_value *v = &g->values[g->inputs[i]];
         input_binding *b = &s->planned[i];
@@ -336,9 +408,11 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
     size_t nv = (size_t)g->n_values, nn = (size_t)g->n_nodes;
     size_t ni = (size_t)g->n_inputs, no = (size_t)g->n_outputs;
     size_t ns = (size_t)g->n_symbols;
-    size_t slots = 0;
-    for (size_t i = 0; i < nn; i++)
+    size_t slots = 0, out_slots = 0;
+    for (size_t i = 0; i < nn; i++) {
         slots += (size_t)g->nodes[i].op->max_inputs;
+        out_slots += (size_t)g->nodes[i].op->max_outputs;
+    }
 
     onnxc_session *s = calloc(1, sizeof *s);
     if (!s)
@@ -348,8 +422,10 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
     /* +1 everywhere: calloc(0) may return NULL, which reads as failure. */
     s->tensors = calloc(nv + 1, sizeof *s->tensors);
     s->node_in = calloc(slots + 1, sizeof *s->node_in);
-    s->node_out = calloc(nn + 1, sizeof *s->node_out);
+    s->node_out = calloc(out_slots + 1, sizeof *s->node_out);
     s->arg_base = calloc(nn + 1, sizeof *s->arg_base);
+    s->out_base = calloc(nn + 1, sizeof *s->out_base);
+    s->value_input = calloc(ni + 1, sizeof *s->value_input);
     s->inputs = calloc(ni + 1, sizeof *s->inputs);
     s->planned = calloc(ni + 1, sizeof *s->planned);
     s->shapes = calloc(ni + 1, sizeof *s->shapes);
@@ -365,6 +441,7 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
     s->scratch = calloc(PLAN_SCRATCH(nv + nn) + nn + 2, sizeof *s->scratch);
     onnxc_status *err = NULL;
     if (!s->tensors || !s->node_in || !s->node_out || !s->arg_base ||
+        !s->out_base || !s->value_input ||
         !s->inputs || !s->planned || !s->shapes || !s->outputs || !s->fixed_syms ||
         !s->sym_values || !s->sym_source || !s->buffer_of || !s->buffers ||
         !s->scratch_of || !s->workspace ||
@@ -375,16 +452,25 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
     for (size_t k = 0; k < ns; k++)
         s->fixed_syms[k] = -1;
     /* Each node's argument lists point into tensors once and for all. */
-    int slot = 0;
+    int slot = 0, out_slot = 0;
     for (size_t i = 0; i < nn; i++) {
         const oc_node *n = &g->nodes[i];
         s->arg_base[i] = slot;
+        s->out_base[i] = out_slot;
         for (int k = 0; k < n->op->max_inputs; k++) {
             int v = k < n->n_inputs ? n->inputs[k] : -1;
             s->node_in[slot + k] = v >= 0 ? &s->tensors[v] : NULL;
+            if (v >= 0 && (n->op->value_inputs >> k & 1))
+                for (int j = 0; j < g->n_inputs; j++)
+                    if (g->inputs[j] == v)
+                        s->value_input[j] = true;
+        }
+        for (int k = 0; k < n->op->max_outputs; k++) {
+            int v = k < n->n_outputs ? n->outputs[k] : -1;
+            s->node_out[out_slot + k] = v >= 0 ? &s->tensors[v] : NULL;
         }
         slot += n->op->max_inputs;
-        s->node_out[i] = &s->tensors[n->outputs[0]];
+        out_slot += n->op->max_outputs;
     }
     if ((err = apply_options(s, options)))
         goto fail;
@@ -523,7 +609,8 @@ onnxc_status *onnxc_session_run(onnxc_session *s)
                             "input '%s' is not bound", v->name);
         input_binding def;
         const input_binding *b = input_shape(s, i, &def);
-        replan = replan || !same_shape(b, &s->planned[i]);
+        replan = replan || !same_shape(b, &s->planned[i]) ||
+                 (s->value_input[i] && !same_contents(s, i, b));
     }
     if (replan) {
         for (int i = 0; i < g->n_inputs; i++)
@@ -536,8 +623,8 @@ onnxc_status *onnxc_session_run(onnxc_session *s)
     thread_pool_begin(s->pool);
     for (int i = 0; i < g->n_nodes; i++) {
         const oc_node *n = &g->nodes[i];
-        n->op->run(n->params, &s->node_in[s->arg_base[i]], &s->node_out[i],
-                   s->workspace[i], &s->exec);
+        n->op->run(n->params, &s->node_in[s->arg_base[i]],
+                   &s->node_out[s->out_base[i]], s->workspace[i], &s->exec);
     }
     thread_pool_end(s->pool);
     for (int i = 0; i < g->n_outputs; i++) {

@@ -28,12 +28,19 @@ struct onnxc_session_options {
     int threads;
 };
 
+/* A value input (one whose contents decide shapes, like Reshape's shape
+ * read from a graph input) is at most this big: the plan keeps a copy of
+ * what it was made for. */
+#define SESSION_MAX_VALUE_BYTES 64
+
 typedef struct input_binding {
     bool bound;
     onnxc_dtype dtype;
     int rank;
     int64_t dims[ONNXC_MAX_RANK];
     const void *data;
+    /* planned only, for value inputs: the contents the plan saw */
+    unsigned char contents[SESSION_MAX_VALUE_BYTES];
 } input_binding;
 
 typedef struct output_binding {
@@ -47,8 +54,10 @@ struct onnxc_session {
 
     oc_tensor *tensors;       /* per value: concrete type, shape, data */
     const oc_tensor **node_in;  /* per node, op->max_inputs slots */
-    oc_tensor **node_out;     /* per node, one slot */
+    oc_tensor **node_out;     /* per node, op->max_outputs slots */
     int *arg_base;            /* per node: first slot in node_in */
+    int *out_base;            /* per node: first slot in node_out */
+    bool *value_input;        /* per graph input: its contents decide shapes */
 
     input_binding *inputs;    /* per graph input */
     input_binding *planned;   /* the input shapes the plan was made for */

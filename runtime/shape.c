@@ -80,7 +80,7 @@ const char *shape_format(const oc_shape *shape, const char *const *symbols,
         if (dim_is_known(*d)) {
             snprintf(tmp, sizeof tmp, "%lld", (long long)d->value);
             append(buf, size, &len, tmp);
-        } else if (symbols && symbols[d->sym]) {
+        } else if (symbols && d->sym != OC_SYM_UNKNOWN && symbols[d->sym]) {
             append(buf, size, &len, symbols[d->sym]);
         } else {
             append(buf, size, &len, "?");

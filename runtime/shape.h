@@ -12,7 +12,9 @@
 #include "onnxc.h"
 
 /* One dim: a known size (sym < 0), or the symbol `sym` of the graph whose
- * value is bound at run time (value is then -1). */
+ * value is bound at run time (value is then -1). OC_SYM_UNKNOWN is a dim
+ * only the run will know that no declared symbol names (the -1 of a
+ * Reshape whose input has a symbolic batch). */
 typedef struct oc_dim {
     int64_t value;
     int32_t sym;
@@ -32,7 +34,10 @@ typedef struct oc_tensor {
     void *data;
 } oc_tensor;
 
+#define OC_SYM_UNKNOWN INT32_MAX
+
 static inline oc_dim dim_known(int64_t v) { oc_dim d = {v, -1}; return d; }
+static inline oc_dim dim_unknown(void) { oc_dim d = {-1, OC_SYM_UNKNOWN}; return d; }
 static inline bool dim_is_known(oc_dim d) { return d.sym < 0; }
 
 /* True when the two dims may be equal: both symbolic, or equal values.
@@ -51,7 +56,8 @@ bool tensor_bytes(onnxc_dtype dtype, const int64_t *dims, int rank,
 size_t tensor_count(const oc_tensor *t);
 
 /* Writes "[2,batch,3]" into buf (truncated to size). symbols names the
- * graph's symbolic dims (may be NULL). Returns buf. */
+ * graph's symbolic dims (may be NULL); unnamed ones print as "?".
+ * Returns buf. */
 const char *shape_format(const oc_shape *shape, const char *const *symbols,
                          char *buf, size_t size);
 /* Writes "[2,5,3]" for concrete dims. */

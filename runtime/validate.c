@@ -338,45 +338,143 @@ static onnxc_status *check_value_types(const oc_graph *g)
     return NULL;
 }
 
+/* Whether infer may see this value's contents at load: initializers and
+ * folded constants, but not a graph input's default, which the caller may
+ * replace. */
+static const void *static_data(const oc_value *v)
+{
+    return (v->flags & OC_VALUE_INITIALIZER) && !(v->flags & OC_VALUE_INPUT)
+               ? v->data
+               : NULL;
+}
+
+/* An input whose contents decide shapes must be known before a run: an
+ * initializer, a constant, or a graph input (read when the plan is made). */
+static onnxc_status *check_value_input(const oc_graph *g, const oc_node *n, int k)
+{
+    const oc_value *v = &g->values[n->inputs[k]];
+    if (static_data(v) || (v->flags & OC_VALUE_INPUT))
+        return NULL;
+    return oc_error(ONNXC_ERR_UNSUPPORTED,
+                    "node '%s' (%s): input %d ('%s') decides the output's "
+                    "shape but is computed by node '%s'; onnxc needs it to "
+                    "be an initializer, a Constant or a graph input",
+                    n->label, n->op_type, k, v->name,
+                    v->producer >= 0 ? g->nodes[v->producer].label : "?");
+}
+
+/* A node whose infer gave the contents of every output it has is a
+ * constant: its outputs become initializers and the node goes. */
+static onnxc_status *fold_constant(oc_graph *g, oc_node *n, const oc_type *out,
+                                   bool *folded)
+{
+    *folded = false;
+    if (!n->op->constant)
+        return NULL;
+    for (int k = 0; k < n->n_outputs; k++)
+        if (n->outputs[k] >= 0 && !out[k].data)
+            return NULL;
+    for (int k = 0; k < n->n_outputs; k++) {
+        if (n->outputs[k] < 0)
+            continue;
+        oc_value *y = &g->values[n->outputs[k]];
+        int64_t dims[ONNXC_MAX_RANK];
+        for (int d = 0; d < out[k].shape.rank; d++)
+            dims[d] = out[k].shape.dims[d].value;
+        if (out[k].shape.rank < 0 ||
+            !tensor_bytes(out[k].dtype, dims, out[k].shape.rank, &y->bytes))
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "node '%s' (%s): constant output '%s' has no "
+                            "valid shape",
+                            n->label, n->op_type, y->name);
+        y->data = out[k].data;
+        y->flags |= OC_VALUE_INITIALIZER;
+        y->producer = -1;
+    }
+    *folded = true;
+    return NULL;
+}
+
+/* Drops the nodes marked in `removed`, keeping the order of the rest, and
+ * renumbers the producers of what they compute. */
+static void remove_nodes(oc_graph *g, const bool *removed)
+{
+    int kept = 0;
+    for (int i = 0; i < g->n_nodes; i++)
+        if (!removed[i])
+            g->nodes[kept++] = g->nodes[i];
+    g->n_nodes = kept;
+    for (int v = 0; v < g->n_values; v++)
+        g->values[v].producer = -1;
+    for (int i = 0; i < kept; i++)
+        for (int k = 0; k < g->nodes[i].n_outputs; k++)
+            if (g->nodes[i].outputs[k] >= 0)
+                g->values[g->nodes[i].outputs[k]].producer = i;
+}
+
 /* Parses each node's attributes and infers static types and shapes in
- * order. Symbolic dims flow through; what only the run can check is
- * checked there. */
+ * order, folding constants. Symbolic dims flow through; what only the run
+ * can check is checked there. */
 static onnxc_status *infer_static(oc_graph *g)
 {
+    bool *removed = calloc((size_t)g->n_nodes + 1, sizeof *removed);
+    bool any_removed = false;
+    onnxc_status *err = NULL;
+    if (!removed)
+        return oc_no_memory();
     for (int i = 0; i < g->n_nodes; i++) {
         oc_node *n = &g->nodes[i];
-        const oc_type *in[16];
-        oc_type types[16], out;
-        onnxc_status *err;
-        if (n->op->max_inputs > 16 || n->op->max_outputs != 1)
-            return oc_error(ONNXC_ERR_UNSUPPORTED,
-                            "node '%s' (%s): operator arity not supported by "
-                            "this runtime",
-                            n->label, n->op_type);
+        const oc_type *in[OC_MAX_INPUTS];
+        oc_type types[OC_MAX_INPUTS], out[OC_MAX_OUTPUTS];
+        if (n->op->max_inputs > OC_MAX_INPUTS ||
+            n->op->max_outputs > OC_MAX_OUTPUTS) {
+            err = oc_error(ONNXC_ERR_UNSUPPORTED,
+                           "node '%s' (%s): operator arity not supported by "
+                           "this runtime",
+                           n->label, n->op_type);
+            goto done;
+        }
         if ((err = n->op->prepare(n, &g->pool, &n->params)))
-            return err;
+            goto done;
         for (int k = 0; k < n->op->max_inputs; k++) {
             int v = k < n->n_inputs ? n->inputs[k] : -1;
             in[k] = NULL;
             if (v < 0)
                 continue;
+            if ((n->op->value_inputs >> k & 1) &&
+                (err = check_value_input(g, n, k)))
+                goto done;
             types[k].dtype = g->values[v].dtype;
             types[k].shape = g->values[v].shape;
+            types[k].data = static_data(&g->values[v]);
             in[k] = &types[k];
-            if (types[k].dtype == ONNXC_UNDEFINED)
-                return oc_error(ONNXC_ERR_INVALID_MODEL,
-                                "node '%s' (%s): input '%s' has no known "
-                                "element type",
-                                n->label, n->op_type, g->values[v].name);
+            if (types[k].dtype == ONNXC_UNDEFINED) {
+                err = oc_error(ONNXC_ERR_INVALID_MODEL,
+                               "node '%s' (%s): input '%s' has no known "
+                               "element type",
+                               n->label, n->op_type, g->values[v].name);
+                goto done;
+            }
         }
-        memset(&out, 0, sizeof out);
-        if ((err = n->op->infer(n, n->params, in, &out)))
-            return err;
-        oc_value *y = &g->values[n->outputs[0]];
-        y->dtype = out.dtype;
-        y->shape = out.shape;
+        memset(out, 0, sizeof out);
+        if ((err = n->op->infer(n, n->params, in, out)))
+            goto done;
+        for (int k = 0; k < n->n_outputs; k++) {
+            if (n->outputs[k] < 0)
+                continue;
+            oc_value *y = &g->values[n->outputs[k]];
+            y->dtype = out[k].dtype;
+            y->shape = out[k].shape;
+        }
+        if ((err = fold_constant(g, n, out, &removed[i])))
+            goto done;
+        any_removed |= removed[i];
     }
-    return NULL;
+    if (any_removed)
+        remove_nodes(g, removed);
+done:
+    free(removed);
+    return err;
 }
 
 static void count_uses(oc_graph *g)
@@ -439,9 +537,8 @@ static onnxc_status *fuse_activations(oc_graph *g)
     if (env && strcmp(env, "0") == 0)
         return NULL;
     bool *removed = calloc((size_t)g->n_nodes + 1, sizeof *removed);
-    int *new_index = calloc((size_t)g->n_nodes + 1, sizeof *new_index);
     onnxc_status *err = NULL;
-    if (!removed || !new_index) {
+    if (!removed) {
         err = oc_no_memory();
         goto done;
     }
@@ -469,25 +566,10 @@ static onnxc_status *fuse_activations(oc_graph *g)
         n->outputs[0] = next->outputs[0];
         n->output_names[0] = next->output_names[0];
     }
-    int kept = 0;
-    for (int i = 0; i < g->n_nodes; i++) {
-        new_index[i] = kept;
-        if (!removed[i])
-            g->nodes[kept++] = g->nodes[i];
-    }
-    for (int v = 0; v < g->n_values; v++) {
-        oc_value *val = &g->values[v];
-        if (val->producer >= 0)
-            val->producer = removed[val->producer] ? -1 : new_index[val->producer];
-    }
-    /* A fused node's output is now produced by the Gemm. */
-    for (int i = 0; i < kept; i++)
-        g->values[g->nodes[i].outputs[0]].producer = i;
-    g->n_nodes = kept;
+    remove_nodes(g, removed);
     count_uses(g);
 done:
     free(removed);
-    free(new_index);
     return err;
 }
 
@@ -496,7 +578,7 @@ static onnxc_status *prepack(oc_graph *g)
 {
     for (int i = 0; i < g->n_nodes; i++) {
         oc_node *n = &g->nodes[i];
-        const oc_value *in[16];
+        const oc_value *in[OC_MAX_INPUTS];
         if (!n->op->prepack)
             continue;
         for (int k = 0; k < n->op->max_inputs; k++)
