@@ -58,3 +58,30 @@ onnxc_status *op_bad_dtype(const oc_node *node, const char *what,
                     node->label, node->op_type, node->op_version,
                     onnxc_dtype_name(dtype), what, supported);
 }
+
+void op_copy_data(const oc_tensor *x, oc_tensor *y)
+{
+    size_t bytes = tensor_count(x) * onnxc_dtype_size(x->dtype);
+    if (x->data != y->data && bytes)
+        memmove(y->data, x->data, bytes);
+}
+
+bool op_dtype_has_size(onnxc_dtype dtype)
+{
+    return onnxc_dtype_size(dtype) > 0;
+}
+
+onnxc_status *op_axis(const oc_node *node, int64_t axis, int rank,
+                      bool allow_end, int *out)
+{
+    int64_t hi = allow_end ? rank : rank - 1;
+    int64_t a = axis < 0 ? axis + rank : axis;
+    if (a < 0 || a > hi)
+        return oc_error(ONNXC_ERR_SHAPE,
+                        "node '%s' (%s-%d): axis %lld is out of range for "
+                        "rank %d",
+                        node->label, node->op_type, node->op_version,
+                        (long long)axis, rank);
+    *out = (int)a;
+    return NULL;
+}

@@ -106,6 +106,15 @@ onnxc_status *op_attr_int(const oc_node *node, const char *name,
 /* Refuses attributes the op does not know (a misspelt or newer attribute
  * would otherwise be silently ignored). `known` is NULL-terminated. */
 onnxc_status *op_check_attrs(const oc_node *node, const char *const *known);
+/* Copies x's data into y (same bytes) unless y already is x (in place). */
+void op_copy_data(const oc_tensor *x, oc_tensor *y);
+/* Types with a fixed element size: what data-moving ops (Reshape,
+ * Identity, ...) can hold. */
+bool op_dtype_has_size(onnxc_dtype dtype);
+/* axis normalized against rank (negative counts from the end) into *out;
+ * allow_end also accepts rank itself (Flatten). A SHAPE error otherwise. */
+onnxc_status *op_axis(const oc_node *node, int64_t axis, int rank,
+                      bool allow_end, int *out);
 /* An UNSUPPORTED error for an element type the op does not run. */
 onnxc_status *op_bad_dtype(const oc_node *node, const char *what,
                            onnxc_dtype dtype, const char *supported);

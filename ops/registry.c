@@ -10,6 +10,11 @@ extern const oc_op op_add;
 extern const oc_op op_sub;
 extern const oc_op op_mul;
 extern const oc_op op_div;
+extern const oc_op op_identity;
+extern const oc_op op_flatten;
+extern const oc_op op_reshape;
+extern const oc_op op_constant;
+extern const oc_op op_dropout;
 
 static const oc_op *const registry[] = {
     &op_gemm,
@@ -19,6 +24,11 @@ static const oc_op *const registry[] = {
     &op_sub,
     &op_mul,
     &op_div,
+    &op_identity,
+    &op_flatten,
+    &op_reshape,
+    &op_constant,
+    &op_dropout,
 };
 
 static bool is_default_domain(const char *d)

@@ -98,3 +98,27 @@ const char *dims_format(const int64_t *dims, int rank, char *buf, size_t size)
         s.dims[i] = dim_known(dims[i]);
     return shape_format(&s, NULL, buf, size);
 }
+
+bool shape_product(const oc_shape *s, int from, int to, oc_dim *out)
+{
+    size_t known = 1;
+    int symbolic = 0;
+    oc_dim sym = dim_unknown();
+    for (int d = from; d < to; d++) {
+        oc_dim x = s->dims[d];
+        if (!dim_is_known(x)) {
+            symbolic++;
+            sym = x;
+        } else if (x.value < 0 || !size_mul(known, (size_t)x.value, &known) ||
+                   known > INT64_MAX) {
+            return false;
+        }
+    }
+    if (symbolic == 0)
+        *out = dim_known((int64_t)known);
+    else if (known == 0)
+        *out = dim_known(0);
+    else
+        *out = symbolic == 1 && known == 1 ? sym : dim_unknown();
+    return true;
+}

@@ -55,6 +55,12 @@ bool tensor_bytes(onnxc_dtype dtype, const int64_t *dims, int rank,
                   size_t *bytes);
 size_t tensor_count(const oc_tensor *t);
 
+/* The product of dims [from, to) of s as one dim: known when they all
+ * are (or one is 0); the symbol itself when it is the only symbolic dim
+ * and the rest multiply to 1; unknown otherwise. False when the known
+ * dims overflow int64. */
+bool shape_product(const oc_shape *s, int from, int to, oc_dim *out);
+
 /* Writes "[2,batch,3]" into buf (truncated to size). symbols names the
  * graph's symbolic dims (may be NULL); unnamed ones print as "?".
  * Returns buf. */

@@ -20,13 +20,69 @@ import sys
 DEFAULT_DATA = "/usr/share/libonnx-testdata/data"
 
 # One entry of the runner's refusal line, e.g.
-#   "unsupported operator MatMul (ai.onnx opset 14) at node '/fc1/MatMul'"
+#   "unsupported operator Conv (ai.onnx opset 13) at node '/0/Conv'"
 UNSUPPORTED_RE = re.compile(r"unsupported operator (\S+) \((\S+) opset")
 
 Result = collections.namedtuple("Result", "model status reason details ops")
-# status: pass | refused | fail | crash | hang | skipped
+# status: pass | refused | declined | fail | crash | hang | skipped
+# (declined: a model whose operators are supported but which asks for
+# something onnxc refuses on purpose, listed with its reason in the
+# --declined file; an unlisted refusal of that kind is a failure.)
 # reason: one line; details: extra output lines worth showing (fail only);
 # ops: set of (op_type, domain) named in a refusal.
+
+
+def read_varint(buf, i):
+    """A protobuf varint at buf[i]: (value, next index)."""
+    value = shift = 0
+    while True:
+        b = buf[i]
+        i += 1
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if b < 0x80:
+            return value, i
+
+
+def proto_fields(buf):
+    """(field number, bytes) of the length-delimited fields of a message;
+    other wire types are skipped."""
+    i = 0
+    while i < len(buf):
+        key, i = read_varint(buf, i)
+        field, wire = key >> 3, key & 7
+        if wire == 0:
+            _, i = read_varint(buf, i)
+        elif wire == 1:
+            i += 8
+        elif wire == 5:
+            i += 4
+        elif wire == 2:
+            n, i = read_varint(buf, i)
+            yield field, buf[i:i + n]
+            i += n
+        else:
+            return
+
+
+def model_ops(path):
+    """The op types of a model's main graph (ModelProto.graph = 7,
+    GraphProto.node = 1, NodeProto.op_type = 4), without the onnx package."""
+    try:
+        with open(path, "rb") as f:
+            buf = f.read()
+        ops = set()
+        for field, graph in proto_fields(buf):
+            if field != 7:
+                continue
+            for gfield, node in proto_fields(graph):
+                if gfield == 1:
+                    for nfield, value in proto_fields(node):
+                        if nfield == 4:
+                            ops.add(value.decode("utf-8", "replace"))
+        return ops
+    except (OSError, IndexError):
+        return set()
 
 
 def find_models(data, substr):
@@ -49,7 +105,7 @@ def text_lines(raw):
     return [line for line in text.splitlines() if line.strip()]
 
 
-def run_model(runner, data, rel, timeout):
+def run_model(runner, data, rel, timeout, declined):
     """Run every data set of one model and classify the model."""
     mdir = os.path.join(data, rel)
     model = os.path.join(mdir, "model.onnx")
@@ -96,6 +152,8 @@ def run_model(runner, data, rel, timeout):
                 return Result(rel, "fail", "refusal printed %d stderr lines" % len(err), err[:5], set())
             ops = set(UNSUPPORTED_RE.findall(err[0])) or {("(unparsed message)", "?")}
             return Result(rel, "refused", err[0], [], ops)
+        if rc == 2 and rel in declined and i == 0 and len(err) == 1:
+            return Result(rel, "declined", err[0], [], set())
         if rc == 2:
             reason = err[0] if err else "exit 2 with no message"
             return Result(rel, "fail", where + reason, err[1:6], set())
@@ -108,8 +166,8 @@ def run_model(runner, data, rel, timeout):
 def read_required(path):
     """Model paths, one a line; blank lines and # comments ignored."""
     with open(path, encoding="utf-8") as f:
-        lines = [line.strip() for line in f]
-    return [line for line in lines if line and not line.startswith("#")]
+        lines = [line.split("#", 1)[0].strip() for line in f]
+    return [line for line in lines if line]
 
 
 def op_name(op):
@@ -129,11 +187,18 @@ def op_table(counts, limit=None):
     return out
 
 
-def write_report(path, summary, required_line, results, counts, failures):
+def write_report(path, summary, required_line, results, counts, failures, op_rows):
     passing = [r.model for r in results if r.status == "pass"]
     out = ["# onnxc conformance report", "", summary, ""]
     if required_line:
         out += [required_line, ""]
+    out += ["## Supported operators", "", "Official models using each operator.", ""]
+    out += op_rows + [""]
+    declined = [r for r in results if r.status == "declined"]
+    if declined:
+        out += ["## Declined (%d)" % len(declined), "", "| model | refusal |", "|---|---|"]
+        out += ["| %s | %s |" % (r.model, r.reason.replace("|", "\\|")) for r in declined]
+        out += [""]
     out += ["## Passing models (%d)" % len(passing), "", "| model |", "|---|"]
     out += ["| %s |" % m for m in passing]
     if failures:
@@ -155,6 +220,8 @@ def main():
     ap.add_argument("--report", help="also write a markdown report to this file")
     ap.add_argument("--require", help="file of models (relative to --data) that must pass")
     ap.add_argument("--filter", default="", help="only models whose path contains this")
+    ap.add_argument("--declined", help="file of models onnxc refuses on purpose (one a line, "
+                    "then # and why): their one-line refusal is not a failure")
     args = ap.parse_args()
 
     runner = os.path.abspath(args.runner)
@@ -167,16 +234,18 @@ def main():
     # With --filter, only the required models inside the selection are checked.
     required = [m for m in required if args.filter in m]
     models = find_models(data, args.filter)
+    declined = set(read_required(args.declined)) if args.declined else set()
 
     results = []
     failures = []  # (model, reason) for everything counted as failed
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
         # map() yields in submission order, so the log is sorted and streams.
-        for r in pool.map(lambda m: run_model(runner, data, m, args.timeout), models):
+        for r in pool.map(lambda m: run_model(runner, data, m, args.timeout, declined), models):
             results.append(r)
             if r.status == "refused":
                 continue
-            label = {"pass": "PASS", "skipped": "SKIP"}.get(r.status, r.status.upper())
+            label = {"pass": "PASS", "skipped": "SKIP", "declined": "DECLINED"}.get(
+                r.status, r.status.upper())
             print("%s %s%s" % (label, r.model, ": " + r.reason if r.reason else ""))
             for line in r.details:
                 print("    " + line)
@@ -205,10 +274,25 @@ def main():
         for row in op_table(counts):
             print(row)
 
+    # Per operator: the models using it that passed, and those declined.
+    per_op = collections.defaultdict(lambda: [0, 0])
+    for r in results:
+        if r.status in ("pass", "declined"):
+            for op in model_ops(os.path.join(data, r.model, "model.onnx")):
+                per_op[op][0 if r.status == "pass" else 1] += 1
+    op_rows = ["| operator | models passed | declined |", "|---|---:|---:|"]
+    op_rows += ["| %s | %d | %d |" % (op, c[0], c[1]) for op, c in sorted(per_op.items())]
+    if per_op:
+        print()
+        print("Supported operators (official models using each):")
+        for row in op_rows:
+            print(row)
+
     n = collections.Counter(r.status for r in results)
     summary = ("conformance: %d models, %d passed, %d refused (unsupported operators), "
-               "%d skipped, %d failed, %d crashed, %d hung"
-               % (len(results), n["pass"], n["refused"], n["skipped"],
+               "%d declined (listed features onnxc refuses), %d skipped, %d failed, "
+               "%d crashed, %d hung"
+               % (len(results), n["pass"], n["refused"], n["declined"], n["skipped"],
                   n["fail"], n["crash"], n["hang"]))
     required_line = None
     if required:
@@ -216,7 +300,8 @@ def main():
         required_line = "required: %d of %d passed (%s)" % (ok, len(required), args.require)
     failed = n["fail"] + n["crash"] + n["hang"] + required_failed
     if args.report:
-        write_report(args.report, summary, required_line, results, counts, failures)
+        write_report(args.report, summary, required_line, results, counts, failures,
+                     op_rows)
     print()
     if required_line:
         print(required_line)
