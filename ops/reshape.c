@@ -92,6 +92,26 @@ static onnxc_status *requested_shape(const oc_node *node, const reshape_params *
     return NULL;
 }
 
+/* The product of s's known dims, and how many are symbolic (the last in
+ * *sym). False on overflow. */
+static bool split_product(const oc_shape *s, size_t *known, int *syms,
+                          oc_dim *sym)
+{
+    *known = 1;
+    *syms = 0;
+    for (int d = 0; d < s->rank; d++) {
+        oc_dim x = s->dims[d];
+        if (!dim_is_known(x)) {
+            (*syms)++;
+            *sym = x;
+        } else if (x.value < 0 || !size_mul(*known, (size_t)x.value, known) ||
+                   *known > INT64_MAX) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* out = shape with 0s copied from x and the -1 inferred, symbolically
  * where x has symbolic dims. */
 static onnxc_status *resolve_shape(const oc_node *node, const reshape_params *p,
@@ -129,7 +149,6 @@ static onnxc_status *resolve_shape(const oc_node *node, const reshape_params *p,
         for (int d = 0; d < rank; d++)
             if (shape[d] == 0)
                 goto bad_shape;  /* -1 next to a literal 0 is ambiguous */
-    oc_dim total, part;
     if (x->rank < 0) {
         if (infer_at >= 0)
             out->dims[infer_at] = dim_unknown();
@@ -146,21 +165,25 @@ static onnxc_status *resolve_shape(const oc_node *node, const reshape_params *p,
                 break;
             }
     }
-    if (!shape_product(&xs, 0, xs.rank, &total) ||
-        !shape_product(&rs, 0, rs.rank, &part))
+    size_t known_in, known_out;
+    int syms_in, syms_out;
+    oc_dim sym_in, sym_out;
+    if (!split_product(&xs, &known_in, &syms_in, &sym_in) ||
+        !split_product(&rs, &known_out, &syms_out, &sym_out))
         goto bad_shape;
-    if (dim_is_known(total) && dim_is_known(part)) {
+    if (syms_in == 0 && syms_out == 0) {
         if (infer_at >= 0) {
-            if (part.value == 0 || total.value % part.value)
+            if (known_out == 0 || known_in % known_out)
                 goto bad_shape;
-            out->dims[infer_at] = dim_known(total.value / part.value);
-        } else if (total.value != part.value) {
+            out->dims[infer_at] = dim_known((int64_t)(known_in / known_out));
+        } else if (known_in != known_out) {
             goto bad_shape;
         }
     } else if (infer_at >= 0) {
         /* [batch, 1, 28, 28] as [-1, 784]: the -1 is the batch itself. */
-        out->dims[infer_at] =
-            dim_is_known(part) && part.value == 1 ? total : dim_unknown();
+        bool is_sym = syms_in == 1 && syms_out == 0 && known_in == known_out &&
+                      sym_in.sym != OC_SYM_UNKNOWN;
+        out->dims[infer_at] = is_sym ? sym_in : dim_unknown();
     }
     return NULL;
 bad_shape:;

@@ -322,6 +322,17 @@ void mb_attr_int(mb_model *m, Onnx__NodeProto *n, const char *name, int64_t i)
     a->i = i;
 }
 
+void mb_attr_ints(mb_model *m, Onnx__NodeProto *n, const char *name,
+                  const int64_t *values, size_t count)
+{
+    Onnx__AttributeProto *a =
+        attr(m, n, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS);
+    a->ints = mb_alloc(m, (count ? count : 1) * sizeof *a->ints);
+    for (size_t i = 0; i < count; i++)
+        a->ints[i] = values[i];
+    a->n_ints = count;
+}
+
 void *mb_pack(const mb_model *m, size_t *size)
 {
     *size = onnx__model_proto__get_packed_size(&m->model);

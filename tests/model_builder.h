@@ -75,6 +75,8 @@ Onnx__NodeProto *mb_node(mb_model *m, const char *op_type, const char *name,
 void mb_node_domain(mb_model *m, Onnx__NodeProto *n, const char *domain);
 void mb_attr_float(mb_model *m, Onnx__NodeProto *n, const char *name, float f);
 void mb_attr_int(mb_model *m, Onnx__NodeProto *n, const char *name, int64_t i);
+void mb_attr_ints(mb_model *m, Onnx__NodeProto *n, const char *name,
+                  const int64_t *values, size_t count);
 
 /* The model serialized: a malloc'd buffer the caller frees. */
 void *mb_pack(const mb_model *m, size_t *size);
