@@ -25,7 +25,7 @@ static const binary_kernels add_kernels = {
         [ONNXC_UINT8] = add_uint8, [ONNXC_UINT16] = add_uint16,
         [ONNXC_UINT32] = add_uint32, [ONNXC_UINT64] = add_uint64,
     },
-    .types = "float, double, " BINARY_ALL_INT_TYPES,
+    .types = BINARY_TYPES,
 };
 
 static onnxc_status *add_prepare(const oc_node *node, oc_pool *pool,
@@ -42,7 +42,7 @@ const oc_op op_add = {
     .min_inputs = 2, .max_inputs = 2,
     .min_outputs = 1, .max_outputs = 1,
     .in_place = true,
-    .types = "float, double, " BINARY_ALL_INT_TYPES,
+    .types = BINARY_TYPES,
     .prepare = add_prepare,
     .infer = binary_infer,
     .run = binary_run,

@@ -90,21 +90,15 @@ onnxc_status *binary_infer(const oc_node *node, const void *params,
 {
     const binary_params *p = params;
     onnxc_dtype t = in[0]->dtype;
-    if ((unsigned)t >= BINARY_DTYPES || !p->kernels->loops[t])
-        return op_bad_dtype(node, "A", t, p->kernels->types);
     /* The spec's type lists grew: floats only in version 1, 8- and 16-bit
      * integers from 14. */
     bool small_int = t == ONNXC_INT8 || t == ONNXC_INT16 || t == ONNXC_UINT8 ||
                      t == ONNXC_UINT16;
     bool is_float = t == ONNXC_FLOAT || t == ONNXC_DOUBLE;
-    if ((node->op_version < 6 && !is_float) ||
+    if ((unsigned)t >= BINARY_DTYPES || !p->kernels->loops[t] ||
+        (node->op_version < 6 && !is_float) ||
         (node->op_version < 14 && small_int))
-        return op_bad_dtype(node, "A", t,
-                            node->op_version < 6
-                                ? "float, double"
-                                : "float, double, int32, int64, uint32, "
-                                  "uint64 (8- and 16-bit integers from "
-                                  "version 14)");
+        return op_bad_dtype(node, "A", t, p->kernels->types);
     if (in[1]->dtype != t)
         return oc_error(ONNXC_ERR_SHAPE,
                         "node '%s' (%s): A is %s but B is %s; they must be "

@@ -30,7 +30,7 @@ static const binary_kernels div_kernels = {
         [ONNXC_UINT8] = div_uint8, [ONNXC_UINT16] = div_uint16,
         [ONNXC_UINT32] = div_uint32, [ONNXC_UINT64] = div_uint64,
     },
-    .types = "float, double, " BINARY_ALL_INT_TYPES,
+    .types = BINARY_TYPES,
 };
 
 static onnxc_status *div_prepare(const oc_node *node, oc_pool *pool,
@@ -47,7 +47,7 @@ const oc_op op_div = {
     .min_inputs = 2, .max_inputs = 2,
     .min_outputs = 1, .max_outputs = 1,
     .in_place = true,
-    .types = "float, double, " BINARY_ALL_INT_TYPES,
+    .types = BINARY_TYPES,
     .prepare = div_prepare,
     .infer = binary_infer,
     .run = binary_run,

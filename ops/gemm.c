@@ -288,6 +288,7 @@ const oc_op op_gemm = {
     .min_inputs = 2, .max_inputs = 3,
     .min_outputs = 1, .max_outputs = 1,
     .in_place = false,
+    .types = "float, double",
     .prepare = gemm_prepare,
     .infer = gemm_infer,
     .prepack = gemm_prepack,

@@ -70,6 +70,7 @@ const oc_op op_leaky_relu = {
     .min_inputs = 1, .max_inputs = 1,
     .min_outputs = 1, .max_outputs = 1,
     .in_place = true,
+    .types = "float, double",
     .prepare = leaky_relu_prepare,
     .infer = leaky_relu_infer,
     .run = leaky_relu_run,

@@ -81,6 +81,7 @@ const oc_op op_relu = {
     .min_inputs = 1, .max_inputs = 1,
     .min_outputs = 1, .max_outputs = 1,
     .in_place = true,
+    .types = "float, double; int8, int16, int32, int64 from version 14",
     .prepare = relu_prepare,
     .infer = relu_infer,
     .run = relu_run,

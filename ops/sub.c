@@ -25,7 +25,7 @@ static const binary_kernels sub_kernels = {
         [ONNXC_UINT8] = sub_uint8, [ONNXC_UINT16] = sub_uint16,
         [ONNXC_UINT32] = sub_uint32, [ONNXC_UINT64] = sub_uint64,
     },
-    .types = "float, double, " BINARY_ALL_INT_TYPES,
+    .types = BINARY_TYPES,
 };
 
 static onnxc_status *sub_prepare(const oc_node *node, oc_pool *pool,
@@ -42,7 +42,7 @@ const oc_op op_sub = {
     .min_inputs = 2, .max_inputs = 2,
     .min_outputs = 1, .max_outputs = 1,
     .in_place = true,
-    .types = "float, double, " BINARY_ALL_INT_TYPES,
+    .types = BINARY_TYPES,
     .prepare = sub_prepare,
     .infer = binary_infer,
     .run = binary_run,

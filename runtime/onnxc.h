@@ -268,6 +268,23 @@ typedef struct onnxc_plan_stats {
 ONNXC_API onnxc_status *onnxc_session_plan_stats(const onnxc_session *session,
                                        onnxc_plan_stats *stats);
 
+/* -------------------------------------------------------------- operators */
+
+/* One operator this build runs. All strings are static. */
+typedef struct onnxc_operator_info {
+    const char *domain;     /* "" for the default (ai.onnx) domain */
+    const char *op_type;    /* "Gemm" */
+    const int *versions;    /* the operator versions implemented, ascending,
+                             * ended by 0 */
+    int last_opset;         /* the newest opset it is checked against */
+    const char *types;      /* the element types it runs, "float, double" */
+} onnxc_operator_info;
+
+/* How many operators this build runs; info on each by index (0 ..
+ * count - 1). Errors: INVALID_ARGUMENT (index out of range, NULL info). */
+ONNXC_API size_t onnxc_operator_count(void);
+ONNXC_API onnxc_status *onnxc_operator_get(size_t index, onnxc_operator_info *info);
+
 /* ---------------------------------------------------- tensor files (.pb) */
 
 /* A tensor owned by the caller, as read from a serialized onnx.TensorProto

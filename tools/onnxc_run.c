@@ -66,6 +66,8 @@ static void usage(FILE *f)
         "      --atol X         absolute tolerance for -d (default 1e-7)\n"
         "      --stats          print the memory plan and timings\n"
         "  -q, --quiet          do not print output values\n"
+        "      --operators      print the operators this build runs (a\n"
+        "                       Markdown table) and exit\n"
         "  -h, --help           this text\n"
         "  -V, --version        print the version\n"
         "\n"
@@ -98,6 +100,8 @@ static double parse_double(const char *opt, const char *s)
     return v;
 }
 
+static void print_operators(void);
+
 static void parse_args(int argc, char **argv, options *o)
 {
     o->rtol = 1e-3;
@@ -107,6 +111,9 @@ static void parse_args(int argc, char **argv, options *o)
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
+            exit(0);
+        } else if (!strcmp(a, "--operators")) {
+            print_operators();
             exit(0);
         } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
             printf("onnxc-run %s\n", ONNXC_VERSION_STRING);
@@ -399,6 +406,35 @@ static void bind_inputs(onnxc_session *session, const onnxc_model *model,
             (size_t)in->view.rank, in->view.data);
         check(err, in->path);
     }
+}
+
+static int by_op_type(const void *a, const void *b)
+{
+    const onnxc_operator_info *x = a, *y = b;
+    int d = strcmp(x->domain, y->domain);
+    return d ? d : strcmp(x->op_type, y->op_type);
+}
+
+/* The README's operator table comes from here, so it cannot drift from
+ * the registry (a test compares them). */
+static void print_operators(void)
+{
+    size_t n = onnxc_operator_count();
+    onnxc_operator_info *ops = calloc(n ? n : 1, sizeof *ops);
+    if (!ops)
+        die("out of memory");
+    for (size_t i = 0; i < n; i++)
+        check(onnxc_operator_get(i, &ops[i]), NULL);
+    qsort(ops, n, sizeof *ops, by_op_type);
+    printf("| operator | versions | element types |\n|---|---|---|\n");
+    for (size_t i = 0; i < n; i++) {
+        printf("| %s%s%s | ", ops[i].domain, ops[i].domain[0] ? "." : "",
+               ops[i].op_type);
+        for (const int *v = ops[i].versions; *v; v++)
+            printf("%s%d", v == ops[i].versions ? "" : ", ", *v);
+        printf(" | %s |\n", ops[i].types);
+    }
+    free(ops);
 }
 
 int main(int argc, char **argv)
