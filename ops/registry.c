@@ -15,6 +15,7 @@ extern const oc_op op_flatten;
 extern const oc_op op_reshape;
 extern const oc_op op_constant;
 extern const oc_op op_dropout;
+extern const oc_op op_matmul;
 
 static const oc_op *const registry[] = {
     &op_gemm,
@@ -29,6 +30,7 @@ static const oc_op *const registry[] = {
     &op_reshape,
     &op_constant,
     &op_dropout,
+    &op_matmul,
 };
 
 static bool is_default_domain(const char *d)
