@@ -12,7 +12,7 @@
 
 /* Block sizes: a KC x NR panel of B stays in L1 while an MC x KC block of
  * A stays in L2; NC bounds the packed B block. */
-#define KC 256
+#define KC GEMM_F32_KC
 #define MC_TILES 20
 #define NC_TILES 64
 
@@ -61,7 +61,7 @@ static size_t thread_floats(const gemm_kernel *kernel)
 size_t gemm_f32_workspace_floats(const gemm_kernel *kernel, size_t m,
                                  size_t n, size_t k, int threads)
 {
-    if (!kernel || gemm_f32_is_small(m, n, k))
+    if (!kernel || gemm_f32_is_narrow(m, n, k) || gemm_f32_is_small(m, n, k))
         return 0;
     /* The packed block of B is shared by the threads. */
     size_t b = (size_t)NC_TILES * (size_t)kernel->nr * KC;
@@ -248,6 +248,8 @@ void gemm_f32_compute(const gemm_kernel *kernel, const gemm_f32_problem *p,
         return;
     if (!kernel)
         gemm_f32_reference(p);
+    else if (gemm_f32_is_narrow(p->m, p->n, p->k))
+        gemm_f32_narrow(kernel, p, pool);  /* reads the prepacked B */
     else if (gemm_f32_is_small(p->m, p->n, p->k))
         gemm_f32_small(p, pool);  /* reads B as stored, prepacked or not */
     else

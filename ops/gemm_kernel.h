@@ -8,8 +8,12 @@
  * the Gemm by the fusion pass). Three ways to compute it, tested against
  * each other:
  *  - gemm_f32_reference: the plain triple loop, the definition;
+ *  - the narrow path: few output columns (N <= 16) and K <= 256 (the
+ *    10 -> 5 -> 3 layers from batch 2 on): a row of Y at a time, Y(i, :)
+ *    += A'(i, l) * B'(l, :) with one SIMD vector holding the row, eight
+ *    rows at once;
  *  - the small path: loops in a cache-friendly order, no packing, for the
- *    tiny layers (1x10x5) where packing would cost more than it saves;
+ *    other tiny layers, and long dot products (matrix-vector);
  *  - the blocked path: A and B packed into panels sized for L1/L2, and a
  *    register-tiled micro-kernel (AVX-512, AVX2+FMA, or portable C).
  * Results are the same whatever the thread count: work is split over
@@ -39,6 +43,28 @@ typedef struct gemm_f32_problem {
     const float *b_packed;  /* B packed by gemm_f32_pack_b, or NULL */
 } gemm_f32_problem;
 
+/* K rows of B' per packed block (the blocked path's KC); a prepacked B
+ * with K <= GEMM_F32_KC is one block: panel p of NR columns starts at
+ * p * K * NR, row l of it at + l * NR. */
+#define GEMM_F32_KC 256
+
+/* The narrow path's limits: problems with N <= GEMM_NARROW_MAX_N and K <=
+ * GEMM_NARROW_MAX_K go to it, but for a few shapes (gemm_f32_is_narrow);
+ * gemm_f32_narrow takes any N, a column block at a time, and K up to
+ * GEMM_NARROW_MAX_K (<= GEMM_F32_KC: a prepacked B is one block). */
+#define GEMM_NARROW_MAX_N 16
+#define GEMM_NARROW_MAX_K 256
+
+/* A block of columns for the narrow path: columns [j0, j0 + nb) of Y,
+ * nb <= the kernel's narrow_width. Row l of the block of B' is
+ * bp + l * ldb: narrow_width floats readable there, zero past nb. */
+typedef struct gemm_narrow_block {
+    const gemm_f32_problem *p;
+    const float *bp;
+    size_t ldb;
+    size_t j0, nb;
+} gemm_narrow_block;
+
 /* A micro-kernel: computes an MR x NR tile. */
 typedef struct gemm_kernel {
     const char *name;
@@ -51,6 +77,12 @@ typedef struct gemm_kernel {
     void (*tile)(size_t kc, const float *ap, const float *bp, float *tile,
                  size_t ldt, float alpha, bool accumulate, int act,
                  float act_alpha);
+    /* The narrow path's kernel: rows [i0, i1) of a column block of Y,
+     * from start to activation, in the definition's order: alpha *
+     * (sum over l, from +0) + beta * C, then the activation. Each row is
+     * computed the same way whichever rows share the call. */
+    void (*narrow)(const gemm_narrow_block *blk, size_t i0, size_t i1);
+    int narrow_width;   /* columns per block: divides nr */
 } gemm_kernel;
 
 /* The definition: the plain loop, in float and double. */
@@ -67,16 +99,18 @@ const gemm_kernel *gemm_f32_kernel_portable(void);
 
 /* True when the problem is small enough for the small path. */
 bool gemm_f32_is_small(size_t m, size_t n, size_t k);
+/* True when the problem goes to the narrow path (checked first). */
+bool gemm_f32_is_narrow(size_t m, size_t n, size_t k);
 
 /* Floats of scratch the blocked path needs for a problem of this size
- * (packed panels of A and B, one edge tile); 0 for the small path. The
- * session plans it in its arena, so runs allocate nothing. */
+ * (packed panels of A and B, one edge tile); 0 for the narrow and small
+ * paths. The session plans it in its arena, so runs allocate nothing. */
 size_t gemm_f32_workspace_floats(const gemm_kernel *kernel, size_t m,
                                  size_t n, size_t k, int threads);
 
-/* Computes the problem with `kernel` (NULL: the reference loop); small
- * problems take the small path whatever the kernel. workspace: at least
- * gemm_f32_workspace_floats floats for the pool's thread count, 64-byte
+/* Computes the problem with `kernel` (NULL: the reference loop); narrow
+ * and small problems take their paths whatever the kernel. workspace: at
+ * least gemm_f32_workspace_floats floats for the pool's thread count, 64-byte
  * aligned. pool: the threads to split M and N over, or NULL. */
 void gemm_f32_compute(const gemm_kernel *kernel, const gemm_f32_problem *p,
                       float *workspace, struct oc_thread_pool *pool);
@@ -85,6 +119,11 @@ void gemm_f32_compute(const gemm_kernel *kernel, const gemm_f32_problem *p,
 void gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
                       float *workspace, struct oc_thread_pool *pool);
 void gemm_f32_small(const gemm_f32_problem *p, struct oc_thread_pool *pool);
+/* Any N, K <= GEMM_NARROW_MAX_K (a longer K goes to gemm_f32_small);
+ * reads p->b_packed when set (packed by this kernel), else B as stored.
+ * No workspace: B is packed on the stack when it is not prepacked. */
+void gemm_f32_narrow(const gemm_kernel *kernel, const gemm_f32_problem *p,
+                     struct oc_thread_pool *pool);
 
 /* Prepacking B, once, when it is a weight: the floats needed, and the
  * packing itself into `out` (16-float aligned). */

@@ -3,7 +3,9 @@
  * every micro-kernel this CPU runs (AVX-512, AVX2+FMA, portable), the
  * blocked driver with and without prepacked B, and the small path, over
  * shapes that cross every block edge, all transposes, C broadcasts, alpha,
- * beta and fused activations.
+ * beta and fused activations; and the narrow path (N <= 16) on every N
+ * from 1 to 20, K from 0 to 40 and M from 0 to 300, its rows split over
+ * calls and threads, and its NaN, infinities and signed zeros.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "gemm_kernel.h"
+#include "thread_pool.h"
 
 static uint64_t rng_state;
 
@@ -207,4 +210,377 @@ Test(gemm_fast, relu_keeps_nan_and_negative_zero)
         free(y);
         free(ws);
     }
+}
+
+/* ------------------------------------------------------ the narrow path */
+
+/* The kernels this CPU runs: portable always, then AVX2 and AVX-512. */
+static int available_kernels(const gemm_kernel **out)
+{
+    const gemm_kernel *all[] = {gemm_f32_kernel_portable(),
+                                gemm_f32_kernel_avx2(),
+                                gemm_f32_kernel_avx512()};
+    int n = 0;
+    for (int i = 0; i < 3; i++)
+        if (all[i])
+            out[n++] = all[i];
+    return n;
+}
+
+typedef struct narrow_case {
+    size_t m, n, k;
+    bool trans_a, trans_b;
+    int form;          /* c_form */
+    float alpha, beta;
+    int act;
+} narrow_case;
+
+/* Floats of Y's guard: written as a pattern past M x N, checked after. */
+#define GUARD 40
+#define GUARD_BITS 0x7fa5a5a5u  /* a NaN no computation produces */
+
+static void fill_guard(float *y, size_t count)
+{
+    uint32_t bits = GUARD_BITS;
+    for (size_t i = 0; i < count; i++)
+        memcpy(&y[i], &bits, sizeof bits);
+}
+
+static bool guard_intact(const float *y, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        uint32_t bits;
+        memcpy(&bits, &y[i], sizeof bits);
+        if (bits != GUARD_BITS)
+            return false;
+    }
+    return true;
+}
+
+static void describe(const gemm_kernel *kernel, const narrow_case *nc,
+                     char *what, size_t size)
+{
+    snprintf(what, size,
+             "narrow %s M=%zu N=%zu K=%zu transA=%d transB=%d C-form %d "
+             "alpha %g beta %g act %d",
+             kernel->name, nc->m, nc->n, nc->k, nc->trans_a, nc->trans_b,
+             nc->form, nc->alpha, nc->beta, nc->act);
+}
+
+/* The narrow path against the reference: B as stored, then prepacked
+ * (the same bits), then through gemm_f32_compute's dispatch (whichever
+ * path it picks); nothing written past Y. */
+static void narrow_check(const gemm_kernel *kernel, const narrow_case *nc)
+{
+    size_t m = nc->m, n = nc->n, k = nc->k, c_count;
+    gemm_f32_problem p = {.m = m, .n = n, .k = k, .trans_a = nc->trans_a,
+                          .trans_b = nc->trans_b, .alpha = nc->alpha,
+                          .beta = nc->beta, .act = nc->act,
+                          .act_alpha = 0.1f};
+    c_form(nc->form, m, n, &p.c_rs, &p.c_cs, &c_count);
+    float *a = rand_floats(m * k), *b = rand_floats(k * n);
+    float *c = nc->form ? rand_floats(c_count) : NULL;
+    float *want = rand_floats(m * n);
+    float *got = rand_floats(m * n + GUARD);
+    float *again = rand_floats(m * n + GUARD);
+    float *packed = aligned_floats(gemm_f32_packed_b_floats(kernel, k, n) + 16);
+    p.a = a;
+    p.b = b;
+    p.c = c;
+    char what[200];
+    describe(kernel, nc, what, sizeof what);
+
+    p.y = want;
+    gemm_f32_reference(&p);
+
+    fill_guard(got + m * n, GUARD);
+    p.y = got;
+    gemm_f32_narrow(kernel, &p, NULL);
+    expect_close(got, want, m * n, k, what);
+    cr_assert(guard_intact(got + m * n, GUARD), "%s: wrote past Y", what);
+
+    gemm_f32_pack_b(kernel, b, p.trans_b, k, n, packed);
+    p.b_packed = packed;
+    fill_guard(again + m * n, GUARD);
+    p.y = again;
+    gemm_f32_narrow(kernel, &p, NULL);
+    cr_assert(memcmp(again, got, m * n * sizeof(float)) == 0,
+              "%s: prepacked B changes the result", what);
+    cr_assert(guard_intact(again + m * n, GUARD), "%s: wrote past Y (packed)",
+              what);
+
+    /* The dispatch; the blocked path's workspace when it takes it. */
+    size_t ws_floats = gemm_f32_workspace_floats(kernel, m, n, k, 1);
+    float *ws = aligned_floats(ws_floats + 16);
+    p.y = again;
+    gemm_f32_compute(kernel, &p, ws, NULL);
+    expect_close(again, want, m * n, k, what);
+
+    free(a);
+    free(b);
+    free(c);
+    free(want);
+    free(got);
+    free(again);
+    free(packed);
+    free(ws);
+}
+
+static const float NARROW_ALPHA[] = {1, -0.5f, 2.5f, 0, -1};
+static const float NARROW_BETA[] = {1, 0, -1.5f, 3};
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Case number i of a sweep: every transpose, C form, activation, alpha
+ * and beta in turn (their counts 4, 6, 3, 5, 4 cycle independently). */
+static narrow_case narrow_variant(size_t i, size_t m, size_t n, size_t k)
+{
+    narrow_case nc = {.m = m, .n = n, .k = k};
+    nc.trans_a = i & 1;
+    nc.trans_b = (i >> 1) & 1;
+    nc.form = (int)(i % 6);
+    nc.act = (int)(i % 3);
+    nc.alpha = NARROW_ALPHA[i % COUNT(NARROW_ALPHA)];
+    nc.beta = NARROW_BETA[(i / 3) % COUNT(NARROW_BETA)];
+    return nc;
+}
+
+/* N 1..20 (past 16 in blocks of the kernel's width), K 0..40, M from 0
+ * to 300 with every edge of the groups of 8 rows. */
+Test(gemm_narrow, matches_the_reference_on_every_kernel_n_and_k)
+{
+    static const size_t M[] = {0, 1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 23,
+                               31, 33, 64, 100, 129, 255, 300};
+    const gemm_kernel *kernels[3];
+    int nk = available_kernels(kernels);
+    for (int q = 0; q < nk; q++) {
+        rng_state = 0x2545f4914f6cdd1dull + (uint64_t)q;
+        size_t i = 0;
+        for (size_t n = 1; n <= 20; n++)
+            for (size_t k = 0; k <= 40; k++, i++) {
+                narrow_case nc =
+                    narrow_variant(i, M[(i * 7) % COUNT(M)], n, k);
+                narrow_check(kernels[q], &nc);
+            }
+    }
+}
+
+/* Every M from 0 to 300 on the reference network's shapes and on a zmm
+ * one (9..16 columns), cycling through the variants. */
+Test(gemm_narrow, matches_the_reference_for_every_m_up_to_300)
+{
+    static const size_t NK[][2] = {{5, 10}, {3, 5}, {13, 7}};
+    const gemm_kernel *kernels[3];
+    int nk = available_kernels(kernels);
+    for (int q = 0; q < nk; q++) {
+        rng_state = 0x9e3779b97f4a7c15ull ^ (uint64_t)q;
+        size_t i = 0;
+        for (size_t s = 0; s < COUNT(NK); s++)
+            for (size_t m = 0; m <= 300; m++, i++) {
+                narrow_case nc = narrow_variant(i, m, NK[s][0], NK[s][1]);
+                narrow_check(kernels[q], &nc);
+            }
+    }
+}
+
+/* A call on rows [i0, i1) writes those rows and nothing else: what lets
+ * threads split M (the AVX2 kernel stores whole vectors that spill into
+ * the next row, and must not spill out of its range). */
+Test(gemm_narrow, a_call_writes_only_its_rows)
+{
+    static const size_t RANGES[][2] = {{0, 40}, {3, 11}, {5, 6}, {8, 24},
+                                       {17, 40}, {0, 1}, {39, 40}, {1, 38}};
+    static const size_t NS[] = {1, 2, 3, 5, 7, 8, 9, 13, 16};
+    const gemm_kernel *kernels[3];
+    int nk = available_kernels(kernels);
+    rng_state = 12345;
+    for (int q = 0; q < nk; q++) {
+        const gemm_kernel *kernel = kernels[q];
+        size_t width = (size_t)kernel->narrow_width;
+        for (size_t s = 0; s < COUNT(NS); s++) {
+            size_t m = 40, n = NS[s], k = 9;
+            float *a = rand_floats(m * k), *b = rand_floats(k * n);
+            float *c = rand_floats(n), *want = rand_floats(m * n);
+            float *y = rand_floats(m * n + GUARD);
+            gemm_f32_problem p = {.m = m, .n = n, .k = k, .a = a, .b = b,
+                                  .alpha = 1, .beta = 1, .c = c, .c_cs = 1,
+                                  .act = GEMM_ACT_RELU};
+            p.y = want;
+            gemm_f32_reference(&p);
+            /* The first column block, as gemm_f32_narrow lays it out. */
+            size_t nb = n < width ? n : width;
+            float *bp = aligned_floats(k * width + 16);
+            for (size_t l = 0; l < k; l++)
+                for (size_t j = 0; j < width; j++)
+                    bp[l * width + j] = j < nb ? b[l * n + j] : 0;
+            gemm_narrow_block blk = {.p = &p, .bp = bp, .ldb = width,
+                                     .j0 = 0, .nb = nb};
+            p.y = y;
+            for (size_t r = 0; r < COUNT(RANGES); r++) {
+                size_t i0 = RANGES[r][0], i1 = RANGES[r][1];
+                fill_guard(y, m * n + GUARD);
+                kernel->narrow(&blk, i0, i1);
+                for (size_t i = 0; i < m; i++) {
+                    bool inside = i >= i0 && i < i1;
+                    for (size_t j = 0; j < n; j++) {
+                        bool written = inside && j < nb;
+                        if (written) {
+                            expect_close(&y[i * n + j], &want[i * n + j], 1, k,
+                                         kernel->name);
+                        } else {
+                            cr_assert(guard_intact(&y[i * n + j], 1),
+                                      "%s N=%zu rows [%zu, %zu): wrote (%zu, "
+                                      "%zu)",
+                                      kernel->name, n, i0, i1, i, j);
+                        }
+                    }
+                }
+                cr_assert(guard_intact(y + m * n, GUARD),
+                          "%s N=%zu rows [%zu, %zu): wrote past Y",
+                          kernel->name, n, i0, i1);
+            }
+            free(a);
+            free(b);
+            free(c);
+            free(want);
+            free(y);
+            free(bp);
+        }
+    }
+}
+
+/* Splitting M over 2..4 threads gives the bits of 1 thread: every row is
+ * computed by the same instructions wherever the split falls. The sizes
+ * are past the threshold where the narrow path splits. */
+Test(gemm_narrow, threads_give_identical_bits)
+{
+    static const size_t SPLIT[][3] = {{20011, 5, 10}, {20011, 3, 5},
+                                      {9001, 13, 40}, {16000, 16, 12}};
+    const gemm_kernel *kernels[3];
+    int nk = available_kernels(kernels);
+    rng_state = 777;
+    for (int q = 0; q < nk; q++)
+        for (size_t s = 0; s < COUNT(SPLIT); s++) {
+            size_t m = SPLIT[s][0], n = SPLIT[s][1], k = SPLIT[s][2];
+            float *a = rand_floats(m * k), *b = rand_floats(k * n);
+            float *c = rand_floats(n);
+            float *one = rand_floats(m * n), *many = rand_floats(m * n);
+            gemm_f32_problem p = {.m = m, .n = n, .k = k, .a = a, .b = b,
+                                  .trans_b = true, .alpha = 0.75f,
+                                  .beta = 1, .c = c, .c_cs = 1,
+                                  .act = GEMM_ACT_LEAKY_RELU,
+                                  .act_alpha = 0.01f};
+            cr_assert(gemm_f32_is_narrow(m, n, k));
+            p.y = one;
+            gemm_f32_narrow(kernels[q], &p, NULL);
+            for (int t = 2; t <= 4; t++) {
+                oc_thread_pool *pool;
+                cr_assert_null(thread_pool_create(t, &pool));
+                p.y = many;
+                gemm_f32_narrow(kernels[q], &p, pool);
+                thread_pool_free(pool);
+                cr_assert(memcmp(one, many, m * n * sizeof(float)) == 0,
+                          "%s %zux%zux%zu: %d threads differ from 1",
+                          kernels[q]->name, m, n, k, t);
+            }
+            free(a);
+            free(b);
+            free(c);
+            free(one);
+            free(many);
+        }
+}
+
+/* One problem of special values on the narrow path: NaN where the
+ * reference has NaN, and every other value bit for bit. */
+static void special_check(const gemm_kernel *kernel, size_t n, int form,
+                          float alpha, float beta, int act)
+{
+    size_t m = 19, k = 6, c_count;
+    gemm_f32_problem p = {.m = m, .n = n, .k = k, .alpha = alpha,
+                          .beta = beta, .act = act, .act_alpha = 0.5f};
+    c_form(form, m, n, &p.c_rs, &p.c_cs, &c_count);
+    float *a = malloc(m * k * sizeof *a), *b = malloc(k * n * sizeof *b);
+    float *c = malloc((c_count + 1) * sizeof *c);
+    float *want = malloc(m * n * sizeof *want);
+    float *got = malloc(m * n * sizeof *got);
+    cr_assert(a && b && c && want && got);
+    for (size_t i = 0; i < m * k; i++)
+        a[i] = (float)((int)(i % 5) - 2);  /* -2 .. 2 */
+    for (size_t l = 0; l < k; l++) {
+        a[0 * k + l] = 0;                  /* +0 sums: alpha * +0 */
+        a[1 * k + l] = l == 2 ? NAN : 1;   /* a NaN */
+        a[2 * k + l] = l == 3 ? INFINITY : 0.5f;
+        a[3 * k + l] = -0.0f;              /* -0 products, a +0 sum */
+    }
+    for (size_t i = 0; i < k * n; i++)
+        b[i] = (float)((int)(i % 3) - 1) * 0.25f;  /* -0.25, 0, 0.25 */
+    for (size_t i = 0; i < c_count; i++)
+        c[i] = i % 4 == 0 ? NAN : i % 4 == 1 ? -0.0f : i % 4 == 2 ? 0.0f : 1.5f;
+    p.a = a;
+    p.b = b;
+    p.c = form ? c : NULL;
+    p.y = want;
+    gemm_f32_reference(&p);
+    p.y = got;
+    gemm_f32_narrow(kernel, &p, NULL);
+    for (size_t i = 0; i < m * n; i++) {
+        uint32_t gb, wb;
+        memcpy(&gb, &got[i], sizeof gb);
+        memcpy(&wb, &want[i], sizeof wb);
+        bool same = isnan(want[i]) ? isnan(got[i]) : gb == wb;
+        cr_assert(same,
+                  "%s N=%zu C-form %d alpha %g beta %g act %d: [%zu] "
+                  "expected %g (0x%08x), got %g (0x%08x)",
+                  kernel->name, n, form, alpha, beta, act, i, want[i], wb,
+                  got[i], gb);
+    }
+    free(a);
+    free(b);
+    free(c);
+    free(want);
+    free(got);
+}
+
+/* NaN, infinities and the sign of zero come out as the reference has
+ * them, through alpha, beta * C and each activation: A has a row of
+ * zeros (alpha * +0 is -0 for a negative alpha), of -0, a row with a NaN
+ * and one with an infinity; C has NaN, -0 and +0 (and beta == 0 must
+ * ignore its NaN). The values are exact in float, so the FMA's single
+ * rounding cannot differ from the reference's two. */
+Test(gemm_narrow, nan_infinity_and_signed_zero_as_the_reference)
+{
+    static const float ALPHA[] = {1, -1, 0, 2};
+    static const float BETA[] = {0, 1, -1};
+    const gemm_kernel *kernels[3];
+    int nk = available_kernels(kernels);
+    for (int q = 0; q < nk; q++)
+        for (size_t n = 1; n <= 16; n += 3)
+            for (int form = 0; form < 6; form++)
+                for (size_t ai = 0; ai < COUNT(ALPHA); ai++)
+                    for (size_t bi = 0; bi < COUNT(BETA); bi++)
+                        for (int act = 0; act < 3; act++)
+                            special_check(kernels[q], n, form, ALPHA[ai],
+                                          BETA[bi], act);
+}
+
+/* The dispatch: the reference network's layers from batch 2 on, any
+ * narrow layer with a short K; not batch 1 below 8 columns, nor one
+ * column with a long K (the small path's dots win there). */
+Test(gemm_narrow, dispatch_takes_the_narrow_shapes)
+{
+    cr_assert(gemm_f32_is_narrow(1024, 5, 10));
+    cr_assert(gemm_f32_is_narrow(1024, 3, 5));
+    cr_assert(gemm_f32_is_narrow(2, 5, 10));
+    cr_assert(gemm_f32_is_narrow(64, 16, 256));
+    cr_assert(gemm_f32_is_narrow(1, 16, 32));
+    cr_assert(!gemm_f32_is_narrow(1, 5, 10));
+    cr_assert(!gemm_f32_is_narrow(1024, 17, 10));
+    cr_assert(!gemm_f32_is_narrow(1024, 5, 257));
+    cr_assert(!gemm_f32_is_narrow(1024, 1, 200));
+    /* The narrow path needs no workspace. */
+    const gemm_kernel *kernels[3];
+    int nk = available_kernels(kernels);
+    for (int q = 0; q < nk; q++)
+        cr_assert_eq(gemm_f32_workspace_floats(kernels[q], 1024, 16, 200, 2),
+                     0);
 }

@@ -13,14 +13,26 @@
  * Nothing that may allocate runs while counting: Criterion reports every
  * assertion to its runner, so the counted loops only record what they
  * see and the asserts come after.
+ *
+ * A session with threads runs part of its work on worker threads it
+ * starts at creation. To see their allocations too, this binary also
+ * defines pthread_create: threads started while `tagging` is on (around
+ * onnxc_session_create) are tagged, and a tagged thread's heap calls are
+ * counted while the counting thread counts.
  */
+#define _GNU_SOURCE /* RTLD_NEXT */
 #include <criterion/criterion.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "model_builder.h"
 #include "onnxc.h"
 
 #define REFERENCE FIXTURES_DIR "/reference/mlp_relu"
@@ -40,33 +52,52 @@ static _Thread_local int counting;
 static _Thread_local size_t heap_allocs;  /* malloc, calloc, realloc, ... */
 static _Thread_local size_t heap_frees;   /* free of a non-NULL pointer */
 
+/* Threads started by the library while tagging: their calls (allocations
+ * and frees alike) go to one shared counter while workers_counting. */
+static atomic_int tagging;
+static _Thread_local int tagged;
+static atomic_int workers_counting;
+static atomic_size_t worker_heap_calls;
+
+static void count_worker_call(void)
+{
+    if (tagged && atomic_load(&workers_counting))
+        atomic_fetch_add(&worker_heap_calls, 1);
+}
+
 void *malloc(size_t size)
 {
     heap_allocs += counting != 0;
+    count_worker_call();
     return __libc_malloc(size);
 }
 
 void *calloc(size_t n, size_t size)
 {
     heap_allocs += counting != 0;
+    count_worker_call();
     return __libc_calloc(n, size);
 }
 
 void *realloc(void *p, size_t size)
 {
     heap_allocs += counting != 0;
+    count_worker_call();
     return __libc_realloc(p, size);
 }
 
 void free(void *p)
 {
     heap_frees += counting && p;
+    if (p)
+        count_worker_call();
     __libc_free(p);
 }
 
 void *aligned_alloc(size_t alignment, size_t size)
 {
     heap_allocs += counting != 0;
+    count_worker_call();
     return __libc_memalign(alignment, size);
 }
 
@@ -74,12 +105,14 @@ void *memalign(size_t alignment, size_t size);  /* <malloc.h>, not C11 */
 void *memalign(size_t alignment, size_t size)
 {
     heap_allocs += counting != 0;
+    count_worker_call();
     return __libc_memalign(alignment, size);
 }
 
 int posix_memalign(void **out, size_t alignment, size_t size)
 {
     heap_allocs += counting != 0;
+    count_worker_call();
     if (alignment % sizeof(void *) != 0 || (alignment & (alignment - 1)) != 0)
         return EINVAL;
     void *p = __libc_memalign(alignment, size);
@@ -89,18 +122,63 @@ int posix_memalign(void **out, size_t alignment, size_t size)
     return 0;
 }
 
+/* The threads tagged so far: their start routines, run by tagged_start,
+ * and their ids (for their CPU clocks). */
+#define MAX_TAGGED 8
+typedef struct tagged_thread {
+    void *(*fn)(void *);
+    void *arg;
+    pthread_t id;
+} tagged_thread;
+static tagged_thread tagged_threads[MAX_TAGGED];
+static atomic_int tagged_count;
+
+static void *tagged_start(void *slot)
+{
+    tagged_thread *t = slot;
+    tagged = 1;
+    return t->fn(t->arg);
+}
+
+/* Every pthread_create in the process lands here (the library's, libc's,
+ * Criterion's); glibc's does the work. */
+int pthread_create(pthread_t *id, const pthread_attr_t *attr,
+                   void *(*fn)(void *), void *arg)
+{
+    static int (*real)(pthread_t *, const pthread_attr_t *,
+                       void *(*)(void *), void *);
+    if (!real)
+        *(void **)&real = dlsym(RTLD_NEXT, "pthread_create");
+    if (!real)
+        return EAGAIN;
+    int slot = atomic_load(&tagging) ? atomic_fetch_add(&tagged_count, 1)
+                                     : MAX_TAGGED;
+    if (slot >= MAX_TAGGED)
+        return real(id, attr, fn, arg);
+    tagged_threads[slot].fn = fn;
+    tagged_threads[slot].arg = arg;
+    int err = real(id, attr, tagged_start, &tagged_threads[slot]);
+    if (!err)
+        tagged_threads[slot].id = *id;
+    return err;
+}
+
 static void count_start(void)
 {
     heap_allocs = 0;
     heap_frees = 0;
+    atomic_store(&worker_heap_calls, 0);
+    atomic_store(&workers_counting, 1);
     counting = 1;
 }
 
-/* Stops counting; the number of heap calls (allocations and frees). */
+/* Stops counting; the number of heap calls (allocations and frees), the
+ * tagged threads' included. */
 static size_t count_stop(void)
 {
     counting = 0;
-    return heap_allocs + heap_frees;
+    atomic_store(&workers_counting, 0);
+    return heap_allocs + heap_frees + atomic_load(&worker_heap_calls);
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -183,13 +261,14 @@ typedef struct repeat_result {
     int differed;
 } repeat_result;
 
-static repeat_result run_repeatedly(onnxc_session *s, const data_set *d,
-                                    const void *expected, size_t bytes)
+static repeat_result run_repeatedly_n(onnxc_session *s, const data_set *d,
+                                      const void *expected, size_t bytes,
+                                      int repeats)
 {
     repeat_result r = {0, NULL, -1, 0};
     onnxc_tensor_view out;
     count_start();
-    for (int i = 0; i < REPEATS; i++) {
+    for (int i = 0; i < repeats; i++) {
         if ((r.error = infer(s, d, &out))) {
             r.run = i;
             break;
@@ -202,6 +281,12 @@ static repeat_result run_repeatedly(onnxc_session *s, const data_set *d,
     }
     r.heap_calls = count_stop();
     return r;
+}
+
+static repeat_result run_repeatedly(onnxc_session *s, const data_set *d,
+                                    const void *expected, size_t bytes)
+{
+    return run_repeatedly_n(s, d, expected, bytes, REPEATS);
 }
 
 static void expect_clean(const repeat_result *r)
@@ -448,5 +533,180 @@ Test(noalloc, caller_arena_batch_changes_allocate_nothing)
     onnxc_session_free(s);
     data_set_free(&small);
     data_set_free(&large);
+    onnxc_model_free(model);
+}
+
+/* ------------------------------------------------------------ threads */
+
+static double thread_cpu_seconds(pthread_t id)
+{
+    clockid_t clock;
+    struct timespec ts;
+    if (pthread_getcpuclockid(id, &clock) != 0 ||
+        clock_gettime(clock, &ts) != 0)
+        return -1;
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* A session on `threads` threads with the dim `dim` fixed to `batch`,
+ * the threads it starts tagged. */
+static onnxc_session *tagged_session(onnxc_model *model, int threads,
+                                     const char *dim, int64_t batch)
+{
+    onnxc_session_options *opts = NULL;
+    onnxc_session *s = NULL;
+    expect_ok(onnxc_session_options_create(&opts));
+    expect_ok(onnxc_session_options_set_threads(opts, threads));
+    expect_ok(onnxc_session_options_set_dim(opts, dim, batch));
+    atomic_store(&tagged_count, 0);
+    atomic_store(&tagging, 1);
+    onnxc_status *st = onnxc_session_create(model, opts, &s);
+    atomic_store(&tagging, 0);
+    onnxc_session_options_free(opts);
+    cr_assert_null(st, "%s", onnxc_status_message(st));
+    return s;
+}
+
+/* ONNXC_GEMM=reference runs the plain loop, on one thread: nothing to
+ * split, and the worker may not even have started (its start-up frees
+ * its argument) when counting begins. With the fast kernels the first,
+ * uncounted run waits for the worker to finish its share. */
+static void skip_without_fast_gemm(void)
+{
+    const char *force = getenv("ONNXC_GEMM");
+    if (force && strcmp(force, "reference") == 0)
+        cr_skip_test("ONNXC_GEMM=reference: Gemm runs on one thread");
+}
+
+/* Runs `model` (one float input [dim, features]) at a batch where its
+ * Gemms split over 2 threads, and checks that the second thread exists
+ * and worked during the counted runs (its CPU clock moved), that the
+ * output has the bits of a 1-thread session's, and that neither thread
+ * touched the heap. */
+static void expect_two_threads_clean(onnxc_model *model, const char *dim,
+                                     int64_t batch, size_t features,
+                                     int repeats)
+{
+    size_t count = (size_t)batch * features;
+    float *x = malloc(count * sizeof *x);
+    cr_assert(x);
+    for (size_t i = 0; i < count; i++)
+        x[i] = (float)((i * 7919) % 1000) / 500.0f - 1.0f;
+    int64_t dims[2] = {batch, (int64_t)features};
+    data_set d = {0};
+    d.in = (onnxc_tensor_view){ONNXC_FLOAT, 2, dims, x, count * sizeof *x};
+    onnxc_tensor_view out;
+
+    onnxc_session *one = tagged_session(model, 1, dim, batch);
+    cr_assert_eq(atomic_load(&tagged_count), 0,
+                 "a 1-thread session started a thread");
+    expect_ok(infer(one, &d, &out));
+    size_t bytes = out.bytes;
+    void *expected = malloc(bytes);
+    cr_assert(expected);
+    memcpy(expected, out.data, bytes);
+    onnxc_session_free(one);
+
+    onnxc_session *two = tagged_session(model, 2, dim, batch);
+    cr_assert_eq(atomic_load(&tagged_count), 1,
+                 "a 2-thread session starts one worker, it started %d",
+                 atomic_load(&tagged_count));
+    expect_ok(infer(two, &d, &out));
+    cr_assert(out.bytes == bytes && memcmp(out.data, expected, bytes) == 0,
+              "2 threads differ from 1");
+    double before = thread_cpu_seconds(tagged_threads[0].id);
+    repeat_result r = run_repeatedly_n(two, &d, expected, bytes, repeats);
+    double after = thread_cpu_seconds(tagged_threads[0].id);
+
+    cr_assert_null(r.error, "run %d failed: %s", r.run,
+                   onnxc_status_message(r.error));
+    cr_assert_eq(r.differed, 0, "run %d gave a different output", r.run);
+    cr_assert_eq(r.heap_calls, 0,
+                 "%zu heap calls in %d runs on 2 threads at unchanged shapes",
+                 r.heap_calls, repeats);
+    cr_assert(before >= 0 && after > before,
+              "the worker did not run during the counted runs (CPU time "
+              "%.6f s, then %.6f s)", before, after);
+    onnxc_session_free(two);
+    free(expected);
+    free(x);
+}
+
+static void *allocate_and_free(void *arg)
+{
+    void *(*volatile do_malloc)(size_t) = malloc;
+    void (*volatile do_free)(void *) = free;
+    (void)arg;
+    do_free(do_malloc(32));
+    return NULL;
+}
+
+Test(noalloc, interposition_counts_tagged_threads_only)
+{
+    pthread_t id;
+    atomic_store(&tagged_count, 0);
+    count_start();
+    atomic_store(&tagging, 1);
+    int err = pthread_create(&id, NULL, allocate_and_free, NULL);
+    atomic_store(&tagging, 0);
+    if (!err)
+        pthread_join(id, NULL);
+    size_t tagged_calls = atomic_load(&worker_heap_calls);
+    count_stop();
+
+    /* A thread started while not tagging is not counted. */
+    count_start();
+    int err2 = pthread_create(&id, NULL, allocate_and_free, NULL);
+    if (!err2)
+        pthread_join(id, NULL);
+    size_t untagged_calls = atomic_load(&worker_heap_calls);
+    count_stop();
+
+    cr_assert_eq(err, 0);
+    cr_assert_eq(err2, 0);
+    cr_assert_eq(atomic_load(&tagged_count), 1);
+    cr_assert_geq(tagged_calls, 2, "a tagged thread's malloc and free: %zu "
+                  "counted", tagged_calls);
+    cr_assert_eq(untagged_calls, 0, "an untagged thread was counted");
+}
+
+/* The reference network at batch 8192: its first Gemm (8192 x 10 -> 5)
+ * is past the narrow path's threshold and splits over the 2 threads. */
+Test(noalloc, runs_on_two_threads_do_not_allocate)
+{
+    skip_without_fast_gemm();
+    onnxc_model *model = load_reference();
+    /* Fewer runs than elsewhere: on a busy machine a hand-off to the
+     * worker can wait for a CPU. */
+    expect_two_threads_clean(model, "batch", 8192, 10, 300);
+    onnxc_model_free(model);
+}
+
+/* A 256 x 256 Gemm and Relu at batch 256: the blocked path, which splits
+ * over threads with packed panels in the planned workspace. */
+Test(noalloc, blocked_gemm_on_two_threads_does_not_allocate)
+{
+    skip_without_fast_gemm();
+    enum { F = 256 };
+    float *w = malloc(F * F * sizeof *w), *bias = malloc(F * sizeof *bias);
+    cr_assert(w && bias);
+    for (size_t i = 0; i < F * F; i++)
+        w[i] = (float)((i * 31) % 200) / 1000.0f - 0.1f;
+    for (size_t i = 0; i < F; i++)
+        bias[i] = (float)i / F - 0.5f;
+    mb_model *mb = mb_new(8);
+    mb_opset(mb, "", 13);
+    mb_input(mb, "x", ONNXC_FLOAT, "batch,256");
+    mb_output(mb, "y", ONNXC_FLOAT, "batch,256");
+    mb_initializer_f32(mb, "w", "256,256", w, F * F);
+    mb_initializer_f32(mb, "b", "256", bias, F);
+    mb_node(mb, "Gemm", "gemm", "x,w,b", "h");
+    mb_node(mb, "Relu", "relu", "h", "y");
+    onnxc_model *model = NULL;
+    expect_ok(mb_load(mb, NULL, &model));
+    mb_free(mb);
+    free(w);
+    free(bias);
+    expect_two_threads_clean(model, "batch", 256, F, 200);
     onnxc_model_free(model);
 }
