@@ -16,6 +16,9 @@ extern const oc_op op_reshape;
 extern const oc_op op_constant;
 extern const oc_op op_dropout;
 extern const oc_op op_matmul;
+extern const oc_op op_softmax;
+extern const oc_op op_log_softmax;
+extern const oc_op op_batch_norm;
 
 static const oc_op *const registry[] = {
     &op_gemm,
@@ -31,6 +34,9 @@ static const oc_op *const registry[] = {
     &op_constant,
     &op_dropout,
     &op_matmul,
+    &op_softmax,
+    &op_log_softmax,
+    &op_batch_norm,
 };
 
 static bool is_default_domain(const char *d)
