@@ -33,6 +33,8 @@ typedef struct matmul_params {
     float act_alpha;
     const float *b_packed;      /* B prepacked at load, or NULL */
     size_t packed_k, packed_n;
+    const float *bias;          /* an Add fused into the store, or NULL */
+    size_t bias_n;
 } matmul_params;
 
 /* How the product of two concrete tensors runs: `batches` products of
@@ -248,6 +250,12 @@ static void product_f32(const matmul_params *p, const matmul_layout *l,
     g.y = y;
     g.act = p->act;
     g.act_alpha = p->act_alpha;
+    if (p->bias) {
+        g.c = p->bias;   /* a row, the same for every row of Y */
+        g.c_rs = 0;
+        g.c_cs = 1;
+        g.beta = 1.0f;
+    }
     /* Prepacked weights are for the shape they were packed at. */
     if (p->b_packed && l->b_is_matrix && l->k == p->packed_k &&
         l->n == p->packed_n)
@@ -354,6 +362,20 @@ static bool matmul_fuse(const oc_node *node, void *params, const oc_node *next,
     return true;
 }
 
+/* Folds a following Add of a constant bias row into the store; the graph
+ * checked that the bias has N floats, and N cannot change. */
+static bool matmul_fuse_bias(const oc_node *node, void *params,
+                             const float *bias, size_t n)
+{
+    matmul_params *p = params;
+    (void)node;
+    if (p->bias || p->act != GEMM_ACT_NONE)
+        return false;
+    p->bias = bias;
+    p->bias_n = n;
+    return true;
+}
+
 static const int matmul_versions[] = {1, 9, 13, 0};
 
 const oc_op op_matmul = {
@@ -369,6 +391,7 @@ const oc_op op_matmul = {
     .infer = matmul_infer,
     .prepack = matmul_prepack,
     .fuse_activation = matmul_fuse,
+    .fuse_bias = matmul_fuse_bias,
     .workspace = matmul_workspace,
     .run = matmul_run,
 };

@@ -20,7 +20,8 @@
  *    shapes; it allocates nothing: scratch memory it asks for with
  *    workspace is planned in the session's arena.
  * Optional hooks: prepack (once at load, e.g. weights into the kernel's
- * layout) and fuse_activation (absorb a following Relu/LeakyRelu).
+ * layout), fuse_bias (absorb a following Add of a constant bias) and
+ * fuse_activation (absorb a following Relu/LeakyRelu).
  */
 #ifndef ONNXC_OPS_H
 #define ONNXC_OPS_H
@@ -81,6 +82,11 @@ typedef struct oc_op {
      * next_alpha) reading this node's only output; false to decline. */
     bool (*fuse_activation)(const oc_node *node, void *params,
                             const oc_node *next, float next_alpha);
+    /* Optional. Takes over an Add of this node's only (float) output and a
+     * constant bias of n floats along its last dim ([n], [1, n], ...): the
+     * bias joins the store. false to decline. */
+    bool (*fuse_bias)(const oc_node *node, void *params, const float *bias,
+                      size_t n);
     /* Optional. Bytes of scratch run needs for these shapes on this many
      * threads. */
     size_t (*workspace)(const void *params, const oc_tensor *const *in,

@@ -527,6 +527,77 @@ static onnxc_status *check_outputs(const oc_graph *g)
     return NULL;
 }
 
+/* The node reading v, when v is the only output of node i, feeds exactly
+ * one node input and is not a graph output; else NULL. */
+static oc_node *only_reader(oc_graph *g, const oc_node *n)
+{
+    if (n->n_outputs != 1 || n->outputs[0] < 0)
+        return NULL;
+    const oc_value *y = &g->values[n->outputs[0]];
+    if ((y->flags & OC_VALUE_OUTPUT) || y->consumers != 1 || y->last_use < 0)
+        return NULL;
+    return &g->nodes[y->last_use];
+}
+
+/* The constant float bias of an Add reading y: the Add's other input, an
+ * initializer of shape [n] or [1, ..., 1, n] no longer than y, with n
+ * y's last dim, so that adding it keeps y's shape. */
+static const oc_value *bias_of(const oc_graph *g, const oc_node *add, int y)
+{
+    if (strcmp(add->op_type, "Add") != 0 || add->domain[0] ||
+        add->op_version < 7 || add->n_inputs != 2)
+        return NULL;
+    int other = add->inputs[0] == y ? add->inputs[1] : add->inputs[0];
+    if (other == y || (add->inputs[0] != y && add->inputs[1] != y))
+        return NULL;
+    const oc_value *b = &g->values[other], *out = &g->values[y];
+    int r = b->shape.rank, ry = out->shape.rank;
+    if (b->dtype != ONNXC_FLOAT || !(b->flags & OC_VALUE_INITIALIZER) ||
+        (b->flags & OC_VALUE_INPUT) || r < 1 || ry < 1 || r > ry ||
+        !dim_is_known(out->shape.dims[ry - 1]) ||
+        b->shape.dims[r - 1].value != out->shape.dims[ry - 1].value)
+        return NULL;
+    for (int d = 0; d < r - 1; d++)
+        if (b->shape.dims[d].value != 1)
+            return NULL;
+    return b;
+}
+
+/* Folds an Add of a constant bias into the float MatMul before it (ops
+ * with fuse_bias): a Linear over a 3-D input exports as MatMul + Add, and
+ * fused it costs no pass over memory. ONNXC_FUSE=0 turns it off. */
+static onnxc_status *fuse_biases(oc_graph *g)
+{
+    const char *env = getenv("ONNXC_FUSE");
+    if (env && strcmp(env, "0") == 0)
+        return NULL;
+    bool *removed = calloc((size_t)g->n_nodes + 1, sizeof *removed);
+    if (!removed)
+        return oc_no_memory();
+    bool any = false;
+    for (int i = 0; i < g->n_nodes; i++) {
+        oc_node *n = &g->nodes[i];
+        oc_node *add = n->op->fuse_bias ? only_reader(g, n) : NULL;
+        int y = n->outputs[0];
+        if (!add || g->values[y].dtype != ONNXC_FLOAT)
+            continue;
+        const oc_value *bias = bias_of(g, add, y);
+        if (!bias || !n->op->fuse_bias(n, n->params, bias->data,
+                                       (size_t)bias->shape.dims[bias->shape.rank - 1].value))
+            continue;
+        removed[add - g->nodes] = true;
+        n->outputs[0] = add->outputs[0];
+        n->output_names[0] = add->output_names[0];
+        any = true;
+    }
+    if (any) {
+        remove_nodes(g, removed);
+        count_uses(g);
+    }
+    free(removed);
+    return NULL;
+}
+
 /* Folds each Relu or LeakyRelu that is the only reader of a float Gemm's
  * output into that Gemm (ops with fuse_activation), so the activation
  * costs no pass over memory and its tensor no arena space. ONNXC_FUSE=0
@@ -605,7 +676,8 @@ onnxc_status *graph_validate(oc_graph *g)
         (err = check_outputs(g)))
         return err;
     count_uses(g);
-    if ((err = fuse_activations(g)) || (err = prepack(g)))
+    if ((err = fuse_biases(g)) || (err = fuse_activations(g)) ||
+        (err = prepack(g)))
         return err;
     return NULL;
 }
