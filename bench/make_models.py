@@ -8,6 +8,8 @@
                            Linear(5,3), dynamic batch (torch export)
     OUTDIR/big_mlp.onnx    Linear(1024,4096) -> ReLU -> Linear(4096,4096) ->
                            ReLU -> Linear(4096,1024), dynamic batch (torch export)
+    OUTDIR/identity.onnx   one Identity on [batch, 1]: nothing to compute, so
+                           its time is a runtime's fixed cost per run
 
 Weights are random from a fixed seed: the benchmarks measure speed, and a
 fixed seed keeps the files the same from run to run. Every model is opset 13
@@ -68,6 +70,20 @@ def gemm_model(size, rng):
     return model
 
 
+def identity_model():
+    """The lightest model there is: what a run costs before any kernel."""
+    node = helper.make_node("Identity", ["x"], ["y"])
+    graph = helper.make_graph(
+        [node], "identity",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 1])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 1])])
+    model = helper.make_model(graph, producer_name="onnxc-bench",
+                              opset_imports=[helper.make_opsetid("", OPSET)])
+    model.ir_version = 7
+    onnx.checker.check_model(model)
+    return model
+
+
 def torch_mlp(widths, path, seed):
     """Export Linear/ReLU layers of the given widths with a dynamic batch."""
     import torch
@@ -111,6 +127,10 @@ def main():
         path = os.path.join(args.outdir, "gemm_%d.onnx" % size)
         if save_if_changed(gemm_model(size, rng), path):
             written.append(path)
+
+    path = os.path.join(args.outdir, "identity.onnx")
+    if save_if_changed(identity_model(), path):
+        written.append(path)
 
     for name, widths in (("ref_mlp", (10, 5, 3)),
                          ("big_mlp", (1024, 4096, 4096, 1024))):

@@ -69,7 +69,8 @@ def main():
             kind, *rest = line.rstrip("\n").split("\t")
             if kind == "case":
                 name, batch, flops, shapes = rest
-                cases.append((name, int(batch), int(flops), shapes.split(",")))
+                cases.append((name, int(batch), int(flops),
+                              [x for x in shapes.split(",") if x]))
             elif kind in ("onnxc", "ort"):
                 name, batch, threads, path = rest
                 points[(kind, name, int(batch), int(threads))] = load(path)
@@ -84,8 +85,8 @@ def main():
     def blas_ms(shapes, threads, variant="unset"):
         """Sum of OpenBLAS's median times over a case's Gemms."""
         data = blas.get((variant, threads))
-        if not data:
-            return None
+        if not data or not shapes:
+            return None  # no Gemm in the case (identity)
         by_shape = {"%dx%dx%d" % (g["m"], g["n"], g["k"]): g["p50_ms"]
                     for g in data["gemm"]}
         return sum(by_shape[s] for s in shapes)
@@ -131,7 +132,7 @@ def main():
             o_ms = mine["p50_ms"] if mine else None
             r_ms = ort["p50_ms"] if ort else None
             b_ms = blas_ms(shapes, threads)
-            g = lambda ms: flops / (ms * 1e-3) * 1e-9 if ms else None
+            g = lambda ms: flops / (ms * 1e-3) * 1e-9 if ms and flops else None
             p = peak_g(threads)
             ratio = lambda other: other / o_ms if other and o_ms else None
             w("| %s | %d | %d | %s%s | %s | %s | %s%s | %s | %s | %s | %s | %s "
@@ -140,7 +141,7 @@ def main():
                   fmt_ms(b_ms), fmt_g(g(o_ms)), mark, fmt_g(g(r_ms)),
                   fmt_g(g(b_ms)), fmt_g(p), fmt_ratio(ratio(r_ms)),
                   fmt_ratio(ratio(b_ms)),
-                  fmt_ratio(g(o_ms) / p if o_ms and p else None)))
+                  fmt_ratio(g(o_ms) / p if g(o_ms) and p else None)))
     if footnote:
         w("")
         w("¹ onnxc has no thread option yet and runs on 1 thread: its "

@@ -6,6 +6,7 @@
 #
 # What it measures (each point -s SECONDS of timed runs, after warm-up):
 #   - one Gemm, M = N = K in 64 .. 2048 (bench/make_models.py)
+#   - one Identity node: the fixed cost of a run, kernels aside
 #   - the reference network Linear(10,5)-ReLU-Linear(5,3), batch 1, 64, 1024
 #   - the big MLP 1024-4096-4096-1024, batch 1 and 1024
 #   on 1 and 2 threads (onnxc on 2 only once it has a thread option); the
@@ -148,6 +149,8 @@ CASES=()
 for s in 64 128 256 512 1024 2048; do
   CASES+=("gemm_$s|gemm_$s.onnx|1|$s:$s:$s")
 done
+# identity: one Identity node, no Gemm: each runtime's fixed cost per run.
+CASES+=("identity|identity.onnx|1|")
 CASES+=("ref_mlp|ref_mlp.onnx|1 64 1024|5:10 3:5")
 CASES+=("big_mlp|big_mlp.onnx|1 1024|4096:1024 4096:4096 1024:4096")
 
@@ -167,8 +170,10 @@ point() {
   say "$engine $name batch $batch threads $threads"
   # 3 warm-up runs, or as many as fit in SECS: a slow point costs about
   # 2 runs + 2 x SECS, whatever the kernel's speed.
+  local flops_arg=()
+  if [ "$flops" -gt 0 ]; then flops_arg=(--flops "$flops"); fi
   "$tool" "$MODELS/$model" -b "$batch" -t "$threads" -s "$SECS" \
-    --warmup 3 --flops "$flops" --json >"$out"
+    --warmup 3 "${flops_arg[@]}" --json >"$out"
   printf '%s\t%s\t%s\t%s\t%s\n' "$engine" "$name" "$batch" "$threads" \
     "$out" >>"$MANIFEST"
 }

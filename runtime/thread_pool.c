@@ -1,6 +1,12 @@
 /* thread_pool.c - a small pthread pool: a generation counter wakes the
- * workers, an atomic counter hands out tasks, the last finisher wakes the
- * caller.
+ * workers, an atomic ticket hands out tasks, the thread finishing the last
+ * task wakes the caller.
+ *
+ * The caller waits for the tasks, not for the workers: when the other CPU
+ * is busy a worker may wake only after the caller has run every task
+ * itself, and waiting for it to check in would cost milliseconds. The
+ * ticket carries the generation, so such a late worker can never take a
+ * task of a later batch with the function of an earlier one.
  *
  * Waking a sleeping thread costs tens of microseconds on a virtual
  * machine, more than a layer of a small network takes. So while a session
@@ -10,6 +16,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "status.h"
@@ -24,13 +31,17 @@ struct oc_thread_pool {
     int size;                 /* the caller included */
     int started;
     pthread_t *workers;
+    struct worker_arg *args;  /* one per worker, owned by the pool: a
+                               * worker starting late frees nothing inside
+                               * someone's run */
 
-    /* The batch being run. */
+    /* The batch being run (written under the lock). */
     oc_task_fn fn;
     void *ctx;
     size_t n;
-    atomic_size_t next;
-    atomic_int busy;          /* workers still in this batch */
+    /* generation (low 32 bits) << 32 | the next task to hand out */
+    atomic_uint_fast64_t ticket;
+    atomic_size_t done;       /* tasks of this batch finished */
 
     atomic_bool in_run;       /* between thread_pool_begin and _end */
     atomic_ulong published;   /* generation, readable without the lock */
@@ -47,11 +58,35 @@ static void cpu_relax(void)
 #endif
 }
 
-static void run_tasks(oc_thread_pool *p, int thread)
+/* The batch a thread saw when it joined: its own copy, so the caller may
+ * set up the next one while it runs. */
+typedef struct batch {
+    uint_fast64_t generation;
+    oc_task_fn fn;
+    void *ctx;
+    size_t n;
+} batch;
+
+/* Takes tasks of batch b until none are left or a newer batch started. */
+static void run_tasks(oc_thread_pool *p, const batch *b, int thread)
 {
-    size_t i;
-    while ((i = atomic_fetch_add(&p->next, 1)) < p->n)
-        p->fn(p->ctx, i, thread);
+    uint_fast64_t t = atomic_load(&p->ticket);
+    for (;;) {
+        if (t >> 32 != (b->generation & 0xffffffffu) ||
+            (t & 0xffffffffu) >= b->n)
+            return;
+        if (!atomic_compare_exchange_weak(&p->ticket, &t, t + 1))
+            continue;  /* t now holds the current ticket */
+        b->fn(b->ctx, (size_t)(t & 0xffffffffu), thread);
+        /* The last task done wakes the caller, under the lock so that the
+         * signal cannot fall between the caller's check and its wait. */
+        if (atomic_fetch_add(&p->done, 1) + 1 == b->n) {
+            pthread_mutex_lock(&p->lock);
+            pthread_cond_signal(&p->finished);
+            pthread_mutex_unlock(&p->lock);
+        }
+        t = atomic_load(&p->ticket);
+    }
 }
 
 typedef struct worker_arg {
@@ -63,7 +98,6 @@ static void *worker_main(void *arg)
 {
     oc_thread_pool *p = ((worker_arg *)arg)->pool;
     int thread = ((worker_arg *)arg)->thread;
-    free(arg);
     unsigned long seen = 0;
     for (;;) {
         /* Inside a run, the next batch usually follows within
@@ -78,15 +112,9 @@ static void *worker_main(void *arg)
         if (p->stop)
             break;
         seen = p->generation;
+        batch b = {seen, p->fn, p->ctx, p->n};
         pthread_mutex_unlock(&p->lock);
-        run_tasks(p, thread);
-        /* The last one out wakes the caller, under the lock so that the
-         * signal cannot fall between the caller's check and its wait. */
-        if (atomic_fetch_sub(&p->busy, 1) == 1) {
-            pthread_mutex_lock(&p->lock);
-            pthread_cond_signal(&p->finished);
-            pthread_mutex_unlock(&p->lock);
-        }
+        run_tasks(p, &b, thread);
     }
     pthread_mutex_unlock(&p->lock);
     return NULL;
@@ -102,7 +130,10 @@ onnxc_status *thread_pool_create(int threads, oc_thread_pool **pool)
         return oc_no_memory();
     p->size = threads;
     p->workers = calloc((size_t)threads, sizeof *p->workers);
-    if (!p->workers) {
+    p->args = calloc((size_t)threads, sizeof *p->args);
+    if (!p->workers || !p->args) {
+        free(p->workers);
+        free(p->args);
         free(p);
         return oc_no_memory();
     }
@@ -110,14 +141,10 @@ onnxc_status *thread_pool_create(int threads, oc_thread_pool **pool)
     pthread_cond_init(&p->wake, NULL);
     pthread_cond_init(&p->finished, NULL);
     for (int t = 1; t < threads; t++) {
-        worker_arg *arg = malloc(sizeof *arg);
-        if (arg) {
-            arg->pool = p;
-            arg->thread = t;
-        }
-        if (!arg ||
-            pthread_create(&p->workers[t - 1], NULL, worker_main, arg) != 0) {
-            free(arg);
+        worker_arg *arg = &p->args[t];
+        arg->pool = p;
+        arg->thread = t;
+        if (pthread_create(&p->workers[t - 1], NULL, worker_main, arg) != 0) {
             thread_pool_free(p);
             return oc_error(ONNXC_ERR_NO_MEMORY,
                             "cannot start thread %d of %d", t + 1, threads);
@@ -142,6 +169,7 @@ void thread_pool_free(oc_thread_pool *p)
     pthread_cond_destroy(&p->finished);
     pthread_mutex_destroy(&p->lock);
     free(p->workers);
+    free(p->args);
     free(p);
 }
 
@@ -152,7 +180,8 @@ int thread_pool_size(const oc_thread_pool *p)
 
 void thread_pool_run(oc_thread_pool *p, size_t n, oc_task_fn fn, void *ctx)
 {
-    if (!p || n <= 1) {
+    /* The ticket holds 32 bits of task index; no caller comes near. */
+    if (!p || n <= 1 || n > 0xffffffffu) {
         for (size_t i = 0; i < n; i++)
             fn(ctx, i, 0);
         return;
@@ -161,19 +190,20 @@ void thread_pool_run(oc_thread_pool *p, size_t n, oc_task_fn fn, void *ctx)
     p->fn = fn;
     p->ctx = ctx;
     p->n = n;
-    atomic_store(&p->next, 0);
-    atomic_store(&p->busy, p->started);
     p->generation++;
+    batch b = {p->generation, fn, ctx, n};
+    atomic_store(&p->done, 0);
+    atomic_store(&p->ticket, (uint_fast64_t)(p->generation & 0xffffffffu) << 32);
     atomic_store(&p->published, p->generation);
     pthread_cond_broadcast(&p->wake);
     pthread_mutex_unlock(&p->lock);
 
-    run_tasks(p, 0);
+    run_tasks(p, &b, 0);
 
-    for (int spin = 0; spin < SPIN_ROUNDS && atomic_load(&p->busy) > 0; spin++)
+    for (int spin = 0; spin < SPIN_ROUNDS && atomic_load(&p->done) < n; spin++)
         cpu_relax();
     pthread_mutex_lock(&p->lock);
-    while (atomic_load(&p->busy) > 0)
+    while (atomic_load(&p->done) < n)
         pthread_cond_wait(&p->finished, &p->lock);
     pthread_mutex_unlock(&p->lock);
 }
