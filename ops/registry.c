@@ -4,6 +4,7 @@
 #include "ops.h"
 
 extern const oc_op op_gemm;
+extern const oc_op op_matmul;
 extern const oc_op op_relu;
 extern const oc_op op_leaky_relu;
 extern const oc_op op_add;
@@ -15,13 +16,25 @@ extern const oc_op op_flatten;
 extern const oc_op op_reshape;
 extern const oc_op op_constant;
 extern const oc_op op_dropout;
-extern const oc_op op_matmul;
 extern const oc_op op_softmax;
 extern const oc_op op_log_softmax;
 extern const oc_op op_batch_norm;
+extern const oc_op op_sigmoid;
+extern const oc_op op_tanh;
+extern const oc_op op_erf;
+extern const oc_op op_softplus;
+extern const oc_op op_softsign;
+extern const oc_op op_elu;
+extern const oc_op op_selu;
+extern const oc_op op_hard_sigmoid;
+extern const oc_op op_hard_swish;
+extern const oc_op op_gelu;
+extern const oc_op op_prelu;
+extern const oc_op op_clip;
 
 static const oc_op *const registry[] = {
     &op_gemm,
+    &op_matmul,
     &op_relu,
     &op_leaky_relu,
     &op_add,
@@ -33,10 +46,21 @@ static const oc_op *const registry[] = {
     &op_reshape,
     &op_constant,
     &op_dropout,
-    &op_matmul,
     &op_softmax,
     &op_log_softmax,
     &op_batch_norm,
+    &op_sigmoid,
+    &op_tanh,
+    &op_erf,
+    &op_softplus,
+    &op_softsign,
+    &op_elu,
+    &op_selu,
+    &op_hard_sigmoid,
+    &op_hard_swish,
+    &op_gelu,
+    &op_prelu,
+    &op_clip,
 };
 
 static bool is_default_domain(const char *d)
