@@ -84,7 +84,7 @@ static onnxc_status *decode_value_info(decoder *d, const Onnx__ValueInfoProto *v
                       : type->value_case == ONNX__TYPE_PROTO__VALUE_MAP_TYPE
                           ? "map"
                       : type->value_case == ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE
-                          ? "optional"
+                          ? "optional value"
                           : "non-tensor value";
         return NULL;
     }
