@@ -3,8 +3,8 @@ enumerates; each builder draws the rest (dims, values, scales) from the
 case's own RNG and returns a Built: the graph plus what meta.json says.
 
 Opset ranges map to operator versions: a model of opset 8 runs Gemm-7.
-Opset 6 models are built too, though onnxruntime will not load them; the
-NumPy reference stands in for it there."""
+Models of opsets 1-6 are built too; where onnxruntime has no kernel for
+them (oracle.py) the NumPy reference stands in for it."""
 import numpy as np
 
 import reference
@@ -12,10 +12,12 @@ import values as V
 from graph import Built, Graph
 from reference import op_version
 
-GEMM_RANGES = {6: (6, 6), 7: (7, 8), 9: (9, 10), 11: (11, 12), 13: (13, 17)}
-RELU_RANGES = ((6, 6), (7, 12), (13, 13), (14, 17))
-LEAKY_RANGES = ((6, 6), (7, 15), (16, 17))
-GRAPH_RANGES = ((6, 6), (7, 12), (13, 15), (16, 17))
+# Gemm-1 and Gemm-6 mean the same (C broadcasts only with broadcast=1):
+# one entry covers both.
+GEMM_RANGES = {6: (1, 6), 7: (7, 8), 9: (9, 10), 11: (11, 12), 13: (13, 21)}
+RELU_RANGES = ((1, 6), (7, 12), (13, 13), (14, 21))
+LEAKY_RANGES = ((1, 6), (7, 15), (16, 21))
+GRAPH_RANGES = ((1, 6), (7, 12), (13, 15), (16, 21))
 C_FORMS = ('none', '[]', '[1]', '[N]', '[1,N]', '[M,1]', '[M,N]')
 SCALE_CLASSES = ('zero', 'one', 'negative', 'large', 'random')
 LEAKY_ALPHAS = ('default', 'zero', '0.01', 'negative', 'gt1')

@@ -12,10 +12,13 @@ The first cases walk a coverage matrix systematically: Gemm over
 version x dtype x transA x transB x C form, alpha class x beta class,
 chosen dims (0, 1, primes, a few hundred); Relu and LeakyRelu over
 opset x rank 0-6 x dtype (x alpha class); graph templates; invalid
-models. If N is smaller an evenly spread subset is taken; if larger, the
-extra cases are fresh random draws of matrix entries. Case I draws
-everything else (dims, values, scales, specials) from its own RNG seeded
-with (S, I), so --only rebuilds one case exactly.
+models; then every other operator (op_cases.py: versions x dtypes x
+shapes, broadcast pairs, special values), PyTorch-like graphs
+(templates.NEW_TEMPLATES) and invalid models of those operators. If N is
+smaller an evenly spread subset is taken; if larger, the extra cases are
+fresh random draws of matrix entries. Case I draws everything else (dims,
+values, scales, specials) from its own RNG seeded with (S, I), so --only
+rebuilds one case exactly.
 
 Runs with Debian's /usr/bin/python3 (onnx, numpy).
 """
@@ -30,7 +33,9 @@ import onnx
 
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 import cases as C  # noqa: E402
-from templates import TEMPLATES, build_graph  # noqa: E402
+import op_cases  # noqa: E402
+import oracle  # noqa: E402
+from templates import NEW_TEMPLATES, TEMPLATES, build_graph  # noqa: E402
 
 GEMM_DIMS = (
     # zero-sized: M, K, N and all together (K = 0 leaves beta * C)
@@ -44,9 +49,9 @@ GEMM_DIMS = (
     (257, 31, 19), (5, 263, 7), (23, 17, 269), (128, 200, 96), (211, 223, 227),
     (300, 300, 300), (384, 1, 384),
 )
-ORT_MIN_OPSET = 7
-# microsoft/onnxruntime#22111 fills the output with the bias when K == 0.
-ORT_K0_BUG = 'K == 0: onnxruntime returns C, not beta * C'
+DEFAULT_CASES = 3000
+# Opset groups for the PyTorch-like templates (each from its lowest opset).
+NEW_GRAPH_RANGES = ((1, 6), (7, 12), (13, 16), (17, 21))
 
 
 def gemm_specs():
@@ -111,45 +116,52 @@ def other_specs():
     return specs
 
 
+def pytorch_graph_specs():
+    specs = []
+    for name, (_, lowest) in NEW_TEMPLATES.items():
+        for lo, hi in NEW_GRAPH_RANGES:
+            if hi < lowest:
+                continue
+            for dtype in C.DTYPES:
+                specs.append(dict(section='graph-pytorch', kind='graph', template=name,
+                                  opsets=(max(lo, lowest), hi), dtype=dtype,
+                                  special=len(specs) % 2 == 1))
+    return specs
+
+
 def plan(n):
     """The spec for each of the n cases (None: a random draw, made with the
     case's own RNG)."""
-    matrix = gemm_specs() + unary_specs() + other_specs()
+    matrix = (gemm_specs() + unary_specs() + other_specs() + op_cases.specs()
+              + pytorch_graph_specs() + op_cases.invalid_op_specs())
     if n <= len(matrix):
         return [matrix[i * len(matrix) // n] for i in range(n)], matrix
     return matrix + [None] * (n - len(matrix)), matrix
 
 
 BUILDERS = {'gemm': C.build_gemm, 'unary': C.build_unary, 'graph': build_graph,
-            'invalid': C.build_invalid}
+            'invalid': C.build_invalid, 'op': op_cases.build_op,
+            'invalid-op': op_cases.build_invalid_op}
+INVALID_KINDS = ('invalid', 'invalid-op')
 
 
-def reference_for(built, opset):
-    """(judge, why not onnxruntime, whether onnxruntime can run it at all)."""
-    ops = {n.op_type for n in built.graph.nodes}
-    if opset < ORT_MIN_OPSET:
-        return 'numpy', f'onnxruntime loads opset >= {ORT_MIN_OPSET} only', False
-    if 'LeakyRelu' in ops and built.graph.dtype == np.float64 and opset < 16:
-        return 'numpy', 'onnxruntime has no float64 LeakyRelu-6 kernel', False
-    if built.details.get('K') == 0:
-        return 'numpy', ORT_K0_BUG, True
-    return 'onnxruntime', None, True
-
-
-def category(spec, opset):
+def category(spec, built, expected):
     """The summary row: operator version (or kind of graph) and dtype; run.js
     adds the opsets seen and splits off NumPy-judged cases."""
     if spec['kind'] == 'graph':
         return f"graph {spec['dtype']}"
-    if spec['kind'] == 'invalid':
-        return 'invalid Gemm (must be refused)'
+    if spec['kind'] in INVALID_KINDS:
+        return f'invalid {built.graph.nodes[0].op_type} (must be refused)'
     op = 'Gemm' if spec['kind'] == 'gemm' else spec['op']
-    return f"{op}-{C.op_version(op, opset)} {spec['dtype']}"
+    version = C.op_version(op, built.graph.opset)
+    if op == 'Constant':
+        return f'Constant-{version} {expected[0].dtype}'
+    return f"{op}-{version} {spec['dtype']}"
 
 
 def write_case(folder, index, spec, built, args):
     model, expected, marks, error = built.graph.finish()
-    if (spec['kind'] == 'invalid') != (expected is None):
+    if (spec['kind'] in INVALID_KINDS) != (expected is None):
         sys.exit(f'generate.py: case {index} ({built.description}): the reference says '
                  f'{error or "valid"}, the section says otherwise (a generator bug)')
     os.makedirs(folder, exist_ok=True)
@@ -160,20 +172,24 @@ def write_case(folder, index, spec, built, args):
         inputs.append({'name': name, 'file': f'input_{k}.npy', 'dtype': str(arr.dtype),
                        'shape': list(arr.shape)})
     outputs = []
+    tolerances = built.graph.tolerances(expected) if expected is not None else None
     for k, name in enumerate(built.graph.outputs):
         out = {'name': name, 'relu_upstream': name in built.graph.relu_fed}
         if expected is not None:
             np.save(os.path.join(folder, f'expected_{k}.npy'), expected[k])
-            out.update(file=f'expected_{k}.npy', shape=list(expected[k].shape))
+            out.update(file=f'expected_{k}.npy', shape=list(expected[k].shape),
+                       dtype=str(expected[k].dtype), tolerance=tolerances[k])
             if marks[k].any():
                 out['free_zero_sign'] = f'free_zero_sign_{k}.npy'
                 np.save(os.path.join(folder, out['free_zero_sign']), marks[k])
         outputs.append(out)
     opset = built.graph.opset
-    ref, why, ort_runs = reference_for(built, opset)
+    # An invalid model goes to onnxruntime too: it must refuse it.
+    ref, why, ort_runs = oracle.judge(built) if expected is not None else (
+        'onnxruntime', None, True)
     meta = {
         'case': os.path.basename(folder), 'index': index, 'seed': args.seed, 'cases': args.cases,
-        'section': spec['section'], 'category': category(spec, opset),
+        'section': spec['section'], 'category': category(spec, built, expected),
         'description': built.description, 'dtype': str(built.graph.dtype), 'opset': opset,
         'ops': sorted({n.op_type for n in built.graph.nodes}),
         'expect': 'error' if expected is None else 'ok', 'reference_error': error,
@@ -193,7 +209,7 @@ def case_name(index, n):
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--seed', type=int, default=1)
-    p.add_argument('--cases', type=int, default=1200)
+    p.add_argument('--cases', type=int, default=DEFAULT_CASES)
     p.add_argument('--out', required=True)
     p.add_argument('--only', help='comma-separated case indices to (re)build')
     args = p.parse_args(argv)

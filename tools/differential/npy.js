@@ -1,7 +1,7 @@
 'use strict';
 // npy.js - read and write NumPy .npy files (format 1.0 to 3.0), only what the
-// differential suite exchanges: C-order, little-endian float32 / float64, and
-// bool masks.
+// differential suite exchanges: C-order, little-endian float32 / float64,
+// int8..int64, uint8..uint64 and bool.
 // Written here rather than pulled from npm so the suite has no dependency
 // beyond onnxruntime-node itself.
 
@@ -9,17 +9,27 @@ const fs = require('fs');
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
 
-// dtype name (as onnxruntime-node spells it) <-> .npy descr.
-const DESCR = { float32: '<f4', float64: '<f8', bool: '|b1' };
-const ARRAY = { float32: Float32Array, float64: Float64Array, bool: Uint8Array };
+// dtype name (as onnxruntime-node spells it) <-> .npy descr. 64-bit integers
+// are BigInt64Array / BigUint64Array, as onnxruntime-node wants them.
+const DESCR = {
+  float32: '<f4', float64: '<f8', bool: '|b1',
+  int8: '|i1', int16: '<i2', int32: '<i4', int64: '<i8',
+  uint8: '|u1', uint16: '<u2', uint32: '<u4', uint64: '<u8',
+};
+const ARRAY = {
+  float32: Float32Array, float64: Float64Array, bool: Uint8Array,
+  int8: Int8Array, int16: Int16Array, int32: Int32Array, int64: BigInt64Array,
+  uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array, uint64: BigUint64Array,
+};
 
 function dtypeOfDescr(descr) {
   for (const [dtype, d] of Object.entries(DESCR)) {
     // '|' and '=' mean native order, which is little-endian on every host
     // the suite runs on (the runtime itself refuses big-endian builds).
-    if (descr === d || descr === '=' + d.slice(1)) return dtype;
+    if (descr === d || descr === '=' + d.slice(1) || descr === '<' + d.slice(1)
+      || descr === '|' + d.slice(1)) return dtype;
   }
-  throw new Error(`unsupported .npy dtype '${descr}' (only float32, float64, bool)`);
+  throw new Error(`unsupported .npy dtype '${descr}' (float32, float64, int8..64, uint8..64, bool are)`);
 }
 
 // The header is a Python dict literal; pick out the three keys with regular
@@ -35,8 +45,8 @@ function parseHeader(text, file) {
   return { dtype: dtypeOfDescr(descr[1]), dims };
 }
 
-// Returns { dtype, dims, data } with data a Float32Array / Float64Array that
-// owns its memory (copied, so alignment of the file buffer does not matter).
+// Returns { dtype, dims, data } with data a typed array (see ARRAY) that owns
+// its memory (copied, so alignment of the file buffer does not matter).
 function readNpy(file) {
   const buf = fs.readFileSync(file);
   if (buf.length < 10 || !buf.subarray(0, 6).equals(MAGIC)) {

@@ -1,4 +1,8 @@
-"""Multi-node graphs: chains and fan-outs of Gemm, Relu and LeakyRelu.
+"""Multi-node graphs: chains and fan-outs of Gemm, Relu and LeakyRelu, and
+(NEW_TEMPLATES) the shapes PyTorch gives MLPs: MatMul + Add, Gemm ->
+Sigmoid -> Gemm -> Softmax, Flatten -> Gemm, the Erf GELU, BatchNorm ->
+Relu, Constants feeding Reshape and Add, Dropout with its mask, and
+elementwise graphs where running a node in place would go wrong.
 
 They exercise what single nodes cannot: the memory planner reusing and
 aliasing buffers (Relu and LeakyRelu may run in place, so a tensor that
@@ -67,7 +71,7 @@ class Ctx:
         if c is None and self.gemm_version < 11:
             c = self.g.init(f'zero_bias{len(self.g.nodes)}', np.zeros(n))
         attrs['alpha'], attrs['beta'] = self.scales()
-        if self.gemm_version == 6 and c is not None:
+        if self.gemm_version < 7 and c is not None:
             attrs['broadcast'] = 1
         return self.g.node('Gemm', [a, b] + ([c] if c else []), **attrs)
 
@@ -225,6 +229,229 @@ def t_wide_fanout(cx):
     cx.g.output(cx.gemm(r, cx.weight('W2', (n, 24)), 24, transA=0))
 
 
+# ------------------------------------------------------ PyTorch-like graphs
+
+def v(cx, op):
+    return op_version(op, cx.g.opset)
+
+
+def const(cx, name, value):
+    """A scalar constant of the graph's type: an initializer of shape [] (as
+    PyTorch writes them) or, from opset 9 on, sometimes a Constant node."""
+    arr = np.array(value, cx.dtype)
+    if cx.g.opset >= 9 and cx.rng.random() < 0.4:
+        from onnx import numpy_helper
+        return cx.g.node('Constant', [], value=numpy_helper.from_array(arr, name))
+    return cx.g.init(name, arr)
+
+
+def linear(cx, x, d_in, d_out, name):
+    """MatMul by a [d_in, d_out] weight, then Add a [d_out] bias."""
+    w = cx.weight(f'{name}_W', (d_in, d_out))
+    b = cx.weight(f'{name}_B', (d_out,))
+    return cx.g.node('Add', [cx.g.node('MatMul', [x, w]), b])
+
+
+def t_matmul_add(cx):
+    """PyTorch's Linear without Gemm: MatMul + Add, on a 2-D or 3-D
+    (batch, sequence, features) input, with a Relu between the layers."""
+    i, h, o = cx.dim(), cx.dim(), cx.dim()
+    lead = (cx.dim(4),) if cx.rng.random() < 0.5 else (cx.dim(3), cx.dim(4))
+    x = cx.data('X', lead + (i,))
+    h1 = cx.g.node('Relu', [linear(cx, x, i, h, 'l1')])
+    cx.g.output(linear(cx, h1, h, o, 'l2'))
+
+
+def t_mlp_softmax(cx):
+    """Gemm -> Sigmoid -> Gemm -> Softmax over the classes."""
+    b, i, h, o = cx.dim(), cx.dim(), cx.dim(), cx.dim(8, 2)
+    x = cx.data('X', (b, i))
+    h1 = cx.g.node('Sigmoid', [cx.gemm(x, cx.weight('W1', (h, i)), h, cx.weight('B1', (h,)),
+                                       transB=1)])
+    logits = cx.gemm(h1, cx.weight('W2', (h, o)), o, cx.weight('B2', (o,)))
+    attrs = {} if cx.rng.random() < 0.5 else {'axis': 1 if v(cx, 'Softmax') < 13 else -1}
+    cx.g.output(cx.g.node('Softmax', [logits], **attrs))
+
+
+def t_flatten_gemm(cx):
+    """A feature map (N, C, H, W) -> Flatten -> Gemm (transB) -> Relu."""
+    n, c, hh, ww, o = cx.dim(4), cx.dim(3), cx.dim(3), cx.dim(3), cx.dim()
+    x = cx.data('X', (n, c, hh, ww))
+    flat = cx.g.node('Flatten', [x], **({} if cx.rng.random() < 0.5 else {'axis': 1}))
+    y = cx.gemm(flat, cx.weight('W', (o, c * hh * ww)), o, cx.weight('B', (o,)), transB=1)
+    cx.g.output(cx.g.node('Relu', [y]))
+
+
+def t_gelu_erf(cx):
+    """The GELU PyTorch exports before Gelu existed: x * 0.5 * (1 + erf(x /
+    sqrt 2)) as Div, Erf, Add, Mul, Mul, after a MatMul + Add."""
+    i, h = cx.dim(), cx.dim()
+    x = cx.data('X', (cx.dim(4), i))
+    u = linear(cx, x, i, h, 'fc') if cx.rng.random() < 0.7 else x
+    e = cx.g.node('Erf', [cx.g.node('Div', [u, const(cx, 'sqrt2', np.sqrt(2.0))])])
+    p = cx.g.node('Add', [e, const(cx, 'one', 1.0)])
+    cx.g.output(cx.g.node('Mul', [cx.g.node('Mul', [u, p]), const(cx, 'half', 0.5)]))
+
+
+def bn_params(cx, c):
+    return (cx.rng.uniform(0.5, 2.0, c) * cx.rng.choice([-1, 1], c),
+            cx.rng.uniform(-1, 1, c), cx.rng.uniform(-1, 1, c), cx.rng.uniform(0.25, 4, c))
+
+
+def t_bn_relu(cx):
+    """BatchNormalization (inference) -> Relu, then Flatten -> Gemm."""
+    n, c, hh, ww = cx.dim(3), cx.dim(4), cx.dim(3), cx.dim(3)
+    x = cx.data('X', (n, c, hh, ww))
+    scale, bias, mean, var = bn_params(cx, c)
+    names = [cx.g.init(k, a) for k, a in (('scale', scale), ('B', bias), ('mean', mean),
+                                          ('var', var))]
+    attrs = {'is_test': 1} if v(cx, 'BatchNormalization') < 7 else {}
+    y = cx.g.node('Relu', [cx.g.node('BatchNormalization', [x] + names, **attrs)])
+    cx.g.output(y)
+    if cx.rng.random() < 0.5:
+        o = cx.dim()
+        flat = cx.g.node('Flatten', [y])
+        cx.g.output(cx.gemm(flat, cx.weight('W', (c * hh * ww, o)), o))
+
+
+def t_const_reshape_add(cx):
+    """A Constant shape feeding Reshape, a Constant tensor feeding Add."""
+    from onnx import numpy_helper
+    a, b, c = cx.dim(4), cx.dim(4), cx.dim(4)
+    x = cx.data('X', (a, b * c))
+    target = [a, b, c] if cx.rng.random() < 0.5 else [0, -1, c]
+    if cx.g.opset >= 12 and cx.rng.random() < 0.5:
+        shape = cx.g.node('Constant', [], value_ints=target)
+    else:
+        shape = cx.g.node('Constant', [], value=numpy_helper.from_array(
+            np.array(target, np.int64), 'shape'))
+    r = cx.g.node('Reshape', [x, shape])
+    bias = cx.rng.choice([-1.0, -0.5, 0.0, 0.5, 1.0], size=(b, c)).astype(cx.dtype)
+    k = cx.g.node('Constant', [], value=numpy_helper.from_array(bias, 'bias'))
+    cx.g.output(cx.g.node('Add', [r, k]))
+
+
+def t_dropout_mask(cx):
+    """Gemm -> Dropout (inference: identity) with its mask as a graph
+    output, -> Relu; the Dropout output is an output too."""
+    m, k, n = cx.dim(), cx.dim(), cx.dim()
+    h = cx.gemm(cx.data('X', (m, k)), cx.weight('W', (k, n)), n)
+    out, mask = cx.g.node('Dropout', [h], outputs=2,
+                          **({} if cx.rng.random() < 0.5 or v(cx, 'Dropout') >= 12
+                             else {'ratio': 0.3}))
+    cx.g.output(mask)
+    cx.g.output(cx.g.node('Relu', [out]))
+    if cx.rng.random() < 0.5:
+        cx.g.output(out)
+
+
+def t_silu_fanout(cx):
+    """X read by three nodes: Sigmoid, Mul(X, Sigmoid(X)) (SiLU) and Tanh;
+    an in-place Sigmoid or Tanh would clobber X before Mul reads it."""
+    x = cx.wide('X', tuple(cx.dim(5) for _ in range(cx.rng.integers(0, 4))))
+    s = cx.g.node('Sigmoid', [x])
+    cx.g.output(cx.g.node('Tanh', [x]))
+    cx.g.output(cx.g.node('Mul', [x, s]))
+    if cx.rng.random() < 0.5:
+        cx.g.output(s)
+
+
+UNARY_CHAIN = ('Tanh', 'Sigmoid', 'Softsign', 'Softplus', 'Elu', 'Selu', 'HardSigmoid',
+               'HardSwish', 'Erf', 'Identity', 'Relu', 'LeakyRelu', 'Clip')
+
+
+def t_unary_chain(cx):
+    """Four to six unary nodes in a row (each may run in place), some of
+    the intermediates also graph outputs."""
+    x = cx.wide('X', tuple(cx.dim(4) for _ in range(cx.rng.integers(0, 5))))
+    pool = [op for op in UNARY_CHAIN if (op != 'HardSwish' or cx.g.opset >= 14)
+            and (op != 'Erf' or cx.g.opset >= 9)]
+    steps = int(cx.rng.integers(4, 7))
+    for step in range(steps):
+        op = pool[cx.rng.integers(len(pool))]
+        if op == 'LeakyRelu':
+            x = cx.leaky(x, terminal=True)
+        elif op == 'Clip':
+            if v(cx, 'Clip') < 11:
+                x = cx.g.node('Clip', [x], min=-2.0, max=3.0)
+            else:
+                x = cx.g.node('Clip', [x, cx.g.init(f'lo{step}', np.array(-2.0, cx.dtype)),
+                                       cx.g.init(f'hi{step}', np.array(3.0, cx.dtype))])
+        else:
+            x = cx.g.node(op, [x])
+        if step == steps - 1 or cx.rng.random() < 0.3:
+            cx.g.output(x)
+
+
+def t_add_self(cx):
+    """One tensor as both operands: Add(x, x), Mul(h, h), Sub(x, x), and
+    Add(h, h) of an intermediate h = Relu(x)."""
+    x = cx.wide('X', tuple(cx.dim(5) for _ in range(cx.rng.integers(0, 4))))
+    h = cx.g.node('Relu', [x])
+    cx.g.output(cx.g.node('Add', [x, x]))
+    cx.g.output(cx.g.node('Mul', [h, h]))
+    cx.g.output(cx.g.node('Sub', [x, x]))
+    cx.g.output(cx.g.node('Add', [h, h]))
+
+
+def t_residual(cx):
+    """y = Relu(x) + x, z = y * Sigmoid(x): x is read again after a node
+    that could have run in place on it."""
+    x = cx.data('X', tuple(cx.dim(5) for _ in range(cx.rng.integers(1, 4))))
+    y = cx.g.node('Add', [cx.g.node('Relu', [x]), x])
+    cx.g.output(y)
+    cx.g.output(cx.g.node('Mul', [y, cx.g.node('Sigmoid', [x])]))
+
+
+def t_softmax_pair(cx):
+    """Logits from MatMul read by both Softmax and LogSoftmax."""
+    b, i, o = cx.dim(), cx.dim(), cx.dim(9, 2)
+    logits = cx.g.node('MatMul', [cx.data('X', (b, i)), cx.weight('W', (i, o))])
+    axis = {} if cx.rng.random() < 0.5 else {'axis': 1 if v(cx, 'Softmax') < 13 else -1}
+    cx.g.output(cx.g.node('Softmax', [logits], **axis))
+    cx.g.output(cx.g.node('LogSoftmax', [logits], **axis))
+
+
+def t_reshape_chain(cx):
+    """Reshape -> Identity -> Flatten -> Clip, with the Identity output a
+    graph output too (aliases are easy to get wrong when the next node
+    runs in place)."""
+    a, b, c = cx.dim(4), cx.dim(4), cx.dim(4)
+    x = cx.wide('X', (a, b * c))
+    r = cx.g.node('Reshape', [x, cx.g.init('shape', np.array([a, b, c]), dtype=np.int64)])
+    i = cx.g.node('Identity', [r])
+    cx.g.output(i)
+    f = cx.g.node('Flatten', [i], axis=int(cx.rng.integers(0, 4)))
+    if v(cx, 'Clip') < 11:
+        y = cx.g.node('Clip', [f], min=-1.0, max=1.0)
+    else:
+        y = cx.g.node('Clip', [f, cx.g.init('lo', np.array(-1.0, cx.dtype)),
+                               cx.g.init('hi', np.array(1.0, cx.dtype))])
+    cx.g.output(y)
+
+
+def t_hard_activations(cx):
+    """MobileNet's activations: Clip(0, 6) (ReLU6), x * HardSigmoid(x)
+    by hand and, from opset 14, HardSwish, all reading X."""
+    x = cx.wide('X', tuple(cx.dim(5) for _ in range(cx.rng.integers(0, 4))))
+    if v(cx, 'Clip') < 11:
+        cx.g.output(cx.g.node('Clip', [x], min=0.0, max=6.0))
+    else:
+        cx.g.output(cx.g.node('Clip', [x, cx.g.init('zero', np.array(0.0, cx.dtype)),
+                                       cx.g.init('six', np.array(6.0, cx.dtype))]))
+    hs = cx.g.node('HardSigmoid', [x], alpha=float(np.float32(1 / 6)))
+    cx.g.output(cx.g.node('Mul', [x, hs]))
+    if cx.g.opset >= 14:
+        cx.g.output(cx.g.node('HardSwish', [x]))
+
+
+# name -> (template, the lowest opset it can be built at)
+NEW_TEMPLATES = {f.__name__[2:]: (f, lo) for f, lo in (
+    (t_matmul_add, 7), (t_mlp_softmax, 7), (t_flatten_gemm, 6), (t_gelu_erf, 9),
+    (t_bn_relu, 7), (t_const_reshape_add, 7), (t_dropout_mask, 7), (t_silu_fanout, 6),
+    (t_unary_chain, 6), (t_add_self, 6), (t_residual, 6), (t_softmax_pair, 7),
+    (t_reshape_chain, 6), (t_hard_activations, 6))}
+
 TEMPLATES = {f.__name__[2:]: f for f in (
     t_mlp, t_mlp_inputs, t_fanout_acts, t_fanout_gemm, t_shared_operand, t_computed_c,
     t_diamond, t_deep, t_eltwise_chain, t_defaults, t_gemm_fanout, t_wide_gemm_act,
@@ -234,11 +461,13 @@ TEMPLATES = {f.__name__[2:]: f for f in (
 def build_graph(spec, rng):
     exact = spec['dtype'] == 'float32' or rng.random() < 0.5
     opset = int(rng.integers(spec['opsets'][0], spec['opsets'][1] + 1))
-    # Redraw a graph whose result depends on the summation order.
+    template = TEMPLATES.get(spec['template']) or NEW_TEMPLATES[spec['template']][0]
+    # Redraw a graph whose result depends on the summation order, or on the
+    # rounding of its transcendental functions.
     for redraws in range(10):
         cx = Ctx(rng, spec['dtype'], opset, exact, spec['special'])
-        TEMPLATES[spec['template']](cx)
-        if cx.g.order_stable():
+        template(cx)
+        if cx.g.order_stable(perturb_rng=rng):
             break
     else:
         raise RuntimeError(f'no order-stable graph for {spec}')

@@ -135,3 +135,74 @@ def gemm_specials(rng, a_, b_, c, dtype):
         zero_row(rng, a_)
         used.setdefault('A', []).append('zero-row')
     return used
+
+
+# --------------------------------------------- elementwise operators
+
+def activation_values(rng, shape, dtype, reach):
+    """Values for a transcendental function: a third where it bends
+    (uniform in [-reach, reach]), a quarter over the whole exponent range,
+    a fifth tiny (where f(x) ~ x or f(0) + x f'(0)), the rest small
+    integers and halves (exact points, knees)."""
+    size = int(np.prod(shape, dtype=np.int64))
+    out = wide_values(rng, (size,), dtype)
+    r = rng.random(size)
+    bend = r < 0.35
+    out[bend] = rng.uniform(-reach, reach, int(bend.sum()))
+    tiny = (r >= 0.6) & (r < 0.8)
+    n = int(tiny.sum())
+    out[tiny] = (np.ldexp(rng.uniform(1.0, 2.0, n), rng.integers(-40, -1, n))
+                 * rng.choice([-1.0, 1.0], n))
+    grid = r >= 0.9
+    out[grid] = rng.integers(-12, 13, int(grid.sum())) / 2.0
+    return out.reshape(shape)
+
+
+def sweep_values(rng, n, dtype, reach):
+    """A dense sweep of [-reach, reach] (jittered), then a geometric one
+    out to the type's range: measures an approximation's error everywhere."""
+    lin = np.linspace(-reach, reach, n // 2) + rng.uniform(-0.5, 0.5, n // 2) * (2 * reach / n)
+    top = 30 if dtype == np.float32 else 300
+    mags = np.logspace(-top, top, n - n // 2) * rng.uniform(1.0, 1.1, n - n // 2)
+    geo = mags * rng.choice([-1.0, 1.0], n - n // 2)
+    return np.concatenate([lin, geo])
+
+
+ELEMENTWISE_SPECIALS = ORDER_FREE_SPECIALS + ('max',)
+
+
+# ---------------------------------------------------------- integers
+
+def int_values(rng, shape, dtype, small=False):
+    """Integers of dtype: mostly small ones (both signs when signed), some
+    over the whole range and some at its ends (which wrap around)."""
+    info = np.iinfo(dtype)
+    size = int(np.prod(shape, dtype=np.int64))
+    lo = max(int(info.min), -20)
+    vals = rng.integers(lo, 21, size=size, endpoint=True).astype(dtype)
+    if not small:
+        r = rng.random(size)
+        full = r < 0.3
+        vals[full] = rng.integers(int(info.min), int(info.max), size=int(full.sum()),
+                                  dtype=dtype, endpoint=True)
+        ends = (r >= 0.3) & (r < 0.4)
+        pool = np.array([info.min, info.min + 1, info.max - 1, info.max], dtype=dtype)
+        vals[ends] = rng.choice(pool, int(ends.sum()))
+    return vals.reshape(shape)
+
+
+def safe_divisors(rng, a, b):
+    """Makes b usable as a divisor of a (broadcast): no zeros, no INT_MIN / -1
+    (both undefined in C and so in onnxruntime)."""
+    b = b.copy()
+    b[b == 0] = 1 if b.dtype.kind == 'u' else rng.choice([1, -1])
+    if a.dtype.kind == 'i':
+        lo = np.iinfo(a.dtype).min
+        ab, bb = np.broadcast_arrays(a, b)
+        bad = (ab == lo) & (bb == -1)
+        if bad.any():
+            # b may be broadcast: clear every -1 that meets an INT_MIN.
+            flat_b = b.reshape(-1)
+            idx = np.broadcast_to(np.arange(b.size).reshape(b.shape), ab.shape)[bad]
+            flat_b[np.unique(idx)] = 2
+    return b

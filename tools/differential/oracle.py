@@ -1,0 +1,187 @@
+"""Where onnxruntime (onnxruntime-node 1.30, CPU) cannot judge a case, and
+the NumPy reference does instead. Two kinds:
+
+ - gaps: onnxruntime refuses the model (no kernel for the operator at that
+   opset and element type, or a failure at run time). run.js
+   --oracle-only checks that it still refuses each of them, so the list
+   cannot silently go stale.
+ - deviations: onnxruntime runs the model but departs from the spec (or
+   from the reading the README documents). run.js still runs it, and
+   --oracle-only reports whether it still departs.
+
+onnxruntime loads models of any opset; what it lacks are kernels for some
+(operator, opset, type) triples. NO_KERNEL lists them, found by loading a
+one-node model of every operator at every opset 1-21 and every element
+type its spec allows. At opset 18 a few float64 activations run where
+they do not at 17 or 19: onnxruntime expands the operator's ONNX function
+body, whose ops are pinned to opset 18, when it has no kernel.
+
+judge(built) returns (judge, reason, whether onnxruntime can run it)."""
+import numpy as np
+
+from reference import op_version
+
+# (operator, element types, model opset ranges with no onnxruntime kernel)
+NO_KERNEL = (
+    ('Gemm', ('float32', 'float64'), ((1, 6),)),
+    ('Gemm', ('int32', 'int64', 'uint32', 'uint64'), ((9, 21),)),
+    ('Add', ('float32', 'float64'), ((1, 6),)),
+    ('Add', ('int32', 'int64', 'uint32', 'uint64'), ((6, 6),)),
+    ('Sub', ('float32', 'float64'), ((1, 6),)),
+    ('Sub', ('int32', 'int64', 'uint32', 'uint64'), ((6, 6),)),
+    ('Mul', ('float32', 'float64'), ((1, 6),)),
+    ('Mul', ('int32', 'int64', 'uint32', 'uint64'), ((6, 6),)),
+    ('Div', ('float32', 'float64'), ((1, 6),)),
+    ('Div', ('int32', 'int64', 'uint32', 'uint64'), ((6, 6),)),
+    ('BatchNormalization', ('float32', 'float64'), ((1, 6),)),
+    ('Dropout', ('float32', 'float64'), ((1, 6),)),
+    ('PRelu', ('float32',), ((1, 6),)),
+    ('PRelu', ('float64',), ((1, 15), (19, 21))),
+    ('PRelu', ('int32', 'int64'), ((9, 15), (19, 21))),
+    ('PRelu', ('uint32', 'uint64'), ((9, 21),)),
+    ('Relu', ('float32', 'float64'), ((1, 5),)),
+    ('Relu', ('int64',), ((14, 17), (19, 21))),
+    ('Relu', ('int16',), ((14, 21),)),
+    ('LeakyRelu', ('float32',), ((1, 5),)),
+    ('LeakyRelu', ('float64',), ((1, 15), (19, 21))),
+    ('Sigmoid', ('float32', 'float64'), ((1, 5),)),
+    ('Tanh', ('float32', 'float64'), ((1, 5),)),
+    ('Elu', ('float32',), ((1, 5),)),
+    ('Elu', ('float64',), ((1, 17), (19, 21))),
+    ('Selu', ('float32',), ((1, 5),)),
+    ('Selu', ('float64',), ((1, 17), (19, 21))),
+    ('HardSigmoid', ('float32',), ((1, 5),)),
+    ('HardSigmoid', ('float64',), ((1, 17), (19, 21))),
+    ('HardSwish', ('float64',), ((14, 17), (19, 21))),
+    ('Softplus', ('float64',), ((1, 17), (19, 21))),
+    ('Softsign', ('float64',), ((1, 17), (19, 21))),
+    ('Clip', ('float32',), ((1, 5),)),
+    ('Clip', ('float64',), ((1, 11),)),
+    ('Clip', ('int16', 'uint16'), ((12, 12),)),
+    ('Erf', ('float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32',
+             'uint64'), ((9, 21),)),
+    ('Gelu', ('float64',), ((20, 21),)),    # approximate='none' (its body needs Erf)
+)
+
+
+def spans_text(spans):
+    return ', '.join(f'{lo}-{hi}' if lo != hi else f'{lo}' for lo, hi in spans)
+
+
+def no_kernel(op, dtype, opset, attrs, inputs):
+    """Why onnxruntime has no kernel for this node, or None."""
+    if op == 'Gelu' and attrs.get('approximate') in ('tanh', b'tanh'):
+        return None         # runs, through the function body: see deviation()
+    if op == 'Clip' and dtype in ('int16', 'uint16') and opset >= 13 and any(inputs[1:]):
+        return (f'onnxruntime has no {dtype} Clip kernel with bounds at opsets 13-21 (its '
+                'function body needs an int16 Where)')
+    for name, types, spans in NO_KERNEL:
+        if name == op and dtype in types and any(lo <= opset <= hi for lo, hi in spans):
+            return f'onnxruntime has no {dtype} {op} kernel at opsets {spans_text(spans)}'
+    return None
+
+
+def node_dtype(node, types):
+    """The element type an operator's kernel is chosen by: its first input's
+    (the output's for Constant)."""
+    if node.input and node.input[0]:
+        return types.get(node.input[0])
+    return types.get(node.output[0])
+
+
+def tensor_types(built):
+    """Element type of every tensor in the graph (by name), from the feeds,
+    the initializers and the reference's outputs."""
+    from onnx import helper, numpy_helper
+    g = built.graph
+    types = {name: str(a.dtype) for name, a in g.feeds}
+    types.update({t.name: str(numpy_helper.to_array(t).dtype) for t in g.inits})
+    # Propagate: every operator here outputs its first input's type,
+    # except Constant (its value) and Dropout's mask.
+    for node in g.nodes:
+        if node.op_type == 'Constant':
+            attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+            if 'value' in attrs:
+                t = str(numpy_helper.to_array(attrs['value']).dtype)
+            else:
+                t = 'float32' if 'value_float' in attrs or 'value_floats' in attrs else 'int64'
+        else:
+            t = types.get(node.input[0]) if node.input else None
+        for k, out in enumerate(node.output):
+            if out:
+                types[out] = t if not (node.op_type == 'Dropout' and k == 1) else 'mask'
+    return types
+
+
+def gap(built):
+    """Why onnxruntime refuses the model, or None."""
+    from onnx import helper
+    g = built.graph
+    types = tensor_types(built)
+    for node in g.nodes:
+        attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        dtype = node_dtype(node, types)
+        why = no_kernel(node.op_type, dtype, g.opset, attrs, list(node.input))
+        if why:
+            return why
+        if node.op_type == 'Clip' and op_version('Clip', g.opset) == 6 and attrs.get(
+                'min', -np.inf) > attrs.get('max', np.inf):
+            return 'Clip-6 with min > max: onnxruntime refuses the model'
+        if (node.op_type == 'MatMul' and dtype in ('uint32', 'uint64')
+                and built.details.get('A') and built.details['A'][-1] == 0):
+            return f'{dtype} MatMul with K = 0: onnxruntime fails (it writes the zeros as signed)'
+    return None
+
+
+# microsoft/onnxruntime#22111 fills the output with the bias when K == 0.
+ORT_K0_BUG = 'K == 0: onnxruntime returns C, not beta * C'
+DROPOUT_MASK = ('Dropout 7-11 in inference: onnxruntime returns a mask of zeros (false); '
+                'the spec keeps every element (output = data * mask): ones (true)')
+GELU_TANH_F64 = ('float64 Gelu(tanh): onnxruntime runs the ONNX function body, whose '
+                 'constants are float32 (~1e-8 relative error) and whose 1 + tanh(z) '
+                 'cancels for x < 0')
+LOGSOFTMAX_INF = ('float64 LogSoftmax of a row holding NaN or +inf: onnxruntime gives finite '
+                  'values or -inf for its other elements, the formula NaN')
+# At opset 18 onnxruntime runs these float64 operators through their ONNX
+# function bodies (it has no kernel): see NO_KERNEL.
+FUNCTION_BODY = {
+    'Softplus': ('float64 Softplus at opset 18: onnxruntime runs the function body '
+                 'log(exp(x) + 1), which overflows to inf for x > 709 and loses the '
+                 'relative precision of small results'),
+    'HardSwish': ('float64 HardSwish at opset 18: onnxruntime runs the function body, '
+                  'whose alpha 1/6 is a float32 constant: ~1e-8 relative error'),
+}
+
+
+def deviation(built):
+    """Why onnxruntime's answer is not the spec's on this case, or None."""
+    from onnx import helper
+    g = built.graph
+    if built.details.get('K') == 0:
+        return ORT_K0_BUG
+    for node in g.nodes:
+        if (node.op_type == 'Dropout' and 7 <= g.opset <= 11 and len(node.output) > 1
+                and node.output[1]):
+            return DROPOUT_MASK
+        x = g.values.get(node.input[0]) if node.input else None
+        if (node.op_type == 'LogSoftmax' and x is not None and x.dtype == np.float64
+                and (np.isposinf(x).any() or np.isnan(x).any())):
+            return LOGSOFTMAX_INF
+        if (node.op_type in FUNCTION_BODY and g.opset == 18 and x is not None
+                and x.dtype == np.float64):
+            return FUNCTION_BODY[node.op_type]
+        if node.op_type == 'Gelu' and g.dtype == np.float64:
+            attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+            if attrs.get('approximate') in ('tanh', b'tanh'):
+                return GELU_TANH_F64
+    return None
+
+
+def judge(built):
+    why = gap(built)
+    if why:
+        return 'numpy', why, False
+    why = deviation(built)
+    if why:
+        return 'numpy', why, True
+    return 'onnxruntime', None, True
