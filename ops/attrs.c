@@ -59,11 +59,15 @@ onnxc_status *op_bad_dtype(const oc_node *node, const char *what,
                     onnxc_dtype_name(dtype), what, supported);
 }
 
-void op_copy_data(const oc_tensor *x, oc_tensor *y)
+void op_run_copy(const void *params, const oc_tensor *const *in,
+                 oc_tensor *const *out, void *workspace, const oc_exec *exec)
 {
-    size_t bytes = tensor_count(x) * onnxc_dtype_size(x->dtype);
-    if (x->data != y->data && bytes)
-        memmove(y->data, x->data, bytes);
+    (void)params;
+    (void)workspace;
+    (void)exec;
+    size_t bytes = tensor_count(in[0]) * onnxc_dtype_size(in[0]->dtype);
+    if (in[0]->data != out[0]->data && bytes)
+        memmove(out[0]->data, in[0]->data, bytes);
 }
 
 bool op_dtype_has_size(onnxc_dtype dtype)

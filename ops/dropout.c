@@ -118,10 +118,7 @@ static void dropout_run(const void *params, const oc_tensor *const *in,
                         oc_tensor *const *out, void *workspace,
                         const oc_exec *exec)
 {
-    (void)params;
-    (void)workspace;
-    (void)exec;
-    op_copy_data(in[0], out[0]);
+    op_run_copy(params, in, out, workspace, exec);
     oc_tensor *mask = out[1];
     if (!mask)
         return;

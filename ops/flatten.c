@@ -61,16 +61,6 @@ static onnxc_status *flatten_infer(const oc_node *node, const void *params,
     return NULL;
 }
 
-static void flatten_run(const void *params, const oc_tensor *const *in,
-                        oc_tensor *const *out, void *workspace,
-                        const oc_exec *exec)
-{
-    (void)params;
-    (void)workspace;
-    (void)exec;
-    op_copy_data(in[0], out[0]);
-}
-
 static const int flatten_versions[] = {1, 9, 11, 13, 21, 0};
 
 const oc_op op_flatten = {
@@ -84,5 +74,5 @@ const oc_op op_flatten = {
     .types = "all numeric types, bool",
     .prepare = flatten_prepare,
     .infer = flatten_infer,
-    .run = flatten_run,
+    .run = op_run_copy,
 };

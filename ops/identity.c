@@ -29,16 +29,6 @@ static onnxc_status *identity_infer(const oc_node *node, const void *params,
     return NULL;
 }
 
-static void identity_run(const void *params, const oc_tensor *const *in,
-                         oc_tensor *const *out, void *workspace,
-                         const oc_exec *exec)
-{
-    (void)params;
-    (void)workspace;
-    (void)exec;
-    op_copy_data(in[0], out[0]);
-}
-
 static const int identity_versions[] = {1, 13, 14, 16, 19, 21, 0};
 
 const oc_op op_identity = {
@@ -52,5 +42,5 @@ const oc_op op_identity = {
     .types = "all numeric types, bool",
     .prepare = identity_prepare,
     .infer = identity_infer,
-    .run = identity_run,
+    .run = op_run_copy,
 };

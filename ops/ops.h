@@ -112,8 +112,11 @@ onnxc_status *op_attr_int(const oc_node *node, const char *name,
 /* Refuses attributes the op does not know (a misspelt or newer attribute
  * would otherwise be silently ignored). `known` is NULL-terminated. */
 onnxc_status *op_check_attrs(const oc_node *node, const char *const *known);
-/* Copies x's data into y (same bytes) unless y already is x (in place). */
-void op_copy_data(const oc_tensor *x, oc_tensor *y);
+/* The run of ops whose output holds their input's data (Identity,
+ * Flatten, Reshape): a copy, or nothing when the planner gave the output
+ * the input's buffer. */
+void op_run_copy(const void *params, const oc_tensor *const *in,
+                 oc_tensor *const *out, void *workspace, const oc_exec *exec);
 /* Types with a fixed element size: what data-moving ops (Reshape,
  * Identity, ...) can hold. */
 bool op_dtype_has_size(onnxc_dtype dtype);

@@ -220,16 +220,6 @@ static onnxc_status *reshape_infer(const oc_node *node, const void *params,
     return resolve_shape(node, p, &in[0]->shape, shape, rank, &out[0].shape);
 }
 
-static void reshape_run(const void *params, const oc_tensor *const *in,
-                        oc_tensor *const *out, void *workspace,
-                        const oc_exec *exec)
-{
-    (void)params;
-    (void)workspace;
-    (void)exec;
-    op_copy_data(in[0], out[0]);
-}
-
 static const int reshape_versions[] = {1, 5, 13, 14, 19, 21, 0};
 
 const oc_op op_reshape = {
@@ -244,5 +234,5 @@ const oc_op op_reshape = {
     .types = "all numeric types, bool",
     .prepare = reshape_prepare,
     .infer = reshape_infer,
-    .run = reshape_run,
+    .run = op_run_copy,
 };
