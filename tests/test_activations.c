@@ -15,56 +15,14 @@
 #include <criterion/criterion.h>
 #include <float.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_rng.h"
-#include "onnxc.h"
-#include "ops.h"
-#include "pool.h"
-
-#define LABEL "node_under_test"
+#include "kernel_harness.h"
 
 /* ------------------------------------------------------------ helpers */
-
-static void run_op(const oc_op *op, const void *params,
-                   const oc_tensor *const *in, oc_tensor *const *out)
-{
-    size_t bytes = op->workspace ? op->workspace(params, in, out[0], 1) : 0;
-    void *ws = bytes ? aligned_alloc(64, (bytes + 63) / 64 * 64) : NULL;
-    cr_assert(!bytes || ws, "cannot allocate %zu bytes of workspace", bytes);
-    oc_exec exec = {NULL, 1};
-    op->run(params, in, out, ws, &exec);
-    free(ws);
-}
-
-/* Uniform in [-1, 1). */
-static double rng_unit(rng *r)
-{
-    return (double)(rng_next(r) >> 11) / 4503599627370496.0 - 1.0;
-}
-
-static oc_attr attr_float(const char *name, float v)
-{
-    oc_attr a = {.name = name, .type = OC_ATTR_FLOAT, .f = v};
-    return a;
-}
-
-static oc_attr attr_int(const char *name, int64_t v)
-{
-    oc_attr a = {.name = name, .type = OC_ATTR_INT, .i = v};
-    return a;
-}
-
-static oc_attr attr_string(const char *name, const char *s)
-{
-    oc_attr a = {.name = name, .type = OC_ATTR_STRING, .s = s,
-                 .s_len = strlen(s)};
-    return a;
-}
 
 static const int64_t consumed_value[] = {0};
 
@@ -73,168 +31,6 @@ static oc_attr attr_consumed(void)
     oc_attr a = {.name = "consumed_inputs", .type = OC_ATTR_INTS,
                  .ints = consumed_value, .count = 1};
     return a;
-}
-
-/* An op bound to a hand-built node, as graph_validate would leave it. */
-typedef struct kernel {
-    const oc_op *op;
-    oc_node node;
-    oc_attr attrs[8];
-    oc_pool pool;
-    void *params;
-} kernel;
-
-/* Finds the op for `opset`, builds its node and calls prepare; returns
- * prepare's status. k must not move afterwards (node points into it). */
-static onnxc_status *kernel_open(kernel *k, const char *op_type, int opset,
-                                 const oc_attr *attrs, int n_attrs)
-{
-    int version = -1;
-    memset(k, 0, sizeof *k);
-    k->op = ops_find("", op_type, opset, &version);
-    cr_assert(k->op, "ops_find(\"\", %s, %d) gave NULL", op_type, opset);
-    cr_assert(n_attrs <= 8);
-    if (n_attrs)
-        memcpy(k->attrs, attrs, (size_t)n_attrs * sizeof *attrs);
-    k->node.name = LABEL;
-    k->node.label = LABEL;
-    k->node.op_type = op_type;
-    k->node.domain = "";
-    k->node.attrs = k->attrs;
-    k->node.n_attrs = n_attrs;
-    k->node.opset = opset;
-    k->node.op_version = version;
-    pool_init(&k->pool);
-    return k->op->prepare(&k->node, &k->pool, &k->params);
-}
-
-static void kernel_open_ok(kernel *k, const char *op_type, int opset,
-                           const oc_attr *attrs, int n_attrs)
-{
-    onnxc_status *st = kernel_open(k, op_type, opset, attrs, n_attrs);
-    cr_assert_null(st, "%s opset %d: prepare failed: %s", op_type, opset,
-                   onnxc_status_message(st));
-}
-
-static void kernel_close(kernel *k)
-{
-    pool_free(&k->pool);
-}
-
-static oc_type type_of(onnxc_dtype dtype, int rank, const int64_t *dims)
-{
-    oc_type t;
-    memset(&t, 0, sizeof t);
-    t.dtype = dtype;
-    t.shape.rank = rank;
-    for (int i = 0; i < rank; i++)
-        t.shape.dims[i] = dim_known(dims[i]);
-    return t;
-}
-
-static oc_tensor tensor_of(onnxc_dtype dtype, int rank, const int64_t *dims,
-                           void *data)
-{
-    oc_tensor t;
-    memset(&t, 0, sizeof t);
-    t.dtype = dtype;
-    t.rank = rank;
-    for (int i = 0; i < rank; i++)
-        t.dims[i] = dims[i];
-    t.data = data;
-    return t;
-}
-
-static size_t count_of(int rank, const int64_t *dims)
-{
-    size_t n = 1;
-    for (int i = 0; i < rank; i++)
-        n *= (size_t)dims[i];
-    return n;
-}
-
-/* Never NULL, even for 0 elements: kernels may be handed any pointer. */
-static void *alloc_elems(size_t count, onnxc_dtype dtype)
-{
-    void *p = calloc(count ? count : 1, onnxc_dtype_size(dtype));
-    cr_assert(p);
-    return p;
-}
-
-/* Fails unless st has `code` and its message holds every given part
- * (NULL-terminated); frees st. */
-static void expect_error(onnxc_status *st, onnxc_code code, ...)
-{
-    cr_assert_not_null(st, "expected %s, got success", onnxc_code_name(code));
-    const char *msg = onnxc_status_message(st);
-    cr_assert_eq(onnxc_status_code(st), code, "expected %s, got %s: %s",
-                 onnxc_code_name(code),
-                 onnxc_code_name(onnxc_status_code(st)), msg);
-    va_list ap;
-    va_start(ap, code);
-    for (const char *part; (part = va_arg(ap, const char *));)
-        cr_assert(strstr(msg, part), "message lacks \"%s\": %s", part, msg);
-    va_end(ap);
-    onnxc_status_free(st);
-}
-
-static double get_elem(onnxc_dtype dtype, const void *data, size_t i)
-{
-    return dtype == ONNXC_FLOAT ? ((const float *)data)[i]
-                                : ((const double *)data)[i];
-}
-
-static void set_elem(onnxc_dtype dtype, void *data, size_t i, double v)
-{
-    if (dtype == ONNXC_FLOAT)
-        ((float *)data)[i] = (float)v;
-    else
-        ((double *)data)[i] = v;
-}
-
-static const float special_f[] = {
-    NAN, -NAN, INFINITY, -INFINITY, 0.0f, -0.0f, FLT_MIN, -FLT_MIN,
-    FLT_MIN / 4, -FLT_MIN / 4, FLT_TRUE_MIN, -FLT_TRUE_MIN, FLT_MAX, -FLT_MAX,
-    1.0f, -1.0f, 30.0f, -30.0f, 100.0f, -100.0f};
-static const double special_d[] = {
-    NAN, -NAN, INFINITY, -INFINITY, 0.0, -0.0, DBL_MIN, -DBL_MIN,
-    DBL_MIN / 4, -DBL_MIN / 4, DBL_TRUE_MIN, -DBL_TRUE_MIN, DBL_MAX, -DBL_MAX,
-    1.0, -1.0, 30.0, -30.0, 100.0, -100.0};
-#define N_SPECIAL (sizeof special_f / sizeof special_f[0])
-
-/* A random shape of rank 0..6 with dims 0..4, 1 in 6 of them 0. */
-static int random_shape(rng *r, int64_t *dims)
-{
-    int rank = (int)rng_below(r, 7);
-    for (int i = 0; i < rank; i++)
-        dims[i] = rng_below(r, 6) == 0 ? 0 : 1 + rng_below(r, 4);
-    return rank;
-}
-
-/* Values in [-10, 10), a quarter of them special; the specials all appear
- * first in every tensor large enough. */
-static void fill_random(rng *r, onnxc_dtype dtype, void *data, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned s = i < N_SPECIAL ? (unsigned)i : rng_below(r, 4 * N_SPECIAL);
-        if (s < N_SPECIAL && dtype == ONNXC_FLOAT)
-            ((float *)data)[i] = special_f[s];
-        else if (s < N_SPECIAL)
-            ((double *)data)[i] = special_d[s];
-        else
-            set_elem(dtype, data, i, 10 * rng_unit(r));
-    }
-}
-
-/* Same value: both NaN, or the same bits (so -0 and +0 differ). */
-static bool same_value(onnxc_dtype dtype, const void *a, const void *b,
-                       size_t i)
-{
-    if (isnan(get_elem(dtype, a, i)) && isnan(get_elem(dtype, b, i)))
-        return true;
-    size_t size = onnxc_dtype_size(dtype);
-    return memcmp((const char *)a + i * size, (const char *)b + i * size,
-                  size) == 0;
 }
 
 /* Floats in order as integers, -0 and +0 both 0: ulps apart is their
@@ -454,13 +250,13 @@ static void check_activation(const activation *a, kernel *k, const coefs *c,
     size_t n = count_of(rank, dims), size = onnxc_dtype_size(dtype);
     void *x = alloc_elems(n, dtype), *y = alloc_elems(n, dtype);
     void *z = alloc_elems(n, dtype);
-    fill_random(&r, dtype, x, n);
+    fill_random(&r, dtype, x, n, N_SPECIAL);
     memset(y, 0xA5, n * size);
     oc_tensor tin = tensor_of(dtype, rank, dims, x);
     oc_tensor tout = tensor_of(dtype, rank, dims, y);
     const oc_tensor *in[1] = {&tin};
     oc_tensor *out[1] = {&tout};
-    run_op(k->op, k->params, in, out);
+    kernel_run(k, in, out);
 
     for (size_t i = 0; i < n; i++) {
         double xv = get_elem(dtype, x, i), yv = get_elem(dtype, y, i);
@@ -477,7 +273,7 @@ static void check_activation(const activation *a, kernel *k, const coefs *c,
     oc_tensor tz = tensor_of(dtype, rank, dims, z);
     const oc_tensor *in_z[1] = {&tz};
     oc_tensor *out_z[1] = {&tz};
-    run_op(k->op, k->params, in_z, out_z);
+    kernel_run(k, in_z, out_z);
     cr_assert(memcmp(z, y, n * size) == 0, "%s: in place differs", what);
     free(x);
     free(y);
@@ -531,7 +327,7 @@ Test(activations, a_long_sweep_of_floats_and_doubles)
             oc_tensor ty = tensor_of(dtype, 1, dims, y);
             const oc_tensor *in[1] = {&tx};
             oc_tensor *out[1] = {&ty};
-            run_op(k.op, k.params, in, out);
+            kernel_run(&k, in, out);
             for (size_t i = 0; i < n; i++) {
                 double xv = get_elem(dtype, x, i), yv = get_elem(dtype, y, i);
                 long double want = a->ref(xv, &c);
@@ -561,7 +357,7 @@ static float run_one_f(const char *op, int opset, const oc_attr *attrs,
     oc_tensor ty = tensor_of(ONNXC_FLOAT, 1, dims, &y);
     const oc_tensor *in[1] = {&tx};
     oc_tensor *out[1] = {&ty};
-    run_op(k.op, k.params, in, out);
+    kernel_run(&k, in, out);
     kernel_close(&k);
     return y;
 }
@@ -576,7 +372,7 @@ static double run_one_d(const char *op, int opset, double x)
     oc_tensor ty = tensor_of(ONNXC_DOUBLE, 1, dims, &y);
     const oc_tensor *in[1] = {&tx};
     oc_tensor *out[1] = {&ty};
-    run_op(k.op, k.params, in, out);
+    kernel_run(&k, in, out);
     kernel_close(&k);
     return y;
 }
@@ -741,7 +537,7 @@ Test(activations, consumed_inputs_only_where_the_version_has_it)
                 cr_assert_null(st, "%s-1 must accept consumed_inputs: %s",
                                a->op, onnxc_status_message(st));
             else
-                expect_error(st, ONNXC_ERR_UNSUPPORTED, LABEL,
+                expect_error(st, ONNXC_ERR_UNSUPPORTED, KERNEL_LABEL,
                              "unknown attribute 'consumed_inputs'", NULL);
             kernel_close(&k);
         }
@@ -753,7 +549,8 @@ Test(activations, unknown_and_mistyped_attributes_are_refused)
     kernel k;
     oc_attr alpha[] = {attr_float("alpha", 0.5f)};
     expect_error(kernel_open(&k, "Sigmoid", 13, alpha, 1),
-                 ONNXC_ERR_UNSUPPORTED, LABEL, "Sigmoid-13", "'alpha'", NULL);
+                 ONNXC_ERR_UNSUPPORTED, KERNEL_LABEL, "Sigmoid-13", "'alpha'",
+                 NULL);
     kernel_close(&k);
     oc_attr gamma[] = {attr_float("gamma", 0.5f)};
     expect_error(kernel_open(&k, "Elu", 6, gamma, 1), ONNXC_ERR_UNSUPPORTED,
@@ -769,7 +566,8 @@ Test(activations, unknown_and_mistyped_attributes_are_refused)
 
     oc_attr alpha_int[] = {attr_int("alpha", 1)};
     expect_error(kernel_open(&k, "Elu", 6, alpha_int, 1),
-                 ONNXC_ERR_INVALID_MODEL, LABEL, "'alpha'", "float", NULL);
+                 ONNXC_ERR_INVALID_MODEL, KERNEL_LABEL, "'alpha'", "float",
+                 NULL);
     kernel_close(&k);
     oc_attr gamma_int[] = {attr_int("gamma", 1)};
     expect_error(kernel_open(&k, "Selu", 6, gamma_int, 1),
@@ -782,8 +580,8 @@ Test(activations, unknown_and_mistyped_attributes_are_refused)
 
     oc_attr bad_form[] = {attr_string("approximate", "fast")};
     expect_error(kernel_open(&k, "Gelu", 20, bad_form, 1),
-                 ONNXC_ERR_INVALID_MODEL, LABEL, "Gelu-20", "got \"fast\"",
-                 "\"none\" or \"tanh\"", NULL);
+                 ONNXC_ERR_INVALID_MODEL, KERNEL_LABEL, "Gelu-20",
+                 "got \"fast\"", "\"none\" or \"tanh\"", NULL);
     kernel_close(&k);
     oc_attr form_int[] = {attr_int("approximate", 1)};
     expect_error(kernel_open(&k, "Gelu", 20, form_int, 1),
@@ -854,8 +652,9 @@ Test(activations, only_float_and_double_run)
                 char version[64];
                 snprintf(version, sizeof version, "%s-%d", a->op, *v);
                 expect_error(infer_one(&k, &tx, &ty), ONNXC_ERR_UNSUPPORTED,
-                             LABEL, version, onnxc_dtype_name(refused[t]),
-                             "float, double", NULL);
+                             KERNEL_LABEL, version,
+                             onnxc_dtype_name(refused[t]), "float, double",
+                             NULL);
                 kernel_close(&k);
             }
     }
@@ -931,7 +730,7 @@ static void check_prelu(int opset, onnxc_dtype dtype, int x_rank,
     void *y = alloc_elems(n, dtype), *z = alloc_elems(n, dtype);
     bool is_float = dtype == ONNXC_FLOAT || dtype == ONNXC_DOUBLE;
     if (is_float) {
-        fill_random(&r, dtype, x, n);
+        fill_random(&r, dtype, x, n, N_SPECIAL);
         for (size_t i = 0; i < ns; i++)
             set_elem(dtype, s, i, 3 * rng_unit(&r));
     } else {
@@ -946,7 +745,7 @@ static void check_prelu(int opset, onnxc_dtype dtype, int x_rank,
     oc_tensor tyy = tensor_of(dtype, x_rank, x_dims, y);
     const oc_tensor *in[2] = {&txx, &tss};
     oc_tensor *out[1] = {&tyy};
-    run_op(k.op, k.params, in, out);
+    kernel_run(&k, in, out);
 
     for (size_t i = 0; i < n; i++) {
         size_t j;
@@ -1000,7 +799,7 @@ static void check_prelu(int opset, onnxc_dtype dtype, int x_rank,
     oc_tensor tz = tensor_of(dtype, x_rank, x_dims, z);
     const oc_tensor *in_z[2] = {&tz, &tss};
     oc_tensor *out_z[1] = {&tz};
-    run_op(k.op, k.params, in_z, out_z);
+    kernel_run(&k, in_z, out_z);
     cr_assert(memcmp(z, y, n * size) == 0, "%s: in place differs", what);
     free(x);
     free(s);
@@ -1057,7 +856,7 @@ Test(prelu, integer_types_from_version_9)
     oc_tensor ty = tensor_of(ONNXC_INT32, 1, dims, y);
     const oc_tensor *in[2] = {&tx, &ts};
     oc_tensor *out[1] = {&ty};
-    run_op(k.op, k.params, in, out);
+    kernel_run(&k, in, out);
     const int32_t want[] = {INT32_MIN, 3, 0, 5, INT32_MAX};
     for (int i = 0; i < 5; i++)
         cr_assert_eq(y[i], want[i], "PRelu(%d) = %d", x[i], y[i]);
@@ -1124,7 +923,8 @@ Test(prelu, shapes_and_types_that_do_not_fit_are_refused)
     cr_assert_null(prelu_infer(&k, ONNXC_FLOAT, 3, x, ONNXC_FLOAT, 2, s34));
     /* From 7 a [3] slope aligns with X's last dim, 4. */
     expect_error(prelu_infer(&k, ONNXC_FLOAT, 3, x, ONNXC_FLOAT, 1, s3),
-                 ONNXC_ERR_SHAPE, LABEL, "PRelu-16", "[3]", "[2,3,4]", NULL);
+                 ONNXC_ERR_SHAPE, KERNEL_LABEL, "PRelu-16", "[3]", "[2,3,4]",
+                 NULL);
     /* Unidirectional: the slope may not grow X. */
     expect_error(prelu_infer(&k, ONNXC_FLOAT, 3, x, ONNXC_FLOAT, 4, s234),
                  ONNXC_ERR_SHAPE, "[1,2,3,4]", NULL);
@@ -1196,7 +996,7 @@ Test(prelu, negative_zero_and_nan_as_onnxruntime)
     oc_tensor ty = tensor_of(ONNXC_FLOAT, 1, dims, y);
     const oc_tensor *in[2] = {&tx, &ts};
     oc_tensor *out[1] = {&ty};
-    run_op(k.op, k.params, in, out);
+    kernel_run(&k, in, out);
     cr_assert(is_neg_zero(y[0]), "PRelu(-0) = %g", y[0]);
     cr_assert(is_pos_zero(y[1]));
     cr_assert(isnan(y[2]));
@@ -1213,7 +1013,7 @@ Test(prelu, negative_zero_and_nan_as_onnxruntime)
 static void run_clip_f(int opset, float lo, float hi, const float *x,
                        float *y, int64_t n)
 {
-    oc_attr attrs[2];
+    oc_attr attrs[2] = {0};
     int n_attrs = 0;
     bool inputs = opset >= 11;
     if (!inputs && !isnan(lo))
@@ -1236,7 +1036,7 @@ static void run_clip_f(int opset, float lo, float hi, const float *x,
                                in[2] ? &t_b : NULL};
     onnxc_status *st = k.op->infer(&k.node, k.params, types, &t_y);
     cr_assert_null(st, "Clip-%d infer: %s", opset, onnxc_status_message(st));
-    run_op(k.op, k.params, in, out);
+    kernel_run(&k, in, out);
     kernel_close(&k);
 }
 
@@ -1293,7 +1093,7 @@ Test(clip, absent_bounds_by_version)
     oc_tensor ty = tensor_of(ONNXC_DOUBLE, 1, dims, yd);
     const oc_tensor *in[3] = {&tx, NULL, NULL};
     oc_tensor *out[1] = {&ty};
-    run_op(k.op, k.params, in, out);
+    kernel_run(&k, in, out);
     cr_assert_eq(yd[0], -(double)FLT_MAX);
     cr_assert_eq(yd[1], (double)FLT_MAX);
     cr_assert_eq(yd[2], 2.5);
@@ -1303,7 +1103,7 @@ Test(clip, absent_bounds_by_version)
      * one applies. */
     oc_attr max_attr[] = {attr_float("max", 2.0f)};
     kernel_open_ok(&k, "Clip", 1, max_attr, 1);
-    run_op(k.op, k.params, in, out);
+    kernel_run(&k, in, out);
     cr_assert_eq(yd[0], -1e300, "Clip-1 double(-1e300) = %g", yd[0]);
     cr_assert_eq(yd[1], 2.0);
     kernel_close(&k);
@@ -1312,7 +1112,7 @@ Test(clip, absent_bounds_by_version)
     double xi[] = {-INFINITY, INFINITY, -1e300};
     kernel_open_ok(&k, "Clip", 13, NULL, 0);
     tx = tensor_of(ONNXC_DOUBLE, 1, dims, xi);
-    run_op(k.op, k.params, in, out);
+    kernel_run(&k, in, out);
     cr_assert_eq(yd[0], -DBL_MAX);
     cr_assert_eq(yd[1], DBL_MAX);
     cr_assert_eq(yd[2], -1e300);
@@ -1339,7 +1139,7 @@ Test(clip, min_above_max_gives_max_and_nan_as_onnxruntime)
     oc_tensor ty = tensor_of(ONNXC_FLOAT, 1, dims, nan_bounds);
     const oc_tensor *in[3] = {&tx, &tl, &th};
     oc_tensor *out[1] = {&ty};
-    run_op(k.op, k.params, in, out);
+    kernel_run(&k, in, out);
     cr_assert_eq(nan_bounds[0], -2.0f);
     cr_assert_eq(nan_bounds[2], 1.0f);
     cr_assert(is_neg_zero(nan_bounds[4]), "-0 within bounds stays -0");
@@ -1368,7 +1168,7 @@ Test(clip, min_above_max_gives_max_and_nan_as_onnxruntime)
         oc_tensor ty = tensor_of(DTYPE, 1, dims, y);                           \
         const oc_tensor *in[3] = {&tx, &tl, &th};                              \
         oc_tensor *out[1] = {&ty};                                             \
-        run_op(k.op, k.params, in, out);                                       \
+        kernel_run(&k, in, out);                                               \
         for (int i = 0; i < 8; i++)                                            \
             cr_assert_eq(y[i], x[i] < lo ? lo : x[i] > hi ? hi : x[i],         \
                          "Clip-12 %s: x[%d] = %lld gave %lld",                 \
@@ -1376,7 +1176,7 @@ Test(clip, min_above_max_gives_max_and_nan_as_onnxruntime)
                          (long long)y[i]);                                     \
         /* No bounds: nothing changes. */                                      \
         const oc_tensor *bare[3] = {&tx, NULL, NULL};                          \
-        run_op(k.op, k.params, bare, out);                                     \
+        kernel_run(&k, bare, out);                                             \
         cr_assert(memcmp(x, y, sizeof x) == 0, "Clip-12 %s without bounds",    \
                   onnxc_dtype_name(DTYPE));                                    \
         kernel_close(&k);                                                      \
@@ -1412,7 +1212,7 @@ Test(clip, random_float_and_double_tensors_in_place_too)
             set_elem(dtype, bh, 0, hi);
             lo = get_elem(dtype, bl, 0);  /* as the tensor holds them */
             hi = get_elem(dtype, bh, 0);
-            fill_random(&r, dtype, x, n);
+            fill_random(&r, dtype, x, n, N_SPECIAL);
             for (size_t i = 0; i < n; i++) {
                 double v = get_elem(dtype, x, i);
                 set_elem(dtype, want, i, v < lo ? lo : v > hi ? hi : v);
@@ -1425,7 +1225,7 @@ Test(clip, random_float_and_double_tensors_in_place_too)
             oc_tensor ty = tensor_of(dtype, rank, dims, y);
             const oc_tensor *in[3] = {&tx, &tl, &th};
             oc_tensor *out[1] = {&ty};
-            run_op(k.op, k.params, in, out);
+            kernel_run(&k, in, out);
             for (size_t i = 0; i < n; i++)
                 cr_assert(same_value(dtype, y, want, i),
                           "Clip %s seed %u: x[%zu] = %g gave %g, want %g",
@@ -1436,7 +1236,7 @@ Test(clip, random_float_and_double_tensors_in_place_too)
             oc_tensor tz = tensor_of(dtype, rank, dims, z);
             const oc_tensor *in_z[3] = {&tz, &tl, &th};
             oc_tensor *out_z[1] = {&tz};
-            run_op(k.op, k.params, in_z, out_z);
+            kernel_run(&k, in_z, out_z);
             cr_assert(memcmp(z, y, n * size) == 0, "in place differs");
             kernel_close(&k);
             free(x);
@@ -1475,7 +1275,7 @@ Test(clip, checks_types_bounds_and_attributes_per_version)
     cr_assert_null(
         clip_infer3(&k, ONNXC_UINT16, ONNXC_UINT16, 0, NULL, true, false));
     expect_error(clip_infer3(&k, f, f, 1, two, true, false), ONNXC_ERR_SHAPE,
-                 LABEL, "Clip-13", "min", "scalar", "[2]", NULL);
+                 KERNEL_LABEL, "Clip-13", "min", "scalar", "[2]", NULL);
     expect_error(clip_infer3(&k, f, f, 2, one_one, false, true),
                  ONNXC_ERR_SHAPE, "max", "[1,1]", NULL);
     expect_error(clip_infer3(&k, f, d, 0, NULL, true, false), ONNXC_ERR_SHAPE,
@@ -1499,7 +1299,8 @@ Test(clip, checks_types_bounds_and_attributes_per_version)
     /* Before 11 the bounds are attributes; inputs are refused. */
     kernel_open_ok(&k, "Clip", 6, NULL, 0);
     expect_error(clip_infer3(&k, f, f, 0, NULL, true, false),
-                 ONNXC_ERR_INVALID_MODEL, LABEL, "Clip-6", "attributes", NULL);
+                 ONNXC_ERR_INVALID_MODEL, KERNEL_LABEL, "Clip-6", "attributes",
+                 NULL);
     expect_error(clip_infer3(&k, ONNXC_INT32, ONNXC_INT32, 0, NULL, false,
                              false),
                  ONNXC_ERR_UNSUPPORTED, "int32", NULL);

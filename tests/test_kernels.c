@@ -8,173 +8,12 @@
 #include <criterion/criterion.h>
 #include <float.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_rng.h"
-#include "onnxc.h"
-#include "ops.h"
-#include "pool.h"
-
-#define LABEL "node_under_test"
-
-/* ------------------------------------------------------------ helpers */
-
-/* Runs an op the way a session does: with the scratch it asks for. */
-static void run_op(const oc_op *op, const void *params,
-                   const oc_tensor *const *in, oc_tensor *const *out)
-{
-    size_t bytes = op->workspace ? op->workspace(params, in, out[0], 1) : 0;
-    void *ws = bytes ? aligned_alloc(64, (bytes + 63) / 64 * 64) : NULL;
-    cr_assert(!bytes || ws, "cannot allocate %zu bytes of workspace", bytes);
-    oc_exec exec = {NULL, 1};
-    op->run(params, in, out, ws, &exec);
-    free(ws);
-}
-/* Uniform in [-1, 1). */
-static double rng_unit(rng *r)
-{
-    return (double)(rng_next(r) >> 11) / 4503599627370496.0 - 1.0;
-}
-
-static oc_attr attr_float(const char *name, float v)
-{
-    oc_attr a = {.name = name, .type = OC_ATTR_FLOAT, .f = v};
-    return a;
-}
-
-static oc_attr attr_int(const char *name, int64_t v)
-{
-    oc_attr a = {.name = name, .type = OC_ATTR_INT, .i = v};
-    return a;
-}
-
-static oc_attr attr_ints(const char *name, const int64_t *v, size_t count)
-{
-    oc_attr a = {.name = name, .type = OC_ATTR_INTS, .ints = v,
-                 .count = count};
-    return a;
-}
-
-/* An op bound to a hand-built node, as graph_validate would leave it. */
-typedef struct kernel {
-    const oc_op *op;
-    oc_node node;
-    oc_attr attrs[8];
-    oc_pool pool;
-    void *params;
-} kernel;
-
-/* Finds the op for `opset`, builds its node and calls prepare; returns
- * prepare's status. k must not move afterwards (node points into it). */
-static onnxc_status *kernel_open(kernel *k, const char *op_type, int opset,
-                                 const oc_attr *attrs, int n_attrs)
-{
-    int version = -1;
-    memset(k, 0, sizeof *k);
-    k->op = ops_find("", op_type, opset, &version);
-    cr_assert(k->op, "ops_find(\"\", %s, %d) gave NULL", op_type, opset);
-    cr_assert(n_attrs <= 8);
-    if (n_attrs)
-        memcpy(k->attrs, attrs, (size_t)n_attrs * sizeof *attrs);
-    k->node.name = LABEL;
-    k->node.label = LABEL;
-    k->node.op_type = op_type;
-    k->node.domain = "";
-    k->node.attrs = k->attrs;
-    k->node.n_attrs = n_attrs;
-    k->node.opset = opset;
-    k->node.op_version = version;
-    pool_init(&k->pool);
-    return k->op->prepare(&k->node, &k->pool, &k->params);
-}
-
-static void kernel_open_ok(kernel *k, const char *op_type, int opset,
-                           const oc_attr *attrs, int n_attrs)
-{
-    onnxc_status *st = kernel_open(k, op_type, opset, attrs, n_attrs);
-    cr_assert_null(st, "%s opset %d: prepare failed: %s", op_type, opset,
-                   onnxc_status_message(st));
-}
-
-static void kernel_close(kernel *k)
-{
-    pool_free(&k->pool);
-}
-
-static oc_type type_of(onnxc_dtype dtype, int rank, const int64_t *dims)
-{
-    oc_type t;
-    memset(&t, 0, sizeof t);
-    t.dtype = dtype;
-    t.shape.rank = rank;
-    for (int i = 0; i < rank; i++)
-        t.shape.dims[i] = dim_known(dims[i]);
-    return t;
-}
-
-static oc_tensor tensor_of(onnxc_dtype dtype, int rank, const int64_t *dims,
-                           void *data)
-{
-    oc_tensor t;
-    memset(&t, 0, sizeof t);
-    t.dtype = dtype;
-    t.rank = rank;
-    for (int i = 0; i < rank; i++)
-        t.dims[i] = dims[i];
-    t.data = data;
-    return t;
-}
-
-static size_t count_of(int rank, const int64_t *dims)
-{
-    size_t n = 1;
-    for (int i = 0; i < rank; i++)
-        n *= (size_t)dims[i];
-    return n;
-}
-
-/* Never NULL, even for 0 elements: kernels may be handed any pointer. */
-static void *alloc_elems(size_t count, onnxc_dtype dtype)
-{
-    void *p = calloc(count ? count : 1, onnxc_dtype_size(dtype));
-    cr_assert(p);
-    return p;
-}
-
-/* Fails unless st has `code` and its message holds every given part
- * (NULL-terminated); frees st. */
-static void expect_error(onnxc_status *st, onnxc_code code, ...)
-{
-    cr_assert_not_null(st, "expected %s, got success", onnxc_code_name(code));
-    const char *msg = onnxc_status_message(st);
-    cr_assert_eq(onnxc_status_code(st), code, "expected %s, got %s: %s",
-                 onnxc_code_name(code),
-                 onnxc_code_name(onnxc_status_code(st)), msg);
-    va_list ap;
-    va_start(ap, code);
-    for (const char *part; (part = va_arg(ap, const char *));)
-        cr_assert(strstr(msg, part), "message lacks \"%s\": %s", part, msg);
-    va_end(ap);
-    onnxc_status_free(st);
-}
-
-static double get_elem(onnxc_dtype dtype, const void *data, size_t i)
-{
-    return dtype == ONNXC_FLOAT ? ((const float *)data)[i]
-                                : ((const double *)data)[i];
-}
-
-static void set_elem(onnxc_dtype dtype, void *data, size_t i, double v)
-{
-    if (dtype == ONNXC_FLOAT)
-        ((float *)data)[i] = (float)v;
-    else
-        ((double *)data)[i] = v;
-}
+#include "kernel_harness.h"
 
 /* ---------------------------------------------------------------- Gemm */
 
@@ -290,7 +129,7 @@ static void gemm_check(const gemm_case *g)
     oc_tensor xy = tensor_of(g->dtype, 2, y_dims, y);
     const oc_tensor *in[3] = {&xa, &xb, c_rank < 0 ? NULL : &xc};
     oc_tensor *out[1] = {&xy};
-    run_op(k.op, k.params, in, out);
+    kernel_run(&k, in, out);
 
     /* Rounding grows with the magnitudes summed, not with the result
      * (which may cancel to ~0): the bound is relative to that scale. */
@@ -411,7 +250,7 @@ Test(gemm, known_values)
     oc_tensor xy = tensor_of(ONNXC_FLOAT, 2, d22, y);
     const oc_tensor *in[3] = {&xa, &xb, &xc};
     oc_tensor *out[1] = {&xy};
-    run_op(k.op, k.params, in, out);
+    kernel_run(&k, in, out);
     for (int i = 0; i < 4; i++)
         cr_assert_float_eq(y[i], want[i], 1e-6, "Y[%d] = %g, want %g", i,
                            y[i], want[i]);
@@ -439,7 +278,7 @@ static void gemm_broadcast_c(int opset, int c_rank, const int64_t *c_shape,
     oc_tensor xy = tensor_of(ONNXC_FLOAT, 2, y_dims, y);
     const oc_tensor *in[3] = {&xa, &xb, &xc};
     oc_tensor *out[1] = {&xy};
-    run_op(k.op, k.params, in, out);
+    kernel_run(&k, in, out);
     kernel_close(&k);
 }
 
@@ -500,14 +339,14 @@ Test(gemm_infer, inner_dim_mismatch_names_the_node_and_shapes)
     kernel k;
     kernel_open_ok(&k, "Gemm", 13, NULL, 0);
     expect_error(gemm_infer(&k, ONNXC_FLOAT, a, b, 2, c), ONNXC_ERR_SHAPE,
-                 "'" LABEL "'", "inner dims", "[2,3]", "[4,5]", NULL);
+                 "'" KERNEL_LABEL "'", "inner dims", "[2,3]", "[4,5]", NULL);
     kernel_close(&k);
 
     /* With transA the inner dim of [2,3] is 2, which [4,5] lacks too. */
     oc_attr ta[] = {attr_int("transA", 1)};
     kernel_open_ok(&k, "Gemm", 13, ta, 1);
     expect_error(gemm_infer(&k, ONNXC_FLOAT, a, b, -1, NULL), ONNXC_ERR_SHAPE,
-                 LABEL, "transA=1", NULL);
+                 KERNEL_LABEL, "transA=1", NULL);
     kernel_close(&k);
 }
 
@@ -539,14 +378,14 @@ Test(gemm_infer, c_that_does_not_broadcast_is_refused)
         kernel k;
         kernel_open_ok(&k, "Gemm", gemm_opsets[o], NULL, 0);
         expect_error(gemm_infer(&k, ONNXC_FLOAT, a, b, 2, c_rows),
-                     ONNXC_ERR_SHAPE, LABEL, "C of shape [4,5]",
+                     ONNXC_ERR_SHAPE, KERNEL_LABEL, "C of shape [4,5]",
                      "does not broadcast", "[3,5]", NULL);
         expect_error(gemm_infer(&k, ONNXC_FLOAT, a, b, 2, c_cols),
-                     ONNXC_ERR_SHAPE, LABEL, "[3,6]", NULL);
+                     ONNXC_ERR_SHAPE, KERNEL_LABEL, "[3,6]", NULL);
         expect_error(gemm_infer(&k, ONNXC_FLOAT, a, b, 1, c_row),
-                     ONNXC_ERR_SHAPE, LABEL, "[6]", NULL);
+                     ONNXC_ERR_SHAPE, KERNEL_LABEL, "[6]", NULL);
         expect_error(gemm_infer(&k, ONNXC_FLOAT, a, b, 3, c_3d),
-                     ONNXC_ERR_SHAPE, LABEL, "[1,3,5]", NULL);
+                     ONNXC_ERR_SHAPE, KERNEL_LABEL, "[1,3,5]", NULL);
         kernel_close(&k);
     }
 }
@@ -560,14 +399,14 @@ Test(gemm_infer, opset_6_broadcasts_c_only_when_asked)
     kernel_open_ok(&k, "Gemm", 6, NULL, 0);
     cr_assert_eq(k.node.op_version, 6);
     expect_error(gemm_infer(&k, ONNXC_FLOAT, a, b, 1, c_n), ONNXC_ERR_SHAPE,
-                 LABEL, "Gemm-6", "broadcast=0", "[5]", NULL);
+                 KERNEL_LABEL, "Gemm-6", "broadcast=0", "[5]", NULL);
     cr_assert_null(gemm_infer(&k, ONNXC_FLOAT, a, b, 2, c_mn));
     kernel_close(&k);
 
     oc_attr off[] = {attr_int("broadcast", 0)};
     kernel_open_ok(&k, "Gemm", 6, off, 1);
     expect_error(gemm_infer(&k, ONNXC_FLOAT, a, b, 1, c_n), ONNXC_ERR_SHAPE,
-                 LABEL, "broadcast=0", NULL);
+                 KERNEL_LABEL, "broadcast=0", NULL);
     kernel_close(&k);
 
     oc_attr on[] = {attr_int("broadcast", 1)};
@@ -586,7 +425,7 @@ Test(gemm_infer, c_is_required_before_opset_11)
         kernel_open_ok(&k, "Gemm", before[i], NULL, 0);
         onnxc_status *st = gemm_infer(&k, ONNXC_FLOAT, a, b, -1, NULL);
         cr_assert_not_null(st, "opset %d accepted Gemm without C", before[i]);
-        expect_error(st, ONNXC_ERR_INVALID_MODEL, LABEL, "C is required",
+        expect_error(st, ONNXC_ERR_INVALID_MODEL, KERNEL_LABEL, "C is required",
                      NULL);
         kernel_close(&k);
     }
@@ -604,7 +443,7 @@ Test(gemm_infer, unsupported_and_mixed_types_are_refused)
     kernel k;
     kernel_open_ok(&k, "Gemm", 13, NULL, 0);
     expect_error(gemm_infer(&k, ONNXC_INT32, a, b, -1, NULL),
-                 ONNXC_ERR_UNSUPPORTED, LABEL, "Gemm-13", "int32",
+                 ONNXC_ERR_UNSUPPORTED, KERNEL_LABEL, "Gemm-13", "int32",
                  "not supported", NULL);
     expect_error(gemm_infer(&k, ONNXC_INT64, a, b, -1, NULL),
                  ONNXC_ERR_UNSUPPORTED, "int64", NULL);
@@ -613,7 +452,8 @@ Test(gemm_infer, unsupported_and_mixed_types_are_refused)
     oc_type ty;
     const oc_type *in[3] = {&ta, &tb, NULL};
     expect_error(k.op->infer(&k.node, k.params, in, &ty),
-                 ONNXC_ERR_INVALID_MODEL, LABEL, "float", "double", NULL);
+                 ONNXC_ERR_INVALID_MODEL, KERNEL_LABEL, "float", "double",
+                 NULL);
     kernel_close(&k);
 }
 
@@ -626,7 +466,7 @@ Test(gemm_infer, non_matrix_inputs_are_refused)
     oc_type ty;
     const oc_type *in[3] = {&ta, &tb, NULL};
     expect_error(k.op->infer(&k.node, k.params, in, &ty), ONNXC_ERR_SHAPE,
-                 LABEL, "2-D", "[2,3,4]", NULL);
+                 KERNEL_LABEL, "2-D", "[2,3,4]", NULL);
     kernel_close(&k);
 }
 
@@ -636,7 +476,7 @@ Test(gemm_prepare, attributes_are_checked)
     /* broadcast is gone from 7 on. */
     oc_attr bc[] = {attr_int("broadcast", 1)};
     expect_error(kernel_open(&k, "Gemm", 7, bc, 1), ONNXC_ERR_UNSUPPORTED,
-                 LABEL, "unknown attribute 'broadcast'", NULL);
+                 KERNEL_LABEL, "unknown attribute 'broadcast'", NULL);
     kernel_close(&k);
 
     oc_attr bad_name[] = {attr_int("transC", 1)};
@@ -646,47 +486,12 @@ Test(gemm_prepare, attributes_are_checked)
 
     oc_attr bad_type[] = {attr_int("alpha", 2)};
     expect_error(kernel_open(&k, "Gemm", 13, bad_type, 1),
-                 ONNXC_ERR_INVALID_MODEL, LABEL, "'alpha'", "float", NULL);
+                 ONNXC_ERR_INVALID_MODEL, KERNEL_LABEL, "'alpha'", "float",
+                 NULL);
     kernel_close(&k);
 }
 
 /* ------------------------------------------------- Relu and LeakyRelu */
-
-static const float special_f[] = {
-    NAN, -NAN, INFINITY, -INFINITY, 0.0f, -0.0f, FLT_MIN, -FLT_MIN,
-    FLT_MIN / 4, -FLT_MIN / 4, FLT_TRUE_MIN, -FLT_TRUE_MIN, FLT_MAX, -FLT_MAX,
-    1.0f, -1.0f};
-static const double special_d[] = {
-    NAN, -NAN, INFINITY, -INFINITY, 0.0, -0.0, DBL_MIN, -DBL_MIN,
-    DBL_MIN / 4, -DBL_MIN / 4, DBL_TRUE_MIN, -DBL_TRUE_MIN, DBL_MAX, -DBL_MAX,
-    1.0, -1.0};
-#define N_SPECIAL (sizeof special_f / sizeof special_f[0])
-
-/* A random shape of rank 0..6 with dims 0..4, 1 in 6 of them 0. */
-static int random_shape(rng *r, int64_t *dims)
-{
-    int rank = (int)rng_below(r, 7);
-    for (int i = 0; i < rank; i++)
-        dims[i] = rng_below(r, 6) == 0 ? 0 : 1 + rng_below(r, 4);
-    return rank;
-}
-
-/* Random values, a quarter of them special; the specials all appear
- * first in every tensor large enough. */
-static void fill_random(rng *r, onnxc_dtype dtype, void *data, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned s = i < N_SPECIAL ? (unsigned)i : rng_below(r, 4 * N_SPECIAL);
-        if (s < N_SPECIAL) {
-            if (dtype == ONNXC_FLOAT)
-                ((float *)data)[i] = special_f[s];
-            else
-                ((double *)data)[i] = special_d[s];
-        } else {
-            set_elem(dtype, data, i, 10 * rng_unit(r));
-        }
-    }
-}
 
 /* The references, in the tensor's own type like the spec. Relu keeps
  * NaN and -0 as onnxruntime does (max(0, x) leaves the sign of zero open). */
@@ -696,17 +501,6 @@ static float leaky_ref_f(float x, float alpha) { return x < 0 ? alpha * x : x; }
 static double leaky_ref_d(double x, float alpha)
 {
     return x < 0 ? (double)alpha * x : x;
-}
-
-/* Same value: both NaN, or the same bits (so -0 and +0 differ). */
-static bool same_value(onnxc_dtype dtype, const void *a, const void *b,
-                       size_t i)
-{
-    if (isnan(get_elem(dtype, a, i)) && isnan(get_elem(dtype, b, i)))
-        return true;
-    size_t size = onnxc_dtype_size(dtype);
-    return memcmp((const char *)a + i * size, (const char *)b + i * size,
-                  size) == 0;
 }
 
 /* infer must give the input's type; then run out of place and in place,
@@ -733,7 +527,7 @@ static void check_unary(kernel *k, onnxc_dtype dtype, int rank,
     size_t n = count_of(rank, dims), size = onnxc_dtype_size(dtype);
     void *x = alloc_elems(n, dtype), *y = alloc_elems(n, dtype);
     void *z = alloc_elems(n, dtype), *want = alloc_elems(n, dtype);
-    fill_random(&r, dtype, x, n);
+    fill_random(&r, dtype, x, n, N_SPECIAL_BASIC);
     memset(y, 0xA5, n * size);
     for (size_t i = 0; i < n; i++) {
         if (dtype == ONNXC_FLOAT) {
@@ -749,7 +543,7 @@ static void check_unary(kernel *k, onnxc_dtype dtype, int rank,
     oc_tensor tout = tensor_of(dtype, rank, dims, y);
     const oc_tensor *in[1] = {&tin};
     oc_tensor *out[1] = {&tout};
-    run_op(k->op, k->params, in, out);
+    kernel_run(k, in, out);
     for (size_t i = 0; i < n; i++)
         cr_assert(same_value(dtype, y, want, i),
                   "%s alpha %g: x[%zu] = %g gave %g, want %g", shape, alpha, i,
@@ -761,7 +555,7 @@ static void check_unary(kernel *k, onnxc_dtype dtype, int rank,
     oc_tensor tz = tensor_of(dtype, rank, dims, z);
     const oc_tensor *in_z[1] = {&tz};
     oc_tensor *out_z[1] = {&tz};
-    run_op(k->op, k->params, in_z, out_z);
+    kernel_run(k, in_z, out_z);
     cr_assert(memcmp(z, y, n * size) == 0, "%s: in place differs", shape);
 
     free(x);
@@ -799,7 +593,7 @@ Test(relu, nan_stays_and_negative_zero_becomes_positive)
     oc_tensor ty = tensor_of(ONNXC_FLOAT, 1, dims, y);
     const oc_tensor *in[1] = {&tx};
     oc_tensor *out[1] = {&ty};
-    run_op(k.op, k.params, in, out);
+    kernel_run(&k, in, out);
     cr_assert(isnan(y[0]), "Relu(NaN) = %g", y[0]);
     cr_assert(y[1] == 0 && signbit(y[1]), "Relu(-0) = %g, want -0 (as onnxruntime)", y[1]);
     cr_assert(y[2] == 0 && !signbit(y[2]), "Relu(-inf) = %g, want +0", y[2]);
@@ -825,7 +619,7 @@ Test(relu, nan_stays_and_negative_zero_becomes_positive)
         oc_tensor out_t = tensor_of(DTYPE, 2, dims, y);                        \
         const oc_tensor *in[1] = {&in_t};                                      \
         oc_tensor *out[1] = {&out_t};                                          \
-        run_op(k.op, k.params, in, out);                                          \
+        kernel_run(&k, in, out);                                               \
         for (size_t i = 0; i < sizeof x / sizeof x[0]; i++)                    \
             cr_assert_eq(y[i], x[i] > 0 ? x[i] : 0,                            \
                          "Relu-14 %s: x[%zu] = %lld gave %lld",                \
@@ -856,8 +650,8 @@ Test(relu, integers_before_opset_14_and_unsigned_are_refused)
 {
     kernel k;
     kernel_open_ok(&k, "Relu", 13, NULL, 0);
-    expect_error(unary_infer(&k, ONNXC_INT32), ONNXC_ERR_UNSUPPORTED, LABEL,
-                 "Relu-13", "int32", "float, double", NULL);
+    expect_error(unary_infer(&k, ONNXC_INT32), ONNXC_ERR_UNSUPPORTED,
+                 KERNEL_LABEL, "Relu-13", "int32", "float, double", NULL);
     kernel_close(&k);
 
     kernel_open_ok(&k, "Relu", 6, NULL, 0);
@@ -906,7 +700,7 @@ Test(leaky_relu, default_alpha_is_0_01_and_nan_stays_nan)
     oc_tensor ty = tensor_of(ONNXC_FLOAT, 1, dims, y);
     const oc_tensor *in[1] = {&tx};
     oc_tensor *out[1] = {&ty};
-    run_op(k.op, k.params, in, out);
+    kernel_run(&k, in, out);
     cr_assert_float_eq(y[0], -0.02f, 1e-8, "LeakyRelu(-2) = %g", y[0]);
     cr_assert_eq(y[1], 3.0f);
     cr_assert(isnan(y[2]), "LeakyRelu(NaN) = %g", y[2]);
@@ -920,8 +714,8 @@ Test(leaky_relu, non_float_types_are_refused)
 {
     kernel k;
     kernel_open_ok(&k, "LeakyRelu", 16, NULL, 0);
-    expect_error(unary_infer(&k, ONNXC_INT32), ONNXC_ERR_UNSUPPORTED, LABEL,
-                 "LeakyRelu-16", "int32", NULL);
+    expect_error(unary_infer(&k, ONNXC_INT32), ONNXC_ERR_UNSUPPORTED,
+                 KERNEL_LABEL, "LeakyRelu-16", "int32", NULL);
     kernel_close(&k);
 }
 
@@ -955,7 +749,7 @@ Test(legacy_attrs, unknown_attributes_are_refused)
 
     /* consumed_inputs was dropped at 6. */
     expect_error(kernel_open(&k, "Relu", 6, consumed_attr, 1),
-                 ONNXC_ERR_UNSUPPORTED, LABEL, "Relu-6",
+                 ONNXC_ERR_UNSUPPORTED, KERNEL_LABEL, "Relu-6",
                  "unknown attribute 'consumed_inputs'", NULL);
     kernel_close(&k);
     expect_error(kernel_open(&k, "LeakyRelu", 16, consumed_attr, 1),

@@ -9,140 +9,21 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_rng.h"
-#include "onnxc.h"
-#include "ops.h"
-#include "pool.h"
+#include "kernel_harness.h"
 #include "thread_pool.h"
 
-#define LABEL "matmul_under_test"
 #define MAX_RANK 6
 
 /* ------------------------------------------------------------ helpers */
 
-typedef struct kernel {
-    const oc_op *op;
-    oc_node node;
-    oc_attr attrs[2];
-    oc_pool pool;
-    void *params;
-} kernel;
-
-/* Finds MatMul for `opset`, builds its node and calls prepare. k must not
- * move afterwards (node points into it). */
-static onnxc_status *kernel_open(kernel *k, int opset, const oc_attr *attrs,
-                                 int n_attrs)
-{
-    int version = -1;
-    memset(k, 0, sizeof *k);
-    k->op = ops_find("", "MatMul", opset, &version);
-    cr_assert(k->op, "ops_find(\"\", MatMul, %d) gave NULL", opset);
-    if (n_attrs)
-        memcpy(k->attrs, attrs, (size_t)n_attrs * sizeof *attrs);
-    k->node.name = LABEL;
-    k->node.label = LABEL;
-    k->node.op_type = "MatMul";
-    k->node.domain = "";
-    k->node.attrs = k->attrs;
-    k->node.n_attrs = n_attrs;
-    k->node.opset = opset;
-    k->node.op_version = version;
-    pool_init(&k->pool);
-    return k->op->prepare(&k->node, &k->pool, &k->params);
-}
-
-static void kernel_open_ok(kernel *k, int opset)
-{
-    onnxc_status *st = kernel_open(k, opset, NULL, 0);
-    cr_assert_null(st, "MatMul opset %d: prepare failed: %s", opset,
-                   onnxc_status_message(st));
-}
-
-static void kernel_close(kernel *k)
-{
-    pool_free(&k->pool);
-}
-
-/* Fails unless st has `code` and its message holds every given part
- * (NULL-terminated); frees st. */
-static void expect_error(onnxc_status *st, onnxc_code code, ...)
-{
-    cr_assert_not_null(st, "expected %s, got success", onnxc_code_name(code));
-    const char *msg = onnxc_status_message(st);
-    cr_assert_eq(onnxc_status_code(st), code, "expected %s, got %s: %s",
-                 onnxc_code_name(code),
-                 onnxc_code_name(onnxc_status_code(st)), msg);
-    va_list ap;
-    va_start(ap, code);
-    for (const char *part; (part = va_arg(ap, const char *));)
-        cr_assert(strstr(msg, part), "message lacks \"%s\": %s", part, msg);
-    va_end(ap);
-    onnxc_status_free(st);
-}
-
-static oc_type type_of(onnxc_dtype dtype, int rank, const int64_t *dims)
-{
-    oc_type t;
-    memset(&t, 0, sizeof t);
-    t.dtype = dtype;
-    t.shape.rank = rank;
-    for (int i = 0; i < rank; i++)
-        t.shape.dims[i] = dim_known(dims[i]);
-    return t;
-}
-
-static oc_tensor tensor_of(onnxc_dtype dtype, int rank, const int64_t *dims,
-                           void *data)
-{
-    oc_tensor t;
-    memset(&t, 0, sizeof t);
-    t.dtype = dtype;
-    t.rank = rank;
-    for (int i = 0; i < rank; i++)
-        t.dims[i] = dims[i];
-    t.data = data;
-    return t;
-}
-
-static size_t count_of(int rank, const int64_t *dims)
-{
-    size_t n = 1;
-    for (int i = 0; i < rank; i++)
-        n *= (size_t)dims[i];
-    return n;
-}
-
-/* Never NULL, even for 0 elements: kernels may be handed any pointer. */
-static void *alloc_elems(size_t count, onnxc_dtype dtype)
-{
-    void *p = calloc(count ? count : 1, onnxc_dtype_size(dtype));
-    cr_assert(p);
-    return p;
-}
-
 static bool is_float(onnxc_dtype t)
 {
     return t == ONNXC_FLOAT || t == ONNXC_DOUBLE;
-}
-
-static double get_real(onnxc_dtype t, const void *data, size_t i)
-{
-    return t == ONNXC_FLOAT ? ((const float *)data)[i]
-                            : ((const double *)data)[i];
-}
-
-static void set_real(onnxc_dtype t, void *data, size_t i, double v)
-{
-    if (t == ONNXC_FLOAT)
-        ((float *)data)[i] = (float)v;
-    else
-        ((double *)data)[i] = v;
 }
 
 /* Integers as their 64-bit pattern: wrapping products and sums modulo
@@ -172,21 +53,6 @@ static bool same_bits_of(onnxc_dtype t, uint64_t a, uint64_t b)
     size_t bytes = onnxc_dtype_size(t);
     uint64_t mask = bytes == 8 ? UINT64_MAX : (UINT64_C(1) << (8 * bytes)) - 1;
     return ((a ^ b) & mask) == 0;
-}
-
-/* Runs the op the way a session does: with the scratch it asks for, on
- * `pool`'s threads (NULL: one). */
-static void run_op(const kernel *k, const oc_tensor *const *in,
-                   oc_tensor *const *out, oc_thread_pool *pool)
-{
-    int threads = thread_pool_size(pool);
-    size_t bytes =
-        k->op->workspace ? k->op->workspace(k->params, in, out[0], threads) : 0;
-    void *ws = bytes ? aligned_alloc(64, (bytes + 63) / 64 * 64) : NULL;
-    cr_assert(!bytes || ws, "cannot allocate %zu bytes of workspace", bytes);
-    oc_exec exec = {pool, threads};
-    k->op->run(k->params, in, out, ws, &exec);
-    free(ws);
 }
 
 /* ---------------------------------------------------- the reference */
@@ -268,8 +134,8 @@ static ref_result reference(onnxc_dtype t, const ref_layout *r, const void *a,
                 for (size_t l = 0; l < k; l++) {
                     size_t ia = a0 + i * k + l, ib = b0 + l * n + j;
                     if (is_float(t)) {
-                        long double p = (long double)get_real(t, a, ia) *
-                                        get_real(t, b, ib);
+                        long double p = (long double)get_elem(t, a, ia) *
+                                        get_elem(t, b, ib);
                         acc += p;
                         scale += fabsl(p);
                     } else {
@@ -316,7 +182,7 @@ static void expect_matches(onnxc_dtype t, const void *y, const ref_result *r,
             want *= slope;
             scale *= slope;
         }
-        double got = get_real(t, y, o);
+        double got = get_elem(t, y, o);
         if (isnan(want))
             cr_assert(isnan(got), "%s: Y[%zu] = %g, expected NaN", what, o,
                       got);
@@ -387,7 +253,7 @@ static void fill(onnxc_dtype t, void *data, size_t count, rng *r)
 {
     for (size_t i = 0; i < count; i++) {
         if (is_float(t)) {
-            set_real(t, data, i,
+            set_elem(t, data, i,
                      (double)(rng_next(r) >> 11) / 4503599627370496.0 - 1.0);
         } else {
             uint64_t v = rng_below(r, 8) == 0 ? rng_next(r)
@@ -424,7 +290,7 @@ static void check_case(const matmul_case *c, onnxc_dtype t, int opset,
     char what[160];
     case_name(c, t, what, sizeof what);
     kernel k;
-    kernel_open_ok(&k, opset);
+    kernel_open_ok(&k, "MatMul", opset, NULL, 0);
     expect_infer_shape(&k, t, c, what);
 
     rng r = rng_seed(seed);
@@ -437,7 +303,7 @@ static void check_case(const matmul_case *c, onnxc_dtype t, int opset,
     /* NaN (or a pattern) everywhere, so an element skipped cannot pass. */
     for (size_t i = 0; i < ny; i++) {
         if (is_float(t))
-            set_real(t, y, i, NAN);
+            set_elem(t, y, i, NAN);
         else
             set_bits(t, y, i, 0x5a5a5a5a5a5a5a5aull);
     }
@@ -446,7 +312,7 @@ static void check_case(const matmul_case *c, onnxc_dtype t, int opset,
     oc_tensor xy = tensor_of(t, c->ry, c->y, y);
     const oc_tensor *in[2] = {&xa, &xb};
     oc_tensor *out[1] = {&xy};
-    run_op(&k, in, out, NULL);
+    kernel_run(&k, in, out);
 
     ref_layout lay = ref_layout_of(c->ra, c->a, c->rb, c->b);
     ref_result ref = reference(t, &lay, a, b);
@@ -483,7 +349,7 @@ Test(matmul, integers_wrap_from_version_9)
 Test(matmul, known_values_and_wrapping)
 {
     kernel k;
-    kernel_open_ok(&k, 13);
+    kernel_open_ok(&k, "MatMul", 13, NULL, 0);
     /* [1,2,3] . [[1,2],[3,4],[5,6]] = [22, 28]. */
     float a[] = {1, 2, 3}, b[] = {1, 2, 3, 4, 5, 6}, y[2] = {NAN, NAN};
     int64_t da[] = {3}, db[] = {3, 2}, dy[] = {2};
@@ -492,7 +358,7 @@ Test(matmul, known_values_and_wrapping)
     oc_tensor xy = tensor_of(ONNXC_FLOAT, 1, dy, y);
     const oc_tensor *in[2] = {&xa, &xb};
     oc_tensor *out[1] = {&xy};
-    run_op(&k, in, out, NULL);
+    kernel_run(&k, in, out);
     cr_assert(y[0] == 22 && y[1] == 28, "got [%g, %g]", y[0], y[1]);
 
     /* INT32_MAX * 2 + 3 * 1 wraps to 1 in int32. */
@@ -503,7 +369,7 @@ Test(matmul, known_values_and_wrapping)
     oc_tensor ty = tensor_of(ONNXC_INT32, 0, NULL, iy);
     const oc_tensor *iin[2] = {&ta, &tb};
     oc_tensor *iout[1] = {&ty};
-    run_op(&k, iin, iout, NULL);
+    kernel_run(&k, iin, iout);
     cr_assert_eq(iy[0], 1, "int32 wrapped to %d, want 1", iy[0]);
     kernel_close(&k);
 }
@@ -525,7 +391,7 @@ Test(matmul, special_values)
             char what[160];
             case_name(c, t, what, sizeof what);
             kernel k;
-            kernel_open_ok(&k, 13);
+            kernel_open_ok(&k, "MatMul", 13, NULL, 0);
             rng r = rng_seed(77 + s);
             size_t na = count_of(c->ra, c->a), nb = count_of(c->rb, c->b);
             size_t ny = count_of(c->ry, c->y);
@@ -535,15 +401,15 @@ Test(matmul, special_values)
             fill(t, b, nb, &r);
             /* A few specials in A, sparse so most outputs stay finite. */
             for (size_t i = 0; i < na; i += 13 + rng_below(&r, 40))
-                set_real(t, a, i, specials[rng_below(&r, 7)]);
+                set_elem(t, a, i, specials[rng_below(&r, 7)]);
             for (size_t i = 0; i < nb; i += 29 + rng_below(&r, 60))
-                set_real(t, b, i, specials[rng_below(&r, 7)]);
+                set_elem(t, b, i, specials[rng_below(&r, 7)]);
             oc_tensor xa = tensor_of(t, c->ra, c->a, a);
             oc_tensor xb = tensor_of(t, c->rb, c->b, b);
             oc_tensor xy = tensor_of(t, c->ry, c->y, y);
             const oc_tensor *in[2] = {&xa, &xb};
             oc_tensor *out[1] = {&xy};
-            run_op(&k, in, out, NULL);
+            kernel_run(&k, in, out);
             ref_layout lay = ref_layout_of(c->ra, c->a, c->rb, c->b);
             ref_result ref = reference(t, &lay, a, b);
             expect_matches(t, y, &ref, 0, 0, what);
@@ -585,7 +451,7 @@ static float *run_variant(const matmul_case *c, const float *a,
                           const float *b, variant v)
 {
     kernel k;
-    kernel_open_ok(&k, 13);
+    kernel_open_ok(&k, "MatMul", 13, NULL, 0);
     if (v.act) {
         oc_node next;
         memset(&next, 0, sizeof next);
@@ -620,7 +486,7 @@ static float *run_variant(const matmul_case *c, const float *a,
     const oc_tensor *in[2] = {&xa, &xb};
     oc_tensor *out[1] = {&xy};
     thread_pool_begin(pool);
-    run_op(&k, in, out, pool);
+    kernel_run_on(&k, in, out, pool);
     thread_pool_end(pool);
     thread_pool_free(pool);
     kernel_close(&k);
@@ -700,7 +566,7 @@ Test(matmul, only_unbatched_fixed_weights_are_prepacked)
         fill(ONNXC_FLOAT, b, count_of(c->rb, c->b), &r);
         fill(ONNXC_FLOAT, b2, count_of(c->rb, c->b), &r);
         kernel k;
-        kernel_open_ok(&k, 13);
+        kernel_open_ok(&k, "MatMul", 13, NULL, 0);
         oc_value w = weight_of(c, b), x;
         memset(&x, 0, sizeof x);
         /* The plain B is an overridable input: not packed either. */
@@ -714,7 +580,7 @@ Test(matmul, only_unbatched_fixed_weights_are_prepacked)
         oc_tensor xy = tensor_of(ONNXC_FLOAT, c->ry, c->y, y);
         const oc_tensor *in[2] = {&xa, &xb};
         oc_tensor *out[1] = {&xy};
-        run_op(&k, in, out, NULL);
+        kernel_run(&k, in, out);
         ref_layout lay = ref_layout_of(c->ra, c->a, c->rb, c->b);
         ref_result ref = reference(ONNXC_FLOAT, &lay, a, b2);
         expect_matches(ONNXC_FLOAT, y, &ref, 0, 0, "unpacked B");
@@ -742,7 +608,7 @@ static oc_dim sym(int32_t s)
 Test(matmul_infer, symbolic_dims_and_unknown_ranks)
 {
     kernel k;
-    kernel_open_ok(&k, 13);
+    kernel_open_ok(&k, "MatMul", 13, NULL, 0);
     /* [batch, seq, 64] x [64, 48] -> [batch, seq, 48]. */
     int64_t ad[] = {1, 1, 64}, bd[] = {64, 48};
     oc_type a = type_of(ONNXC_FLOAT, 3, ad), b = type_of(ONNXC_FLOAT, 2, bd), y;
@@ -777,13 +643,13 @@ Test(matmul_infer, symbolic_dims_and_unknown_ranks)
 Test(matmul_infer, shape_errors_name_both_shapes)
 {
     kernel k;
-    kernel_open_ok(&k, 13);
+    kernel_open_ok(&k, "MatMul", 13, NULL, 0);
     oc_type y;
     int64_t a3[] = {2, 3, 4}, b56[] = {5, 6}, b5[] = {5}, b346[] = {3, 4, 6};
     oc_type a = type_of(ONNXC_FLOAT, 3, a3);
 
     oc_type b = type_of(ONNXC_FLOAT, 2, b56);
-    expect_error(infer_shapes(&k, &a, &b, &y), ONNXC_ERR_SHAPE, LABEL,
+    expect_error(infer_shapes(&k, &a, &b, &y), ONNXC_ERR_SHAPE, KERNEL_LABEL,
                  "MatMul-13", "[2,3,4]", "[5,6]", "K is 4", "but 5", NULL);
     b = type_of(ONNXC_FLOAT, 1, b5);
     expect_error(infer_shapes(&k, &a, &b, &y), ONNXC_ERR_SHAPE, "[2,3,4]",
@@ -797,7 +663,7 @@ Test(matmul_infer, shape_errors_name_both_shapes)
                  "[2,3,4]", "K is 5", "but 3", NULL);
 
     b = type_of(ONNXC_FLOAT, 3, b346);
-    expect_error(infer_shapes(&k, &a, &b, &y), ONNXC_ERR_SHAPE, LABEL,
+    expect_error(infer_shapes(&k, &a, &b, &y), ONNXC_ERR_SHAPE, KERNEL_LABEL,
                  "[2,3,4]", "[3,4,6]", "batch dims", "do not broadcast", NULL);
 
     oc_type scalar = type_of(ONNXC_FLOAT, 0, NULL);
@@ -815,7 +681,7 @@ Test(matmul_infer, element_types_by_version)
     static const onnxc_dtype ints[] = {ONNXC_INT32, ONNXC_INT64, ONNXC_UINT32,
                                        ONNXC_UINT64};
     kernel k;
-    kernel_open_ok(&k, 8);
+    kernel_open_ok(&k, "MatMul", 8, NULL, 0);
     cr_assert_eq(k.node.op_version, 1);
     for (int i = 0; i < 4; i++) {
         oc_type a = type_of(ints[i], 2, ad), b = type_of(ints[i], 2, bd);
@@ -824,7 +690,7 @@ Test(matmul_infer, element_types_by_version)
     }
     kernel_close(&k);
 
-    kernel_open_ok(&k, 9);
+    kernel_open_ok(&k, "MatMul", 9, NULL, 0);
     cr_assert_eq(k.node.op_version, 9);
     for (int i = 0; i < 4; i++) {
         oc_type a = type_of(ints[i], 2, ad), b = type_of(ints[i], 2, bd);
@@ -833,17 +699,18 @@ Test(matmul_infer, element_types_by_version)
     }
     kernel_close(&k);
 
-    kernel_open_ok(&k, 13);
+    kernel_open_ok(&k, "MatMul", 13, NULL, 0);
     static const onnxc_dtype refused[] = {ONNXC_FLOAT16, ONNXC_BFLOAT16,
                                           ONNXC_INT8, ONNXC_UINT8, ONNXC_BOOL};
     for (int i = 0; i < 5; i++) {
         oc_type a = type_of(refused[i], 2, ad), b = type_of(refused[i], 2, bd);
         expect_error(infer_shapes(&k, &a, &b, &y), ONNXC_ERR_UNSUPPORTED,
-                     LABEL, "MatMul-13", onnxc_dtype_name(refused[i]), NULL);
+                     KERNEL_LABEL, "MatMul-13", onnxc_dtype_name(refused[i]),
+                     NULL);
     }
     oc_type a = type_of(ONNXC_FLOAT, 2, ad), b = type_of(ONNXC_DOUBLE, 2, bd);
-    expect_error(infer_shapes(&k, &a, &b, &y), ONNXC_ERR_INVALID_MODEL, LABEL,
-                 "float", "double", "same type", NULL);
+    expect_error(infer_shapes(&k, &a, &b, &y), ONNXC_ERR_INVALID_MODEL,
+                 KERNEL_LABEL, "float", "double", "same type", NULL);
     kernel_close(&k);
 }
 
@@ -853,8 +720,8 @@ Test(matmul_prepare, no_version_has_attributes)
     oc_attr attr = {.name = "transA", .type = OC_ATTR_INT, .i = 1};
     for (int i = 0; i < 4; i++) {
         kernel k;
-        expect_error(kernel_open(&k, opsets[i], &attr, 1),
-                     ONNXC_ERR_UNSUPPORTED, LABEL, "'transA'", NULL);
+        expect_error(kernel_open(&k, "MatMul", opsets[i], &attr, 1),
+                     ONNXC_ERR_UNSUPPORTED, KERNEL_LABEL, "'transA'", NULL);
         kernel_close(&k);
     }
 }

@@ -9,188 +9,15 @@
  * workspace they ask for.
  */
 #include <criterion/criterion.h>
-#include <float.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_rng.h"
-#include "onnxc.h"
-#include "ops.h"
-#include "pool.h"
-
-#define LABEL "norm_under_test"
+#include "kernel_harness.h"
 
 /* ------------------------------------------------------------ helpers */
-
-/* An op bound to a hand-built node, as graph_validate would leave it. */
-typedef struct kernel {
-    const oc_op *op;
-    oc_node node;
-    oc_attr attrs[8];
-    const char *output_names[8];
-    oc_pool pool;
-    void *params;
-} kernel;
-
-static const char *const default_outputs[] = {"y", "o1", "o2", "o3", "o4",
-                                              "o5", "o6", "o7"};
-
-/* Finds the op for `opset`, builds its node with n_outputs outputs (named
- * by `names`, or all named when NULL) and calls prepare. k must not move
- * afterwards (node points into it). */
-static onnxc_status *kernel_open(kernel *k, const char *op_type, int opset,
-                                 const oc_attr *attrs, int n_attrs,
-                                 int n_outputs, const char *const *names)
-{
-    int version = -1;
-    memset(k, 0, sizeof *k);
-    k->op = ops_find("", op_type, opset, &version);
-    cr_assert(k->op, "ops_find(\"\", %s, %d) gave NULL", op_type, opset);
-    cr_assert(n_attrs <= 8 && n_outputs <= 8);
-    if (n_attrs)
-        memcpy(k->attrs, attrs, (size_t)n_attrs * sizeof *attrs);
-    for (int i = 0; i < n_outputs; i++)
-        k->output_names[i] = names ? names[i] : default_outputs[i];
-    k->node.name = LABEL;
-    k->node.label = LABEL;
-    k->node.op_type = op_type;
-    k->node.domain = "";
-    k->node.attrs = k->attrs;
-    k->node.n_attrs = n_attrs;
-    k->node.output_names = k->output_names;
-    k->node.n_outputs = n_outputs;
-    k->node.opset = opset;
-    k->node.op_version = version;
-    pool_init(&k->pool);
-    return k->op->prepare(&k->node, &k->pool, &k->params);
-}
-
-static void kernel_open_ok(kernel *k, const char *op_type, int opset,
-                           const oc_attr *attrs, int n_attrs, int n_outputs)
-{
-    onnxc_status *st = kernel_open(k, op_type, opset, attrs, n_attrs,
-                                   n_outputs, NULL);
-    cr_assert_null(st, "%s opset %d: prepare failed: %s", op_type, opset,
-                   onnxc_status_message(st));
-}
-
-static void kernel_close(kernel *k)
-{
-    pool_free(&k->pool);
-}
-
-/* Runs an op the way a session does: with the scratch it asks for. */
-static void run_op(const kernel *k, const oc_tensor *const *in,
-                   oc_tensor *const *out)
-{
-    const oc_op *op = k->op;
-    size_t bytes = op->workspace ? op->workspace(k->params, in, out[0], 1) : 0;
-    void *ws = bytes ? aligned_alloc(64, (bytes + 63) / 64 * 64) : NULL;
-    cr_assert(!bytes || ws, "cannot allocate %zu bytes of workspace", bytes);
-    oc_exec exec = {NULL, 1};
-    op->run(k->params, in, out, ws, &exec);
-    free(ws);
-}
-
-static oc_attr attr_float(const char *name, float v)
-{
-    oc_attr a = {.name = name, .type = OC_ATTR_FLOAT, .f = v};
-    return a;
-}
-
-static oc_attr attr_int(const char *name, int64_t v)
-{
-    oc_attr a = {.name = name, .type = OC_ATTR_INT, .i = v};
-    return a;
-}
-
-static oc_attr attr_ints(const char *name, const int64_t *v, size_t count)
-{
-    oc_attr a = {.name = name, .type = OC_ATTR_INTS, .ints = v,
-                 .count = count};
-    return a;
-}
-
-static oc_type type_of(onnxc_dtype dtype, int rank, const int64_t *dims)
-{
-    oc_type t;
-    memset(&t, 0, sizeof t);
-    t.dtype = dtype;
-    t.shape.rank = rank;
-    for (int i = 0; i < rank; i++)
-        t.shape.dims[i] = dim_known(dims[i]);
-    return t;
-}
-
-static oc_tensor tensor_of(onnxc_dtype dtype, int rank, const int64_t *dims,
-                           void *data)
-{
-    oc_tensor t;
-    memset(&t, 0, sizeof t);
-    t.dtype = dtype;
-    t.rank = rank;
-    for (int i = 0; i < rank; i++)
-        t.dims[i] = dims[i];
-    t.data = data;
-    return t;
-}
-
-static size_t count_of(int rank, const int64_t *dims)
-{
-    size_t n = 1;
-    for (int i = 0; i < rank; i++)
-        n *= (size_t)dims[i];
-    return n;
-}
-
-/* Never NULL, even for 0 elements: kernels may be handed any pointer. */
-static void *alloc_elems(size_t count, onnxc_dtype dtype)
-{
-    void *p = calloc(count ? count : 1, onnxc_dtype_size(dtype));
-    cr_assert(p);
-    return p;
-}
-
-/* Uniform in [-1, 1). */
-static double rng_unit(rng *r)
-{
-    return (double)(rng_next(r) >> 11) / 4503599627370496.0 - 1.0;
-}
-
-static double get_elem(onnxc_dtype dtype, const void *data, size_t i)
-{
-    return dtype == ONNXC_FLOAT ? ((const float *)data)[i]
-                                : ((const double *)data)[i];
-}
-
-static void set_elem(onnxc_dtype dtype, void *data, size_t i, double v)
-{
-    if (dtype == ONNXC_FLOAT)
-        ((float *)data)[i] = (float)v;
-    else
-        ((double *)data)[i] = v;
-}
-
-/* Fails unless st has `code` and its message holds every given part
- * (NULL-terminated); frees st. */
-static void expect_error(onnxc_status *st, onnxc_code code, ...)
-{
-    cr_assert_not_null(st, "expected %s, got success", onnxc_code_name(code));
-    const char *msg = onnxc_status_message(st);
-    cr_assert_eq(onnxc_status_code(st), code, "expected %s, got %s: %s",
-                 onnxc_code_name(code),
-                 onnxc_code_name(onnxc_status_code(st)), msg);
-    va_list ap;
-    va_start(ap, code);
-    for (const char *part; (part = va_arg(ap, const char *));)
-        cr_assert(strstr(msg, part), "message lacks \"%s\": %s", part, msg);
-    va_end(ap);
-    onnxc_status_free(st);
-}
 
 /* Same value: both NaN, or equal (infinities included). */
 static bool same_or_both_nan(double a, double b)
@@ -282,7 +109,8 @@ static void softmax_check(const softmax_case *c)
     bool log_softmax = strcmp(c->op_type, "LogSoftmax") == 0;
     oc_attr attrs[1] = {attr_int("axis", c->axis)};
     kernel k;
-    kernel_open_ok(&k, c->op_type, c->opset, attrs, c->axis_given ? 1 : 0, 1);
+    kernel_open_outputs_ok(&k, c->op_type, c->opset, attrs,
+                           c->axis_given ? 1 : 0, 1);
     bool per_axis = k.node.op_version >= 13;
     int64_t axis = c->axis_given ? c->axis : per_axis ? -1 : 1;
     int a = (int)(axis < 0 ? axis + c->rank : axis);
@@ -317,7 +145,7 @@ static void softmax_check(const softmax_case *c)
     oc_tensor tout = tensor_of(c->dtype, c->rank, c->dims, y);
     const oc_tensor *in[1] = {&tin};
     oc_tensor *out[1] = {&tout};
-    run_op(&k, in, out);
+    kernel_run(&k, in, out);
     /* A few ulps of the result (the tiniest float results are subnormal:
      * an absolute floor). In double, exp amplifies the rounding of x - max
      * (up to ~700 for a result above the floor) into its result, and so
@@ -339,7 +167,7 @@ static void softmax_check(const softmax_case *c)
     oc_tensor tz = tensor_of(c->dtype, c->rank, c->dims, x);
     const oc_tensor *in_z[1] = {&tz};
     oc_tensor *out_z[1] = {&tz};
-    run_op(&k, in_z, out_z);
+    kernel_run(&k, in_z, out_z);
     cr_assert(n == 0 || memcmp(x, y, n * size) == 0, "%s: in place differs",
               what);
 
@@ -420,12 +248,12 @@ static void softmax_run_on(const char *op_type, int opset, onnxc_dtype dtype,
                            void *x, void *y)
 {
     kernel k;
-    kernel_open_ok(&k, op_type, opset, axis, axis ? 1 : 0, 1);
+    kernel_open_outputs_ok(&k, op_type, opset, axis, axis ? 1 : 0, 1);
     oc_tensor tin = tensor_of(dtype, rank, dims, x);
     oc_tensor tout = tensor_of(dtype, rank, dims, y);
     const oc_tensor *in[1] = {&tin};
     oc_tensor *out[1] = {&tout};
-    run_op(&k, in, out);
+    kernel_run(&k, in, out);
     kernel_close(&k);
 }
 
@@ -607,7 +435,7 @@ static onnxc_status *softmax_infer_on(const char *op_type, int opset,
                                       oc_type *ty)
 {
     kernel k;
-    kernel_open_ok(&k, op_type, opset, axis, axis ? 1 : 0, 1);
+    kernel_open_outputs_ok(&k, op_type, opset, axis, axis ? 1 : 0, 1);
     const oc_type *types[1] = {&tx};
     onnxc_status *st = k.op->infer(&k.node, k.params, types, ty);
     kernel_close(&k);
@@ -622,11 +450,12 @@ Test(softmax_infer, axis_out_of_range_and_scalars_are_refused)
     oc_attr minus_four[1] = {attr_int("axis", -4)};
     expect_error(softmax_infer_on("Softmax", 13, three,
                                   type_of(ONNXC_FLOAT, 3, dims), ty),
-                 ONNXC_ERR_SHAPE, LABEL, "Softmax-13", "axis 3",
+                 ONNXC_ERR_SHAPE, KERNEL_LABEL, "Softmax-13", "axis 3",
                  "rank 3", NULL);
     expect_error(softmax_infer_on("LogSoftmax", 11, minus_four,
                                   type_of(ONNXC_FLOAT, 3, dims), ty),
-                 ONNXC_ERR_SHAPE, LABEL, "LogSoftmax-11", "axis -4", NULL);
+                 ONNXC_ERR_SHAPE, KERNEL_LABEL, "LogSoftmax-11", "axis -4",
+                 NULL);
     expect_error(softmax_infer_on("Softmax", 1, three,
                                   type_of(ONNXC_DOUBLE, 3, dims), ty),
                  ONNXC_ERR_SHAPE, "Softmax-1", "axis 3", NULL);
@@ -679,7 +508,7 @@ Test(softmax_infer, other_types_and_attributes_are_refused)
     for (size_t i = 0; i < 4; i++) {
         expect_error(softmax_infer_on("Softmax", 13, NULL,
                                       type_of(bad[i], 2, dims), ty),
-                     ONNXC_ERR_UNSUPPORTED, LABEL, "Softmax-13",
+                     ONNXC_ERR_UNSUPPORTED, KERNEL_LABEL, "Softmax-13",
                      onnxc_dtype_name(bad[i]), "float, double", NULL);
         expect_error(softmax_infer_on("LogSoftmax", 1, NULL,
                                       type_of(bad[i], 2, dims), ty),
@@ -687,12 +516,13 @@ Test(softmax_infer, other_types_and_attributes_are_refused)
     }
     kernel k;
     oc_attr beta[1] = {attr_float("beta", 1)};
-    expect_error(kernel_open(&k, "Softmax", 13, beta, 1, 1, NULL),
-                 ONNXC_ERR_UNSUPPORTED, LABEL, "Softmax-13",
+    expect_error(kernel_open_outputs(&k, "Softmax", 13, beta, 1, 1, NULL),
+                 ONNXC_ERR_UNSUPPORTED, KERNEL_LABEL, "Softmax-13",
                  "unknown attribute 'beta'", NULL);
     kernel_close(&k);
     oc_attr float_axis[1] = {attr_float("axis", 1)};
-    expect_error(kernel_open(&k, "LogSoftmax", 11, float_axis, 1, 1, NULL),
+    expect_error(kernel_open_outputs(&k, "LogSoftmax", 11, float_axis, 1, 1,
+                                     NULL),
                  ONNXC_ERR_INVALID_MODEL, "'axis'", "must be an int", NULL);
     kernel_close(&k);
 }
@@ -780,8 +610,8 @@ static void bn_check(const bn_case *c)
     oc_attr attrs[8];
     int n_attrs = bn_attrs(c, attrs);
     kernel k;
-    kernel_open_ok(&k, "BatchNormalization", c->opset, attrs, n_attrs,
-                   c->n_outputs);
+    kernel_open_outputs_ok(&k, "BatchNormalization", c->opset, attrs, n_attrs,
+                           c->n_outputs);
 
     size_t channels, n = count_of(c->rank, c->dims);
     bn_channel(c, 0, &channels);
@@ -839,7 +669,7 @@ static void bn_check(const bn_case *c)
         tout[kk] = tensor_of(c->dtype, p_rank, p_dims, stats[kk - 1]);
         out[kk] = &tout[kk];
     }
-    run_op(&k, in, out);
+    kernel_run(&k, in, out);
 
     /* The reference, per channel, from the definition. */
     long double eps = isnan(c->epsilon) ? 1e-5f : c->epsilon;
@@ -898,7 +728,7 @@ static void bn_check(const bn_case *c)
     oc_tensor tz = tensor_of(c->dtype, c->rank, c->dims, z);
     in[0] = &tz;
     out[0] = &tz;
-    run_op(&k, in, out);
+    kernel_run(&k, in, out);
     cr_assert(n == 0 || memcmp(z, y, n * onnxc_dtype_size(c->dtype)) == 0,
               "%s: in place differs", what);
 
@@ -981,8 +811,8 @@ static void bn_run_f32(int opset, const oc_attr *attrs, int n_attrs,
 {
     int64_t xd[3] = {1, 2, 3}, pd[1] = {2};
     kernel k;
-    kernel_open_ok(&k, "BatchNormalization", opset, attrs, n_attrs,
-                   n_outputs);
+    kernel_open_outputs_ok(&k, "BatchNormalization", opset, attrs, n_attrs,
+                           n_outputs);
     oc_tensor tin[5] = {tensor_of(ONNXC_FLOAT, 3, xd, (void *)x),
                         tensor_of(ONNXC_FLOAT, 1, pd, (void *)scale),
                         tensor_of(ONNXC_FLOAT, 1, pd, (void *)bias),
@@ -994,7 +824,7 @@ static void bn_run_f32(int opset, const oc_attr *attrs, int n_attrs,
     const oc_tensor *in[5] = {&tin[0], &tin[1], &tin[2], &tin[3], &tin[4]};
     oc_tensor *out[5] = {&tout[0], n_outputs > 1 ? &tout[1] : NULL,
                          n_outputs > 1 ? &tout[2] : NULL, NULL, NULL};
-    run_op(&k, in, out);
+    kernel_run(&k, in, out);
     kernel_close(&k);
 }
 
@@ -1064,7 +894,7 @@ static onnxc_status *bn_infer(int opset, const oc_attr *attrs, int n_attrs,
                               oc_type *out)
 {
     kernel k;
-    kernel_open_ok(&k, "BatchNormalization", opset, attrs, n_attrs, 1);
+    kernel_open_outputs_ok(&k, "BatchNormalization", opset, attrs, n_attrs, 1);
     const oc_type *types[5] = {tx, tp, tp, tp, tp};
     memset(out, 0, OC_MAX_OUTPUTS * sizeof *out);
     onnxc_status *st = k.op->infer(&k.node, k.params, types, out);
@@ -1082,8 +912,8 @@ Test(batch_norm_infer, shapes_and_ranks)
     oc_type tc4 = type_of(ONNXC_FLOAT, 1, c4);
     cr_assert_null(bn_infer(15, NULL, 0, &tx, &tc3, out));
     cr_assert(out[0].shape.rank == 4 && out[0].shape.dims[3].value == 5);
-    expect_error(bn_infer(15, NULL, 0, &tx, &tc4, out), ONNXC_ERR_SHAPE, LABEL,
-                 "BatchNormalization-15", "scale has shape [4]",
+    expect_error(bn_infer(15, NULL, 0, &tx, &tc4, out), ONNXC_ERR_SHAPE,
+                 KERNEL_LABEL, "BatchNormalization-15", "scale has shape [4]",
                  "[2,3,5,5] needs [3]", NULL);
     expect_error(bn_infer(9, NULL, 0, &tx, &tc4, out), ONNXC_ERR_SHAPE,
                  "BatchNormalization-9", "scale", NULL);
@@ -1134,7 +964,7 @@ Test(batch_norm_infer, types)
     oc_type th = type_of(ONNXC_FLOAT16, 2, x2);
     oc_type ti = type_of(ONNXC_INT32, 2, x2);
     expect_error(bn_infer(15, NULL, 0, &th, &tp, out), ONNXC_ERR_UNSUPPORTED,
-                 LABEL, "float16", "float, double", NULL);
+                 KERNEL_LABEL, "float16", "float, double", NULL);
     expect_error(bn_infer(9, NULL, 0, &ti, &tp, out), ONNXC_ERR_UNSUPPORTED,
                  "int32", NULL);
     /* 14 and 15 allow mixed types; onnxc runs one */
@@ -1148,7 +978,7 @@ Test(batch_norm_infer, types)
                  "BatchNormalization-9", NULL);
     /* only input_mean differs */
     kernel k;
-    kernel_open_ok(&k, "BatchNormalization", 15, NULL, 0, 1);
+    kernel_open_outputs_ok(&k, "BatchNormalization", 15, NULL, 0, 1);
     const oc_type *types[5] = {&tx, &tp, &tp, &td, &tp};
     expect_error(k.op->infer(&k.node, k.params, types, out),
                  ONNXC_ERR_UNSUPPORTED, "input_mean is double", NULL);
@@ -1175,9 +1005,10 @@ Test(batch_norm_prepare, attributes_per_version)
         {7, training, "training_mode"}, {1, bad, "gamma"},
     };
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
-        expect_error(kernel_open(&k, "BatchNormalization", refused[i].opset,
-                                 refused[i].attr, 1, 1, NULL),
-                     ONNXC_ERR_UNSUPPORTED, LABEL, "unknown attribute",
+        expect_error(kernel_open_outputs(&k, "BatchNormalization",
+                                         refused[i].opset, refused[i].attr, 1,
+                                         1, NULL),
+                     ONNXC_ERR_UNSUPPORTED, KERNEL_LABEL, "unknown attribute",
                      refused[i].name, NULL);
         kernel_close(&k);
     }
@@ -1188,14 +1019,14 @@ Test(batch_norm_prepare, attributes_per_version)
     } accepted[] = {{1, consumed_attr}, {1, is_test}, {6, is_test},
                     {7, spatial}, {14, training}, {15, training}};
     for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++) {
-        cr_assert_null(kernel_open(&k, "BatchNormalization",
-                                   accepted[i].opset, accepted[i].attr, 1, 1,
-                                   NULL));
+        cr_assert_null(kernel_open_outputs(&k, "BatchNormalization",
+                                           accepted[i].opset, accepted[i].attr,
+                                           1, 1, NULL));
         kernel_close(&k);
     }
     oc_attr int_eps[1] = {attr_int("epsilon", 1)};
-    expect_error(kernel_open(&k, "BatchNormalization", 15, int_eps, 1, 1,
-                             NULL),
+    expect_error(kernel_open_outputs(&k, "BatchNormalization", 15, int_eps,
+                                     1, 1, NULL),
                  ONNXC_ERR_INVALID_MODEL, "'epsilon'", "must be a float",
                  NULL);
     kernel_close(&k);
@@ -1208,33 +1039,38 @@ Test(batch_norm_prepare, output_counts_per_version_and_mode)
     oc_attr is_test[1] = {attr_int("is_test", 1)};
     /* before 14: 1 or 5 */
     for (int n = 2; n <= 4; n++) {
-        expect_error(kernel_open(&k, "BatchNormalization", 9, NULL, 0, n,
-                                 NULL),
-                     ONNXC_ERR_INVALID_MODEL, LABEL, "BatchNormalization-9",
-                     "1 (Y) or 5", NULL);
+        expect_error(kernel_open_outputs(&k, "BatchNormalization", 9, NULL, 0,
+                                         n, NULL),
+                     ONNXC_ERR_INVALID_MODEL, KERNEL_LABEL,
+                     "BatchNormalization-9", "1 (Y) or 5", NULL);
         kernel_close(&k);
     }
     /* 14: 1 in inference, 3 in training */
-    expect_error(kernel_open(&k, "BatchNormalization", 14, NULL, 0, 3, NULL),
+    expect_error(kernel_open_outputs(&k, "BatchNormalization", 14, NULL,
+                                     0, 3, NULL),
                  ONNXC_ERR_INVALID_MODEL, "training_mode=0", NULL);
     kernel_close(&k);
-    expect_error(kernel_open(&k, "BatchNormalization", 15, train, 1, 1, NULL),
+    expect_error(kernel_open_outputs(&k, "BatchNormalization", 15, train,
+                                     1, 1, NULL),
                  ONNXC_ERR_INVALID_MODEL, "3 in training mode", NULL);
     kernel_close(&k);
-    expect_error(kernel_open(&k, "BatchNormalization", 15, train, 1, 2, NULL),
+    expect_error(kernel_open_outputs(&k, "BatchNormalization", 15, train,
+                                     1, 2, NULL),
                  ONNXC_ERR_INVALID_MODEL, "2 outputs", NULL);
     kernel_close(&k);
-    expect_error(kernel_open(&k, "BatchNormalization", 15, train, 1, 5, NULL),
+    expect_error(kernel_open_outputs(&k, "BatchNormalization", 15, train,
+                                     1, 5, NULL),
                  ONNXC_ERR_INVALID_MODEL, "5 outputs", NULL);
     kernel_close(&k);
     /* is_test=1 defines only Y; empty output names are fine */
-    expect_error(kernel_open(&k, "BatchNormalization", 6, is_test, 1, 5, NULL),
+    expect_error(kernel_open_outputs(&k, "BatchNormalization", 6, is_test,
+                                     1, 5, NULL),
                  ONNXC_ERR_INVALID_MODEL, "BatchNormalization-6", "is_test=1",
                  NULL);
     kernel_close(&k);
     static const char *const unnamed[] = {"y", "", "", "", ""};
-    cr_assert_null(kernel_open(&k, "BatchNormalization", 6, is_test, 1, 5,
-                               unnamed));
+    cr_assert_null(kernel_open_outputs(&k, "BatchNormalization", 6, is_test,
+                                       1, 5, unnamed));
     kernel_close(&k);
 }
 
