@@ -8,8 +8,18 @@
 #include <tgmath.h>
 
 #include "unary.h"
+#include "vec_exp.h"
 
-UNARY_LOOPS(tanh, y = tanh(x))
+UNARY_LOOP_OF_TYPE(tanh_double, double, y = tanh(x))
+
+/* float: vectorized where the CPU allows (vec_exp.h), libm's tanhf
+ * otherwise; either keeps -0 and subnormals */
+static void tanh_float(void *y, const void *x, size_t n,
+                       const unary_params *p)
+{
+    (void)p;
+    vec_tanh_f32(vec_select(), y, x, n);
+}
 
 static onnxc_status *tanh_prepare(const oc_node *node, oc_pool *pool,
                                   void **params)

@@ -1322,3 +1322,145 @@ Test(clip, checks_types_bounds_and_attributes_per_version)
                  ONNXC_ERR_INVALID_MODEL, "'min'", "float", NULL);
     kernel_close(&k);
 }
+
+/* ------------------------------------- the vectorized float loops */
+
+#include "vec_exp.h"
+
+/* The ISA names of ONNXC_VECMATH, indexed by vec_isa. */
+static const char *const vec_isa_names[] = {"scalar", "avx2", "avx512"};
+
+/* Runs Sigmoid or Tanh's float loop for isa over x and checks every
+ * result within 3 ulps of the long double reference. */
+static void check_vec_ulps(vec_isa isa, bool is_tanh, const float *x,
+                           float *y, size_t n)
+{
+    if (is_tanh)
+        vec_tanh_f32(isa, y, x, n);
+    else
+        vec_sigmoid_f32(isa, y, x, n);
+    for (size_t i = 0; i < n; i++) {
+        long double want =
+            is_tanh ? tanh_ref(x[i], NULL) : sigmoid_ref(x[i], NULL);
+        long double u = ulps_from(ONNXC_FLOAT, y[i], want);
+        cr_assert(u <= 3, "%s %s: x = %a gave %a, reference %.20Lg (%Lg ulps)",
+                  is_tanh ? "Tanh" : "Sigmoid", vec_isa_names[isa], x[i],
+                  y[i], want, u);
+    }
+}
+
+Test(vecmath, sigmoid_and_tanh_within_3_ulps_on_every_isa)
+{
+    /* Every 97th float in [-100, 100], the inputs whose Sigmoid is
+     * subnormal ([-104, -87], every 7th) and the tiny inputs, in chunks
+     * whose odd lengths exercise the tails. */
+    enum { CHUNK = 4093 };
+    float *x = malloc(CHUNK * sizeof *x), *y = malloc(CHUNK * sizeof *y);
+    cr_assert(x && y);
+    for (int isa = VEC_SCALAR; isa <= VEC_AVX512; isa++) {
+        if (!vec_isa_available((vec_isa)isa))
+            continue;
+        for (int f = 0; f < 2; f++) {
+            size_t n = 0;
+            for (uint32_t b = 0; b <= 0x42C80000u; b += 97)
+                for (int s = 0; s < 2; s++) {
+                    uint32_t bits = b | (s ? 0x80000000u : 0);
+                    memcpy(&x[n++], &bits, sizeof bits);
+                    if (n == CHUNK) {
+                        check_vec_ulps((vec_isa)isa, f, x, y, n);
+                        n = 0;
+                    }
+                }
+            for (float v = -104; v < -87; v = nextafterf(v, 0)) {
+                for (int k = 0; k < 6; k++)
+                    v = nextafterf(v, 0);
+                x[n++] = v;
+                if (n == CHUNK) {
+                    check_vec_ulps((vec_isa)isa, f, x, y, n);
+                    n = 0;
+                }
+            }
+            check_vec_ulps((vec_isa)isa, f, x, y, n);
+        }
+    }
+    free(x);
+    free(y);
+}
+
+Test(vecmath, special_values_as_the_scalar_loops_give_them)
+{
+    /* The harness's specials and inputs whose results saturate or are x
+     * itself, bit for bit as the scalar (libm) loops give them, NaN as
+     * NaN; each at every lane position of a vector and in a tail. */
+    float sp[N_SPECIAL + 8];
+    memcpy(sp, special_f, sizeof special_f);
+    static const float more[8] = {104.0f, -104.0f, 200.0f, -200.0f,
+                                  0x1p-28f, -0x1p-28f, 1e30f, -1e30f};
+    memcpy(sp + N_SPECIAL, more, sizeof more);
+    enum { LEN = 37 };
+    float x[LEN], y[LEN], want[LEN];
+    for (int isa = VEC_AVX2; isa <= VEC_AVX512; isa++) {
+        if (!vec_isa_available((vec_isa)isa))
+            continue;
+        for (size_t s = 0; s < sizeof sp / sizeof sp[0]; s++)
+            for (int f = 0; f < 2; f++) {
+                for (size_t at = 0; at < LEN; at++) {
+                    for (size_t i = 0; i < LEN; i++)
+                        x[i] = i == at ? sp[s] : 0.25f * (float)i - 4;
+                    if (f) {
+                        vec_tanh_f32((vec_isa)isa, y, x, LEN);
+                        vec_tanh_f32(VEC_SCALAR, want, x, LEN);
+                    } else {
+                        vec_sigmoid_f32((vec_isa)isa, y, x, LEN);
+                        vec_sigmoid_f32(VEC_SCALAR, want, x, LEN);
+                    }
+                    bool same = isnan(want[at])
+                                    ? isnan(y[at]) != 0
+                                    : memcmp(&y[at], &want[at], sizeof y[at]) == 0;
+                    cr_assert(same, "%s %s: x = %a at %zu gave %a, scalar %a",
+                              f ? "Tanh" : "Sigmoid", vec_isa_names[isa],
+                              sp[s], at, y[at], want[at]);
+                }
+            }
+    }
+}
+
+Test(vecmath, onnxc_vecmath_selects_the_loop)
+{
+    /* The ops follow ONNXC_VECMATH: each ISA the CPU has gives its own
+     * loop's results through the kernel, in place too. */
+    for (int isa = VEC_SCALAR; isa <= VEC_AVX512; isa++) {
+        if (!vec_isa_available((vec_isa)isa))
+            continue;
+        setenv("ONNXC_VECMATH", vec_isa_names[isa], 1);
+        cr_assert_eq(vec_select(), (vec_isa)isa);
+        for (int f = 0; f < 2; f++) {
+            enum { LEN = 1000 };
+            float x[LEN], y[LEN], want[LEN];
+            for (size_t i = 0; i < LEN; i++)
+                x[i] = (float)i * 0.037f - 18;
+            int64_t dims[1] = {LEN};
+            kernel k;
+            kernel_open_ok(&k, f ? "Tanh" : "Sigmoid", 13, NULL, 0);
+            oc_tensor tx = tensor_of(ONNXC_FLOAT, 1, dims, x);
+            oc_tensor ty = tensor_of(ONNXC_FLOAT, 1, dims, y);
+            const oc_tensor *in[1] = {&tx};
+            oc_tensor *out[1] = {&ty};
+            kernel_run(&k, in, out);
+            if (f)
+                vec_tanh_f32((vec_isa)isa, want, x, LEN);
+            else
+                vec_sigmoid_f32((vec_isa)isa, want, x, LEN);
+            cr_assert(memcmp(y, want, sizeof y) == 0, "%s %s",
+                      f ? "Tanh" : "Sigmoid", vec_isa_names[isa]);
+            oc_tensor tz = tensor_of(ONNXC_FLOAT, 1, dims, x);
+            const oc_tensor *in_z[1] = {&tz};
+            oc_tensor *out_z[1] = {&tz};
+            kernel_run(&k, in_z, out_z);
+            cr_assert(memcmp(x, want, sizeof x) == 0, "%s %s in place",
+                      f ? "Tanh" : "Sigmoid", vec_isa_names[isa]);
+            kernel_close(&k);
+        }
+    }
+    unsetenv("ONNXC_VECMATH");
+}

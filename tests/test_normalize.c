@@ -1087,3 +1087,71 @@ Test(batch_norm, versions_follow_the_opset)
                      cases[i].opset, version);
     }
 }
+
+/* -------------------------------- the vectorized float rows, every ISA */
+
+#include "vec_exp.h"
+
+Test(softmax, float_rows_on_every_vector_isa)
+{
+    /* ONNXC_VECMATH picks the row loop: each ISA this CPU has against
+     * the reference on rows long and short (vector bodies and tails) and
+     * wide spreads (exp down to the subnormals and to 0), then the
+     * special rows spread over rows of 37 with -inf around them, each
+     * special at a lane of its own. */
+    static const char *const names[] = {"scalar", "avx2", "avx512"};
+    static const int64_t shapes[][2] = {{3, 1000}, {5, 37}, {4, 7}, {1, 1},
+                                        {2, 16}};
+    static const double scales[] = {1, 8, 100, 1e4};
+    unsigned seed = 70000;
+    for (int isa = VEC_SCALAR; isa <= VEC_AVX512; isa++) {
+        if (!vec_isa_available((vec_isa)isa))
+            continue;
+        setenv("ONNXC_VECMATH", names[isa], 1);
+        for (int o = 0; o < 2; o++)
+            for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+                for (size_t k = 0; k < sizeof scales / sizeof scales[0]; k++) {
+                    softmax_case c = {0};
+                    c.op_type = o ? "LogSoftmax" : "Softmax";
+                    c.opset = 13;
+                    c.dtype = ONNXC_FLOAT;
+                    c.rank = 2;
+                    memcpy(c.dims, shapes[s], sizeof shapes[s]);
+                    c.scale = scales[k];
+                    c.seed = ++seed;
+                    softmax_check(&c);
+                }
+        enum { LEN = 37 };
+        static const size_t at[4] = {0, 9, 17, 36};
+        float x[SPECIAL_ROWS * LEN], y[SPECIAL_ROWS * LEN];
+        int64_t dims[2] = {SPECIAL_ROWS, LEN};
+        for (size_t r = 0; r < SPECIAL_ROWS * LEN; r++)
+            x[r] = -INFINITY;
+        for (size_t r = 0; r < SPECIAL_ROWS; r++)
+            for (size_t i = 0; i < 4; i++)
+                x[r * LEN + at[i]] = (float)special_x[r][i];
+        for (int o = 0; o < 2; o++) {
+            const double(*want)[4] = o ? special_log : special_soft;
+            softmax_run_on(o ? "LogSoftmax" : "Softmax", 13, ONNXC_FLOAT, 2,
+                           dims, NULL, x, y);
+            for (size_t r = 0; r < SPECIAL_ROWS; r++) {
+                bool nan_row = isnan(want[r][0]);
+                for (size_t i = 0, j = 0; i < LEN; i++) {
+                    bool special = j < 4 && at[j] == i;
+                    double w = special ? want[r][j++]
+                               : nan_row ? NAN
+                               : o       ? -INFINITY
+                                         : 0;
+                    double got = y[r * LEN + i];
+                    bool ok = isnan(w) || isinf(w) || w == 0
+                                  ? same_or_both_nan(got, w)
+                                  : fabs(got - w) <= 2e-7 * fabs(w);
+                    cr_assert(ok, "%s %s row %zu: y[%zu] = %.17g, want %.17g",
+                              o ? "LogSoftmax" : "Softmax", names[isa], r, i,
+                              got, w);
+                }
+            }
+        }
+    }
+    unsetenv("ONNXC_VECMATH");
+}
