@@ -243,8 +243,7 @@ static onnxc_status *gemm_prepack(const oc_node *node, void *params,
     const oc_value *b = in[1];
     (void)node;
     if (!p->kernel || !b || b->dtype != ONNXC_FLOAT || b->shape.rank != 2 ||
-        !(b->flags & OC_VALUE_INITIALIZER) || (b->flags & OC_VALUE_INPUT) ||
-        !b->data)
+        !value_is_constant(b) || !b->data)
         return NULL;
     size_t rows = (size_t)b->shape.dims[0].value;
     size_t cols = (size_t)b->shape.dims[1].value;

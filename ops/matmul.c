@@ -323,8 +323,7 @@ static onnxc_status *matmul_prepack(const oc_node *node, void *params,
     const oc_value *b = in[1];
     (void)node;
     if (!p->kernel || b->dtype != ONNXC_FLOAT || b->shape.rank < 2 ||
-        !(b->flags & OC_VALUE_INITIALIZER) || (b->flags & OC_VALUE_INPUT) ||
-        !b->data)
+        !value_is_constant(b) || !b->data)
         return NULL;
     for (int d = 0; d < b->shape.rank - 2; d++)
         if (b->shape.dims[d].value != 1)

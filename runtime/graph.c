@@ -20,6 +20,11 @@ void graph_free(oc_graph *graph)
     free(graph);
 }
 
+bool value_is_constant(const oc_value *v)
+{
+    return (v->flags & OC_VALUE_INITIALIZER) && !(v->flags & OC_VALUE_INPUT);
+}
+
 const oc_attr *node_attr(const oc_node *node, const char *name)
 {
     for (int i = 0; i < node->n_attrs; i++)

@@ -131,6 +131,11 @@ void graph_free(oc_graph *graph);
  * operator. */
 onnxc_status *graph_validate(oc_graph *graph);
 
+/* True when v's contents are fixed by the model: an initializer or a
+ * folded Constant, but not a graph input's default, which the caller may
+ * replace. What prepacking, fusion and load-time inference may rely on. */
+bool value_is_constant(const oc_value *v);
+
 /* The attribute called `name` of a node, or NULL. */
 const oc_attr *node_attr(const oc_node *node, const char *name);
 

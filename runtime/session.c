@@ -121,8 +121,7 @@ static onnxc_status *infer_concrete(onnxc_session *s, const input_binding *shape
             type_of(&s->tensors[v], &types[k]);
             types[k].data = NULL;
             if ((n->op->value_inputs >> k & 1) ||
-                ((g->values[v].flags & OC_VALUE_INITIALIZER) &&
-                 !(g->values[v].flags & OC_VALUE_INPUT)))
+                value_is_constant(&g->values[v]))
                 types[k].data = known_data(&s->tensors[v]);
             in[k] = &types[k];
         }

@@ -338,14 +338,10 @@ static onnxc_status *check_value_types(const oc_graph *g)
     return NULL;
 }
 
-/* Whether infer may see this value's contents at load: initializers and
- * folded constants, but not a graph input's default, which the caller may
- * replace. */
+/* The contents infer may see at load: those of constants only. */
 static const void *static_data(const oc_value *v)
 {
-    return (v->flags & OC_VALUE_INITIALIZER) && !(v->flags & OC_VALUE_INPUT)
-               ? v->data
-               : NULL;
+    return value_is_constant(v) ? v->data : NULL;
 }
 
 /* An input whose contents decide shapes must be known before a run: an
@@ -552,8 +548,8 @@ static const oc_value *bias_of(const oc_graph *g, const oc_node *add, int y)
         return NULL;
     const oc_value *b = &g->values[other], *out = &g->values[y];
     int r = b->shape.rank, ry = out->shape.rank;
-    if (b->dtype != ONNXC_FLOAT || !(b->flags & OC_VALUE_INITIALIZER) ||
-        (b->flags & OC_VALUE_INPUT) || r < 1 || ry < 1 || r > ry ||
+    if (b->dtype != ONNXC_FLOAT || !value_is_constant(b) || r < 1 || ry < 1 ||
+        r > ry ||
         !dim_is_known(out->shape.dims[ry - 1]) ||
         b->shape.dims[r - 1].value != out->shape.dims[ry - 1].value)
         return NULL;
