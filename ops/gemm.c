@@ -265,16 +265,8 @@ static bool gemm_fuse(const oc_node *node, void *params, const oc_node *next,
 {
     gemm_params *p = params;
     (void)node;
-    if (p->act != GEMM_ACT_NONE)
-        return false;
-    if (strcmp(next->op_type, "Relu") == 0)
-        p->act = GEMM_ACT_RELU;
-    else if (strcmp(next->op_type, "LeakyRelu") == 0)
-        p->act = GEMM_ACT_LEAKY_RELU;
-    else
-        return false;
-    p->act_alpha = next_alpha;
-    return true;
+    return gemm_take_activation(&p->act, &p->act_alpha, next->op_type,
+                                next_alpha);
 }
 
 static const int gemm_versions[] = {1, 6, 7, 9, 11, 13, 0};

@@ -131,6 +131,13 @@ size_t gemm_f32_packed_b_floats(const gemm_kernel *kernel, size_t k, size_t n);
 void gemm_f32_pack_b(const gemm_kernel *kernel, const float *b, bool trans_b,
                      size_t k, size_t n, float *out);
 
+/* Takes an activation node (op_type "Relu" or "LeakyRelu" with slope
+ * alpha) into *act and *act_alpha for the store to apply: the fusion hook
+ * of every op on this kernel. False, changing nothing, for any other op or
+ * when an activation is already taken. */
+bool gemm_take_activation(int *act, float *act_alpha, const char *op_type,
+                          float alpha);
+
 /* Applies the activation to n floats in place. */
 void gemm_f32_activate(float *y, size_t n, int act, float act_alpha);
 

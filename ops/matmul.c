@@ -349,16 +349,8 @@ static bool matmul_fuse(const oc_node *node, void *params, const oc_node *next,
 {
     matmul_params *p = params;
     (void)node;
-    if (p->act != GEMM_ACT_NONE)
-        return false;
-    if (strcmp(next->op_type, "Relu") == 0)
-        p->act = GEMM_ACT_RELU;
-    else if (strcmp(next->op_type, "LeakyRelu") == 0)
-        p->act = GEMM_ACT_LEAKY_RELU;
-    else
-        return false;
-    p->act_alpha = next_alpha;
-    return true;
+    return gemm_take_activation(&p->act, &p->act_alpha, next->op_type,
+                                next_alpha);
 }
 
 /* Folds a following Add of a constant bias row into the store; the graph

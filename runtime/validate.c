@@ -564,9 +564,6 @@ static const oc_value *bias_of(const oc_graph *g, const oc_node *add, int y)
  * fused it costs no pass over memory. ONNXC_FUSE=0 turns it off. */
 static onnxc_status *fuse_biases(oc_graph *g)
 {
-    const char *env = getenv("ONNXC_FUSE");
-    if (env && strcmp(env, "0") == 0)
-        return NULL;
     bool *removed = calloc((size_t)g->n_nodes + 1, sizeof *removed);
     if (!removed)
         return oc_no_memory();
@@ -600,9 +597,6 @@ static onnxc_status *fuse_biases(oc_graph *g)
  * turns it off, to test fused against unfused. */
 static onnxc_status *fuse_activations(oc_graph *g)
 {
-    const char *env = getenv("ONNXC_FUSE");
-    if (env && strcmp(env, "0") == 0)
-        return NULL;
     bool *removed = calloc((size_t)g->n_nodes + 1, sizeof *removed);
     onnxc_status *err = NULL;
     if (!removed) {
@@ -672,8 +666,12 @@ onnxc_status *graph_validate(oc_graph *g)
         (err = check_outputs(g)))
         return err;
     count_uses(g);
-    if ((err = fuse_biases(g)) || (err = fuse_activations(g)) ||
-        (err = prepack(g)))
+    /* ONNXC_FUSE=0 turns fusion off, to test fused against unfused. */
+    const char *fuse = getenv("ONNXC_FUSE");
+    if ((!fuse || strcmp(fuse, "0") != 0) &&
+        ((err = fuse_biases(g)) || (err = fuse_activations(g))))
+        return err;
+    if ((err = prepack(g)))
         return err;
     return NULL;
 }
