@@ -1,9 +1,10 @@
 /*
  * gemm_blocked.c - the blocked, packed Gemm driver (the GotoBLAS loop
  * nest). B is packed in KC x NC blocks of NR-wide panels, A in MC x KC
- * blocks of MR-tall panels, and the micro-kernel (applying alpha) runs
- * over MR x NR tiles of Y with its accumulators in registers. Transposes
- * are absorbed by the packing, so every variant runs the same kernel.
+ * blocks of MR-tall panels unless the micro-kernel reads it in place,
+ * and the micro-kernel (applying alpha) runs over MR x NR tiles of Y
+ * with its accumulators in registers. Transposes are absorbed by the
+ * packing, so every variant runs the same kernel.
  */
 #include <string.h>
 
@@ -27,8 +28,11 @@ bool gemm_f32_is_small(size_t m, size_t n, size_t k)
 {
     /* Below this much work, packing costs more than it gains; and a
      * narrow B (the 10 -> 5 layers) would leave most of a 16- or 32-wide
-     * tile empty. */
-    return m * n * k <= 32 * 32 * 32 || m < 2 || n < 16 || k < 8;
+     * tile empty. A few rows would leave most of a 14-tall (6, 4) tile
+     * empty: the row path takes them, or the small path when the row
+     * path does not (gemm_f32_is_rows). */
+    return m * n * k <= 32 * 32 * 32 || m <= GEMM_ROWS_MAX_M || n < 16 ||
+           k < 8;
 }
 
 /* Below this much work (multiply-adds), waking threads costs more than
@@ -40,18 +44,24 @@ static void init_y(const gemm_f32_problem *p)
 {
     for (size_t i = 0; i < p->m; i++) {
         float *y = p->y + i * p->n;
-        if (p->c && p->beta != 0) {
-            const float *c = p->c + i * p->c_rs;
-            for (size_t j = 0; j < p->n; j++)
-                y[j] = p->beta * c[j * p->c_cs];
-        } else {
+        if (!p->c || p->beta == 0) {
             for (size_t j = 0; j < p->n; j++)
                 y[j] = 0;
+            continue;
+        }
+        const float *c = p->c + i * p->c_rs;
+        if (p->c_cs == 1) {  /* a row of C (a bias): vectorized */
+            for (size_t j = 0; j < p->n; j++)
+                y[j] = p->beta * c[j];
+        } else {
+            for (size_t j = 0; j < p->n; j++)
+                y[j] = p->beta * c[j * p->c_cs];
         }
     }
 }
 
-/* Per thread: a packed block of A and an edge tile, 64-byte aligned. */
+/* Per thread: a packed block of A (when A is not read in place) and an
+ * edge tile, 64-byte aligned. */
 static size_t thread_floats(const gemm_kernel *kernel)
 {
     size_t mr = (size_t)kernel->mr, nr = (size_t)kernel->nr;
@@ -69,6 +79,9 @@ size_t gemm_f32_workspace_floats(const gemm_kernel *kernel, size_t m,
 }
 
 
+/* The tallest micro-tile (AVX-512's 14 rows). */
+#define PACK_A_MAX_MR 16
+
 /* Packs rows [i0, i0 + mc) x cols [l0, l0 + kc) of A' into MR-tall panels,
  * k-major; rows past M are zero. */
 static void pack_a(const gemm_f32_problem *p, size_t mr, size_t i0, size_t mc,
@@ -77,11 +90,17 @@ static void pack_a(const gemm_f32_problem *p, size_t mr, size_t i0, size_t mc,
     for (size_t ir = 0; ir < mc; ir += mr) {
         size_t rows = mc - ir < mr ? mc - ir : mr;
         if (!p->trans_a) {
-            for (size_t r = 0; r < rows; r++) {
-                const float *src = p->a + (i0 + ir + r) * p->k + l0;
-                for (size_t l = 0; l < kc; l++)
-                    out[l * mr + r] = src[l];
-            }
+            /* Across the rows at each step rather than along one row at a
+             * time: the rows' cache misses overlap (a row at a time, each
+             * 1 KB run of A started a miss of its own, and packing took
+             * 9% of the time of a 1024^3 product; across them, 5%), and
+             * the stores are contiguous. */
+            const float *src[PACK_A_MAX_MR];
+            for (size_t r = 0; r < rows; r++)
+                src[r] = p->a + (i0 + ir + r) * p->k + l0;
+            for (size_t l = 0; l < kc; l++)
+                for (size_t r = 0; r < rows; r++)
+                    out[l * mr + r] = src[r][l];
         } else {
             for (size_t l = 0; l < kc; l++) {
                 const float *src = p->a + (l0 + l) * p->m + i0 + ir;
@@ -96,26 +115,31 @@ static void pack_a(const gemm_f32_problem *p, size_t mr, size_t i0, size_t mc,
     }
 }
 
-/* Packs rows [l0, l0 + kc) x cols [j0, j0 + nc) of B' into NR-wide panels,
- * k-major; columns past N are zero. */
-static void pack_b(const float *b, bool trans_b, size_t k, size_t n, size_t nr,
-                   size_t l0, size_t kc, size_t j0, size_t nc, float *out)
+void gemm_f32_pack_b_panels(const float *b, bool trans_b, size_t k, size_t n,
+                            size_t nr, size_t l0, size_t kc, size_t j0,
+                            size_t nc, float *out)
 {
     for (size_t jr = 0; jr < nc; jr += nr) {
         size_t cols = nc - jr < nr ? nc - jr : nr;
-        for (size_t l = 0; l < kc; l++) {
-            float *dst = out + l * nr;
-            if (!trans_b) {
+        if (!trans_b) {
+            for (size_t l = 0; l < kc; l++) {
                 const float *src = b + (l0 + l) * n + j0 + jr;
                 for (size_t c = 0; c < cols; c++)
-                    dst[c] = src[c];
-            } else {
-                for (size_t c = 0; c < cols; c++)
-                    dst[c] = b[(j0 + jr + c) * k + l0 + l];
+                    out[l * nr + c] = src[c];
             }
-            for (size_t c = cols; c < nr; c++)
-                dst[c] = 0;
+        } else {
+            /* Along B's rows, which are contiguous: a column at a time of
+             * the panel, written to cache, rather than a gather across
+             * nr rows of B per step. */
+            for (size_t c = 0; c < cols; c++) {
+                const float *src = b + (j0 + jr + c) * k + l0;
+                for (size_t l = 0; l < kc; l++)
+                    out[l * nr + c] = src[l];
+            }
         }
+        for (size_t l = 0; l < kc; l++)
+            for (size_t c = cols; c < nr; c++)
+                out[l * nr + c] = 0;
         out += kc * nr;
     }
 }
@@ -133,7 +157,8 @@ void gemm_f32_pack_b(const gemm_kernel *kernel, const float *b, bool trans_b,
     size_t nr = (size_t)kernel->nr, npad = round_up(n, nr);
     for (size_t l0 = 0; l0 < k; l0 += KC) {
         size_t kc = k - l0 < KC ? k - l0 : KC;
-        pack_b(b, trans_b, k, n, nr, l0, kc, 0, n, out + l0 * npad);
+        gemm_f32_pack_b_panels(b, trans_b, k, n, nr, l0, kc, 0, n,
+                               out + l0 * npad);
     }
 }
 
@@ -146,8 +171,23 @@ typedef struct blocked_step {
     size_t j0, nc, l0, kc;
     int act;
     bool accumulate;       /* false: the first K block, and no C term */
+    bool a_in_place;       /* A read in place by the kernel, not packed */
     size_t mc_max, chunks, chunk_cols;
 } blocked_step;
+
+/* Whether the kernel may read MR rows of A in place, lda floats apart:
+ * not when more of them fall in one set of a 32 KB, 8-way L1 than it has
+ * ways (rows 4 KB apart, K = 1024, put all 14 in one set: evicting each
+ * other, they made the product 1.7x slower; 2 KB apart, 7 per set, were
+ * 5% faster than packing); then they are packed. */
+static bool a_rows_in_place(size_t lda, size_t mr)
+{
+    unsigned char per_set[64] = {0};
+    for (size_t i = 0; i < mr; i++)
+        if (++per_set[(i * lda * sizeof(float) / 64) % 64] > 7)
+            return false;
+    return true;
+}
 
 /* Task t: rows block t / chunks, columns chunk t % chunks of this step. */
 static void blocked_task(void *ctx, size_t t, int thread)
@@ -162,25 +202,35 @@ static void blocked_task(void *ctx, size_t t, int thread)
     float *ap = st->thread_ws + (size_t)thread * thread_floats(st->kernel);
     float *edge = ap + st->mc_max * KC;
     size_t n = p->n, kc = st->kc;
+    /* A is read in place when a_in_place (packing took 8% of the time
+     * at 256^3), else packed. */
+    if (!st->a_in_place)
+        pack_a(p, mr, i0, mc, st->l0, kc, ap);
 
-    pack_a(p, mr, i0, mc, st->l0, kc, ap);
     for (size_t jr = jr0; jr < jr1; jr += nr) {
         size_t cols = st->nc - jr < nr ? st->nc - jr : nr;
         const float *bpanel = st->bblock + (jr / nr) * kc * nr;
         for (size_t ir = 0; ir < mc; ir += mr) {
             size_t rows = mc - ir < mr ? mc - ir : mr;
-            const float *apanel = ap + (ir / mr) * kc * mr;
+            const float *apanel = ap + ir * kc;
+            size_t lda = 1, astep = mr;
+            if (st->a_in_place) {
+                apanel = p->a + (i0 + ir) * p->k + st->l0;
+                lda = p->k;
+                astep = 1;
+            }
             float *y = p->y + (i0 + ir) * n + st->j0 + jr;
-            if (rows == mr && cols == nr) {
-                st->kernel->tile(kc, apanel, bpanel, y, n, p->alpha,
-                                 st->accumulate, st->act, p->act_alpha);
+            if (cols == nr) {
+                st->kernel->tile(kc, rows, apanel, lda, astep, bpanel, y, n,
+                                 p->alpha, st->accumulate, st->act,
+                                 p->act_alpha);
                 continue;
             }
-            /* An edge tile: run the full tile on a copy. */
+            /* N's edge: the tile's full width on a copy. */
             for (size_t r = 0; r < rows; r++)
                 memcpy(edge + r * nr, y + r * n, cols * sizeof *y);
-            st->kernel->tile(kc, apanel, bpanel, edge, nr, p->alpha,
-                             st->accumulate, st->act, p->act_alpha);
+            st->kernel->tile(kc, rows, apanel, lda, astep, bpanel, edge, nr,
+                             p->alpha, st->accumulate, st->act, p->act_alpha);
             for (size_t r = 0; r < rows; r++)
                 memcpy(y + r * n, edge + r * nr, cols * sizeof *y);
         }
@@ -199,7 +249,9 @@ void gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
     int threads = thread_pool_size(pool);
     blocked_step st = {.kernel = kernel, .p = p,
                        .mc_max = MC_TILES * (size_t)kernel->mr,
-                       .thread_ws = workspace + nc_max * KC};
+                       .thread_ws = workspace + nc_max * KC,
+                       .a_in_place = !p->trans_a &&
+                                     a_rows_in_place(k, (size_t)kernel->mr)};
     float *bp = workspace;
 
     /* With a C term, Y starts as beta * C and every K block adds; without
@@ -231,8 +283,8 @@ void gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
             if (p->b_packed) {
                 st.bblock = p->b_packed + st.l0 * npad + st.j0 * st.kc;
             } else {
-                pack_b(p->b, p->trans_b, k, n, nr, st.l0, st.kc, st.j0, st.nc,
-                       bp);
+                gemm_f32_pack_b_panels(p->b, p->trans_b, k, n, nr, st.l0,
+                                       st.kc, st.j0, st.nc, bp);
                 st.bblock = bp;
             }
             thread_pool_run(pool, row_blocks * st.chunks, blocked_task, &st);
@@ -250,6 +302,8 @@ void gemm_f32_compute(const gemm_kernel *kernel, const gemm_f32_problem *p,
         gemm_f32_reference(p);
     else if (gemm_f32_is_narrow(p->m, p->n, p->k))
         gemm_f32_narrow(kernel, p, pool);  /* reads the prepacked B */
+    else if (gemm_f32_is_rows(p))
+        gemm_f32_rows(kernel, p, pool);    /* the prepacked B, if any */
     else if (gemm_f32_is_small(p->m, p->n, p->k))
         gemm_f32_small(p, pool);  /* reads B as stored, prepacked or not */
     else

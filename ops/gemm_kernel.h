@@ -5,17 +5,23 @@
  *
  * with A' = A or A^T, B' = B or B^T, C broadcast through strides, and an
  * optional activation fused into the store (Relu or LeakyRelu folded into
- * the Gemm by the fusion pass). Three ways to compute it, tested against
+ * the Gemm by the fusion pass). The ways to compute it, tested against
  * each other:
  *  - gemm_f32_reference: the plain triple loop, the definition;
  *  - the narrow path: few output columns (N <= 16) and K <= 256 (the
  *    10 -> 5 -> 3 layers from batch 2 on): a row of Y at a time, Y(i, :)
  *    += A'(i, l) * B'(l, :) with one SIMD vector holding the row, eight
  *    rows at once;
+ *  - the row path: a few rows of Y (M <= 4: batch 1 to 4) against a
+ *    prepacked B (or one not transposed), which it streams once from
+ *    memory, panel after panel, with the rows' sums in registers
+ *    (matrix-vector products, bound by memory bandwidth);
  *  - the small path: loops in a cache-friendly order, no packing, for the
- *    other tiny layers, and long dot products (matrix-vector);
- *  - the blocked path: A and B packed into panels sized for L1/L2, and a
- *    register-tiled micro-kernel (AVX-512, AVX2+FMA, or portable C).
+ *    other tiny layers, and long dot products (matrix-vector) when B is
+ *    transposed and not prepacked;
+ *  - the blocked path: B packed into panels sized for L1/L2, A read in
+ *    place or packed, and a register-tiled micro-kernel (AVX-512,
+ *    AVX2+FMA, or portable C).
  * Results are the same whatever the thread count: work is split over
  * blocks of M and N, never K.
  */
@@ -65,24 +71,45 @@ typedef struct gemm_narrow_block {
     size_t j0, nb;
 } gemm_narrow_block;
 
+/* The row path's limit: problems with M <= GEMM_ROWS_MAX_M go to it
+ * (gemm_f32_is_rows), or to the small path. */
+#define GEMM_ROWS_MAX_M 4
+
 /* A micro-kernel: computes an MR x NR tile. */
 typedef struct gemm_kernel {
     const char *name;
     int mr, nr;
-    /* tile = (accumulate ? tile : 0) + alpha * (Ap * Bp) over kc steps;
-     * Ap: kc x mr, Bp: kc x nr, both packed k-major. Storing rather than
-     * adding to a zeroed tile keeps the sign of a -0 product, as the
-     * definition does. When act is not GEMM_ACT_NONE the sum is final and
-     * the activation is applied on the store. */
-    void (*tile)(size_t kc, const float *ap, const float *bp, float *tile,
-                 size_t ldt, float alpha, bool accumulate, int act,
-                 float act_alpha);
+    /* Rows [0, rows) of a tile, rows <= mr: tile = (accumulate ? tile :
+     * 0) + alpha * (A' * Bp) over kc steps; Bp: kc x nr packed k-major;
+     * A'(i, l) = ap[i * lda + l * astep], with lda == 1 (a packed panel,
+     * astep = mr) or astep == 1 (A as stored, lda = K); rows of A and
+     * of the tile past `rows` are neither read nor written. Storing
+     * rather than adding to a zeroed tile keeps the sign of a -0
+     * product, as the definition does. When act is not GEMM_ACT_NONE
+     * the sum is final and the activation is applied on the store. */
+    void (*tile)(size_t kc, size_t rows, const float *ap, size_t lda,
+                 size_t astep, const float *bp, float *tile, size_t ldt,
+                 float alpha, bool accumulate, int act, float act_alpha);
     /* The narrow path's kernel: rows [i0, i1) of a column block of Y,
      * from start to activation, in the definition's order: alpha *
      * (sum over l, from +0) + beta * C, then the activation. Each row is
      * computed the same way whichever rows share the call. */
     void (*narrow)(const gemm_narrow_block *blk, size_t i0, size_t i1);
     int narrow_width;   /* columns per block: divides nr */
+    /* The row path's kernel: rows [0, m) of Y, m <= GEMM_ROWS_MAX_M,
+     * against `panels` NR-wide panels of B', kc rows each:
+     *   y(i, q * NR + c) = (accumulate ? y(i, q * NR + c) : +0)
+     *                      + sum over l < kc, in order, of
+     *                        A'(i, l) * bp[q * pstride + l * ldb + c]
+     * with A'(i, l) = a[i * a_i + l * a_l] and y(i, j) = y[i * ldy + j]
+     * (a prepacked block: ldb = NR, pstride = kc * NR; B as stored, not
+     * transposed: ldb = N, pstride = NR). Raw sums: alpha, C and the
+     * activation come after the last block. One FMA per step whatever m
+     * and however many panels share the call, so a column's bits do not
+     * depend on its neighbours, nor on where K is cut into blocks. */
+    void (*rows)(size_t m, size_t kc, const float *a, size_t a_i,
+                 size_t a_l, const float *bp, size_t ldb, size_t pstride,
+                 size_t panels, float *y, size_t ldy, bool accumulate);
 } gemm_kernel;
 
 /* The definition: the plain loop, in float and double. */
@@ -97,14 +124,20 @@ const gemm_kernel *gemm_f32_kernel_avx512(void);
 const gemm_kernel *gemm_f32_kernel_avx2(void);
 const gemm_kernel *gemm_f32_kernel_portable(void);
 
-/* True when the problem is small enough for the small path. */
+/* True when the problem is small enough for the small path, or has
+ * few enough rows for the row path (M <= GEMM_ROWS_MAX_M): the blocked
+ * path is for the rest. */
 bool gemm_f32_is_small(size_t m, size_t n, size_t k);
 /* True when the problem goes to the narrow path (checked first). */
 bool gemm_f32_is_narrow(size_t m, size_t n, size_t k);
+/* True when the problem goes to the row path (checked after the narrow
+ * one): a few rows, and a B it reads well. */
+bool gemm_f32_is_rows(const gemm_f32_problem *p);
 
 /* Floats of scratch the blocked path needs for a problem of this size
- * (packed panels of A and B, one edge tile); 0 for the narrow and small
- * paths. The session plans it in its arena, so runs allocate nothing. */
+ * (packed panels of A and B, one edge tile); 0 for the narrow, row and
+ * small paths. The session plans it in its arena, so runs allocate
+ * nothing. */
 size_t gemm_f32_workspace_floats(const gemm_kernel *kernel, size_t m,
                                  size_t n, size_t k, int threads);
 
@@ -119,6 +152,10 @@ void gemm_f32_compute(const gemm_kernel *kernel, const gemm_f32_problem *p,
 void gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
                       float *workspace, struct oc_thread_pool *pool);
 void gemm_f32_small(const gemm_f32_problem *p, struct oc_thread_pool *pool);
+/* M <= GEMM_ROWS_MAX_M; reads p->b_packed (packed by this kernel) when
+ * set, else B as stored. No workspace. */
+void gemm_f32_rows(const gemm_kernel *kernel, const gemm_f32_problem *p,
+                   struct oc_thread_pool *pool);
 /* Any N, K <= GEMM_NARROW_MAX_K (a longer K goes to gemm_f32_small);
  * reads p->b_packed when set (packed by this kernel), else B as stored.
  * No workspace: B is packed on the stack when it is not prepacked. */
@@ -130,6 +167,11 @@ void gemm_f32_narrow(const gemm_kernel *kernel, const gemm_f32_problem *p,
 size_t gemm_f32_packed_b_floats(const gemm_kernel *kernel, size_t k, size_t n);
 void gemm_f32_pack_b(const gemm_kernel *kernel, const float *b, bool trans_b,
                      size_t k, size_t n, float *out);
+/* Packs rows [l0, l0 + kc) x columns [j0, j0 + nc) of B' into nr-wide
+ * panels, k-major (kc x nr floats each); columns past N are zero. */
+void gemm_f32_pack_b_panels(const float *b, bool trans_b, size_t k, size_t n,
+                            size_t nr, size_t l0, size_t kc, size_t j0,
+                            size_t nc, float *out);
 
 /* Takes an activation node (op_type "Relu" or "LeakyRelu" with slope
  * alpha) into *act and *act_alpha for the store to apply: the fusion hook
@@ -140,5 +182,10 @@ bool gemm_take_activation(int *act, float *act_alpha, const char *op_type,
 
 /* Applies the activation to n floats in place. */
 void gemm_f32_activate(float *y, size_t n, int act, float act_alpha);
+/* Row i, columns [j0, j1) of Y from the sums A'B' it holds to the final
+ * values, as the definition reads: alpha * sum + beta * C, then the
+ * activation. */
+void gemm_f32_finish(const gemm_f32_problem *p, size_t i, size_t j0,
+                     size_t j1);
 
 #endif

@@ -29,12 +29,26 @@ static float dot(const float *a, const float *b, size_t k)
     return acc;
 }
 
+void gemm_f32_finish(const gemm_f32_problem *p, size_t i, size_t j0,
+                     size_t j1)
+{
+    float *y = p->y + i * p->n;
+    /* beta == 0 ignores C, NaN included, as the reference. */
+    const float *c = p->c && p->beta != 0 ? p->c + i * p->c_rs : NULL;
+    for (size_t j = j0; j < j1; j++) {
+        float v = p->alpha * y[j];
+        if (c)
+            v += p->beta * c[j * p->c_cs];
+        y[j] = v;
+    }
+    gemm_f32_activate(y + j0, j1 - j0, p->act, p->act_alpha);
+}
+
 /* Columns [j0, j1) of the result, from start to activation, evaluated as
  * the definition reads: alpha * (A' B') + beta * C. */
 static void small_columns(const gemm_f32_problem *p, size_t j0, size_t j1)
 {
     size_t m = p->m, n = p->n, k = p->k;
-    bool has_c = p->c && p->beta != 0;
     for (size_t i = 0; i < m; i++) {
         float *y = p->y + i * n;
         if (p->trans_b) {
@@ -61,14 +75,7 @@ static void small_columns(const gemm_f32_problem *p, size_t j0, size_t j1)
                     y[j] += a * b[j];
             }
         }
-        const float *c = has_c ? p->c + i * p->c_rs : NULL;
-        for (size_t j = j0; j < j1; j++) {
-            float v = p->alpha * y[j];
-            if (c)
-                v += p->beta * c[j * p->c_cs];
-            y[j] = v;
-        }
-        gemm_f32_activate(y + j0, j1 - j0, p->act, p->act_alpha);
+        gemm_f32_finish(p, i, j0, j1);
     }
 }
 

@@ -5,7 +5,9 @@
  * shapes that cross every block edge, all transposes, C broadcasts, alpha,
  * beta and fused activations; and the narrow path (N <= 16) on every N
  * from 1 to 20, K from 0 to 40 and M from 0 to 300, its rows split over
- * calls and threads, and its NaN, infinities and signed zeros.
+ * calls and threads, and its NaN, infinities and signed zeros; and the
+ * row path (M <= 4) likewise, N and K across its edges, B prepacked or
+ * not, on 1 to 3 threads.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -49,11 +51,13 @@ typedef struct shape {
 } shape;
 
 /* Edges of every block: MR (4, 6, 14), NR (8, 16, 32), KC (256), MC (20
- * tiles), NC (64 tiles), and the small-path threshold. */
+ * tiles), NC (64 tiles), and the small-path threshold; A's rows read in
+ * place (most K) or packed (K = 1024: rows 4 KB apart, which would share
+ * a cache set). */
 static const shape SHAPES[] = {
     {33, 33, 33},  {64, 64, 64},  {1, 100, 300}, {2, 37, 41},   {13, 31, 257},
     {15, 33, 255}, {29, 65, 513}, {281, 17, 19}, {300, 40, 30}, {7, 2100, 20},
-    {40, 31, 1},   {50, 50, 0},   {97, 101, 103},
+    {40, 31, 1},   {50, 50, 0},   {97, 101, 103}, {23, 40, 512}, {17, 33, 1024},
 };
 
 /* C broadcast forms: none, scalar, [N], [1,N], [M,1], [M,N]. */
@@ -583,4 +587,238 @@ Test(gemm_narrow, dispatch_takes_the_narrow_shapes)
     for (int q = 0; q < nk; q++)
         cr_assert_eq(gemm_f32_workspace_floats(kernels[q], 1024, 16, 200, 2),
                      0);
+}
+
+/* --------------------------------------------------------- the row path */
+
+/* The row path against the reference, on one kernel: B as stored, then
+ * prepacked (the same arithmetic, so the same bits, both transposes),
+ * then on 2 and 3 threads (the same bits again: columns split, never K),
+ * then through gemm_f32_compute's dispatch (whichever path it picks);
+ * nothing written past Y. */
+static void rows_check(const gemm_kernel *kernel, const narrow_case *rc,
+                       oc_thread_pool *const *pools, int npools)
+{
+    size_t m = rc->m, n = rc->n, k = rc->k, c_count;
+    gemm_f32_problem p = {.m = m, .n = n, .k = k, .trans_a = rc->trans_a,
+                          .trans_b = rc->trans_b, .alpha = rc->alpha,
+                          .beta = rc->beta, .act = rc->act,
+                          .act_alpha = 0.1f};
+    c_form(rc->form, m, n, &p.c_rs, &p.c_cs, &c_count);
+    float *a = rand_floats(m * k), *b = rand_floats(k * n);
+    float *c = rc->form ? rand_floats(c_count) : NULL;
+    float *want = rand_floats(m * n);
+    float *got = rand_floats(m * n + GUARD);
+    float *again = rand_floats(m * n + GUARD);
+    float *packed = aligned_floats(gemm_f32_packed_b_floats(kernel, k, n) + 16);
+    p.a = a;
+    p.b = b;
+    p.c = c;
+    char what[200];
+    describe(kernel, rc, what, sizeof what);
+
+    p.y = want;
+    gemm_f32_reference(&p);
+
+    fill_guard(got + m * n, GUARD);
+    p.y = got;
+    gemm_f32_rows(kernel, &p, NULL);
+    expect_close(got, want, m * n, k, what);
+    cr_assert(guard_intact(got + m * n, GUARD), "rows %s: wrote past Y", what);
+
+    gemm_f32_pack_b(kernel, b, p.trans_b, k, n, packed);
+    p.b_packed = packed;
+    for (int t = -1; t < npools; t++) {
+        fill_guard(again + m * n, GUARD);
+        p.y = again;
+        gemm_f32_rows(kernel, &p, t < 0 ? NULL : pools[t]);
+        cr_assert(memcmp(again, got, m * n * sizeof(float)) == 0,
+                  "rows %s: prepacked B%s changes the result", what,
+                  t < 0 ? "" : " on more threads");
+        cr_assert(guard_intact(again + m * n, GUARD),
+                  "rows %s: wrote past Y (packed)", what);
+    }
+
+    /* The dispatch, prepacked B or not. */
+    for (int pre = 0; pre < 2; pre++) {
+        size_t ws_floats = gemm_f32_workspace_floats(kernel, m, n, k, 1);
+        float *ws = aligned_floats(ws_floats + 16);
+        p.b_packed = pre ? packed : NULL;
+        p.y = again;
+        gemm_f32_compute(kernel, &p, ws, NULL);
+        expect_close(again, want, m * n, k, what);
+        free(ws);
+    }
+
+    free(a);
+    free(b);
+    free(c);
+    free(want);
+    free(got);
+    free(again);
+    free(packed);
+}
+
+/* M 1..4 (and 0) against N and K across every edge: panels of 8, 16 and
+ * 32 columns (and pairs of them), the blocks of 256 of K and the chunks
+ * of 8 and 64, 0, 1, primes, past 1024; every transpose, C form, alpha,
+ * beta and activation in turn. */
+Test(gemm_rows, matches_the_reference_on_every_kernel)
+{
+    static const size_t N[] = {1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64,
+                               65, 97, 127, 129, 1031};
+    static const size_t K[] = {0, 1, 2, 7, 8, 9, 13, 63, 65, 255, 256, 257,
+                               520, 1031};
+    const gemm_kernel *kernels[3];
+    int nk = available_kernels(kernels);
+    for (int q = 0; q < nk; q++) {
+        rng_state = 0x5851f42d4c957f2dull + (uint64_t)q;
+        size_t i = 0;
+        for (size_t x = 0; x < COUNT(N); x++)
+            for (size_t y = 0; y < COUNT(K); y++, i++) {
+                size_t m = i % 9 == 8 ? 0 : 1 + i % 4;
+                narrow_case rc = narrow_variant(i, m, N[x], K[y]);
+                rows_check(kernels[q], &rc, NULL, 0);
+            }
+    }
+}
+
+/* Problems large enough to be split over threads: 2 and 3 threads give
+ * the bits of 1, prepacked B or not. */
+Test(gemm_rows, threads_give_identical_bits)
+{
+    static const size_t SPLIT[][3] = {{1, 4096, 1024}, {1, 4099, 67},
+                                      {2, 1031, 300},  {3, 2053, 129},
+                                      {4, 1000, 999},  {1, 257, 1031}};
+    const gemm_kernel *kernels[3];
+    int nk = available_kernels(kernels);
+    oc_thread_pool *pools[2];
+    cr_assert_null(thread_pool_create(2, &pools[0]));
+    cr_assert_null(thread_pool_create(3, &pools[1]));
+    rng_state = 4242;
+    for (int q = 0; q < nk; q++)
+        for (size_t s = 0; s < COUNT(SPLIT); s++) {
+            narrow_case rc = narrow_variant(s + (size_t)q, SPLIT[s][0],
+                                            SPLIT[s][1], SPLIT[s][2]);
+            cr_assert(rc.m * rc.n * rc.k >= (size_t)1 << 18,
+                      "too small to split");
+            rows_check(kernels[q], &rc, pools, 2);
+        }
+    thread_pool_free(pools[0]);
+    thread_pool_free(pools[1]);
+}
+
+/* One problem of special values on the row path: NaN where the reference
+ * has NaN, every other value bit for bit (as special_check, with N past
+ * a panel and K past a block of 256). */
+static void rows_special_check(const gemm_kernel *kernel, size_t m, size_t n,
+                               int form, float alpha, float beta, int act,
+                               bool trans_b)
+{
+    size_t k = 300, c_count;
+    gemm_f32_problem p = {.m = m, .n = n, .k = k, .trans_b = trans_b,
+                          .alpha = alpha, .beta = beta, .act = act,
+                          .act_alpha = 0.5f};
+    c_form(form, m, n, &p.c_rs, &p.c_cs, &c_count);
+    float *a = malloc(m * k * sizeof *a), *b = malloc(k * n * sizeof *b);
+    float *c = malloc((c_count + 1) * sizeof *c);
+    float *want = malloc(m * n * sizeof *want);
+    float *got = malloc(m * n * sizeof *got);
+    float *packed = aligned_floats(gemm_f32_packed_b_floats(kernel, k, n) + 16);
+    cr_assert(a && b && c && want && got);
+    /* Row 0 of A: +0 (sums of +0 and -0 products: +0, then alpha * +0);
+     * row 1: a NaN at l = 2; row 2: an infinity at l = 260, in the
+     * second block of K; row 3: -0. */
+    for (size_t l = 0; l < k; l++) {
+        float v[4] = {0, l == 2 ? NAN : 1, l == 260 ? INFINITY : 0.5f, -0.0f};
+        for (size_t i = 0; i < m; i++)
+            a[i * k + l] = v[i];
+    }
+    for (size_t i = 0; i < k * n; i++)
+        b[i] = (float)((int)(i % 3) - 1) * 0.25f;  /* -0.25, 0, 0.25 */
+    for (size_t i = 0; i < c_count; i++)
+        c[i] = i % 4 == 0 ? NAN : i % 4 == 1 ? -0.0f : i % 4 == 2 ? 0.0f : 1.5f;
+    p.a = a;
+    p.b = b;
+    p.c = form ? c : NULL;
+    p.y = want;
+    gemm_f32_reference(&p);
+    gemm_f32_pack_b(kernel, b, trans_b, k, n, packed);
+    for (int pre = 0; pre < 2; pre++) {
+        p.b_packed = pre ? packed : NULL;
+        p.y = got;
+        gemm_f32_rows(kernel, &p, NULL);
+        for (size_t i = 0; i < m * n; i++) {
+            uint32_t gb, wb;
+            memcpy(&gb, &got[i], sizeof gb);
+            memcpy(&wb, &want[i], sizeof wb);
+            bool same = isnan(want[i]) ? isnan(got[i]) : gb == wb;
+            cr_assert(same,
+                      "rows %s M=%zu N=%zu transB=%d packed %d C-form %d "
+                      "alpha %g beta %g act %d: [%zu] expected %g (0x%08x), "
+                      "got %g (0x%08x)",
+                      kernel->name, m, n, trans_b, pre, form, alpha, beta, act,
+                      i, want[i], wb, got[i], gb);
+        }
+    }
+    free(a);
+    free(b);
+    free(c);
+    free(want);
+    free(got);
+    free(packed);
+}
+
+/* NaN, infinities and the sign of zero come out as the reference has
+ * them, through alpha, beta * C and each activation. The values are
+ * exact in float, so the FMA's single rounding cannot differ from the
+ * reference's two. */
+Test(gemm_rows, nan_infinity_and_signed_zero_as_the_reference)
+{
+    static const float ALPHA[] = {1, -1, 0, 2};
+    static const float BETA[] = {0, 1, -1};
+    static const size_t N[] = {8, 37, 70};
+    const gemm_kernel *kernels[3];
+    int nk = available_kernels(kernels);
+    for (int q = 0; q < nk; q++)
+        for (size_t m = 1; m <= GEMM_ROWS_MAX_M; m++)
+            for (size_t s = 0; s < COUNT(N); s++)
+                for (int form = 0; form < 6; form++)
+                    for (size_t ai = 0; ai < COUNT(ALPHA); ai++)
+                        for (size_t bi = 0; bi < COUNT(BETA); bi++)
+                            for (int act = 0; act < 3; act++)
+                                rows_special_check(kernels[q], m, N[s], form,
+                                                   ALPHA[ai], BETA[bi], act,
+                                                   (form + act) % 2);
+}
+
+/* The dispatch: up to 4 rows from 8 columns on, a B it reads well
+ * (prepacked, or not transposed); the small path's dots otherwise. */
+Test(gemm_rows, dispatch_takes_few_rows)
+{
+    float one = 1;
+    gemm_f32_problem p = {.m = 1, .n = 4096, .k = 1024, .trans_b = true,
+                          .b_packed = &one};
+    cr_assert(gemm_f32_is_rows(&p));
+    p.m = 4;
+    cr_assert(gemm_f32_is_rows(&p));
+    p.m = 5;
+    cr_assert(!gemm_f32_is_rows(&p));
+    p.m = 1;
+    p.n = 7;
+    cr_assert(!gemm_f32_is_rows(&p));  /* 1x7: a few dots */
+    p.n = 8;
+    cr_assert(gemm_f32_is_rows(&p));
+    p.b_packed = NULL;
+    cr_assert(!gemm_f32_is_rows(&p));  /* transposed, as stored */
+    p.trans_b = false;
+    cr_assert(gemm_f32_is_rows(&p));
+    /* Neither the row path nor the small one needs a workspace. */
+    const gemm_kernel *kernels[3];
+    int nk = available_kernels(kernels);
+    for (int q = 0; q < nk; q++)
+        for (size_t m = 1; m <= GEMM_ROWS_MAX_M; m++)
+            cr_assert_eq(gemm_f32_workspace_floats(kernels[q], m, 4096, 4096,
+                                                   2),
+                         0);
 }
