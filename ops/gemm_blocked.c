@@ -1,22 +1,31 @@
 /*
  * gemm_blocked.c - the blocked, packed Gemm driver (the GotoBLAS loop
- * nest). B is packed in KC x NC blocks of NR-wide panels, A in MC x KC
- * blocks of MR-tall panels unless the micro-kernel reads it in place,
- * and the micro-kernel (applying alpha) runs over MR x NR tiles of Y
- * with its accumulators in registers. Transposes are absorbed by the
- * packing, so every variant runs the same kernel.
+ * nest, in the order BLIS uses for a kernel whose vectors run along N).
+ * B is packed in KC x NC blocks of NR-wide panels (or prepacked so once),
+ * A a micro-panel of MR rows x KC at a time unless the micro-kernel reads
+ * it in place, and the micro-kernel (applying alpha) runs over MR x NR
+ * tiles of Y with its accumulators in registers. Transposes are absorbed
+ * by the packing, so every variant runs the same kernel.
+ *
+ * Which operand stays where: the kernel broadcasts MR values of A and
+ * loads NR of B per step, so it reads B at twice A's rate (14 x 32). An
+ * A micro-panel (MR x KC, 28 KB) stays in L1 while the B panels of the
+ * block stream past it from L2/L3, one tile each; the other order (a B
+ * panel of 64 KB held against many A panels) fits no L1 and was 5-10%
+ * slower from 1024^3 on.
  */
 #include <string.h>
 
 #include "../runtime/thread_pool.h"
 #include "gemm_kernel.h"
 
-/* Block sizes: a KC x NR panel of B stays in L1 while an MC x KC block of
- * A stays in L2; NC bounds the packed B block. */
+/* Block sizes. KC is GEMM_F32_KC: each block of K adds into Y, a pass of
+ * Y through memory, so the longer the better while an A micro-panel
+ * (MR x KC) fits L1; 512 against 256 made 1024^3 and 2048^3 5-8% faster.
+ * NC bounds the packed B block: 32 panels (1024 columns of AVX-512's) per
+ * A micro-panel pass; 16 was 3-5% slower, 64 no faster. */
 #define KC GEMM_F32_KC
-#define MC_TILES 20
-#define NC_TILES 64
-
+#define NC_TILES 32
 
 static size_t round_up(size_t x, size_t to)
 {
@@ -60,12 +69,12 @@ static void init_y(const gemm_f32_problem *p)
     }
 }
 
-/* Per thread: a packed block of A (when A is not read in place) and an
- * edge tile, 64-byte aligned. */
+/* Per thread: a packed micro-panel of A (when A is not read in place)
+ * and an edge tile, 64-byte aligned. */
 static size_t thread_floats(const gemm_kernel *kernel)
 {
     size_t mr = (size_t)kernel->mr, nr = (size_t)kernel->nr;
-    return round_up((size_t)MC_TILES * mr * KC + mr * nr, 16);
+    return round_up(mr * KC + mr * nr, 16);
 }
 
 size_t gemm_f32_workspace_floats(const gemm_kernel *kernel, size_t m,
@@ -82,37 +91,33 @@ size_t gemm_f32_workspace_floats(const gemm_kernel *kernel, size_t m,
 /* The tallest micro-tile (AVX-512's 14 rows). */
 #define PACK_A_MAX_MR 16
 
-/* Packs rows [i0, i0 + mc) x cols [l0, l0 + kc) of A' into MR-tall panels,
- * k-major; rows past M are zero. */
-static void pack_a(const gemm_f32_problem *p, size_t mr, size_t i0, size_t mc,
-                   size_t l0, size_t kc, float *out)
+/* Packs rows [i0, i0 + rows) x cols [l0, l0 + kc) of A' into one
+ * MR-tall panel, k-major; rows past `rows` are zero. */
+static void pack_a(const gemm_f32_problem *p, size_t mr, size_t i0,
+                   size_t rows, size_t l0, size_t kc, float *out)
 {
-    for (size_t ir = 0; ir < mc; ir += mr) {
-        size_t rows = mc - ir < mr ? mc - ir : mr;
-        if (!p->trans_a) {
-            /* Across the rows at each step rather than along one row at a
-             * time: the rows' cache misses overlap (a row at a time, each
-             * 1 KB run of A started a miss of its own, and packing took
-             * 9% of the time of a 1024^3 product; across them, 5%), and
-             * the stores are contiguous. */
-            const float *src[PACK_A_MAX_MR];
+    if (!p->trans_a) {
+        /* Across the rows at each step rather than along one row at a
+         * time: the rows' cache misses overlap (a row at a time, each 1 KB
+         * run of A started a miss of its own, and packing took 9% of the
+         * time of a 1024^3 product; across them, 5%), and the stores are
+         * contiguous. */
+        const float *src[PACK_A_MAX_MR];
+        for (size_t r = 0; r < rows; r++)
+            src[r] = p->a + (i0 + r) * p->k + l0;
+        for (size_t l = 0; l < kc; l++)
             for (size_t r = 0; r < rows; r++)
-                src[r] = p->a + (i0 + ir + r) * p->k + l0;
-            for (size_t l = 0; l < kc; l++)
-                for (size_t r = 0; r < rows; r++)
-                    out[l * mr + r] = src[r][l];
-        } else {
-            for (size_t l = 0; l < kc; l++) {
-                const float *src = p->a + (l0 + l) * p->m + i0 + ir;
-                for (size_t r = 0; r < rows; r++)
-                    out[l * mr + r] = src[r];
-            }
+                out[l * mr + r] = src[r][l];
+    } else {
+        for (size_t l = 0; l < kc; l++) {
+            const float *src = p->a + (l0 + l) * p->m + i0;
+            for (size_t r = 0; r < rows; r++)
+                out[l * mr + r] = src[r];
         }
-        for (size_t r = rows; r < mr; r++)
-            for (size_t l = 0; l < kc; l++)
-                out[l * mr + r] = 0;
-        out += kc * mr;
     }
+    for (size_t r = rows; r < mr; r++)
+        for (size_t l = 0; l < kc; l++)
+            out[l * mr + r] = 0;
 }
 
 void gemm_f32_pack_b_panels(const float *b, bool trans_b, size_t k, size_t n,
@@ -162,7 +167,9 @@ void gemm_f32_pack_b(const gemm_kernel *kernel, const float *b, bool trans_b,
     }
 }
 
-/* One (K block, N block) step of the loop nest, shared by its tasks. */
+/* One (K block, N block) step of the loop nest, shared by its tasks: a
+ * task is a group of MR-row tiles against a chunk of the block's
+ * columns. */
 typedef struct blocked_step {
     const gemm_kernel *kernel;
     const gemm_f32_problem *p;
@@ -172,7 +179,7 @@ typedef struct blocked_step {
     int act;
     bool accumulate;       /* false: the first K block, and no C term */
     bool a_in_place;       /* A read in place by the kernel, not packed */
-    size_t mc_max, chunks, chunk_cols;
+    size_t row_tiles, row_groups, chunks, chunk_cols;
 } blocked_step;
 
 /* Whether the kernel may read MR rows of A in place, lda floats apart:
@@ -189,51 +196,60 @@ static bool a_rows_in_place(size_t lda, size_t mr)
     return true;
 }
 
-/* Task t: rows block t / chunks, columns chunk t % chunks of this step. */
+/* The tile at rows [i, i + rows) x the block's columns [jr, jr + cols). */
+static void blocked_tile(const blocked_step *st, const float *apanel,
+                         size_t lda, size_t astep, size_t i, size_t rows,
+                         size_t jr, size_t cols, float *edge)
+{
+    const gemm_f32_problem *p = st->p;
+    size_t n = p->n, nr = (size_t)st->kernel->nr;
+    const float *bpanel = st->bblock + (jr / nr) * st->kc * nr;
+    float *y = p->y + i * n + st->j0 + jr;
+    if (cols == nr) {
+        st->kernel->tile(st->kc, rows, apanel, lda, astep, bpanel, y, n,
+                         p->alpha, st->accumulate, st->act, p->act_alpha);
+        return;
+    }
+    /* N's edge: the tile's full width on a copy. */
+    for (size_t r = 0; r < rows; r++)
+        memcpy(edge + r * nr, y + r * n, cols * sizeof *y);
+    st->kernel->tile(st->kc, rows, apanel, lda, astep, bpanel, edge, nr,
+                     p->alpha, st->accumulate, st->act, p->act_alpha);
+    for (size_t r = 0; r < rows; r++)
+        memcpy(y + r * n, edge + r * nr, cols * sizeof *y);
+}
+
+/* Task t: row group t / chunks (tiles split evenly between the groups),
+ * column chunk t % chunks. */
 static void blocked_task(void *ctx, size_t t, int thread)
 {
     const blocked_step *st = ctx;
     const gemm_f32_problem *p = st->p;
     size_t mr = (size_t)st->kernel->mr, nr = (size_t)st->kernel->nr;
-    size_t i0 = t / st->chunks * st->mc_max;
-    size_t mc = p->m - i0 < st->mc_max ? p->m - i0 : st->mc_max;
+    size_t g = t / st->chunks;
+    size_t i0 = g * st->row_tiles / st->row_groups * mr;
+    size_t i1 = (g + 1) * st->row_tiles / st->row_groups * mr;
     size_t jr0 = t % st->chunks * st->chunk_cols;
     size_t jr1 = jr0 + st->chunk_cols < st->nc ? jr0 + st->chunk_cols : st->nc;
     float *ap = st->thread_ws + (size_t)thread * thread_floats(st->kernel);
-    float *edge = ap + st->mc_max * KC;
-    size_t n = p->n, kc = st->kc;
-    /* A is read in place when a_in_place (packing took 8% of the time
-     * at 256^3), else packed. */
-    if (!st->a_in_place)
-        pack_a(p, mr, i0, mc, st->l0, kc, ap);
-
-    for (size_t jr = jr0; jr < jr1; jr += nr) {
-        size_t cols = st->nc - jr < nr ? st->nc - jr : nr;
-        const float *bpanel = st->bblock + (jr / nr) * kc * nr;
-        for (size_t ir = 0; ir < mc; ir += mr) {
-            size_t rows = mc - ir < mr ? mc - ir : mr;
-            const float *apanel = ap + ir * kc;
-            size_t lda = 1, astep = mr;
-            if (st->a_in_place) {
-                apanel = p->a + (i0 + ir) * p->k + st->l0;
-                lda = p->k;
-                astep = 1;
-            }
-            float *y = p->y + (i0 + ir) * n + st->j0 + jr;
-            if (cols == nr) {
-                st->kernel->tile(kc, rows, apanel, lda, astep, bpanel, y, n,
-                                 p->alpha, st->accumulate, st->act,
-                                 p->act_alpha);
-                continue;
-            }
-            /* N's edge: the tile's full width on a copy. */
-            for (size_t r = 0; r < rows; r++)
-                memcpy(edge + r * nr, y + r * n, cols * sizeof *y);
-            st->kernel->tile(kc, rows, apanel, lda, astep, bpanel, edge, nr,
-                             p->alpha, st->accumulate, st->act, p->act_alpha);
-            for (size_t r = 0; r < rows; r++)
-                memcpy(y + r * n, edge + r * nr, cols * sizeof *y);
+    float *edge = ap + mr * KC;
+    if (i1 > p->m)
+        i1 = p->m;
+    for (size_t i = i0; i < i1; i += mr) {
+        size_t rows = i1 - i < mr ? i1 - i : mr;
+        const float *apanel = ap;
+        size_t lda = 1, astep = mr;
+        if (st->a_in_place) {
+            /* Packing took 8% of the time at 256^3. */
+            apanel = p->a + i * p->k + st->l0;
+            lda = p->k;
+            astep = 1;
+        } else {
+            pack_a(p, mr, i, rows, st->l0, st->kc, ap);
         }
+        for (size_t jr = jr0; jr < jr1; jr += nr)
+            blocked_tile(st, apanel, lda, astep, i, rows, jr,
+                         st->nc - jr < nr ? st->nc - jr : nr, edge);
     }
 }
 
@@ -241,17 +257,16 @@ void gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
                       float *workspace, oc_thread_pool *pool)
 {
     size_t m = p->m, n = p->n, k = p->k;
-    size_t nr = (size_t)kernel->nr;
+    size_t mr = (size_t)kernel->mr, nr = (size_t)kernel->nr;
     size_t nc_max = NC_TILES * nr;
     size_t npad = round_up(n, nr);
     if (m * n * k < PARALLEL_MIN_WORK)
         pool = NULL;
-    int threads = thread_pool_size(pool);
+    size_t threads = (size_t)thread_pool_size(pool);
     blocked_step st = {.kernel = kernel, .p = p,
-                       .mc_max = MC_TILES * (size_t)kernel->mr,
+                       .row_tiles = (m + mr - 1) / mr,
                        .thread_ws = workspace + nc_max * KC,
-                       .a_in_place = !p->trans_a &&
-                                     a_rows_in_place(k, (size_t)kernel->mr)};
+                       .a_in_place = !p->trans_a && a_rows_in_place(k, mr)};
     float *bp = workspace;
 
     /* With a C term, Y starts as beta * C and every K block adds; without
@@ -263,15 +278,17 @@ void gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
         gemm_f32_activate(p->y, m * n, p->act, p->act_alpha);
         return;
     }
-    size_t row_blocks = (m + st.mc_max - 1) / st.mc_max;
+    /* Tasks: one on one thread; on more, four per thread, so that a
+     * thread that starts late (waking costs tens of microseconds on a
+     * virtual machine) or is preempted leaves its share to the others.
+     * Rows first, in groups whose tile counts differ by one at most;
+     * columns too when there are not enough tiles of rows. */
+    size_t want = threads > 1 ? 4 * threads : 1;
+    st.row_groups = st.row_tiles < want ? st.row_tiles : want;
     for (st.j0 = 0; st.j0 < n; st.j0 += nc_max) {
         st.nc = n - st.j0 < nc_max ? n - st.j0 : nc_max;
-        /* Enough tasks to keep every thread busy: split columns too when
-         * there are few row blocks. */
-        size_t panels = (st.nc + nr - 1) / nr, want = 2 * (size_t)threads;
-        st.chunks = threads > 1 && row_blocks < want
-                        ? (want + row_blocks - 1) / row_blocks
-                        : 1;
+        size_t panels = (st.nc + nr - 1) / nr;
+        st.chunks = (want + st.row_groups - 1) / st.row_groups;
         if (st.chunks > panels)
             st.chunks = panels;
         st.chunk_cols = (panels + st.chunks - 1) / st.chunks * nr;
@@ -287,7 +304,8 @@ void gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
                                        st.kc, st.j0, st.nc, bp);
                 st.bblock = bp;
             }
-            thread_pool_run(pool, row_blocks * st.chunks, blocked_task, &st);
+            thread_pool_run(pool, st.row_groups * st.chunks, blocked_task,
+                            &st);
         }
     }
 }

@@ -52,7 +52,7 @@ typedef struct gemm_f32_problem {
 /* K rows of B' per packed block (the blocked path's KC); a prepacked B
  * with K <= GEMM_F32_KC is one block: panel p of NR columns starts at
  * p * K * NR, row l of it at + l * NR. */
-#define GEMM_F32_KC 256
+#define GEMM_F32_KC 512
 
 /* The narrow path's limits: problems with N <= GEMM_NARROW_MAX_N and K <=
  * GEMM_NARROW_MAX_K go to it, but for a few shapes (gemm_f32_is_narrow);

@@ -134,6 +134,19 @@ const gemm_kernel *gemm_f32_kernel_portable(void)
 
 /* ------------------------------------------------------------- AVX-512 */
 
+/* Asks for the tile's rows of Y (bytes per row) before the sums start,
+ * when they will be added to: Y is the one operand the blocking leaves in
+ * memory, and its loads came after the last step, with nothing left to
+ * hide their latency (at K = 1024 and 2048, with two blocks of K or more,
+ * the prefetch made the product 3% faster). */
+static inline __attribute__((always_inline)) void
+prefetch_tile(const float *t, size_t ldt, int m, size_t bytes)
+{
+    for (int i = 0; i < m; i++)
+        for (size_t b = 0; b < bytes; b += 64)
+            _mm_prefetch((const char *)(t + (size_t)i * ldt) + b, _MM_HINT_T0);
+}
+
 /* 14 x 32: 28 zmm accumulators, 2 for B, 1 for the broadcast of A. */
 #define AVX512_MR 14
 #define AVX512_NR 32
@@ -193,6 +206,8 @@ __attribute__((target("avx512f"))) static inline
                      float alpha, bool accumulate, int act, float act_alpha)
 {
     __m512 acc[AVX512_MR][2];
+    if (accumulate)
+        prefetch_tile(t, ldt, m, AVX512_NR * sizeof(float));
     for (int i = 0; i < m; i++)
         acc[i][0] = acc[i][1] = _mm512_setzero_ps();
     if (lda == 1)
@@ -429,6 +444,8 @@ __attribute__((target("avx2,fma"))) static inline
                    float alpha, bool accumulate, int act, float act_alpha)
 {
     __m256 acc[AVX2_MR][2];
+    if (accumulate)
+        prefetch_tile(t, ldt, m, AVX2_NR * sizeof(float));
     for (int i = 0; i < m; i++)
         acc[i][0] = acc[i][1] = _mm256_setzero_ps();
     if (lda == 1)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "big_alloc.h"
 #include "pool.h"
 
 #define POOL_ALIGN 64
@@ -37,8 +38,7 @@ static oc_pool_block *pool_new_block(size_t size)
 {
     if (size > SIZE_MAX - sizeof(oc_pool_block))
         return NULL;
-    oc_pool_block *b = aligned_alloc(POOL_ALIGN,
-        (sizeof(oc_pool_block) + size + POOL_ALIGN - 1) / POOL_ALIGN * POOL_ALIGN);
+    oc_pool_block *b = big_alloc(POOL_ALIGN, sizeof(oc_pool_block) + size);
     if (!b)
         return NULL;
     b->next = NULL;

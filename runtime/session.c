@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../ops/ops.h"
+#include "big_alloc.h"
 #include "model.h"
 #include "session.h"
 #include "status.h"
@@ -283,7 +284,7 @@ static onnxc_status *plan(onnxc_session *s, const input_binding *shapes)
                             "these input shapes need a %zu-byte arena, above "
                             "the session's limit of %zu",
                             need, s->arena_limit);
-        unsigned char *arena = aligned_alloc(PLAN_ALIGN, need);
+        unsigned char *arena = big_alloc(PLAN_ALIGN, need);
         if (!arena)
             return oc_error(ONNXC_ERR_NO_MEMORY,
                             "cannot allocate a %zu-byte arena", need);

@@ -50,14 +50,16 @@ typedef struct shape {
     size_t m, n, k;
 } shape;
 
-/* Edges of every block: MR (4, 6, 14), NR (8, 16, 32), KC (256), MC (20
- * tiles), NC (64 tiles), and the small-path threshold; A's rows read in
- * place (most K) or packed (K = 1024: rows 4 KB apart, which would share
- * a cache set). */
+/* Edges of every block: MR (4, 6, 14), NR (8, 16, 32), KC (512), NC (32
+ * tiles: 256, 512 or 1024 columns), the threads' row groups, and the
+ * small-path threshold; A's rows read in place (most K) or packed (K =
+ * 1024: rows 4 KB apart, which would share a cache set). */
 static const shape SHAPES[] = {
-    {33, 33, 33},  {64, 64, 64},  {1, 100, 300}, {2, 37, 41},   {13, 31, 257},
-    {15, 33, 255}, {29, 65, 513}, {281, 17, 19}, {300, 40, 30}, {7, 2100, 20},
-    {40, 31, 1},   {50, 50, 0},   {97, 101, 103}, {23, 40, 512}, {17, 33, 1024},
+    {33, 33, 33},   {64, 64, 64},   {1, 100, 300},  {2, 37, 41},
+    {13, 31, 257},  {15, 33, 255},  {29, 65, 513},  {281, 17, 19},
+    {300, 40, 30},  {7, 2100, 20},  {40, 31, 1},    {50, 50, 0},
+    {97, 101, 103}, {23, 40, 512},  {17, 33, 1024}, {31, 1025, 33},
+    {19, 47, 511},  {45, 257, 1025},
 };
 
 /* C broadcast forms: none, scalar, [N], [1,N], [M,1], [M,N]. */
@@ -660,7 +662,7 @@ static void rows_check(const gemm_kernel *kernel, const narrow_case *rc,
 }
 
 /* M 1..4 (and 0) against N and K across every edge: panels of 8, 16 and
- * 32 columns (and pairs of them), the blocks of 256 of K and the chunks
+ * 32 columns (and pairs of them), the blocks of 512 of K and the chunks
  * of 8 and 64, 0, 1, primes, past 1024; every transpose, C form, alpha,
  * beta and activation in turn. */
 Test(gemm_rows, matches_the_reference_on_every_kernel)
@@ -668,7 +670,7 @@ Test(gemm_rows, matches_the_reference_on_every_kernel)
     static const size_t N[] = {1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64,
                                65, 97, 127, 129, 1031};
     static const size_t K[] = {0, 1, 2, 7, 8, 9, 13, 63, 65, 255, 256, 257,
-                               520, 1031};
+                               511, 512, 513, 1031};
     const gemm_kernel *kernels[3];
     int nk = available_kernels(kernels);
     for (int q = 0; q < nk; q++) {
@@ -710,12 +712,12 @@ Test(gemm_rows, threads_give_identical_bits)
 
 /* One problem of special values on the row path: NaN where the reference
  * has NaN, every other value bit for bit (as special_check, with N past
- * a panel and K past a block of 256). */
+ * a panel and K past a block of 512). */
 static void rows_special_check(const gemm_kernel *kernel, size_t m, size_t n,
                                int form, float alpha, float beta, int act,
                                bool trans_b)
 {
-    size_t k = 300, c_count;
+    size_t k = 600, c_count;
     gemm_f32_problem p = {.m = m, .n = n, .k = k, .trans_b = trans_b,
                           .alpha = alpha, .beta = beta, .act = act,
                           .act_alpha = 0.5f};

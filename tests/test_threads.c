@@ -45,9 +45,10 @@ Test(threads, gemm_results_are_bit_identical_for_1_to_4_threads)
         kernel = gemm_f32_kernel_avx2();
     if (!kernel)
         kernel = gemm_f32_kernel_portable();
-    /* Blocked (two row blocks, edges everywhere), then a wide
-     * matrix-vector product (the small path split over columns). */
-    const size_t shapes[][3] = {{333, 250, 300}, {1, 4096, 600}, {3, 70, 2000}};
+    /* Blocked (row groups and column chunks, two blocks of K and of N,
+     * edges everywhere), then a wide matrix-vector product (the row
+     * path split over columns), then the small path. */
+    const size_t shapes[][3] = {{333, 1100, 600}, {1, 4096, 600}, {3, 70, 2000}};
     for (size_t s = 0; s < 3; s++) {
         size_t m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
         float *a = ramp(m * k, 2), *b = ramp(k * n, 1), *c = ramp(n, 1);
