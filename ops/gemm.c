@@ -182,6 +182,13 @@ static void gemm_f64(const gemm_params *p, const oc_tensor *ta,
         }
 }
 
+/* Prepacked weights are for the shape they were packed at. */
+static bool b_prepacked_for(const gemm_params *p, const oc_tensor *b)
+{
+    return p->b_packed && (size_t)b->dims[0] == p->packed_rows &&
+           (size_t)b->dims[1] == p->packed_cols;
+}
+
 static void problem_f32(const gemm_params *p, const oc_tensor *const *in,
                         oc_tensor *y, gemm_f32_problem *g)
 {
@@ -202,9 +209,7 @@ static void problem_f32(const gemm_params *p, const oc_tensor *const *in,
     g->y = y->data;
     g->act = p->act;
     g->act_alpha = p->act_alpha;
-    /* Prepacked weights are for the shape they were packed at. */
-    if (p->b_packed && (size_t)in[1]->dims[0] == p->packed_rows &&
-        (size_t)in[1]->dims[1] == p->packed_cols)
+    if (b_prepacked_for(p, in[1]))
         g->b_packed = p->b_packed;
 }
 
@@ -217,7 +222,8 @@ static size_t gemm_workspace(const void *params, const oc_tensor *const *in,
     size_t k = (size_t)(p->trans_a ? in[0]->dims[0] : in[0]->dims[1]);
     return sizeof(float) * gemm_f32_workspace_floats(
                                p->kernel, (size_t)out->dims[0],
-                               (size_t)out->dims[1], k, threads);
+                               (size_t)out->dims[1], k, threads,
+                               b_prepacked_for(p, in[1]));
 }
 
 static void gemm_run(const void *params, const oc_tensor *const *in,

@@ -1,31 +1,45 @@
 /*
  * gemm_blocked.c - the blocked, packed Gemm driver (the GotoBLAS loop
- * nest, in the order BLIS uses for a kernel whose vectors run along N).
- * B is packed in KC x NC blocks of NR-wide panels (or prepacked so once),
- * A a micro-panel of MR rows x KC at a time unless the micro-kernel reads
- * it in place, and the micro-kernel (applying alpha) runs over MR x NR
- * tiles of Y with its accumulators in registers. Transposes are absorbed
- * by the packing, so every variant runs the same kernel.
+ * nest). B is packed whole in KC-row blocks of NR-wide panels (prepacked
+ * so once at load, when it is a weight); A, a group of MR-row micro-
+ * panels at a time, unless the micro-kernel reads it in place; and the
+ * micro-kernel (applying alpha) runs over MR x NR tiles of Y with its
+ * accumulators in registers. Transposes are absorbed by the packing, so
+ * every variant runs the same kernel.
  *
- * Which operand stays where: the kernel broadcasts MR values of A and
- * loads NR of B per step, so it reads B at twice A's rate (14 x 32). An
- * A micro-panel (MR x KC, 28 KB) stays in L1 while the B panels of the
- * block stream past it from L2/L3, one tile each; the other order (a B
- * panel of 64 KB held against many A panels) fits no L1 and was 5-10%
- * slower from 1024^3 on.
+ * Where each operand lives: for a block of K, a group of up to MC_TILES
+ * row tiles of A is packed (280 KB) and kept in L2; B's block is taken NC
+ * columns at a time (512 KB), which stay in L2 while every A micro-panel
+ * of the group (28 KB, in L1) passes it, one tile per B panel. Y, read
+ * and written once per block of K, is the only operand left in memory:
+ * the tile prefetches it.
+ *
+ * Threads take tasks: a group of row tiles against a chunk of columns,
+ * over the whole of K, so tasks write disjoint parts of Y and nobody waits
+ * for anybody before the end. The sums of each element are the same
+ * whatever the thread count (K is never split).
  */
 #include <string.h>
 
 #include "../runtime/thread_pool.h"
 #include "gemm_kernel.h"
 
-/* Block sizes. KC is GEMM_F32_KC: each block of K adds into Y, a pass of
- * Y through memory, so the longer the better while an A micro-panel
- * (MR x KC) fits L1; 512 against 256 made 1024^3 and 2048^3 5-8% faster.
- * NC bounds the packed B block: 32 panels (1024 columns of AVX-512's) per
- * A micro-panel pass; 16 was 3-5% slower, 64 no faster. */
+/* Block sizes, measured on Zen 4 (32 KB L1, 1 MB L2 a core):
+ *  - KC is GEMM_F32_KC: each block of K adds into Y, a pass of Y through
+ *    memory, so the longer the better while an A micro-panel (MR x KC)
+ *    fits L1; 512 against 256 made 1024^3 and 2048^3 5-8% faster;
+ *  - NC: columns of a B block held in L2 (KC x NC floats, 512 KB); on one
+ *    thread 256 to 1024 are within 2%, on two 256 keeps each core's
+ *    copy of the block apart from the other's traffic;
+ *  - MC_TILES: row tiles of A packed at once (the group, in L2);
+ *  - MT_TASKS: tasks per thread on several threads, so that one that
+ *    starts late (waking a thread costs tens of microseconds on a virtual
+ *    machine) or is preempted leaves its share to the others, and the
+ *    last task to finish is short; 4, 8 and 16 measured within noise. */
 #define KC GEMM_F32_KC
-#define NC_TILES 32
+#define NC 256
+#define MC_TILES 10
+#define MT_TASKS 8
 
 static size_t round_up(size_t x, size_t to)
 {
@@ -48,22 +62,26 @@ bool gemm_f32_is_small(size_t m, size_t n, size_t k)
  * splitting saves: the problem stays on the calling thread. */
 #define PARALLEL_MIN_WORK ((size_t)1 << 22)
 
-/* Y = beta * C broadcast, or 0: where the K blocks start adding. */
-static void init_y(const gemm_f32_problem *p)
+/* Rows [i0, i1) x columns [j0, j1) of Y = beta * C broadcast, or 0:
+ * where the K blocks start adding. Each task does its own part, so the
+ * pass over Y is split between the threads and leaves it in their
+ * caches. */
+static void init_y(const gemm_f32_problem *p, size_t i0, size_t i1,
+                   size_t j0, size_t j1)
 {
-    for (size_t i = 0; i < p->m; i++) {
+    for (size_t i = i0; i < i1; i++) {
         float *y = p->y + i * p->n;
         if (!p->c || p->beta == 0) {
-            for (size_t j = 0; j < p->n; j++)
+            for (size_t j = j0; j < j1; j++)
                 y[j] = 0;
             continue;
         }
         const float *c = p->c + i * p->c_rs;
         if (p->c_cs == 1) {  /* a row of C (a bias): vectorized */
-            for (size_t j = 0; j < p->n; j++)
+            for (size_t j = j0; j < j1; j++)
                 y[j] = p->beta * c[j];
         } else {
-            for (size_t j = 0; j < p->n; j++)
+            for (size_t j = j0; j < j1; j++)
                 y[j] = p->beta * c[j * p->c_cs];
         }
     }
@@ -74,17 +92,19 @@ static void init_y(const gemm_f32_problem *p)
 static size_t thread_floats(const gemm_kernel *kernel)
 {
     size_t mr = (size_t)kernel->mr, nr = (size_t)kernel->nr;
-    return round_up(mr * KC + mr * nr, 16);
+    return round_up(MC_TILES * mr * KC + mr * nr, 16);
 }
 
 size_t gemm_f32_workspace_floats(const gemm_kernel *kernel, size_t m,
-                                 size_t n, size_t k, int threads)
+                                 size_t n, size_t k, int threads,
+                                 bool b_prepacked)
 {
     if (!kernel || gemm_f32_is_narrow(m, n, k) || gemm_f32_is_small(m, n, k))
         return 0;
-    /* The packed block of B is shared by the threads. */
-    size_t b = (size_t)NC_TILES * (size_t)kernel->nr * KC;
-    return b + (size_t)(threads > 1 ? threads : 1) * thread_floats(kernel);
+    /* B packed whole, shared by the threads, unless it was prepacked. */
+    size_t b = b_prepacked ? 0 : gemm_f32_packed_b_floats(kernel, k, n);
+    return round_up(b, 16) +
+           (size_t)(threads > 1 ? threads : 1) * thread_floats(kernel);
 }
 
 
@@ -167,20 +187,20 @@ void gemm_f32_pack_b(const gemm_kernel *kernel, const float *b, bool trans_b,
     }
 }
 
-/* One (K block, N block) step of the loop nest, shared by its tasks: a
- * task is a group of MR-row tiles against a chunk of the block's
- * columns. */
-typedef struct blocked_step {
+/* What every task of a product needs. A task is a group of MR-row tiles
+ * against a chunk of Y's columns, over the whole of K: tasks write
+ * disjoint parts of Y, so the threads never wait for each other before
+ * the end. */
+typedef struct blocked_job {
     const gemm_kernel *kernel;
     const gemm_f32_problem *p;
-    float *thread_ws;      /* thread t's scratch: + t * thread_floats */
-    const float *bblock;   /* packed B for this step */
-    size_t j0, nc, l0, kc;
-    int act;
-    bool accumulate;       /* false: the first K block, and no C term */
-    bool a_in_place;       /* A read in place by the kernel, not packed */
+    const float *b_packed;   /* all of B, in gemm_f32_pack_b's layout */
+    float *thread_ws;        /* thread t's scratch: + t * thread_floats */
+    size_t npad;             /* N rounded up to NR */
+    bool has_c;              /* Y starts as beta * C: every block adds */
+    bool a_in_place;         /* A read in place by the kernel, not packed */
     size_t row_tiles, row_groups, chunks, chunk_cols;
-} blocked_step;
+} blocked_job;
 
 /* Whether the kernel may read MR rows of A in place, lda floats apart:
  * not when more of them fall in one set of a 32 KB, 8-way L1 than it has
@@ -196,60 +216,78 @@ static bool a_rows_in_place(size_t lda, size_t mr)
     return true;
 }
 
-/* The tile at rows [i, i + rows) x the block's columns [jr, jr + cols). */
-static void blocked_tile(const blocked_step *st, const float *apanel,
-                         size_t lda, size_t astep, size_t i, size_t rows,
-                         size_t jr, size_t cols, float *edge)
+/* One tile: rows [i, i + rows) x columns [j, j + cols) of Y, the K block
+ * [l0, l0 + kc), B's panel at bpanel. */
+static void blocked_tile(const blocked_job *job, const float *apanel,
+                         size_t lda, size_t astep, const float *bpanel,
+                         size_t i, size_t rows, size_t j, size_t cols,
+                         size_t l0, size_t kc, float *edge)
 {
-    const gemm_f32_problem *p = st->p;
-    size_t n = p->n, nr = (size_t)st->kernel->nr;
-    const float *bpanel = st->bblock + (jr / nr) * st->kc * nr;
-    float *y = p->y + i * n + st->j0 + jr;
+    const gemm_f32_problem *p = job->p;
+    size_t n = p->n, nr = (size_t)job->kernel->nr;
+    bool accumulate = job->has_c || l0 > 0;
+    int act = l0 + kc == p->k ? p->act : GEMM_ACT_NONE;
+    float *y = p->y + i * n + j;
     if (cols == nr) {
-        st->kernel->tile(st->kc, rows, apanel, lda, astep, bpanel, y, n,
-                         p->alpha, st->accumulate, st->act, p->act_alpha);
+        job->kernel->tile(kc, rows, apanel, lda, astep, bpanel, y, n,
+                          p->alpha, accumulate, act, p->act_alpha);
         return;
     }
     /* N's edge: the tile's full width on a copy. */
     for (size_t r = 0; r < rows; r++)
         memcpy(edge + r * nr, y + r * n, cols * sizeof *y);
-    st->kernel->tile(st->kc, rows, apanel, lda, astep, bpanel, edge, nr,
-                     p->alpha, st->accumulate, st->act, p->act_alpha);
+    job->kernel->tile(kc, rows, apanel, lda, astep, bpanel, edge, nr,
+                      p->alpha, accumulate, act, p->act_alpha);
     for (size_t r = 0; r < rows; r++)
         memcpy(y + r * n, edge + r * nr, cols * sizeof *y);
 }
 
 /* Task t: row group t / chunks (tiles split evenly between the groups),
- * column chunk t % chunks. */
+ * column chunk t % chunks. For each block of K the group's rows of A are
+ * packed (or read in place) once, then each NC block of B, in L2, passes
+ * every A micro-panel of the group in turn. */
 static void blocked_task(void *ctx, size_t t, int thread)
 {
-    const blocked_step *st = ctx;
-    const gemm_f32_problem *p = st->p;
-    size_t mr = (size_t)st->kernel->mr, nr = (size_t)st->kernel->nr;
-    size_t g = t / st->chunks;
-    size_t i0 = g * st->row_tiles / st->row_groups * mr;
-    size_t i1 = (g + 1) * st->row_tiles / st->row_groups * mr;
-    size_t jr0 = t % st->chunks * st->chunk_cols;
-    size_t jr1 = jr0 + st->chunk_cols < st->nc ? jr0 + st->chunk_cols : st->nc;
-    float *ap = st->thread_ws + (size_t)thread * thread_floats(st->kernel);
-    float *edge = ap + mr * KC;
-    if (i1 > p->m)
-        i1 = p->m;
-    for (size_t i = i0; i < i1; i += mr) {
-        size_t rows = i1 - i < mr ? i1 - i : mr;
-        const float *apanel = ap;
-        size_t lda = 1, astep = mr;
-        if (st->a_in_place) {
-            /* Packing took 8% of the time at 256^3. */
-            apanel = p->a + i * p->k + st->l0;
-            lda = p->k;
-            astep = 1;
-        } else {
-            pack_a(p, mr, i, rows, st->l0, st->kc, ap);
+    const blocked_job *job = ctx;
+    const gemm_f32_problem *p = job->p;
+    size_t m = p->m, n = p->n, k = p->k;
+    size_t mr = (size_t)job->kernel->mr, nr = (size_t)job->kernel->nr;
+    size_t g = t / job->chunks;
+    size_t i0 = g * job->row_tiles / job->row_groups * mr;
+    size_t i1 = (g + 1) * job->row_tiles / job->row_groups * mr;
+    size_t c0 = t % job->chunks * job->chunk_cols;
+    size_t c1 = c0 + job->chunk_cols < n ? c0 + job->chunk_cols : n;
+    float *ap = job->thread_ws + (size_t)thread * thread_floats(job->kernel);
+    float *edge = ap + MC_TILES * mr * KC;
+    if (i1 > m)
+        i1 = m;
+    if (job->has_c)
+        init_y(p, i0, i1, c0, c1);
+    for (size_t l0 = 0; l0 < k; l0 += KC) {
+        size_t kc = k - l0 < KC ? k - l0 : KC;
+        const float *bblock = job->b_packed + l0 * job->npad;
+        if (!job->a_in_place)
+            for (size_t i = i0; i < i1; i += mr)
+                pack_a(p, mr, i, i1 - i < mr ? i1 - i : mr, l0, kc,
+                       ap + (i - i0) * kc);
+        for (size_t j0 = c0; j0 < c1; j0 += NC) {
+            size_t j1 = c1 - j0 < NC ? c1 : j0 + NC;
+            for (size_t i = i0; i < i1; i += mr) {
+                size_t rows = i1 - i < mr ? i1 - i : mr;
+                const float *apanel = ap + (i - i0) * kc;
+                size_t lda = 1, astep = mr;
+                if (job->a_in_place) {
+                    /* Packing took 8% of the time at 256^3. */
+                    apanel = p->a + i * k + l0;
+                    lda = k;
+                    astep = 1;
+                }
+                for (size_t j = j0; j < j1; j += nr)
+                    blocked_tile(job, apanel, lda, astep,
+                                 bblock + j / nr * kc * nr, i, rows, j,
+                                 j1 - j < nr ? j1 - j : nr, l0, kc, edge);
+            }
         }
-        for (size_t jr = jr0; jr < jr1; jr += nr)
-            blocked_tile(st, apanel, lda, astep, i, rows, jr,
-                         st->nc - jr < nr ? st->nc - jr : nr, edge);
     }
 }
 
@@ -258,56 +296,42 @@ void gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
 {
     size_t m = p->m, n = p->n, k = p->k;
     size_t mr = (size_t)kernel->mr, nr = (size_t)kernel->nr;
-    size_t nc_max = NC_TILES * nr;
-    size_t npad = round_up(n, nr);
     if (m * n * k < PARALLEL_MIN_WORK)
         pool = NULL;
     size_t threads = (size_t)thread_pool_size(pool);
-    blocked_step st = {.kernel = kernel, .p = p,
+    size_t b_floats = p->b_packed ? 0 : gemm_f32_packed_b_floats(kernel, k, n);
+    blocked_job job = {.kernel = kernel, .p = p, .b_packed = p->b_packed,
+                       .thread_ws = workspace + round_up(b_floats, 16),
+                       .npad = round_up(n, nr),
+                       .has_c = p->c && p->beta != 0,
                        .row_tiles = (m + mr - 1) / mr,
-                       .thread_ws = workspace + nc_max * KC,
                        .a_in_place = !p->trans_a && a_rows_in_place(k, mr)};
-    float *bp = workspace;
 
-    /* With a C term, Y starts as beta * C and every K block adds; without
-     * one, the first K block stores. */
-    bool has_c = p->c && p->beta != 0;
-    if (has_c || k == 0)
-        init_y(p);
+    /* With a C term, Y starts as beta * C (each task does its part) and
+     * every K block adds; without one, the first K block stores. */
     if (k == 0) {
+        init_y(p, 0, m, 0, n);
         gemm_f32_activate(p->y, m * n, p->act, p->act_alpha);
         return;
     }
-    /* Tasks: one on one thread; on more, four per thread, so that a
-     * thread that starts late (waking costs tens of microseconds on a
-     * virtual machine) or is preempted leaves its share to the others.
-     * Rows first, in groups whose tile counts differ by one at most;
-     * columns too when there are not enough tiles of rows. */
-    size_t want = threads > 1 ? 4 * threads : 1;
-    st.row_groups = st.row_tiles < want ? st.row_tiles : want;
-    for (st.j0 = 0; st.j0 < n; st.j0 += nc_max) {
-        st.nc = n - st.j0 < nc_max ? n - st.j0 : nc_max;
-        size_t panels = (st.nc + nr - 1) / nr;
-        st.chunks = (want + st.row_groups - 1) / st.row_groups;
-        if (st.chunks > panels)
-            st.chunks = panels;
-        st.chunk_cols = (panels + st.chunks - 1) / st.chunks * nr;
-        st.chunks = (st.nc + st.chunk_cols - 1) / st.chunk_cols;
-        for (st.l0 = 0; st.l0 < k; st.l0 += KC) {
-            st.kc = k - st.l0 < KC ? k - st.l0 : KC;
-            st.act = st.l0 + st.kc == k ? p->act : GEMM_ACT_NONE;
-            st.accumulate = has_c || st.l0 > 0;
-            if (p->b_packed) {
-                st.bblock = p->b_packed + st.l0 * npad + st.j0 * st.kc;
-            } else {
-                gemm_f32_pack_b_panels(p->b, p->trans_b, k, n, nr, st.l0,
-                                       st.kc, st.j0, st.nc, bp);
-                st.bblock = bp;
-            }
-            thread_pool_run(pool, st.row_groups * st.chunks, blocked_task,
-                            &st);
-        }
+    if (!job.b_packed) {
+        gemm_f32_pack_b(kernel, p->b, p->trans_b, k, n, workspace);
+        job.b_packed = workspace;
     }
+    /* Row groups of MC_TILES tiles at most; on several threads, at least
+     * MT_TASKS tasks a thread, with column chunks when there are not
+     * enough row tiles for that. */
+    size_t want = threads > 1 ? MT_TASKS * threads : 1;
+    size_t panels = job.npad / nr;
+    job.row_groups = (job.row_tiles + MC_TILES - 1) / MC_TILES;
+    if (job.row_groups < want)
+        job.row_groups = job.row_tiles < want ? job.row_tiles : want;
+    job.chunks = (want + job.row_groups - 1) / job.row_groups;
+    if (job.chunks > panels)
+        job.chunks = panels;
+    job.chunk_cols = (panels + job.chunks - 1) / job.chunks * nr;
+    job.chunks = (n + job.chunk_cols - 1) / job.chunk_cols;
+    thread_pool_run(pool, job.row_groups * job.chunks, blocked_task, &job);
 }
 
 void gemm_f32_compute(const gemm_kernel *kernel, const gemm_f32_problem *p,

@@ -135,11 +135,13 @@ bool gemm_f32_is_narrow(size_t m, size_t n, size_t k);
 bool gemm_f32_is_rows(const gemm_f32_problem *p);
 
 /* Floats of scratch the blocked path needs for a problem of this size
- * (packed panels of A and B, one edge tile); 0 for the narrow, row and
- * small paths. The session plans it in its arena, so runs allocate
- * nothing. */
+ * (all of B packed, unless b_prepacked: the problem will carry B packed
+ * by gemm_f32_pack_b; and per thread a packed micro-panel of A and one
+ * edge tile); 0 for the narrow, row and small paths. The session plans
+ * it in its arena, so runs allocate nothing. */
 size_t gemm_f32_workspace_floats(const gemm_kernel *kernel, size_t m,
-                                 size_t n, size_t k, int threads);
+                                 size_t n, size_t k, int threads,
+                                 bool b_prepacked);
 
 /* Computes the problem with `kernel` (NULL: the reference loop); narrow
  * and small problems take their paths whatever the kernel. workspace: at

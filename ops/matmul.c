@@ -235,6 +235,13 @@ static void product_plain(onnxc_dtype t, const void *a, const void *b,
     }
 }
 
+/* Prepacked weights are for the shape they were packed at. */
+static bool b_prepacked_for(const matmul_params *p, const matmul_layout *l)
+{
+    return p->b_packed && l->b_is_matrix && l->k == p->packed_k &&
+           l->n == p->packed_n;
+}
+
 static void product_f32(const matmul_params *p, const matmul_layout *l,
                         const float *a, const float *b, float *y,
                         void *workspace, const oc_exec *exec)
@@ -256,9 +263,7 @@ static void product_f32(const matmul_params *p, const matmul_layout *l,
         g.c_cs = 1;
         g.beta = 1.0f;
     }
-    /* Prepacked weights are for the shape they were packed at. */
-    if (p->b_packed && l->b_is_matrix && l->k == p->packed_k &&
-        l->n == p->packed_n)
+    if (b_prepacked_for(p, l))
         g.b_packed = p->b_packed;
     gemm_f32_compute(p->kernel, &g, workspace, exec->pool);
 }
@@ -274,7 +279,8 @@ static size_t matmul_workspace(const void *params, const oc_tensor *const *in,
     layout_of(in[0], in[1], &l);
     /* The products run one after another: one product's scratch. */
     return sizeof(float) *
-           gemm_f32_workspace_floats(p->kernel, l.m, l.n, l.k, threads);
+           gemm_f32_workspace_floats(p->kernel, l.m, l.n, l.k, threads,
+                                     b_prepacked_for(p, &l));
 }
 
 static void matmul_run(const void *params, const oc_tensor *const *in,

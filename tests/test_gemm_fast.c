@@ -126,7 +126,8 @@ static void check_kernel(const gemm_kernel *kernel)
             p.y = want;
             gemm_f32_reference(&p);
 
-            size_t ws_floats = gemm_f32_workspace_floats(kernel, 1000, 1000, 1000, 1);
+            size_t ws_floats = gemm_f32_workspace_floats(kernel, 1000, 1000, 1000, 1,
+                                                         false);
             float *ws = aligned_floats(ws_floats);
             p.y = got;
             gemm_f32_blocked(kernel, &p, ws, NULL);
@@ -204,7 +205,8 @@ Test(gemm_fast, relu_keeps_nan_and_negative_zero)
         gemm_f32_problem p = {.m = m, .n = n, .k = k, .a = a, .b = b,
                               .alpha = -1, .beta = 1, .y = y,
                               .act = GEMM_ACT_RELU};
-        float *ws = aligned_floats(gemm_f32_workspace_floats(kernels[i], m, n, k, 1));
+        float *ws = aligned_floats(
+            gemm_f32_workspace_floats(kernels[i], m, n, k, 1, false));
         gemm_f32_blocked(kernels[i], &p, ws, NULL);
         for (size_t j = 0; j < n; j++) {
             cr_assert(isnan(y[j]), "%s: NaN lost at %zu", kernels[i]->name, j);
@@ -316,7 +318,7 @@ static void narrow_check(const gemm_kernel *kernel, const narrow_case *nc)
               what);
 
     /* The dispatch; the blocked path's workspace when it takes it. */
-    size_t ws_floats = gemm_f32_workspace_floats(kernel, m, n, k, 1);
+    size_t ws_floats = gemm_f32_workspace_floats(kernel, m, n, k, 1, false);
     float *ws = aligned_floats(ws_floats + 16);
     p.y = again;
     gemm_f32_compute(kernel, &p, ws, NULL);
@@ -587,7 +589,8 @@ Test(gemm_narrow, dispatch_takes_the_narrow_shapes)
     const gemm_kernel *kernels[3];
     int nk = available_kernels(kernels);
     for (int q = 0; q < nk; q++)
-        cr_assert_eq(gemm_f32_workspace_floats(kernels[q], 1024, 16, 200, 2),
+        cr_assert_eq(gemm_f32_workspace_floats(kernels[q], 1024, 16, 200, 2,
+                                               false),
                      0);
 }
 
@@ -643,7 +646,7 @@ static void rows_check(const gemm_kernel *kernel, const narrow_case *rc,
 
     /* The dispatch, prepacked B or not. */
     for (int pre = 0; pre < 2; pre++) {
-        size_t ws_floats = gemm_f32_workspace_floats(kernel, m, n, k, 1);
+        size_t ws_floats = gemm_f32_workspace_floats(kernel, m, n, k, 1, false);
         float *ws = aligned_floats(ws_floats + 16);
         p.b_packed = pre ? packed : NULL;
         p.y = again;
@@ -821,6 +824,6 @@ Test(gemm_rows, dispatch_takes_few_rows)
     for (int q = 0; q < nk; q++)
         for (size_t m = 1; m <= GEMM_ROWS_MAX_M; m++)
             cr_assert_eq(gemm_f32_workspace_floats(kernels[q], m, 4096, 4096,
-                                                   2),
+                                                   2, false),
                          0);
 }

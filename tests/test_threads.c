@@ -27,7 +27,8 @@ static float *gemm_on_threads(const gemm_kernel *kernel, gemm_f32_problem p,
 {
     oc_thread_pool *pool;
     cr_assert_null(thread_pool_create(threads, &pool));
-    size_t floats = gemm_f32_workspace_floats(kernel, p.m, p.n, p.k, threads);
+    size_t floats =
+        gemm_f32_workspace_floats(kernel, p.m, p.n, p.k, threads, false);
     float *ws = aligned_alloc(64, ((floats + 16) * sizeof(float) + 63) / 64 * 64);
     p.y = malloc(p.m * p.n * sizeof(float));
     cr_assert(ws && p.y);
