@@ -87,6 +87,7 @@ int ort_load(ort_api *api, const char *path, char *err, size_t err_size)
     SLOT(SetSessionGraphOptimizationLevel);
     SLOT(SetIntraOpNumThreads);
     SLOT(SetInterOpNumThreads);
+    SLOT(AddSessionConfigEntry);
     SLOT(ReleaseSessionOptions);
     SLOT(CreateSession);
     SLOT(SessionGetInputCount);

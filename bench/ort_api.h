@@ -12,7 +12,8 @@
  *  - GetApi returns the OrtApi struct: a table of function pointers, one
  *    per C API function, in declaration order. Releases only ever append to
  *    it, so the index of a function (its slot) is fixed from the version
- *    that added it on. Every slot used here exists since API version 1.
+ *    that added it on. Every slot used here exists since API version 1,
+ *    but AddSessionConfigEntry (version 5).
  *  - Fallible functions return an OrtStatus pointer: NULL for success,
  *    otherwise an object to read (GetErrorMessage) and release
  *    (ReleaseStatus).
@@ -84,7 +85,14 @@ enum ort_slot {
     ORT_SLOT_ReleaseValue = 96,
     ORT_SLOT_ReleaseTypeInfo = 98,
     ORT_SLOT_ReleaseTensorTypeAndShapeInfo = 99,
-    ORT_SLOT_ReleaseSessionOptions = 100
+    ORT_SLOT_ReleaseSessionOptions = 100,
+    /* 130: counted in onnxruntime_c_api.h's struct OrtApi, one slot per
+     * member (ORT_API2_STATUS and ORT_CLASS_RELEASE included), which gives
+     * every slot above too; and the table in onnxruntime_c_api.cc, whose
+     * static_asserts put ReleaseAvailableProviders, the end of version 4,
+     * at 126, followed by GetStringTensorElementLength,
+     * GetStringTensorElement, FillStringTensorElement, then this. */
+    ORT_SLOT_AddSessionConfigEntry = 130
 };
 
 /* The functions, typed, as ort_load fills them in from their slots. */
@@ -106,6 +114,9 @@ typedef struct ort_api {
                                                     int level);
     ort_status *(*SetIntraOpNumThreads)(ort_session_options *o, int n);
     ort_status *(*SetInterOpNumThreads)(ort_session_options *o, int n);
+    /* Keys and values as in onnxruntime_session_options_config_keys.h. */
+    ort_status *(*AddSessionConfigEntry)(ort_session_options *o,
+                                         const char *key, const char *value);
     void (*ReleaseSessionOptions)(ort_session_options *o);
 
     ort_status *(*CreateSession)(const ort_env *env, const char *model_path,

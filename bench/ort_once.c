@@ -50,9 +50,10 @@ int main(int argc, char **argv)
     char err[1024];
     ort_api api;
     ort_bench_session s;
-    /* One thread, batch 1: what onnxc-run does. */
+    /* One thread, batch 1: what onnxc-run does (one thread: no workers
+     * to spin or not). */
     if (ort_load(&api, lib, err, sizeof err) ||
-        ort_session_open(&s, &api, model, 1, 1, err, sizeof err) ||
+        ort_session_open(&s, &api, model, 1, 1, true, err, sizeof err) ||
         ort_session_run(&s, err, sizeof err) ||
         ort_session_read_outputs(&s, err, sizeof err))
         return fail(err);

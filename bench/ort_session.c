@@ -58,24 +58,37 @@ static int input_shape(ort_bench_session *s, size_t i, int64_t batch,
     return 0;
 }
 
+/* onnxruntime_session_options_config_keys.h's
+ * kOrtSessionOptionsConfigAllowIntraOpSpinning: "1" (the default) or "0". */
+#define INTRA_OP_SPINNING "session.intra_op.allow_spinning"
+
 int ort_session_open(ort_bench_session *s, const ort_api *api,
                      const char *model, int64_t batch, int threads,
-                     char *err, size_t err_size)
+                     bool spin, char *err, size_t err_size)
 {
     memset(s, 0, sizeof *s);
     s->api = api;
     ort_session_options *opts;
     TRY(api->CreateEnv(ORT_LOG_WARNING, "onnxc-bench", &s->env), "env");
     TRY(api->CreateSessionOptions(&opts), "session options");
+    const char *what = model; /* what a failure below is reported as */
     ort_status *st = api->SetIntraOpNumThreads(opts, threads);
     if (!st)
         st = api->SetInterOpNumThreads(opts, 1);
     if (!st)
         st = api->SetSessionGraphOptimizationLevel(opts, ORT_OPT_ENABLE_ALL);
+    /* By default the intra-op workers spin-wait for work after each task,
+     * and so keep burning CPU between and after runs: what a process
+     * sharing the machine, or timed by its CPU time, would turn off. */
+    if (!st && !spin) {
+        st = api->AddSessionConfigEntry(opts, INTRA_OP_SPINNING, "0");
+        if (st)
+            what = INTRA_OP_SPINNING;
+    }
     if (!st)
         st = api->CreateSession(s->env, model, opts, &s->session);
     api->ReleaseSessionOptions(opts);
-    TRY(st, model);
+    TRY(st, what);
 
     TRY(api->GetAllocatorWithDefaultOptions(&s->allocator), "allocator");
     TRY(api->CreateCpuMemoryInfo(ORT_ALLOCATOR_DEVICE, ORT_MEM_DEFAULT,

@@ -9,6 +9,7 @@
 #ifndef ONNXC_BENCH_ORT_SESSION_H
 #define ONNXC_BENCH_ORT_SESSION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,10 +42,12 @@ typedef struct ort_bench_session {
 /* Creates the session with `threads` intra-op threads (inter-op: 1, the
  * graph runs sequentially as onnxc's does) and every optimization on, as
  * onnxruntime is deployed; binds random inputs with every symbolic dim
- * = batch. Returns 0, or nonzero with a message in err. */
+ * = batch. With `spin` false, the intra-op threads block when out of work
+ * instead of spin-waiting first (onnxruntime's default is to spin).
+ * Returns 0, or nonzero with a message in err. */
 int ort_session_open(ort_bench_session *s, const ort_api *api,
                      const char *model, int64_t batch, int threads,
-                     char *err, size_t err_size);
+                     bool spin, char *err, size_t err_size);
 
 /* One inference. Outputs are allocated by onnxruntime for each run, as
  * in ordinary use of Run, and the previous run's are released first. */

@@ -9,6 +9,7 @@ tab-separated:
     case   NAME BATCH FLOP-per-run SHAPES (MxNxK,... its Gemms)
     onnxc  NAME BATCH THREADS file.json   (onnxc-bench --json)
     ort    NAME BATCH THREADS file.json   (bench/ort_bench --json)
+    ort-nospin NAME BATCH THREADS file.json (bench/ort_bench --no-spin --json)
     blas   VARIANT THREADS file.json      (bench/blas_bench --json)
     peak   - - THREADS file.json          (bench/blas_bench --peak --json)
     once   - - 1 file.json                (hyperfine --export-json)
@@ -71,7 +72,7 @@ def main():
                 name, batch, flops, shapes = rest
                 cases.append((name, int(batch), int(flops),
                               [x for x in shapes.split(",") if x]))
-            elif kind in ("onnxc", "ort"):
+            elif kind in ("onnxc", "ort", "ort-nospin"):
                 name, batch, threads, path = rest
                 points[(kind, name, int(batch), int(threads))] = load(path)
             elif kind == "blas":
@@ -111,16 +112,25 @@ def main():
       "**1.00 = as fast, 0.10 = ten times slower**. OpenBLAS is "
       "`cblas_sgemm` on the case's Gemm shapes, summed (no bias, no ReLU), "
       "with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset. The peak is the "
-      "measured FP32 FMA peak on that many threads.")
+      "measured FP32 FMA peak on that many threads. onnxruntime's "
+      "intra-op workers spin-wait by default (they keep a CPU busy between "
+      "runs); onnxc's sleep when no run is in flight. So "
+      "*onnxc/onnxruntime (no spin)* is against onnxruntime with "
+      "session.intra_op.allow_spinning=0 (its times are in the next "
+      "table); it is n/a on 1 thread, where onnxruntime has no workers "
+      "and the setting changes nothing.")
     w("")
     w("| case | batch | threads | onnxc ms | onnxruntime ms | OpenBLAS ms "
       "| onnxc GFLOP/s | onnxruntime GFLOP/s | OpenBLAS GFLOP/s "
-      "| peak GFLOP/s | onnxc/onnxruntime | onnxc/OpenBLAS | onnxc/peak |")
-    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+      "| peak GFLOP/s | onnxc/onnxruntime | onnxc/onnxruntime (no spin) "
+      "| onnxc/OpenBLAS | onnxc/peak |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     footnote = False
     for name, batch, flops, shapes in cases:
         for threads in (1, 2):
             ort = points.get(("ort", name, batch, threads))
+            nospin = points.get(("ort-nospin", name, batch, threads)) \
+                if threads > 1 else None
             mine = points.get(("onnxc", name, batch, threads))
             mark = ""
             if mine is None and threads not in onnxc_threads:
@@ -131,16 +141,17 @@ def main():
                 footnote = True
             o_ms = mine["p50_ms"] if mine else None
             r_ms = ort["p50_ms"] if ort else None
+            n_ms = nospin["p50_ms"] if nospin else None
             b_ms = blas_ms(shapes, threads)
             g = lambda ms: flops / (ms * 1e-3) * 1e-9 if ms and flops else None
             p = peak_g(threads)
             ratio = lambda other: other / o_ms if other and o_ms else None
             w("| %s | %d | %d | %s%s | %s | %s | %s%s | %s | %s | %s | %s | %s "
-              "| %s |" % (
+              "| %s | %s |" % (
                   name, batch, threads, fmt_ms(o_ms), mark, fmt_ms(r_ms),
                   fmt_ms(b_ms), fmt_g(g(o_ms)), mark, fmt_g(g(r_ms)),
                   fmt_g(g(b_ms)), fmt_g(p), fmt_ratio(ratio(r_ms)),
-                  fmt_ratio(ratio(b_ms)),
+                  fmt_ratio(ratio(n_ms)), fmt_ratio(ratio(b_ms)),
                   fmt_ratio(g(o_ms) / p if g(o_ms) and p else None)))
     if footnote:
         w("")
@@ -152,6 +163,8 @@ def main():
     w("## Every point")
     w("")
     w("Latencies in ms; percentiles are nearest-rank (within 0.25%). "
+      "*onnxruntime-nospin*: onnxruntime with "
+      "session.intra_op.allow_spinning=0. "
       "*outputs*: onnxc's and onnxruntime's sum of outputs on the same "
       "inputs agree within 1e-4 of the sum of magnitudes.")
     w("")
@@ -159,7 +172,7 @@ def main():
       "| p90 | p99 | mean | inferences/s | arena | peak RSS | outputs |")
     w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for name, batch, flops, shapes in cases:
-        for engine in ("onnxc", "ort"):
+        for engine in ("onnxc", "ort", "ort-nospin"):
             for threads in (1, 2):
                 d = points.get((engine, name, batch, threads))
                 if not d:
@@ -178,7 +191,8 @@ def main():
                     thr = "%d of %d" % (d["threads"], d["threads_requested"])
                 w("| %s | %s | %d | %s | %d | %d | %s | %s | %s | %s | %s | "
                   "%.0f | %s | %s | %s |" % (
-                      "onnxruntime" if engine == "ort" else engine, name,
+                      {"ort": "onnxruntime", "ort-nospin":
+                       "onnxruntime-nospin"}.get(engine, engine), name,
                       batch, thr, d["os_threads"], d["runs"],
                       fmt_ms(d["min_ms"]), fmt_ms(d["p50_ms"]),
                       fmt_ms(d["p90_ms"]), fmt_ms(d["p99_ms"]),

@@ -9,7 +9,9 @@
 #   - one Identity node: the fixed cost of a run, kernels aside
 #   - the reference network Linear(10,5)-ReLU-Linear(5,3), batch 1, 64, 1024
 #   - the big MLP 1024-4096-4096-1024, batch 1 and 1024
-#   on 1 and 2 threads (onnxc on 2 only once it has a thread option); the
+#   on 1 and 2 threads (onnxc on 2 only once it has a thread option), and
+#   on 2 threads onnxruntime a second time with --no-spin (its intra-op
+#   workers then block instead of spin-waiting, as onnxc's do); the
 #   same Gemm shapes through OpenBLAS, with OPENBLAS_CORETYPE and
 #   OPENBLAS_L2_SIZE unset and as set (see below); the FP32 FMA peak; and
 #   one process per inference: onnxc-run against bench/ort_once.
@@ -119,24 +121,35 @@ say "making models in $MODELS"
 
 # --------------------------------------------- onnxruntime's declarations
 # ort_bench's inputs and outputs, and onnxc-run's outputs on those same
-# inputs, must agree: a wrong slot in bench/ort_api.h would not.
+# inputs, must agree: a wrong slot in bench/ort_api.h would not. Checked
+# both ways onnxruntime is measured below: by default, and on 2 threads
+# with --no-spin (the slot only that option uses).
 say "checking onnxruntime against onnxc-run on the reference network"
 CHECK=$WORK/ort_check
 rm -rf "$CHECK"
-mkdir -p "$CHECK/onnxc"
+mkdir -p "$CHECK/onnxc" "$CHECK/nospin"
 REF_MODEL=$SRC/tests/fixtures/reference/mlp_relu/model.onnx
 "$BIN/ort_bench" "$REF_MODEL" -b 64 -n 1 --warmup 0 --save "$CHECK" >/dev/null
+"$BIN/ort_bench" "$REF_MODEL" -b 64 -t 2 -n 1 --warmup 0 --no-spin \
+  --save "$CHECK/nospin" >/dev/null
 "$ONNXC_RUN" -q "$REF_MODEL" "$CHECK/input_0.npy" -o "$CHECK/onnxc" \
   --output-format npy >/dev/null
 "$PY" - "$CHECK" <<'EOF' || die "onnxruntime and onnxc-run disagree"
 import sys, numpy as np
 d = sys.argv[1]
-ort = np.load(d + "/output_0.npy")
+x = np.load(d + "/input_0.npy")
 onnxc = np.load(d + "/onnxc/output_0.npy")
-ok = ort.shape == onnxc.shape and np.allclose(ort, onnxc, rtol=1e-5, atol=1e-6)
-print("   ort vs onnxc-run: shape %s, max |diff| %.3g: %s"
-      % (ort.shape, float(np.abs(ort - onnxc).max()), "agree" if ok else "DIFFER"),
-      file=sys.stderr)
+ok = True
+for label, sub in (("ort", ""), ("ort -t 2 --no-spin", "/nospin")):
+    ort = np.load(d + sub + "/output_0.npy")
+    same = (ort.shape == onnxc.shape
+            and np.array_equal(np.load(d + sub + "/input_0.npy"), x))
+    agree = same and np.allclose(ort, onnxc, rtol=1e-5, atol=1e-6)
+    print("   %s vs onnxc-run: shape %s, max |diff| %s: %s"
+          % (label, ort.shape,
+             "%.3g" % float(np.abs(ort - onnxc).max()) if same else "n/a",
+             "agree" if agree else "DIFFER"), file=sys.stderr)
+    ok = ok and agree
 sys.exit(0 if ok else 1)
 EOF
 
@@ -165,15 +178,20 @@ fi
 point() {
   local engine=$1 name=$2 model=$3 batch=$4 threads=$5 flops=$6
   local out=$RES/${engine}__${name}__b${batch}__t${threads}.json
-  local tool=$ONNXC_BENCH
-  if [ "$engine" = ort ]; then tool=$BIN/ort_bench; fi
+  local tool=$ONNXC_BENCH extra=()
+  case $engine in
+    onnxc) ;;
+    ort) tool=$BIN/ort_bench ;;
+    ort-nospin) tool=$BIN/ort_bench extra=(--no-spin) ;;
+    *) die "point: unknown engine $engine" ;;
+  esac
   say "$engine $name batch $batch threads $threads"
   # 3 warm-up runs, or as many as fit in SECS: a slow point costs about
   # 2 runs + 2 x SECS, whatever the kernel's speed.
   local flops_arg=()
   if [ "$flops" -gt 0 ]; then flops_arg=(--flops "$flops"); fi
   "$tool" "$MODELS/$model" -b "$batch" -t "$threads" -s "$SECS" \
-    --warmup 3 "${flops_arg[@]}" --json >"$out"
+    --warmup 3 "${flops_arg[@]}" "${extra[@]}" --json >"$out"
   printf '%s\t%s\t%s\t%s\t%s\n' "$engine" "$name" "$batch" "$threads" \
     "$out" >>"$MANIFEST"
 }
@@ -194,6 +212,9 @@ for c in "${CASES[@]}"; do
     printf 'case\t%s\t%s\t%s\t%s\n' "$name" "$b" "$flops" "$shapes" >>"$MANIFEST"
     for t in $ONNXC_THREADS; do point onnxc "$name" "$model" "$b" "$t" "$flops"; done
     for t in 1 2; do point ort "$name" "$model" "$b" "$t" "$flops"; done
+    # onnxruntime with its workers blocking, not spinning: 2 threads only,
+    # as on 1 it has no intra-op workers and the setting changes nothing.
+    point ort-nospin "$name" "$model" "$b" 2 "$flops"
   done
 done
 
