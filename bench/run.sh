@@ -63,6 +63,10 @@ if pgrep -f fuzz_ >/dev/null 2>&1; then
   say "WARNING: $BUSY"
 fi
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+# CPU time the hypervisor gave to other guests (steal, /proc/stat's 8th
+# value, in USER_HZ ticks): a run that lost much of it measured the host.
+steal_ticks() { awk '/^cpu /{print $9; exit}' /proc/stat 2>/dev/null || echo 0; }
+STEAL_BEFORE=$(steal_ticks)
 
 command -v "$PY" >/dev/null || die "needs $PY (with numpy, onnx, torch)"
 command -v cmake >/dev/null || die "needs cmake"
@@ -285,6 +289,8 @@ printf 'once\t-\t-\t1\t%s\n' "$RES/once.json" >>"$MANIFEST"
 
 # --------------------------------------------------------------- report
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+STEAL=$(awk -v a="$STEAL_BEFORE" -v b="$(steal_ticks)" -v hz="$(getconf CLK_TCK)" \
+  'BEGIN { printf "%.2f", (b - a) / hz }')
 if [ -z "$BUSY" ] && pgrep -f fuzz_ >/dev/null 2>&1; then
   BUSY="fuzzers started during the run (pgrep -f fuzz_): timings are not trustworthy"
 fi
@@ -328,6 +334,7 @@ done
   echo "- machine: $cpu_model (family $cpu_family, model $cpu_modelno), $cpu_count CPUs${hypervisor:+, under $hypervisor}; $caches"
   echo "- SIMD flags: $simd"
   echo "- load average (1/5/15 min): before $LOAD_BEFORE, after $LOAD_AFTER"
+  echo "- CPU time stolen by the hypervisor during the run: $STEAL s (of ${ELAPSED} s on $cpu_count CPUs)"
   echo "- onnxc: $source_desc, built by CMake Release: $cmake_cc $cmake_flags; $cc_version"
   echo "- onnxruntime: $ort_version, $ORT_LIB"
   echo "- OpenBLAS: $(grep -h -o '"config": "[^"]*"' "$RES"/blas__unset__t1.json | cut -d'"' -f4)"
