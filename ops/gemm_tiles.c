@@ -423,8 +423,8 @@ __attribute__((target("avx2,fma"))) static inline
         __m256 b0 = _mm256_load_ps(bp), b1 = _mm256_load_ps(bp + 8);
 #pragma GCC unroll 6
         for (int i = 0; i < m; i++) {
-            __m256 a = _mm256_broadcast_ss(
-                rows_apart ? &r[i / 3][(size_t)(i % 3) * lda] : ap + i);
+            __m256 a = _mm256_set1_ps(rows_apart ? r[i / 3][(size_t)(i % 3) * lda]
+                                                  : ap[i]);
             acc[i][0] = _mm256_fmadd_ps(a, b0, acc[i][0]);
             acc[i][1] = _mm256_fmadd_ps(a, b1, acc[i][1]);
         }
@@ -537,7 +537,7 @@ __attribute__((target("avx2,fma"))) static inline
             for (int h = 0; h < 2; h++)
                 b[q][h] = _mm256_loadu_ps(bp + q * pstride + h * 8);
         for (int i = 0; i < m; i++) {
-            __m256 ai = _mm256_broadcast_ss(a + (size_t)i * a_i);
+            __m256 ai = _mm256_set1_ps(a[(size_t)i * a_i]);
             for (int q = 0; q < np; q++)
                 for (int h = 0; h < 2; h++)
                     acc[q][i][h] = _mm256_fmadd_ps(ai, b[q][h], acc[q][i][h]);
