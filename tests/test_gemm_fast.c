@@ -275,10 +275,18 @@ static void describe(const gemm_kernel *kernel, const narrow_case *nc,
              nc->form, nc->alpha, nc->beta, nc->act);
 }
 
-/* The narrow path against the reference: B as stored, then prepacked
- * (the same bits), then through gemm_f32_compute's dispatch (whichever
- * path it picks); nothing written past Y. */
-static void narrow_check(const gemm_kernel *kernel, const narrow_case *nc)
+/* A path (the narrow or the row one) against the reference, on one
+ * kernel: B as stored, then prepacked (the same arithmetic, so the same
+ * bits, both transposes), then on the given thread pools (the same bits
+ * again: columns split, never K), then through gemm_f32_compute's
+ * dispatch (whichever path it picks), prepacked B or not; nothing written
+ * past Y. */
+typedef void path_fn(const gemm_kernel *kernel, const gemm_f32_problem *p,
+                     oc_thread_pool *pool);
+
+static void path_check(const gemm_kernel *kernel, const narrow_case *nc,
+                       path_fn *path, const char *name,
+                       oc_thread_pool *const *pools, int npools)
 {
     size_t m = nc->m, n = nc->n, k = nc->k, c_count;
     gemm_f32_problem p = {.m = m, .n = n, .k = k, .trans_a = nc->trans_a,
@@ -303,26 +311,36 @@ static void narrow_check(const gemm_kernel *kernel, const narrow_case *nc)
 
     fill_guard(got + m * n, GUARD);
     p.y = got;
-    gemm_f32_narrow(kernel, &p, NULL);
+    path(kernel, &p, NULL);
     expect_close(got, want, m * n, k, what);
-    cr_assert(guard_intact(got + m * n, GUARD), "%s: wrote past Y", what);
+    cr_assert(guard_intact(got + m * n, GUARD), "%s %s: wrote past Y", name,
+              what);
 
     gemm_f32_pack_b(kernel, b, p.trans_b, k, n, packed);
     p.b_packed = packed;
-    fill_guard(again + m * n, GUARD);
-    p.y = again;
-    gemm_f32_narrow(kernel, &p, NULL);
-    cr_assert(memcmp(again, got, m * n * sizeof(float)) == 0,
-              "%s: prepacked B changes the result", what);
-    cr_assert(guard_intact(again + m * n, GUARD), "%s: wrote past Y (packed)",
-              what);
+    for (int t = -1; t < npools; t++) {
+        fill_guard(again + m * n, GUARD);
+        p.y = again;
+        path(kernel, &p, t < 0 ? NULL : pools[t]);
+        cr_assert(memcmp(again, got, m * n * sizeof(float)) == 0,
+                  "%s %s: prepacked B%s changes the result", name, what,
+                  t < 0 ? "" : " on more threads");
+        cr_assert(guard_intact(again + m * n, GUARD),
+                  "%s %s: wrote past Y (packed)", name, what);
+    }
 
-    /* The dispatch; the blocked path's workspace when it takes it. */
-    size_t ws_floats = gemm_f32_workspace_floats(kernel, m, n, k, 1, false);
-    float *ws = aligned_floats(ws_floats + 16);
-    p.y = again;
-    gemm_f32_compute(kernel, &p, ws, NULL);
-    expect_close(again, want, m * n, k, what);
+    /* The dispatch, prepacked B or not; the blocked path's workspace
+     * when it takes it. */
+    for (int pre = 0; pre < 2; pre++) {
+        size_t ws_floats =
+            gemm_f32_workspace_floats(kernel, m, n, k, 1, pre == 1);
+        float *ws = aligned_floats(ws_floats + 16);
+        p.b_packed = pre ? packed : NULL;
+        p.y = again;
+        gemm_f32_compute(kernel, &p, ws, NULL);
+        expect_close(again, want, m * n, k, what);
+        free(ws);
+    }
 
     free(a);
     free(b);
@@ -331,7 +349,6 @@ static void narrow_check(const gemm_kernel *kernel, const narrow_case *nc)
     free(got);
     free(again);
     free(packed);
-    free(ws);
 }
 
 static const float NARROW_ALPHA[] = {1, -0.5f, 2.5f, 0, -1};
@@ -367,7 +384,8 @@ Test(gemm_narrow, matches_the_reference_on_every_kernel_n_and_k)
             for (size_t k = 0; k <= 40; k++, i++) {
                 narrow_case nc =
                     narrow_variant(i, M[(i * 7) % COUNT(M)], n, k);
-                narrow_check(kernels[q], &nc);
+                path_check(kernels[q], &nc, gemm_f32_narrow, "narrow",
+                           NULL, 0);
             }
     }
 }
@@ -385,7 +403,8 @@ Test(gemm_narrow, matches_the_reference_for_every_m_up_to_300)
         for (size_t s = 0; s < COUNT(NK); s++)
             for (size_t m = 0; m <= 300; m++, i++) {
                 narrow_case nc = narrow_variant(i, m, NK[s][0], NK[s][1]);
-                narrow_check(kernels[q], &nc);
+                path_check(kernels[q], &nc, gemm_f32_narrow, "narrow",
+                           NULL, 0);
             }
     }
 }
@@ -596,74 +615,6 @@ Test(gemm_narrow, dispatch_takes_the_narrow_shapes)
 
 /* --------------------------------------------------------- the row path */
 
-/* The row path against the reference, on one kernel: B as stored, then
- * prepacked (the same arithmetic, so the same bits, both transposes),
- * then on 2 and 3 threads (the same bits again: columns split, never K),
- * then through gemm_f32_compute's dispatch (whichever path it picks);
- * nothing written past Y. */
-static void rows_check(const gemm_kernel *kernel, const narrow_case *rc,
-                       oc_thread_pool *const *pools, int npools)
-{
-    size_t m = rc->m, n = rc->n, k = rc->k, c_count;
-    gemm_f32_problem p = {.m = m, .n = n, .k = k, .trans_a = rc->trans_a,
-                          .trans_b = rc->trans_b, .alpha = rc->alpha,
-                          .beta = rc->beta, .act = rc->act,
-                          .act_alpha = 0.1f};
-    c_form(rc->form, m, n, &p.c_rs, &p.c_cs, &c_count);
-    float *a = rand_floats(m * k), *b = rand_floats(k * n);
-    float *c = rc->form ? rand_floats(c_count) : NULL;
-    float *want = rand_floats(m * n);
-    float *got = rand_floats(m * n + GUARD);
-    float *again = rand_floats(m * n + GUARD);
-    float *packed = aligned_floats(gemm_f32_packed_b_floats(kernel, k, n) + 16);
-    p.a = a;
-    p.b = b;
-    p.c = c;
-    char what[200];
-    describe(kernel, rc, what, sizeof what);
-
-    p.y = want;
-    gemm_f32_reference(&p);
-
-    fill_guard(got + m * n, GUARD);
-    p.y = got;
-    gemm_f32_rows(kernel, &p, NULL);
-    expect_close(got, want, m * n, k, what);
-    cr_assert(guard_intact(got + m * n, GUARD), "rows %s: wrote past Y", what);
-
-    gemm_f32_pack_b(kernel, b, p.trans_b, k, n, packed);
-    p.b_packed = packed;
-    for (int t = -1; t < npools; t++) {
-        fill_guard(again + m * n, GUARD);
-        p.y = again;
-        gemm_f32_rows(kernel, &p, t < 0 ? NULL : pools[t]);
-        cr_assert(memcmp(again, got, m * n * sizeof(float)) == 0,
-                  "rows %s: prepacked B%s changes the result", what,
-                  t < 0 ? "" : " on more threads");
-        cr_assert(guard_intact(again + m * n, GUARD),
-                  "rows %s: wrote past Y (packed)", what);
-    }
-
-    /* The dispatch, prepacked B or not. */
-    for (int pre = 0; pre < 2; pre++) {
-        size_t ws_floats = gemm_f32_workspace_floats(kernel, m, n, k, 1, false);
-        float *ws = aligned_floats(ws_floats + 16);
-        p.b_packed = pre ? packed : NULL;
-        p.y = again;
-        gemm_f32_compute(kernel, &p, ws, NULL);
-        expect_close(again, want, m * n, k, what);
-        free(ws);
-    }
-
-    free(a);
-    free(b);
-    free(c);
-    free(want);
-    free(got);
-    free(again);
-    free(packed);
-}
-
 /* M 1..4 (and 0) against N and K across every edge: panels of 8, 16 and
  * 32 columns (and pairs of them), the blocks of 512 of K and the chunks
  * of 8 and 64, 0, 1, primes, past 1024; every transpose, C form, alpha,
@@ -683,7 +634,8 @@ Test(gemm_rows, matches_the_reference_on_every_kernel)
             for (size_t y = 0; y < COUNT(K); y++, i++) {
                 size_t m = i % 9 == 8 ? 0 : 1 + i % 4;
                 narrow_case rc = narrow_variant(i, m, N[x], K[y]);
-                rows_check(kernels[q], &rc, NULL, 0);
+                path_check(kernels[q], &rc, gemm_f32_rows, "rows", NULL,
+                           0);
             }
     }
 }
@@ -707,7 +659,8 @@ Test(gemm_rows, threads_give_identical_bits)
                                             SPLIT[s][1], SPLIT[s][2]);
             cr_assert(rc.m * rc.n * rc.k >= (size_t)1 << 18,
                       "too small to split");
-            rows_check(kernels[q], &rc, pools, 2);
+            path_check(kernels[q], &rc, gemm_f32_rows, "rows", pools,
+                       2);
         }
     thread_pool_free(pools[0]);
     thread_pool_free(pools[1]);
