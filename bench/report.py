@@ -17,6 +17,11 @@ tab-separated:
 Every ratio is a ratio of speeds, onnxc's over the other's: 1.00 is as
 fast, 0.25 is a quarter of the speed (4x the time). Nothing is judged:
 the tables only show what was measured.
+
+The onnxc, ort, ort-nospin and blas files are each several rounds merged
+by bench/merge_rounds.py (same fields, plus "rounds", "p50_rounds_ms" and,
+for the engines, "checksums": every round's); a file of one tool's own
+JSON reads too, as one round.
 """
 import json
 import sys
@@ -99,13 +104,19 @@ def main():
                             else "gflops_threads"]
 
     onnxc_threads = sorted({k[3] for k in points if k[0] == "onnxc"})
+    rounds = max([d.get("rounds", 1) for d in points.values()] +
+                 [d.get("rounds", 1) for d in blas.values()] or [1])
     out = []
     w = out.append
 
     # ---------------------------------------------------------- summary
     w("## onnxc against onnxruntime, OpenBLAS and the FMA peak")
     w("")
-    w("Median time per run (ms) and GFLOP/s (FLOP per run / median time; "
+    w("Each figure (the FMA peak aside) is the median over %d interleaved "
+      "rounds, the engines taking turns at each point, because this VM's "
+      "CPUs are shared with other tenants and their throughput varies over "
+      "seconds: only times taken close together make a fair ratio. "
+      "Median time per run (ms) and GFLOP/s (FLOP per run / median time; "
       "a run is one batch): the median, because on a 2-CPU virtual machine "
       "the mean also counts the runs another process preempted (means are "
       "in the next table). Ratios are onnxc's speed over the other's: "
@@ -118,7 +129,7 @@ def main():
       "*onnxc/onnxruntime (no spin)* is against onnxruntime with "
       "session.intra_op.allow_spinning=0 (its times are in the next "
       "table); it is n/a on 1 thread, where onnxruntime has no workers "
-      "and the setting changes nothing.")
+      "and the setting changes nothing." % rounds)
     w("")
     w("| case | batch | threads | onnxc ms | onnxruntime ms | OpenBLAS ms "
       "| onnxc GFLOP/s | onnxruntime GFLOP/s | OpenBLAS GFLOP/s "
@@ -162,15 +173,20 @@ def main():
     # ----------------------------------------------------------- details
     w("## Every point")
     w("")
-    w("Latencies in ms; percentiles are nearest-rank (within 0.25%). "
+    w("Latencies in ms; percentiles are nearest-rank (within 0.25%%), "
+      "the median of the %d rounds' (as is the mean); min is the least of "
+      "any round, runs the sum. *p50 by round*: the least and greatest "
+      "round's p50, how much the machine moved under the point. " % rounds +
       "*onnxruntime-nospin*: onnxruntime with "
       "session.intra_op.allow_spinning=0. "
       "*outputs*: onnxc's and onnxruntime's sum of outputs on the same "
-      "inputs agree within 1e-4 of the sum of magnitudes.")
+      "inputs agree within 1e-4 of the sum of magnitudes, in every round.")
     w("")
     w("| engine | case | batch | threads | OS threads | runs | min | p50 "
-      "| p90 | p99 | mean | inferences/s | arena | peak RSS | outputs |")
-    w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+      "| p50 by round | p90 | p99 | mean | inferences/s | arena | peak RSS "
+      "| outputs |")
+    w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:"
+      "|---:|---|")
     for name, batch, flops, shapes in cases:
         for engine in ("onnxc", "ort", "ort-nospin"):
             for threads in (1, 2):
@@ -182,19 +198,22 @@ def main():
                 agree = "n/a"
                 if other:
                     scale = max(d["checksum_abs"], other["checksum_abs"], 1e-30)
-                    diff = abs(d["checksum"] - other["checksum"])
-                    agree = "agree" if diff <= 1e-4 * scale else \
-                        "**DIFFER** (%.6g vs %.6g)" % (d["checksum"],
-                                                       other["checksum"])
+                    agree = "agree"
+                    for a in d.get("checksums", [d["checksum"]]):
+                        for b in other.get("checksums", [other["checksum"]]):
+                            if not abs(a - b) <= 1e-4 * scale:
+                                agree = "**DIFFER** (%.6g vs %.6g)" % (a, b)
                 thr = "%d" % d["threads"]
                 if d["threads"] != d["threads_requested"]:
                     thr = "%d of %d" % (d["threads"], d["threads_requested"])
-                w("| %s | %s | %d | %s | %d | %d | %s | %s | %s | %s | %s | "
-                  "%.0f | %s | %s | %s |" % (
+                by_round = d.get("p50_rounds_ms", [d["p50_ms"]])
+                w("| %s | %s | %d | %s | %d | %d | %s | %s | %s–%s | %s | %s "
+                  "| %s | %.0f | %s | %s | %s |" % (
                       {"ort": "onnxruntime", "ort-nospin":
                        "onnxruntime-nospin"}.get(engine, engine), name,
                       batch, thr, d["os_threads"], d["runs"],
                       fmt_ms(d["min_ms"]), fmt_ms(d["p50_ms"]),
+                      fmt_ms(min(by_round)), fmt_ms(max(by_round)),
                       fmt_ms(d["p90_ms"]), fmt_ms(d["p99_ms"]),
                       fmt_ms(d["mean_ms"]), d["throughput"],
                       fmt_bytes(d["arena_bytes"]),
@@ -206,7 +225,9 @@ def main():
         variants = sorted({v for v, _ in blas}, key=lambda v: v != "unset")
         w("## OpenBLAS, by environment")
         w("")
-        w("`cblas_sgemm` GFLOP/s (median run), Y[M,N] = A[M,K] * B[N,K]^T. "
+        w("`cblas_sgemm` GFLOP/s (median run; the median of the rounds' "
+          "medians, each variant's rounds taking turns with the engines' "
+          "at each point), Y[M,N] = A[M,K] * B[N,K]^T. "
           "Debian's OpenBLAS chooses its kernel when it loads; "
           "OPENBLAS_CORETYPE pins one.")
         w("")

@@ -4,7 +4,8 @@
 #
 #   bench/run.sh
 #
-# What it measures (each point -s SECONDS of timed runs, after warm-up):
+# What it measures (each point BENCH_SECONDS of timed runs per engine,
+# after warm-up, in BENCH_ROUNDS interleaved rounds; see "The rounds"):
 #   - one Gemm, M = N = K in 64 .. 2048 (bench/make_models.py)
 #   - one Identity node: the fixed cost of a run, kernels aside
 #   - the reference network Linear(10,5)-ReLU-Linear(5,3), batch 1, 64, 1024
@@ -23,7 +24,14 @@
 #
 # Environment (all optional):
 #   BENCH_DIR          build and results folder (default /tmp/onnxc-bench)
-#   BENCH_SECONDS      timed seconds per point (default 1)
+#   BENCH_SECONDS      timed seconds per point and engine, over all its
+#                      rounds (default 1)
+#   BENCH_ROUNDS       rounds per point (default 5): the engines take turns,
+#                      each timed BENCH_SECONDS / BENCH_ROUNDS seconds a
+#                      round (at least one run), and every figure is the
+#                      median over the rounds; so ratios come from times
+#                      taken seconds apart, not minutes, on this VM's
+#                      shared CPUs whose speed varies over seconds
 #   BENCH_OUT          where to write the report (default BENCHMARKS.md at
 #                      the repository root; "-" for nowhere)
 #   BENCH_SRC          the onnxc sources to build and measure (default: this
@@ -41,6 +49,7 @@ SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ONNXC_SRC=$(cd "${BENCH_SRC:-$SRC}" && pwd)
 WORK=${BENCH_DIR:-/tmp/onnxc-bench}
 SECS=${BENCH_SECONDS:-1}
+ROUNDS=${BENCH_ROUNDS:-5}
 REPORT=${BENCH_OUT:-$SRC/BENCHMARKS.md}
 CC=${CC:-cc}
 PY=/usr/bin/python3
@@ -53,6 +62,7 @@ START=$(date +%s)
 
 say() { printf '== %s\n' "$*" >&2; }
 die() { printf 'bench/run.sh: %s\n' "$*" >&2; exit 2; }
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive integer, got '$ROUNDS'"
 
 # ------------------------------------------------------------ preflight
 # Timings taken while the fuzzers run measure the fuzzers too: say so
@@ -178,29 +188,96 @@ if "$ONNXC_BENCH" "$MODELS/ref_mlp.onnx" -t 2 -n 1 --warmup 0 --json |
   ONNXC_THREADS="1 2"
 fi
 
-# One point: engine, case, batch, threads, FLOP per run.
-point() {
-  local engine=$1 name=$2 model=$3 batch=$4 threads=$5 flops=$6
-  local out=$RES/${engine}__${name}__b${batch}__t${threads}.json
-  local tool=$ONNXC_BENCH extra=()
+# The rounds. This VM's CPUs are shared with other tenants: one loses up
+# to 40% of its throughput for a second or two, the second one sometimes
+# nearly vanishes, so two engines timed in two windows can differ 2x for
+# nothing. Each point is therefore measured in ROUNDS rounds of
+# SECS / ROUNDS seconds, the engines taking turns in every round (each
+# round starting one engine further on, so none always goes first or
+# last), and bench/merge_rounds.py merges an engine's rounds: medians of
+# the rounds' figures, which a slow stretch in one round does not move.
+RSECS=$("$PY" -c "print($SECS / $ROUNDS)")
+# OpenBLAS: half the time per shape, in all, that an engine gets per point.
+BLAS_RSECS=$("$PY" -c "print(max(0.2, $SECS / 2) / $ROUNDS)")
+ROUND_DIR=$RES/rounds
+mkdir -p "$ROUND_DIR"
+
+# Debian's OpenBLAS picks its kernel at load time; OPENBLAS_CORETYPE pins
+# one (and OPENBLAS_L2_SIZE its blocking): measured both ways, with both
+# unset and as the environment sets them (or, where it sets neither,
+# forced), as two engines of every point.
+if [ -n "${OPENBLAS_CORETYPE+x}${OPENBLAS_L2_SIZE+x}" ]; then
+  BLAS_ALT=env BLAS_ALT_ENV=()
+else
+  BLAS_ALT=forced BLAS_ALT_ENV=(OPENBLAS_CORETYPE="${BENCH_ALT_CORETYPE:-Haswell}")
+fi
+
+# One round of one engine at one point: engine, case, model, batch,
+# threads, FLOP per run, the Gemm shapes (MxNxK,...), round number.
+round() {
+  local engine=$1 name=$2 model=$3 batch=$4 threads=$5 flops=$6 shapes=$7 r=$8
+  local out=$ROUND_DIR/${engine}__${name}__b${batch}__t${threads}__r${r}.json
+  local tool=$ONNXC_BENCH extra=() blas_env=()
   case $engine in
     onnxc) ;;
     ort) tool=$BIN/ort_bench ;;
     ort-nospin) tool=$BIN/ort_bench extra=(--no-spin) ;;
-    *) die "point: unknown engine $engine" ;;
+    blas-unset) blas_env=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE) ;;
+    "blas-$BLAS_ALT") blas_env=("${BLAS_ALT_ENV[@]}") ;;
+    *) die "round: unknown engine $engine" ;;
   esac
-  say "$engine $name batch $batch threads $threads"
-  # 3 warm-up runs, or as many as fit in SECS: a slow point costs about
-  # 2 runs + 2 x SECS, whatever the kernel's speed.
-  local flops_arg=()
-  if [ "$flops" -gt 0 ]; then flops_arg=(--flops "$flops"); fi
-  "$tool" "$MODELS/$model" -b "$batch" -t "$threads" -s "$SECS" \
-    --warmup 3 "${flops_arg[@]}" "${extra[@]}" --json >"$out"
-  printf '%s\t%s\t%s\t%s\t%s\n' "$engine" "$name" "$batch" "$threads" \
-    "$out" >>"$MANIFEST"
+  case $engine in
+    blas-*)
+      local shape_list
+      IFS=, read -ra shape_list <<<"$shapes"
+      env "${blas_env[@]}" "$BIN/blas_bench" -t "$threads" -s "$BLAS_RSECS" \
+        --json "${shape_list[@]}" >"$out"
+      # Merged per shape at the end, over every point's rounds.
+      echo "$out" >>"$ROUND_DIR/${engine}__t${threads}.list"
+      ;;
+    *)
+      # 3 warm-up runs, or as many as fit in RSECS: a slow round costs
+      # about 2 runs + 2 x RSECS, whatever the kernel's speed.
+      local flops_arg=()
+      if [ "$flops" -gt 0 ]; then flops_arg=(--flops "$flops"); fi
+      "$tool" "$MODELS/$model" -b "$batch" -t "$threads" -s "$RSECS" \
+        --warmup 3 "${flops_arg[@]}" "${extra[@]}" --json >"$out"
+      ;;
+  esac
 }
 
-SHAPES=()
+# One point: case, model, batch, threads, FLOP per run, shapes. All its
+# engines in ROUNDS rounds, then each engine's rounds merged into the one
+# JSON file report.py reads.
+point() {
+  local name=$1 model=$2 batch=$3 threads=$4 flops=$5 shapes=$6
+  local engines=() e r i
+  case " $ONNXC_THREADS " in *" $threads "*) engines+=(onnxc) ;; esac
+  engines+=(ort)
+  # onnxruntime with its workers blocking, not spinning: 2 threads only,
+  # as on 1 it has no intra-op workers and the setting changes nothing.
+  if [ "$threads" -gt 1 ]; then engines+=(ort-nospin); fi
+  if [ -n "$shapes" ]; then engines+=(blas-unset "blas-$BLAS_ALT"); fi
+  for ((r = 1; r <= ROUNDS; r++)); do
+    say "$name batch $batch threads $threads: round $r of $ROUNDS (${engines[*]})"
+    for ((i = 0; i < ${#engines[@]}; i++)); do
+      e=${engines[(i + r - 1) % ${#engines[@]}]}
+      round "$e" "$name" "$model" "$batch" "$threads" "$flops" "$shapes" "$r"
+    done
+  done
+  for e in "${engines[@]}"; do
+    case $e in blas-*) continue ;; esac
+    local out=$RES/${e}__${name}__b${batch}__t${threads}.json files=()
+    for ((r = 1; r <= ROUNDS; r++)); do
+      files+=("$ROUND_DIR/${e}__${name}__b${batch}__t${threads}__r${r}.json")
+    done
+    "$PY" "$SRC/bench/merge_rounds.py" point "$out" "${files[@]}" ||
+      die "cannot merge the rounds of $e $name batch $batch threads $threads"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$e" "$name" "$batch" "$threads" \
+      "$out" >>"$MANIFEST"
+  done
+}
+
 for c in "${CASES[@]}"; do
   IFS='|' read -r name model batches layers <<<"$c"
   for b in $batches; do
@@ -211,39 +288,21 @@ for c in "${CASES[@]}"; do
       m=${m:-$b}   # square cases give M; layers take the batch
       flops=$((flops + 2 * m * n * k))
       shapes="$shapes${shapes:+,}${m}x${n}x${k}"
-      SHAPES+=("${m}x${n}x${k}")
     done
     printf 'case\t%s\t%s\t%s\t%s\n' "$name" "$b" "$flops" "$shapes" >>"$MANIFEST"
-    for t in $ONNXC_THREADS; do point onnxc "$name" "$model" "$b" "$t" "$flops"; done
-    for t in 1 2; do point ort "$name" "$model" "$b" "$t" "$flops"; done
-    # onnxruntime with its workers blocking, not spinning: 2 threads only,
-    # as on 1 it has no intra-op workers and the setting changes nothing.
-    point ort-nospin "$name" "$model" "$b" 2 "$flops"
+    for t in 1 2; do point "$name" "$model" "$b" "$t" "$flops" "$shapes"; done
   done
 done
 
-# ------------------------------------------------------------- OpenBLAS
-# Debian's OpenBLAS picks its kernel at load time; OPENBLAS_CORETYPE pins
-# one (and OPENBLAS_L2_SIZE its blocking): measured both ways.
-UNIQUE_SHAPES=$(printf '%s\n' "${SHAPES[@]}" | awk '!seen[$0]++' | tr '\n' ' ')
-BLAS_SECS=$("$PY" -c "print(max(0.2, $SECS / 2))")
-blas() {
-  local label=$1 threads=$2
-  shift 2
-  local out=$RES/blas__${label}__t${threads}.json
-  say "OpenBLAS ($label) threads $threads"
-  # shellcheck disable=SC2086  # word-splitting the shape list is intended
-  env "$@" "$BIN/blas_bench" -t "$threads" -s "$BLAS_SECS" --json \
-    $UNIQUE_SHAPES >"$out"
-  printf 'blas\t%s\t%s\t%s\n' "$label" "$threads" "$out" >>"$MANIFEST"
-}
-for t in 1 2; do
-  blas unset "$t" -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE
-  if [ -n "${OPENBLAS_CORETYPE+x}${OPENBLAS_L2_SIZE+x}" ]; then
-    blas env "$t"        # as this environment sets them
-  else
-    blas "forced" "$t" OPENBLAS_CORETYPE="${BENCH_ALT_CORETYPE:-Haswell}"
-  fi
+# OpenBLAS's rounds, merged per shape for each variant and thread count.
+for v in unset "$BLAS_ALT"; do
+  for t in 1 2; do
+    out=$RES/blas__${v}__t${t}.json
+    mapfile -t blas_rounds <"$ROUND_DIR/blas-${v}__t${t}.list"
+    "$PY" "$SRC/bench/merge_rounds.py" blas "$out" "${blas_rounds[@]}" ||
+      die "cannot merge OpenBLAS's rounds ($v, $t threads)"
+    printf 'blas\t%s\t%s\t%s\n' "$v" "$t" "$out" >>"$MANIFEST"
+  done
 done
 
 say "FMA peak"
@@ -338,7 +397,7 @@ done
   echo "- onnxc: $source_desc, built by CMake Release: $cmake_cc $cmake_flags; $cc_version"
   echo "- onnxruntime: $ort_version, $ORT_LIB"
   echo "- OpenBLAS: $(grep -h -o '"config": "[^"]*"' "$RES"/blas__unset__t1.json | cut -d'"' -f4)"
-  echo "- command: \`$COMMAND\` with BENCH_SECONDS=$SECS (timed seconds per point)${BENCH_SRC:+ and BENCH_SRC=$BENCH_SRC}"
+  echo "- command: \`$COMMAND\` with BENCH_SECONDS=$SECS (timed seconds per point and engine) in BENCH_ROUNDS=$ROUNDS rounds${BENCH_SRC:+ and BENCH_SRC=$BENCH_SRC}"
   echo "- environment: $envs"
   echo "- one process per inference timed with $ONCE_TOOL"
   echo
