@@ -265,6 +265,18 @@ static onnxc_status *gemm_prepack(const oc_node *node, void *params,
     return NULL;
 }
 
+/* Only B is packed; a packed B serves every shape of A (B, a weight,
+ * has one) when no path for some M reads B as stored. */
+static bool gemm_reads_packed_only(const oc_node *node, const void *params,
+                                   int input)
+{
+    const gemm_params *p = params;
+    (void)node;
+    size_t k = p->trans_b ? p->packed_cols : p->packed_rows;
+    size_t n = p->trans_b ? p->packed_rows : p->packed_cols;
+    return input == 1 && p->b_packed && gemm_f32_packed_b_suffices(k, n);
+}
+
 /* Folds a following Relu or LeakyRelu into the store of a float Gemm. */
 static bool gemm_fuse(const oc_node *node, void *params, const oc_node *next,
                       float next_alpha)
@@ -289,6 +301,7 @@ const oc_op op_gemm = {
     .prepare = gemm_prepare,
     .infer = gemm_infer,
     .prepack = gemm_prepack,
+    .reads_packed_only = gemm_reads_packed_only,
     .fuse_activation = gemm_fuse,
     .workspace = gemm_workspace,
     .run = gemm_run,

@@ -58,6 +58,14 @@ bool gemm_f32_is_small(size_t m, size_t n, size_t k)
            k < 8;
 }
 
+bool gemm_f32_packed_b_suffices(size_t k, size_t n)
+{
+    /* M <= GEMM_ROWS_MAX_M goes to the row path (N >= 8, B prepacked);
+     * any larger M does more than 32^3 multiply-adds when N * K >= 2^14,
+     * and with N >= 16 and K >= 8 is not small: narrow or blocked. */
+    return n >= 16 && k >= 8 && n * k >= ((size_t)1 << 14);
+}
+
 /* Below this much work (multiply-adds), waking threads costs more than
  * splitting saves: the problem stays on the calling thread. */
 #define PARALLEL_MIN_WORK ((size_t)1 << 22)

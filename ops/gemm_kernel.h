@@ -133,6 +133,10 @@ bool gemm_f32_is_narrow(size_t m, size_t n, size_t k);
 /* True when the problem goes to the row path (checked after the narrow
  * one): a few rows, and a B it reads well. */
 bool gemm_f32_is_rows(const gemm_f32_problem *p);
+/* True when, B (K x N) prepacked, every M takes a path that reads the
+ * packed copy only (narrow, row or blocked, never the small path): the
+ * stored B is then never read. */
+bool gemm_f32_packed_b_suffices(size_t k, size_t n);
 
 /* Floats of scratch the blocked path needs for a problem of this size
  * (all of B packed, unless b_prepacked: the problem will carry B packed

@@ -300,7 +300,9 @@ static void matmul_run(const void *params, const oc_tensor *const *in,
     size_t idx[ONNXC_MAX_RANK] = {0};
     size_t a_off = 0, b_off = 0;
     for (size_t done = 0; done < l.batches; done++) {
-        const void *am = a + a_off * esize, *bm = b + b_off * esize;
+        /* b is NULL when only B's packed copy was kept (no offset then:
+         * one matrix for every product). */
+        const void *am = a + a_off * esize, *bm = b ? b + b_off * esize : b;
         void *ym = y + done * l.m * l.n * esize;
         if (t == ONNXC_FLOAT)
             product_f32(p, &l, am, bm, ym, workspace, exec);
@@ -349,6 +351,17 @@ static onnxc_status *matmul_prepack(const oc_node *node, void *params,
     return NULL;
 }
 
+/* B, a 2-D weight, is one matrix for every product: its packed copy
+ * serves every shape of A when no path for some M reads B as stored. */
+static bool matmul_reads_packed_only(const oc_node *node, const void *params,
+                                     int input)
+{
+    const matmul_params *p = params;
+    (void)node;
+    return input == 1 && p->b_packed &&
+           gemm_f32_packed_b_suffices(p->packed_k, p->packed_n);
+}
+
 /* Folds a following Relu or LeakyRelu into the store of a float MatMul. */
 static bool matmul_fuse(const oc_node *node, void *params, const oc_node *next,
                         float next_alpha)
@@ -387,6 +400,7 @@ const oc_op op_matmul = {
     .prepare = matmul_prepare,
     .infer = matmul_infer,
     .prepack = matmul_prepack,
+    .reads_packed_only = matmul_reads_packed_only,
     .fuse_activation = matmul_fuse,
     .fuse_bias = matmul_fuse_bias,
     .workspace = matmul_workspace,

@@ -20,7 +20,7 @@
  *    shapes; it allocates nothing: scratch memory it asks for with
  *    workspace is planned in the session's arena.
  * Optional hooks: prepack (once at load, e.g. weights into the kernel's
- * layout), fuse_bias (absorb a following Add of a constant bias) and
+ * layout) with reads_packed_only (the original may go), fuse_bias (absorb a following Add of a constant bias) and
  * fuse_activation (absorb a following Relu/LeakyRelu).
  */
 #ifndef ONNXC_OPS_H
@@ -78,6 +78,12 @@ typedef struct oc_op {
     /* Optional. in: the input values (NULL where omitted). */
     onnxc_status *(*prepack)(const oc_node *node, void *params,
                              const oc_value *const *in, oc_pool *pool);
+    /* Optional, with prepack. True when no run of this node reads input
+     * `input` as stored any more, whatever the other inputs' shapes: it
+     * reads the copy prepack made. When every reader of a weight says so,
+     * the graph releases the original. */
+    bool (*reads_packed_only)(const oc_node *node, const void *params,
+                              int input);
     /* Optional. Takes over `next` (a Relu or LeakyRelu with slope
      * next_alpha) reading this node's only output; false to decline. */
     bool (*fuse_activation)(const oc_node *node, void *params,

@@ -64,7 +64,9 @@ typedef struct oc_value {
     onnxc_dtype dtype;   /* UNDEFINED until declared or inferred */
     oc_shape shape;      /* static shape, symbolic dims included */
     unsigned flags;
-    const void *data;    /* initializer data, row-major, native order */
+    const void *data;    /* initializer data, row-major, native order;
+                          * NULL once released because every reader
+                          * runs on a packed copy (validate.c) */
     size_t bytes;
     const char *bad_type; /* set when the value is not a tensor onnxc can
                            * hold ("sequence", "string tensor"): refused

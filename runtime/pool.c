@@ -13,6 +13,7 @@ struct oc_pool_block {
     oc_pool_block *next;
     size_t size;  /* usable bytes in data */
     size_t used;
+    bool dedicated;  /* holds one large allocation, and only it */
     /* Aligned so that data starts on a POOL_ALIGN boundary. */
     _Alignas(POOL_ALIGN) unsigned char data[];
 };
@@ -44,6 +45,7 @@ static oc_pool_block *pool_new_block(size_t size)
     b->next = NULL;
     b->size = size;
     b->used = 0;
+    b->dedicated = false;
     return b;
 }
 
@@ -62,6 +64,7 @@ void *pool_alloc(oc_pool *pool, size_t size)
         oc_pool_block *nb = pool_new_block(want);
         if (!nb)
             return NULL;
+        nb->dedicated = want == rounded;  /* full: nothing else fits */
         if (b && want == rounded && b->size - b->used >= POOL_ALIGN) {
             nb->next = b->next;
             b->next = nb;
@@ -76,6 +79,20 @@ void *pool_alloc(oc_pool *pool, size_t size)
     pool->used += rounded;
     memset(p, 0, size);
     return p;
+}
+
+bool pool_release(oc_pool *pool, const void *p)
+{
+    for (oc_pool_block **link = &pool->head; *link; link = &(*link)->next) {
+        oc_pool_block *b = *link;
+        if (!b->dedicated || (const void *)b->data != p)
+            continue;
+        *link = b->next;
+        pool->used -= b->used;
+        free(b);
+        return true;
+    }
+    return false;
 }
 
 void *pool_calloc(oc_pool *pool, size_t n, size_t size)

@@ -8,6 +8,7 @@
 #ifndef ONNXC_POOL_H
 #define ONNXC_POOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct oc_pool_block oc_pool_block;
@@ -25,6 +26,11 @@ void pool_free(oc_pool *pool);
 /* `size` bytes aligned to 64, or NULL when out of memory. The memory is
  * zeroed. A size of 0 gives a valid unique pointer. */
 void *pool_alloc(oc_pool *pool, size_t size);
+/* Gives back the memory of an allocation that got a block of its own
+ * (large ones do: a quarter of a block or more) before the pool is freed:
+ * a weight whose packed copy replaced it. False, and nothing changes, when
+ * p is not such an allocation. */
+bool pool_release(oc_pool *pool, const void *p);
 /* n * size bytes, NULL on overflow or when out of memory. */
 void *pool_calloc(oc_pool *pool, size_t n, size_t size);
 /* A NUL-terminated copy of `len` bytes of `s`, or NULL. */

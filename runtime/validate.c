@@ -653,6 +653,36 @@ static onnxc_status *prepack(oc_graph *g)
     return NULL;
 }
 
+/* Whether every node reading value v reads only the copy it prepacked. */
+static bool read_packed_only(const oc_graph *g, int v)
+{
+    for (int i = 0; i < g->n_nodes; i++) {
+        const oc_node *n = &g->nodes[i];
+        for (int k = 0; k < n->n_inputs; k++)
+            if (n->inputs[k] == v &&
+                (!n->op->reads_packed_only ||
+                 !n->op->reads_packed_only(n, n->params, k)))
+                return false;
+    }
+    return true;
+}
+
+/* Releases the stored copy of each weight whose readers all run on the
+ * copy they prepacked: a model holds its large weights once, not twice.
+ * Not for a graph output (the caller reads it), nor for a value a caller
+ * may bind (not constant). Small weights share pool blocks and stay. */
+static void release_packed_weights(oc_graph *g)
+{
+    for (int v = 0; v < g->n_values; v++) {
+        oc_value *val = &g->values[v];
+        if (!value_is_constant(val) || (val->flags & OC_VALUE_OUTPUT) ||
+            !val->data || val->consumers == 0 || !read_packed_only(g, v))
+            continue;
+        if (pool_release(&g->pool, val->data))
+            val->data = NULL;
+    }
+}
+
 onnxc_status *graph_validate(oc_graph *g)
 {
     onnxc_status *err;
@@ -673,5 +703,6 @@ onnxc_status *graph_validate(oc_graph *g)
         return err;
     if ((err = prepack(g)))
         return err;
+    release_packed_weights(g);
     return NULL;
 }
