@@ -60,10 +60,13 @@ bool gemm_f32_is_small(size_t m, size_t n, size_t k)
 
 bool gemm_f32_packed_b_suffices(size_t k, size_t n)
 {
-    /* M <= GEMM_ROWS_MAX_M goes to the row path (N >= 8, B prepacked);
-     * any larger M does more than 32^3 multiply-adds when N * K >= 2^14,
-     * and with N >= 16 and K >= 8 is not small: narrow or blocked. */
-    return n >= 16 && k >= 8 && n * k >= ((size_t)1 << 14);
+    /* Asked of the dispatch itself, so that the two cannot drift apart:
+     * M <= GEMM_ROWS_MAX_M takes the row path when N >= 8 (B prepacked);
+     * gemm_f32_is_small only grows false as M grows, so if the next M is
+     * not small, no larger one is: they take the narrow or blocked path.
+     * Only weights of 2^14 floats (64 KB) or more are worth releasing. */
+    return n * k >= ((size_t)1 << 14) && n >= 8 &&
+           !gemm_f32_is_small(GEMM_ROWS_MAX_M + 1, n, k);
 }
 
 /* Below this much work (multiply-adds), waking threads costs more than
@@ -95,8 +98,8 @@ static void init_y(const gemm_f32_problem *p, size_t i0, size_t i1,
     }
 }
 
-/* Per thread: a packed micro-panel of A (when A is not read in place)
- * and an edge tile, 64-byte aligned. */
+/* Per thread: a packed group of A's row tiles (when A is not read in
+ * place) and an edge tile, 64-byte aligned. */
 static size_t thread_floats(const gemm_kernel *kernel)
 {
     size_t mr = (size_t)kernel->mr, nr = (size_t)kernel->nr;

@@ -20,8 +20,9 @@
  *    shapes; it allocates nothing: scratch memory it asks for with
  *    workspace is planned in the session's arena.
  * Optional hooks: prepack (once at load, e.g. weights into the kernel's
- * layout) with reads_packed_only (the original may go), fuse_bias (absorb a following Add of a constant bias) and
- * fuse_activation (absorb a following Relu/LeakyRelu).
+ * layout) with reads_packed_only (the original may go), fuse_bias (absorb
+ * a following Add of a constant bias) and fuse_activation (absorb a
+ * following Relu/LeakyRelu).
  */
 #ifndef ONNXC_OPS_H
 #define ONNXC_OPS_H
