@@ -88,6 +88,29 @@ static void expect_close(const float *got, const float *want, size_t count,
     }
 }
 
+/* Special values come out as the reference has them: NaN where it has
+ * NaN, every other value bit for bit (the sign of zero included). */
+static void expect_same_bits(const float *got, const float *want,
+                             size_t count, const char *what)
+{
+    for (size_t i = 0; i < count; i++) {
+        uint32_t gb, wb;
+        memcpy(&gb, &got[i], sizeof gb);
+        memcpy(&wb, &want[i], sizeof wb);
+        bool same = isnan(want[i]) ? isnan(got[i]) : gb == wb;
+        cr_assert(same, "%s: [%zu] expected %g (0x%08x), got %g (0x%08x)",
+                  what, i, want[i], wb, got[i], gb);
+    }
+}
+
+/* A C of special values: NaN, -0, +0 and 1.5 in turn (beta == 0 must
+ * ignore the NaN). */
+static void fill_special_c(float *c, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        c[i] = i % 4 == 0 ? NAN : i % 4 == 1 ? -0.0f : i % 4 == 2 ? 0.0f : 1.5f;
+}
+
 static void check_kernel(const gemm_kernel *kernel)
 {
     rng_state = 0x9e3779b97f4a7c15ull;
@@ -541,8 +564,7 @@ static void special_check(const gemm_kernel *kernel, size_t n, int form,
     }
     for (size_t i = 0; i < k * n; i++)
         b[i] = (float)((int)(i % 3) - 1) * 0.25f;  /* -0.25, 0, 0.25 */
-    for (size_t i = 0; i < c_count; i++)
-        c[i] = i % 4 == 0 ? NAN : i % 4 == 1 ? -0.0f : i % 4 == 2 ? 0.0f : 1.5f;
+    fill_special_c(c, c_count);
     p.a = a;
     p.b = b;
     p.c = form ? c : NULL;
@@ -550,17 +572,10 @@ static void special_check(const gemm_kernel *kernel, size_t n, int form,
     gemm_f32_reference(&p);
     p.y = got;
     gemm_f32_narrow(kernel, &p, NULL);
-    for (size_t i = 0; i < m * n; i++) {
-        uint32_t gb, wb;
-        memcpy(&gb, &got[i], sizeof gb);
-        memcpy(&wb, &want[i], sizeof wb);
-        bool same = isnan(want[i]) ? isnan(got[i]) : gb == wb;
-        cr_assert(same,
-                  "%s N=%zu C-form %d alpha %g beta %g act %d: [%zu] "
-                  "expected %g (0x%08x), got %g (0x%08x)",
-                  kernel->name, n, form, alpha, beta, act, i, want[i], wb,
-                  got[i], gb);
-    }
+    char what[160];
+    snprintf(what, sizeof what, "%s N=%zu C-form %d alpha %g beta %g act %d",
+             kernel->name, n, form, alpha, beta, act);
+    expect_same_bits(got, want, m * n, what);
     free(a);
     free(b);
     free(c);
@@ -694,8 +709,7 @@ static void rows_special_check(const gemm_kernel *kernel, size_t m, size_t n,
     }
     for (size_t i = 0; i < k * n; i++)
         b[i] = (float)((int)(i % 3) - 1) * 0.25f;  /* -0.25, 0, 0.25 */
-    for (size_t i = 0; i < c_count; i++)
-        c[i] = i % 4 == 0 ? NAN : i % 4 == 1 ? -0.0f : i % 4 == 2 ? 0.0f : 1.5f;
+    fill_special_c(c, c_count);
     p.a = a;
     p.b = b;
     p.c = form ? c : NULL;
@@ -706,18 +720,12 @@ static void rows_special_check(const gemm_kernel *kernel, size_t m, size_t n,
         p.b_packed = pre ? packed : NULL;
         p.y = got;
         gemm_f32_rows(kernel, &p, NULL);
-        for (size_t i = 0; i < m * n; i++) {
-            uint32_t gb, wb;
-            memcpy(&gb, &got[i], sizeof gb);
-            memcpy(&wb, &want[i], sizeof wb);
-            bool same = isnan(want[i]) ? isnan(got[i]) : gb == wb;
-            cr_assert(same,
-                      "rows %s M=%zu N=%zu transB=%d packed %d C-form %d "
-                      "alpha %g beta %g act %d: [%zu] expected %g (0x%08x), "
-                      "got %g (0x%08x)",
-                      kernel->name, m, n, trans_b, pre, form, alpha, beta, act,
-                      i, want[i], wb, got[i], gb);
-        }
+        char what[200];
+        snprintf(what, sizeof what,
+                 "rows %s M=%zu N=%zu transB=%d packed %d C-form %d alpha %g "
+                 "beta %g act %d",
+                 kernel->name, m, n, trans_b, pre, form, alpha, beta, act);
+        expect_same_bits(got, want, m * n, what);
     }
     free(a);
     free(b);
