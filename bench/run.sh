@@ -117,7 +117,7 @@ if grep -q 'onnxc-bench' "$ONNXC_SRC/CMakeLists.txt" &&
   ONNXC_BENCH=$BUILD/bin/onnxc-bench
 else
   ONNXC_BENCH=$BIN/onnxc-bench
-  "$CC" "${CFLAGS[@]}" -I"$ONNXC_SRC/runtime" -o "$ONNXC_BENCH" \
+  "$CC" "${CFLAGS[@]}" -I"$ONNXC_SRC/runtime/include" -o "$ONNXC_BENCH" \
     "$SRC/tools/onnxc_bench.c" "$SRC/bench/measure.c" "$BUILD/lib/libonnxc.a" \
     "${PROTOBUF_LIBS[@]}" -lm -lpthread
 fi

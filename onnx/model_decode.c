@@ -3,19 +3,19 @@
  *
  * This file translates, it does not judge: names are copied as they are,
  * and checks that need the whole graph (defined inputs, unique names,
- * cycles, supported operators) are graph_validate's. It refuses only what
+ * cycles, supported operators) are oc_graph_validate's. It refuses only what
  * cannot be translated: bytes that are not a ModelProto, an IR version
  * outside 3..10, tensors whose sizes lie.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "../runtime/name_map.h"
-#include "../runtime/status.h"
+#include "runtime/core/name_map.h"
+#include "runtime/core/status.h"
 #include "onnx.pb-c.h"
-#include "onnx_format.h"
-#include "tensor_data.h"
-#include "wire_depth.h"
+#include "runtime/graph/format.h"
+#include "onnx/tensor_data.h"
+#include "onnx/wire_depth.h"
 
 #define IR_VERSION_MIN 3
 #define IR_VERSION_MAX 10
@@ -44,13 +44,13 @@ static int symbol_for(decoder *d, const char *name)
 {
     oc_graph *g = d->g;
     if (name && *name) {
-        int known = name_map_get(&d->symbols, name);
+        int known = oc_name_map_get(&d->symbols, name);
         if (known >= 0)
             return known;
     }
     if ((size_t)g->n_symbols == d->symbol_cap) {
         size_t cap = d->symbol_cap ? d->symbol_cap * 2 : 16;
-        const char **grown = pool_calloc(&g->pool, cap, sizeof *grown);
+        const char **grown = oc_pool_calloc(&g->pool, cap, sizeof *grown);
         if (!grown)
             return -1;
         if (g->n_symbols)
@@ -60,9 +60,9 @@ static int symbol_for(decoder *d, const char *name)
     }
     const char *copy = NULL;
     if (name && *name) {
-        if (!(copy = pool_strdup(&g->pool, name)))
+        if (!(copy = oc_pool_strdup(&g->pool, name)))
             return -1;
-        name_map_put(&d->symbols, copy, g->n_symbols);
+        oc_name_map_put(&d->symbols, copy, g->n_symbols);
     }
     g->symbols[g->n_symbols] = copy;
     return g->n_symbols++;
@@ -131,7 +131,7 @@ static onnxc_status *decode_value_info(decoder *d, const Onnx__ValueInfoProto *v
     size_t count = 1;
     for (int i = 0; i < v->shape.rank; i++)
         if (dim_is_known(v->shape.dims[i]) &&
-            !size_mul(count, (size_t)v->shape.dims[i].value, &count))
+            !oc_size_mul(count, (size_t)v->shape.dims[i].value, &count))
             count = SIZE_MAX;
     size_t esize = onnxc_dtype_size(v->dtype);
     char shape[160];
@@ -139,7 +139,7 @@ static onnxc_status *decode_value_info(decoder *d, const Onnx__ValueInfoProto *v
         return oc_error(ONNXC_ERR_INVALID_MODEL,
                         "value '%s': shape %s has more %s than memory can hold",
                         name,
-                        shape_format(&v->shape, d->g->symbols, shape, sizeof shape),
+                        oc_shape_format(&v->shape, d->g->symbols, shape, sizeof shape),
                         count == SIZE_MAX ? "elements" : "bytes");
     return NULL;
 }
@@ -163,13 +163,13 @@ static onnxc_status *decode_initializer(decoder *d, const Onnx__TensorProto *t,
         return oc_error(ONNXC_ERR_INVALID_MODEL, "initializer %zu has no name",
                         index);
     tensor_layout l;
-    onnxc_status *err = tensor_layout_read(t, what, &l);
+    onnxc_status *err = oc_tensor_layout_read(t, what, &l);
     if (!err)
-        err = tensor_data_check(t, what, &l, d->base_dir);
+        err = oc_tensor_data_check(t, what, &l, d->base_dir);
     if (err)
         return err;
     oc_value *v = &g->values[g->n_values++];
-    if (!(v->name = pool_strdup(&g->pool, name)))
+    if (!(v->name = oc_pool_strdup(&g->pool, name)))
         return oc_no_memory();
     v->flags = OC_VALUE_INITIALIZER;
     v->dtype = l.dtype;
@@ -178,12 +178,12 @@ static onnxc_status *decode_initializer(decoder *d, const Onnx__TensorProto *t,
     for (int i = 0; i < l.rank; i++)
         v->shape.dims[i] = dim_known(l.dims[i]);
     v->bytes = l.bytes;
-    void *data = pool_alloc(&g->pool, l.bytes);
+    void *data = oc_pool_alloc(&g->pool, l.bytes);
     if (!data)
         return oc_error(ONNXC_ERR_NO_MEMORY,
                         "%s: cannot allocate %zu bytes", what, l.bytes);
     v->data = data;
-    return tensor_data_copy(t, what, &l, d->base_dir, data);
+    return oc_tensor_data_copy(t, what, &l, d->base_dir, data);
 }
 
 /* Initializers first, then graph inputs: an input named like an
@@ -204,7 +204,7 @@ static onnxc_status *decode_declared_values(decoder *d, const Onnx__GraphProto *
                         "supported",
                         name);
     }
-    g->inputs = pool_calloc(&g->pool, gp->n_input, sizeof *g->inputs);
+    g->inputs = oc_pool_calloc(&g->pool, gp->n_input, sizeof *g->inputs);
     if (!g->inputs && gp->n_input)
         return oc_no_memory();
     for (size_t i = 0; i < gp->n_input; i++) {
@@ -230,7 +230,7 @@ static onnxc_status *decode_declared_values(decoder *d, const Onnx__GraphProto *
         } else {
             v = &g->values[g->n_values++];
             *v = decl;
-            if (!(v->name = pool_strdup(&g->pool, name)))
+            if (!(v->name = oc_pool_strdup(&g->pool, name)))
                 return oc_no_memory();
         }
         v->flags |= OC_VALUE_INPUT;
@@ -242,8 +242,8 @@ static onnxc_status *decode_declared_values(decoder *d, const Onnx__GraphProto *
 static onnxc_status *decode_outputs(decoder *d, const Onnx__GraphProto *gp)
 {
     oc_graph *g = d->g;
-    g->output_decls = pool_calloc(&g->pool, gp->n_output, sizeof(oc_value));
-    g->outputs = pool_calloc(&g->pool, gp->n_output, sizeof(int));
+    g->output_decls = oc_pool_calloc(&g->pool, gp->n_output, sizeof(oc_value));
+    g->outputs = oc_pool_calloc(&g->pool, gp->n_output, sizeof(int));
     if (gp->n_output && (!g->output_decls || !g->outputs))
         return oc_no_memory();
     for (size_t i = 0; i < gp->n_output; i++) {
@@ -255,7 +255,7 @@ static onnxc_status *decode_outputs(decoder *d, const Onnx__GraphProto *gp)
         onnxc_status *err = decode_value_info(d, gp->output[i], o);
         if (err)
             return err;
-        if (!(o->name = pool_strdup(&g->pool, name)))
+        if (!(o->name = oc_pool_strdup(&g->pool, name)))
             return oc_no_memory();
         g->n_outputs++;
     }
@@ -288,8 +288,8 @@ static onnxc_status *decode_attr_tensor(decoder *d, const Onnx__AttributeProto *
     onnxc_status *err;
     snprintf(what, sizeof what, "attribute '%s' of node '%s'", out->name,
              node_label);
-    if ((err = tensor_layout_read(a->t, what, &l)) ||
-        (err = tensor_data_check(a->t, what, &l, d->base_dir)))
+    if ((err = oc_tensor_layout_read(a->t, what, &l)) ||
+        (err = oc_tensor_data_check(a->t, what, &l, d->base_dir)))
         return err;
     out->t.dtype = l.dtype;
     out->t.rank = l.rank;
@@ -297,35 +297,35 @@ static onnxc_status *decode_attr_tensor(decoder *d, const Onnx__AttributeProto *
     out->t_bytes = l.bytes;
     out->t_bad_type = l.bad_type;
     /* One spare byte: a pointer for an empty tensor is still not NULL. */
-    if (!(out->t.data = pool_alloc(&d->g->pool, l.bytes + 1)))
+    if (!(out->t.data = oc_pool_alloc(&d->g->pool, l.bytes + 1)))
         return oc_error(ONNXC_ERR_NO_MEMORY, "%s: cannot allocate %zu bytes",
                         what, l.bytes);
-    return tensor_data_copy(a->t, what, &l, d->base_dir, out->t.data);
+    return oc_tensor_data_copy(a->t, what, &l, d->base_dir, out->t.data);
 }
 
 static onnxc_status *decode_attr(decoder *d, const Onnx__AttributeProto *a,
                                  const char *node_label, oc_attr *out)
 {
     oc_pool *pool = &d->g->pool;
-    if (!(out->name = pool_strdup(pool, str(a->name))))
+    if (!(out->name = oc_pool_strdup(pool, str(a->name))))
         return oc_no_memory();
     out->type = attr_type(a);
     out->f = a->f;
     out->i = a->i;
     if (a->has_s) {
-        if (!(out->s = pool_strndup(pool, (const char *)a->s.data, a->s.len)))
+        if (!(out->s = oc_pool_strndup(pool, (const char *)a->s.data, a->s.len)))
             return oc_no_memory();
         out->s_len = a->s.len;
     }
     if (a->n_floats) {
-        float *f = pool_calloc(pool, a->n_floats, sizeof *f);
+        float *f = oc_pool_calloc(pool, a->n_floats, sizeof *f);
         if (!f)
             return oc_no_memory();
         memcpy(f, a->floats, a->n_floats * sizeof *f);
         out->floats = f;
         out->count = a->n_floats;
     } else if (a->n_ints) {
-        int64_t *v = pool_calloc(pool, a->n_ints, sizeof *v);
+        int64_t *v = oc_pool_calloc(pool, a->n_ints, sizeof *v);
         if (!v)
             return oc_no_memory();
         memcpy(v, a->ints, a->n_ints * sizeof *v);
@@ -339,11 +339,11 @@ static onnxc_status *decode_attr(decoder *d, const Onnx__AttributeProto *a,
 
 static const char **copy_names(oc_pool *pool, char **names, size_t n)
 {
-    const char **out = pool_calloc(pool, n ? n : 1, sizeof *out);
+    const char **out = oc_pool_calloc(pool, n ? n : 1, sizeof *out);
     if (!out)
         return NULL;
     for (size_t i = 0; i < n; i++)
-        if (!(out[i] = pool_strdup(pool, str(names[i]))))
+        if (!(out[i] = oc_pool_strdup(pool, str(names[i]))))
             return NULL;
     return out;
 }
@@ -352,7 +352,7 @@ static onnxc_status *decode_nodes(decoder *d, const Onnx__GraphProto *gp)
 {
     oc_graph *g = d->g;
     oc_pool *pool = &g->pool;
-    g->nodes = pool_calloc(pool, gp->n_node, sizeof *g->nodes);
+    g->nodes = oc_pool_calloc(pool, gp->n_node, sizeof *g->nodes);
     if (!g->nodes && gp->n_node)
         return oc_no_memory();
     for (size_t i = 0; i < gp->n_node; i++) {
@@ -361,15 +361,15 @@ static onnxc_status *decode_nodes(decoder *d, const Onnx__GraphProto *gp)
         if (np->n_input > INT32_MAX / 2 || np->n_output > INT32_MAX / 2 ||
             np->n_attribute > INT32_MAX / 2)
             return oc_error(ONNXC_ERR_INVALID_MODEL, "node %zu is too large", i);
-        n->name = pool_strdup(pool, str(np->name));
-        n->op_type = pool_strdup(pool, str(np->op_type));
+        n->name = oc_pool_strdup(pool, str(np->name));
+        n->op_type = oc_pool_strdup(pool, str(np->op_type));
         char label[64];
         snprintf(label, sizeof label, "#%zu %.40s", i, n->op_type ? n->op_type : "");
-        n->label = *str(np->name) ? n->name : pool_strdup(pool, label);
-        n->domain = pool_strdup(pool, domain_of(np->domain));
+        n->label = *str(np->name) ? n->name : oc_pool_strdup(pool, label);
+        n->domain = oc_pool_strdup(pool, domain_of(np->domain));
         n->input_names = copy_names(pool, np->input, np->n_input);
         n->output_names = copy_names(pool, np->output, np->n_output);
-        n->attrs = pool_calloc(pool, np->n_attribute ? np->n_attribute : 1,
+        n->attrs = oc_pool_calloc(pool, np->n_attribute ? np->n_attribute : 1,
                                sizeof *n->attrs);
         if (!n->name || !n->op_type || !n->label || !n->domain || !n->input_names ||
             !n->output_names || !n->attrs)
@@ -391,14 +391,14 @@ static onnxc_status *decode_nodes(decoder *d, const Onnx__GraphProto *gp)
 static onnxc_status *decode_opsets(decoder *d, const Onnx__ModelProto *m)
 {
     oc_graph *g = d->g;
-    g->opsets = pool_calloc(&g->pool, m->n_opset_import ? m->n_opset_import : 1,
+    g->opsets = oc_pool_calloc(&g->pool, m->n_opset_import ? m->n_opset_import : 1,
                             sizeof *g->opsets);
     if (!g->opsets)
         return oc_no_memory();
     for (size_t i = 0; i < m->n_opset_import; i++) {
         const Onnx__OperatorSetIdProto *o = m->opset_import[i];
         const char *domain = domain_of(o->domain);
-        if (!(g->opsets[i].domain = pool_strdup(&g->pool, domain)))
+        if (!(g->opsets[i].domain = oc_pool_strdup(&g->pool, domain)))
             return oc_no_memory();
         g->opsets[i].version = o->has_version ? o->version : 0;
         if (g->opsets[i].version < 0)
@@ -422,7 +422,7 @@ static onnxc_status *reserve_values(oc_graph *g, const Onnx__GraphProto *gp)
         n += gp->node[i]->n_output;
     if (n > INT32_MAX / 2)
         return oc_error(ONNXC_ERR_INVALID_MODEL, "the graph has too many values");
-    g->values = pool_calloc(&g->pool, n ? n : 1, sizeof *g->values);
+    g->values = oc_pool_calloc(&g->pool, n ? n : 1, sizeof *g->values);
     if (!g->values)
         return oc_no_memory();
     g->max_values = (int)n;
@@ -439,14 +439,14 @@ static size_t value_info_dims(const Onnx__ValueInfoProto *vi)
     return t->tensor_type->shape->n_dim;
 }
 
-onnxc_status *onnx_decode_model(const void *data, size_t size,
+onnxc_status *oc_onnx_decode_model(const void *data, size_t size,
                                 const char *base_dir, oc_graph **graph)
 {
     onnxc_status *err = NULL;
     *graph = NULL;
     if (size == 0)
         return oc_error(ONNXC_ERR_INVALID_MODEL, "not an ONNX model (empty)");
-    if (wire_depth(data, size, &onnx__model_proto__descriptor, WIRE_MAX_DEPTH) >
+    if (oc_wire_depth(data, size, &onnx__model_proto__descriptor, WIRE_MAX_DEPTH) >
         WIRE_MAX_DEPTH)
         return oc_error(ONNXC_ERR_INVALID_MODEL,
                         "the model nests messages more than %d deep; refused "
@@ -458,7 +458,7 @@ onnxc_status *onnx_decode_model(const void *data, size_t size,
         return oc_error(ONNXC_ERR_INVALID_MODEL,
                         "not an ONNX model (the protobuf does not parse; is "
                         "the file truncated?)");
-    decoder d = {.g = graph_new(), .base_dir = base_dir};
+    decoder d = {.g = oc_graph_new(), .base_dir = base_dir};
     if (!d.g) {
         err = oc_no_memory();
         goto done;
@@ -486,7 +486,7 @@ onnxc_status *onnx_decode_model(const void *data, size_t size,
         dims += value_info_dims(m->graph->input[i]);
     for (size_t i = 0; i < m->graph->n_output; i++)
         dims += value_info_dims(m->graph->output[i]);
-    if (!name_map_init(&d.symbols, &d.g->pool, dims)) {
+    if (!oc_name_map_init(&d.symbols, &d.g->pool, dims)) {
         err = oc_no_memory();
         goto done;
     }
@@ -499,7 +499,7 @@ onnxc_status *onnx_decode_model(const void *data, size_t size,
 done:
     onnx__model_proto__free_unpacked(m, NULL);
     if (err)
-        graph_free(d.g);
+        oc_graph_free(d.g);
     else
         *graph = d.g;
     return err;

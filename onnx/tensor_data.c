@@ -6,9 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../runtime/shape.h"
-#include "../runtime/status.h"
-#include "tensor_data.h"
+#include "runtime/core/shape.h"
+#include "runtime/core/status.h"
+#include "onnx/tensor_data.h"
 
 /* How many typed-field entries an element takes: complex types store two. */
 static size_t field_entries(onnxc_dtype dtype, size_t count)
@@ -39,7 +39,7 @@ static bool is_external(const Onnx__TensorProto *t)
            t->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL;
 }
 
-onnxc_status *tensor_layout_read(const Onnx__TensorProto *t, const char *what,
+onnxc_status *oc_tensor_layout_read(const Onnx__TensorProto *t, const char *what,
                                  tensor_layout *layout)
 {
     memset(layout, 0, sizeof *layout);
@@ -61,10 +61,10 @@ onnxc_status *tensor_layout_read(const Onnx__TensorProto *t, const char *what,
         layout->dims[i] = t->dims[i];
     }
     char shape[128];
-    if (!shape_count(layout->dims, layout->rank, &layout->count))
+    if (!oc_shape_count(layout->dims, layout->rank, &layout->count))
         return oc_error(ONNXC_ERR_INVALID_MODEL,
                         "%s: shape %s has more elements than memory can hold",
-                        what, dims_format(layout->dims, layout->rank, shape,
+                        what, oc_dims_format(layout->dims, layout->rank, shape,
                                           sizeof shape));
     if (t->segment)
         return oc_error(ONNXC_ERR_UNSUPPORTED,
@@ -73,11 +73,11 @@ onnxc_status *tensor_layout_read(const Onnx__TensorProto *t, const char *what,
         layout->bad_type = "string tensor";
         return NULL;
     }
-    if (!size_mul(layout->count, onnxc_dtype_size(layout->dtype),
+    if (!oc_size_mul(layout->count, onnxc_dtype_size(layout->dtype),
                   &layout->bytes))
         return oc_error(ONNXC_ERR_INVALID_MODEL,
                         "%s: shape %s has more bytes than memory can hold",
-                        what, dims_format(layout->dims, layout->rank, shape,
+                        what, oc_dims_format(layout->dims, layout->rank, shape,
                                           sizeof shape));
     if (is_external(t))
         return NULL;  /* checked against the file when it is read */
@@ -87,7 +87,7 @@ onnxc_status *tensor_layout_read(const Onnx__TensorProto *t, const char *what,
                             "%s: raw_data holds %zu bytes, but %s %s needs %zu",
                             what, t->raw_data.len,
                             onnxc_dtype_name(layout->dtype),
-                            dims_format(layout->dims, layout->rank, shape,
+                            oc_dims_format(layout->dims, layout->rank, shape,
                                         sizeof shape),
                             layout->bytes);
         return NULL;
@@ -98,7 +98,7 @@ onnxc_status *tensor_layout_read(const Onnx__TensorProto *t, const char *what,
         return oc_error(ONNXC_ERR_INVALID_MODEL,
                         "%s: %s %s needs %zu values, the file holds %zu",
                         what, onnxc_dtype_name(layout->dtype),
-                        dims_format(layout->dims, layout->rank, shape,
+                        oc_dims_format(layout->dims, layout->rank, shape,
                                     sizeof shape),
                         want, have);
     return NULL;
@@ -275,7 +275,7 @@ static onnxc_status *open_external(const Onnx__TensorProto *t, const char *what,
     return NULL;
 }
 
-onnxc_status *tensor_data_check(const Onnx__TensorProto *t, const char *what,
+onnxc_status *oc_tensor_data_check(const Onnx__TensorProto *t, const char *what,
                                 const tensor_layout *layout,
                                 const char *base_dir)
 {
@@ -288,7 +288,7 @@ onnxc_status *tensor_data_check(const Onnx__TensorProto *t, const char *what,
     return err;
 }
 
-onnxc_status *tensor_data_copy(const Onnx__TensorProto *t, const char *what,
+onnxc_status *oc_tensor_data_copy(const Onnx__TensorProto *t, const char *what,
                                const tensor_layout *layout,
                                const char *base_dir, void *dest)
 {

@@ -3,15 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../runtime/shape.h"
-#include "../runtime/status.h"
+#include "runtime/core/shape.h"
+#include "runtime/core/status.h"
 #include "onnx.pb-c.h"
-#include "onnx_format.h"
-#include "tensor_data.h"
+#include "runtime/graph/format.h"
+#include "onnx/tensor_data.h"
 
 #define ALIGN 64
 
-onnxc_status *onnx_decode_tensor(const void *data, size_t size,
+onnxc_status *oc_onnx_decode_tensor(const void *data, size_t size,
                                  onnx_tensor **tensor)
 {
     onnxc_status *err = NULL;
@@ -30,8 +30,8 @@ onnxc_status *onnx_decode_tensor(const void *data, size_t size,
     tensor_layout l;
     /* A lone tensor file has no folder to resolve external data against:
      * refused here, before its claimed size is allocated. */
-    if ((err = tensor_layout_read(t, what, &l)) ||
-        (err = tensor_data_check(t, what, &l, NULL)))
+    if ((err = oc_tensor_layout_read(t, what, &l)) ||
+        (err = oc_tensor_data_check(t, what, &l, NULL)))
         goto done;
     if (l.bad_type) {
         err = oc_error(ONNXC_ERR_UNSUPPORTED, "%s: %ss are not supported",
@@ -59,7 +59,7 @@ onnxc_status *onnx_decode_tensor(const void *data, size_t size,
     out->rank = l.rank;
     memcpy(out->dims, l.dims, sizeof l.dims);
     out->bytes = l.bytes;
-    if ((err = tensor_data_copy(t, what, &l, NULL, out->data)))
+    if ((err = oc_tensor_data_copy(t, what, &l, NULL, out->data)))
         goto done;
     *tensor = out;
     out = NULL;
@@ -69,7 +69,7 @@ done:
     return err;
 }
 
-onnxc_status *onnx_encode_tensor(const char *name, onnxc_dtype dtype,
+onnxc_status *oc_onnx_encode_tensor(const char *name, onnxc_dtype dtype,
                                  const int64_t *dims, int rank,
                                  const void *data, void **bytes, size_t *size)
 {
@@ -77,7 +77,7 @@ onnxc_status *onnx_encode_tensor(const char *name, onnxc_dtype dtype,
     *bytes = NULL;
     *size = 0;
     if (rank < 0 || rank > ONNXC_MAX_RANK || (rank > 0 && !dims) ||
-        !tensor_bytes(dtype, dims, rank, &n) || onnxc_dtype_size(dtype) == 0)
+        !oc_tensor_bytes(dtype, dims, rank, &n) || onnxc_dtype_size(dtype) == 0)
         return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
                         "cannot write tensor '%s': bad type or shape, or NULL "
                         "dims",

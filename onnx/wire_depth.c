@@ -1,5 +1,5 @@
-/* wire_depth.c - bounded walk over protobuf wire format. */
-#include "wire_depth.h"
+/* oc_wire_depth.c - bounded walk over protobuf wire format. */
+#include "onnx/wire_depth.h"
 
 /* Reads a varint at *p; false when it runs past end or past 10 bytes. */
 static int read_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
@@ -67,7 +67,7 @@ static int walk(const uint8_t *p, const uint8_t *end,
     return deepest;
 }
 
-int wire_depth(const uint8_t *data, size_t size,
+int oc_wire_depth(const uint8_t *data, size_t size,
                const ProtobufCMessageDescriptor *desc, int max_depth)
 {
     return walk(data, data + size, desc, 0, max_depth);

@@ -19,7 +19,7 @@
 /* The deepest message nesting in the bytes, parsed as `desc`, or a value
  * above max_depth as soon as it is exceeded. Malformed bytes end the walk
  * early; protobuf-c reports them. */
-int wire_depth(const uint8_t *data, size_t size,
+int oc_wire_depth(const uint8_t *data, size_t size,
                const ProtobufCMessageDescriptor *desc, int max_depth);
 
 #endif

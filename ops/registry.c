@@ -1,66 +1,66 @@
 /* registry.c - every operator onnxc runs, one line each. */
 #include <string.h>
 
-#include "ops.h"
+#include "runtime/graph/op.h"
 
-extern const oc_op op_gemm;
-extern const oc_op op_matmul;
-extern const oc_op op_relu;
-extern const oc_op op_leaky_relu;
-extern const oc_op op_add;
-extern const oc_op op_sub;
-extern const oc_op op_mul;
-extern const oc_op op_div;
-extern const oc_op op_identity;
-extern const oc_op op_flatten;
-extern const oc_op op_reshape;
-extern const oc_op op_constant;
-extern const oc_op op_dropout;
-extern const oc_op op_softmax;
-extern const oc_op op_log_softmax;
-extern const oc_op op_batch_norm;
-extern const oc_op op_sigmoid;
-extern const oc_op op_tanh;
-extern const oc_op op_erf;
-extern const oc_op op_softplus;
-extern const oc_op op_softsign;
-extern const oc_op op_elu;
-extern const oc_op op_selu;
-extern const oc_op op_hard_sigmoid;
-extern const oc_op op_hard_swish;
-extern const oc_op op_gelu;
-extern const oc_op op_prelu;
-extern const oc_op op_clip;
+extern const oc_op oc_op_gemm;
+extern const oc_op oc_op_matmul;
+extern const oc_op oc_op_relu;
+extern const oc_op oc_op_leaky_relu;
+extern const oc_op oc_op_add;
+extern const oc_op oc_op_sub;
+extern const oc_op oc_op_mul;
+extern const oc_op oc_op_div;
+extern const oc_op oc_op_identity;
+extern const oc_op oc_op_flatten;
+extern const oc_op oc_op_reshape;
+extern const oc_op oc_op_constant;
+extern const oc_op oc_op_dropout;
+extern const oc_op oc_op_softmax;
+extern const oc_op oc_op_log_softmax;
+extern const oc_op oc_op_batch_norm;
+extern const oc_op oc_op_sigmoid;
+extern const oc_op oc_op_tanh;
+extern const oc_op oc_op_erf;
+extern const oc_op oc_op_softplus;
+extern const oc_op oc_op_softsign;
+extern const oc_op oc_op_elu;
+extern const oc_op oc_op_selu;
+extern const oc_op oc_op_hard_sigmoid;
+extern const oc_op oc_op_hard_swish;
+extern const oc_op oc_op_gelu;
+extern const oc_op oc_op_prelu;
+extern const oc_op oc_op_clip;
 
 static const oc_op *const registry[] = {
-    &op_gemm,
-    &op_matmul,
-    &op_relu,
-    &op_leaky_relu,
-    &op_add,
-    &op_sub,
-    &op_mul,
-    &op_div,
-    &op_identity,
-    &op_flatten,
-    &op_reshape,
-    &op_constant,
-    &op_dropout,
-    &op_softmax,
-    &op_log_softmax,
-    &op_batch_norm,
-    &op_sigmoid,
-    &op_tanh,
-    &op_erf,
-    &op_softplus,
-    &op_softsign,
-    &op_elu,
-    &op_selu,
-    &op_hard_sigmoid,
-    &op_hard_swish,
-    &op_gelu,
-    &op_prelu,
-    &op_clip,
+    &oc_op_gemm,
+    &oc_op_matmul,
+    &oc_op_relu,
+    &oc_op_leaky_relu,
+    &oc_op_add,
+    &oc_op_sub,
+    &oc_op_mul,
+    &oc_op_div,
+    &oc_op_identity,
+    &oc_op_flatten,
+    &oc_op_reshape,
+    &oc_op_constant,
+    &oc_op_dropout,
+    &oc_op_softmax,
+    &oc_op_log_softmax,
+    &oc_op_batch_norm,
+    &oc_op_sigmoid,
+    &oc_op_tanh,
+    &oc_op_erf,
+    &oc_op_softplus,
+    &oc_op_softsign,
+    &oc_op_elu,
+    &oc_op_selu,
+    &oc_op_hard_sigmoid,
+    &oc_op_hard_swish,
+    &oc_op_gelu,
+    &oc_op_prelu,
+    &oc_op_clip,
 };
 
 static bool is_default_domain(const char *d)
@@ -68,7 +68,7 @@ static bool is_default_domain(const char *d)
     return d[0] == 0 || strcmp(d, "ai.onnx") == 0;
 }
 
-const oc_op *ops_find(const char *domain, const char *op_type, int64_t opset,
+const oc_op *oc_ops_find(const char *domain, const char *op_type, int64_t opset,
                       int *version)
 {
     for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++) {
@@ -90,7 +90,7 @@ const oc_op *ops_find(const char *domain, const char *op_type, int64_t opset,
     return NULL;
 }
 
-const oc_op *const *ops_all(size_t *count)
+const oc_op *const *oc_ops_all(size_t *count)
 {
     *count = sizeof registry / sizeof registry[0];
     return registry;

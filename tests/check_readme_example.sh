@@ -11,7 +11,7 @@ awk '/readme-example/ {found=1; next}
      inside && /^```/ {exit}
      inside {print}' "$src/README.md" > "$work/readme_example.c"
 [ -s "$work/readme_example.c" ] || { echo "no example found in README.md"; exit 1; }
-cc -std=c11 -Wall -Wextra -Werror -DONNXC_STATIC_BUILD -I "$src/runtime" \
+cc -std=c11 -Wall -Wextra -Werror -DONNXC_STATIC_BUILD -I "$src/runtime/include" \
     -o "$work/readme_example" "$work/readme_example.c" \
     "$build/lib/libonnxc.a" -lprotobuf-c -lm
 "$work/readme_example" "$src/tests/fixtures/reference/mlp_relu/model.onnx" | tee "$work/out.txt"

@@ -22,8 +22,8 @@ onnxc_status *kernel_open_outputs(kernel *k, const char *op_type, int opset,
 {
     int version = -1;
     memset(k, 0, sizeof *k);
-    k->op = ops_find("", op_type, opset, &version);
-    cr_assert(k->op, "ops_find(\"\", %s, %d) gave NULL", op_type, opset);
+    k->op = oc_ops_find("", op_type, opset, &version);
+    cr_assert(k->op, "oc_ops_find(\"\", %s, %d) gave NULL", op_type, opset);
     cr_assert(n_attrs <= KERNEL_MAX_ATTRS && n_outputs <= KERNEL_MAX_OUTPUTS);
     if (n_attrs)
         memcpy(k->attrs, attrs, (size_t)n_attrs * sizeof *attrs);
@@ -39,7 +39,7 @@ onnxc_status *kernel_open_outputs(kernel *k, const char *op_type, int opset,
     k->node.n_outputs = n_outputs;
     k->node.opset = opset;
     k->node.op_version = version;
-    pool_init(&k->pool);
+    oc_pool_init(&k->pool);
     return k->op->prepare(&k->node, &k->pool, &k->params);
 }
 
@@ -66,13 +66,13 @@ void kernel_open_ok(kernel *k, const char *op_type, int opset,
 
 void kernel_close(kernel *k)
 {
-    pool_free(&k->pool);
+    oc_pool_free(&k->pool);
 }
 
 void kernel_run_on(const kernel *k, const oc_tensor *const *in,
                    oc_tensor *const *out, oc_thread_pool *pool)
 {
-    int threads = thread_pool_size(pool);
+    int threads = oc_thread_pool_size(pool);
     size_t bytes =
         k->op->workspace ? k->op->workspace(k->params, in, out[0], threads) : 0;
     void *ws = bytes ? aligned_alloc(64, (bytes + 63) / 64 * 64) : NULL;

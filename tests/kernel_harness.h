@@ -1,7 +1,7 @@
 /*
  * kernel_harness.h - what the operator unit tests (test_kernels,
  * test_activations, test_normalize, test_matmul) share to drive one
- * kernel the way the runtime drives it: ops_find, prepare on a hand-built
+ * kernel the way the runtime drives it: oc_ops_find, prepare on a hand-built
  * node, infer on types, run on tensors with the workspace it asks for.
  * With it: the attribute, type and tensor builders, element access, the
  * special values and random inputs, and the check of an error status.
@@ -17,10 +17,10 @@
 #include <stdint.h>
 
 #include "onnxc.h"
-#include "ops.h"
-#include "pool.h"
+#include "runtime/graph/op.h"
+#include "runtime/core/pool.h"
 #include "test_rng.h"
-#include "thread_pool.h"
+#include "runtime/exec/thread_pool.h"
 
 /* The name and label of every node a kernel is opened on: the error
  * messages that name the node must hold it. */
@@ -28,7 +28,7 @@
 #define KERNEL_MAX_ATTRS 8
 #define KERNEL_MAX_OUTPUTS 8
 
-/* An op bound to a hand-built node, as graph_validate would leave it. */
+/* An op bound to a hand-built node, as oc_graph_validate would leave it. */
 typedef struct kernel {
     const oc_op *op;
     oc_node node;

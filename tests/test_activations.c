@@ -9,7 +9,7 @@
  * textbook identity where the plain formula would cancel: expm1, log1p,
  * erfc); results must be within a few ulps of them, measured after
  * rounding the reference to the tensor's type. Kernels are driven the way
- * the runtime drives them: ops_find, prepare on a hand-built node, infer
+ * the runtime drives them: oc_ops_find, prepare on a hand-built node, infer
  * on types, run on tensors, out of place and in place.
  */
 #include <criterion/criterion.h>
@@ -601,30 +601,30 @@ Test(activations, versions_start_where_the_spec_does)
                  {"PRelu", 1}, {"Clip", 1}};
     for (size_t i = 0; i < sizeof first / sizeof first[0]; i++) {
         int version = -1;
-        cr_assert_not_null(ops_find("", first[i].op, first[i].first, &version),
+        cr_assert_not_null(oc_ops_find("", first[i].op, first[i].first, &version),
                            "%s at opset %d", first[i].op, first[i].first);
         cr_assert_eq(version, first[i].first);
-        cr_assert_not_null(ops_find("", first[i].op, 21, &version),
+        cr_assert_not_null(oc_ops_find("", first[i].op, 21, &version),
                            "%s at opset 21", first[i].op);
         if (first[i].first > 1)
-            cr_assert_null(ops_find("", first[i].op, first[i].first - 1,
+            cr_assert_null(oc_ops_find("", first[i].op, first[i].first - 1,
                                     &version),
                            "%s before opset %d", first[i].op, first[i].first);
     }
     int version = -1;
-    ops_find("", "Sigmoid", 12, &version);
+    oc_ops_find("", "Sigmoid", 12, &version);
     cr_assert_eq(version, 6);
-    ops_find("", "Erf", 21, &version);
+    oc_ops_find("", "Erf", 21, &version);
     cr_assert_eq(version, 13);
-    ops_find("", "Selu", 21, &version);
+    oc_ops_find("", "Selu", 21, &version);
     cr_assert_eq(version, 6);
-    ops_find("", "PRelu", 8, &version);
+    oc_ops_find("", "PRelu", 8, &version);
     cr_assert_eq(version, 7);
-    ops_find("", "PRelu", 15, &version);
+    oc_ops_find("", "PRelu", 15, &version);
     cr_assert_eq(version, 9);
-    ops_find("", "Clip", 10, &version);
+    oc_ops_find("", "Clip", 10, &version);
     cr_assert_eq(version, 6);
-    ops_find("", "Clip", 12, &version);
+    oc_ops_find("", "Clip", 12, &version);
     cr_assert_eq(version, 12);
 }
 
@@ -1325,7 +1325,7 @@ Test(clip, checks_types_bounds_and_attributes_per_version)
 
 /* ------------------------------------- the vectorized float loops */
 
-#include "vec_exp.h"
+#include "ops/kernels/vec_exp.h"
 
 /* The ISA names of ONNXC_VECMATH, indexed by vec_isa. */
 static const char *const vec_isa_names[] = {"scalar", "avx2", "avx512"};
@@ -1336,9 +1336,9 @@ static void check_vec_ulps(vec_isa isa, bool is_tanh, const float *x,
                            float *y, size_t n)
 {
     if (is_tanh)
-        vec_tanh_f32(isa, y, x, n);
+        oc_vec_tanh_f32(isa, y, x, n);
     else
-        vec_sigmoid_f32(isa, y, x, n);
+        oc_vec_sigmoid_f32(isa, y, x, n);
     for (size_t i = 0; i < n; i++) {
         long double want =
             is_tanh ? tanh_ref(x[i], NULL) : sigmoid_ref(x[i], NULL);
@@ -1358,7 +1358,7 @@ Test(vecmath, sigmoid_and_tanh_within_3_ulps_on_every_isa)
     float *x = malloc(CHUNK * sizeof *x), *y = malloc(CHUNK * sizeof *y);
     cr_assert(x && y);
     for (int isa = VEC_SCALAR; isa <= VEC_AVX512; isa++) {
-        if (!vec_isa_available((vec_isa)isa))
+        if (!oc_vec_isa_available((vec_isa)isa))
             continue;
         for (int f = 0; f < 2; f++) {
             size_t n = 0;
@@ -1400,7 +1400,7 @@ Test(vecmath, special_values_as_the_scalar_loops_give_them)
     enum { LEN = 37 };
     float x[LEN], y[LEN], want[LEN];
     for (int isa = VEC_AVX2; isa <= VEC_AVX512; isa++) {
-        if (!vec_isa_available((vec_isa)isa))
+        if (!oc_vec_isa_available((vec_isa)isa))
             continue;
         for (size_t s = 0; s < sizeof sp / sizeof sp[0]; s++)
             for (int f = 0; f < 2; f++) {
@@ -1408,11 +1408,11 @@ Test(vecmath, special_values_as_the_scalar_loops_give_them)
                     for (size_t i = 0; i < LEN; i++)
                         x[i] = i == at ? sp[s] : 0.25f * (float)i - 4;
                     if (f) {
-                        vec_tanh_f32((vec_isa)isa, y, x, LEN);
-                        vec_tanh_f32(VEC_SCALAR, want, x, LEN);
+                        oc_vec_tanh_f32((vec_isa)isa, y, x, LEN);
+                        oc_vec_tanh_f32(VEC_SCALAR, want, x, LEN);
                     } else {
-                        vec_sigmoid_f32((vec_isa)isa, y, x, LEN);
-                        vec_sigmoid_f32(VEC_SCALAR, want, x, LEN);
+                        oc_vec_sigmoid_f32((vec_isa)isa, y, x, LEN);
+                        oc_vec_sigmoid_f32(VEC_SCALAR, want, x, LEN);
                     }
                     bool same = isnan(want[at])
                                     ? isnan(y[at]) != 0
@@ -1430,10 +1430,10 @@ Test(vecmath, onnxc_vecmath_selects_the_loop)
     /* The ops follow ONNXC_VECMATH: each ISA the CPU has gives its own
      * loop's results through the kernel, in place too. */
     for (int isa = VEC_SCALAR; isa <= VEC_AVX512; isa++) {
-        if (!vec_isa_available((vec_isa)isa))
+        if (!oc_vec_isa_available((vec_isa)isa))
             continue;
         setenv("ONNXC_VECMATH", vec_isa_names[isa], 1);
-        cr_assert_eq(vec_select(), (vec_isa)isa);
+        cr_assert_eq(oc_vec_select(), (vec_isa)isa);
         for (int f = 0; f < 2; f++) {
             enum { LEN = 1000 };
             float x[LEN], y[LEN], want[LEN];
@@ -1448,9 +1448,9 @@ Test(vecmath, onnxc_vecmath_selects_the_loop)
             oc_tensor *out[1] = {&ty};
             kernel_run(&k, in, out);
             if (f)
-                vec_tanh_f32((vec_isa)isa, want, x, LEN);
+                oc_vec_tanh_f32((vec_isa)isa, want, x, LEN);
             else
-                vec_sigmoid_f32((vec_isa)isa, want, x, LEN);
+                oc_vec_sigmoid_f32((vec_isa)isa, want, x, LEN);
             cr_assert(memcmp(y, want, sizeof y) == 0, "%s %s",
                       f ? "Tanh" : "Sigmoid", vec_isa_names[isa]);
             oc_tensor tz = tensor_of(ONNXC_FLOAT, 1, dims, x);

@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gemm_kernel.h"
-#include "thread_pool.h"
+#include "ops/kernels/gemm_kernel.h"
+#include "runtime/exec/thread_pool.h"
 
 static uint64_t rng_state;
 
@@ -147,29 +147,29 @@ static void check_kernel(const gemm_kernel *kernel)
                      kernel->name, sh.m, sh.n, sh.k, p.trans_a, p.trans_b, form,
                      p.alpha, p.beta, p.act);
             p.y = want;
-            gemm_f32_reference(&p);
+            oc_gemm_f32_reference(&p);
 
-            size_t ws_floats = gemm_f32_workspace_floats(kernel, 1000, 1000, 1000, 1,
+            size_t ws_floats = oc_gemm_f32_workspace_floats(kernel, 1000, 1000, 1000, 1,
                                                          false);
             float *ws = aligned_floats(ws_floats);
             p.y = got;
-            gemm_f32_blocked(kernel, &p, ws, NULL);
+            oc_gemm_f32_blocked(kernel, &p, ws, NULL);
             expect_close(got, want, sh.m * sh.n, sh.k, what);
 
             /* Prepacked B takes the same arithmetic: identical bits. */
-            float *packed = aligned_floats(gemm_f32_packed_b_floats(kernel, sh.k, sh.n) + 16);
+            float *packed = aligned_floats(oc_gemm_f32_packed_b_floats(kernel, sh.k, sh.n) + 16);
             cr_assert(packed);
-            gemm_f32_pack_b(kernel, b, p.trans_b, sh.k, sh.n, packed);
+            oc_gemm_f32_pack_b(kernel, b, p.trans_b, sh.k, sh.n, packed);
             float *again = rand_floats(sh.m * sh.n);
             p.y = again;
             p.b_packed = packed;
-            gemm_f32_blocked(kernel, &p, ws, NULL);
+            oc_gemm_f32_blocked(kernel, &p, ws, NULL);
             cr_assert(memcmp(again, got, sh.m * sh.n * sizeof(float)) == 0,
                       "%s: prepacked B changes the result", what);
             p.b_packed = NULL;
 
             p.y = again;
-            gemm_f32_small(&p, NULL);
+            oc_gemm_f32_small(&p, NULL);
             expect_close(again, want, sh.m * sh.n, sh.k, what);
 
             free(a);
@@ -186,12 +186,12 @@ static void check_kernel(const gemm_kernel *kernel)
 
 Test(gemm_fast, portable_kernel_matches_the_reference)
 {
-    check_kernel(gemm_f32_kernel_portable());
+    check_kernel(oc_gemm_f32_kernel_portable());
 }
 
 Test(gemm_fast, avx2_kernel_matches_the_reference)
 {
-    const gemm_kernel *k = gemm_f32_kernel_avx2();
+    const gemm_kernel *k = oc_gemm_f32_kernel_avx2();
     if (!k)
         cr_skip_test("this CPU has no AVX2+FMA");
     check_kernel(k);
@@ -199,7 +199,7 @@ Test(gemm_fast, avx2_kernel_matches_the_reference)
 
 Test(gemm_fast, avx512_kernel_matches_the_reference)
 {
-    const gemm_kernel *k = gemm_f32_kernel_avx512();
+    const gemm_kernel *k = oc_gemm_f32_kernel_avx512();
     if (!k)
         cr_skip_test("this CPU has no AVX-512");
     check_kernel(k);
@@ -207,9 +207,9 @@ Test(gemm_fast, avx512_kernel_matches_the_reference)
 
 Test(gemm_fast, relu_keeps_nan_and_negative_zero)
 {
-    const gemm_kernel *kernels[] = {gemm_f32_kernel_portable(),
-                                    gemm_f32_kernel_avx2(),
-                                    gemm_f32_kernel_avx512()};
+    const gemm_kernel *kernels[] = {oc_gemm_f32_kernel_portable(),
+                                    oc_gemm_f32_kernel_avx2(),
+                                    oc_gemm_f32_kernel_avx512()};
     for (int i = 0; i < 3; i++) {
         if (!kernels[i])
             continue;
@@ -229,8 +229,8 @@ Test(gemm_fast, relu_keeps_nan_and_negative_zero)
                               .alpha = -1, .beta = 1, .y = y,
                               .act = GEMM_ACT_RELU};
         float *ws = aligned_floats(
-            gemm_f32_workspace_floats(kernels[i], m, n, k, 1, false));
-        gemm_f32_blocked(kernels[i], &p, ws, NULL);
+            oc_gemm_f32_workspace_floats(kernels[i], m, n, k, 1, false));
+        oc_gemm_f32_blocked(kernels[i], &p, ws, NULL);
         for (size_t j = 0; j < n; j++) {
             cr_assert(isnan(y[j]), "%s: NaN lost at %zu", kernels[i]->name, j);
             cr_assert(y[n + j] == 0 && signbit(y[n + j]),
@@ -248,9 +248,9 @@ Test(gemm_fast, relu_keeps_nan_and_negative_zero)
 /* The kernels this CPU runs: portable always, then AVX2 and AVX-512. */
 static int available_kernels(const gemm_kernel **out)
 {
-    const gemm_kernel *all[] = {gemm_f32_kernel_portable(),
-                                gemm_f32_kernel_avx2(),
-                                gemm_f32_kernel_avx512()};
+    const gemm_kernel *all[] = {oc_gemm_f32_kernel_portable(),
+                                oc_gemm_f32_kernel_avx2(),
+                                oc_gemm_f32_kernel_avx512()};
     int n = 0;
     for (int i = 0; i < 3; i++)
         if (all[i])
@@ -301,7 +301,7 @@ static void describe(const gemm_kernel *kernel, const narrow_case *nc,
 /* A path (the narrow or the row one) against the reference, on one
  * kernel: B as stored, then prepacked (the same arithmetic, so the same
  * bits, both transposes), then on the given thread pools (the same bits
- * again: columns split, never K), then through gemm_f32_compute's
+ * again: columns split, never K), then through oc_gemm_f32_compute's
  * dispatch (whichever path it picks), prepacked B or not; nothing written
  * past Y. */
 typedef void path_fn(const gemm_kernel *kernel, const gemm_f32_problem *p,
@@ -322,7 +322,7 @@ static void path_check(const gemm_kernel *kernel, const narrow_case *nc,
     float *want = rand_floats(m * n);
     float *got = rand_floats(m * n + GUARD);
     float *again = rand_floats(m * n + GUARD);
-    float *packed = aligned_floats(gemm_f32_packed_b_floats(kernel, k, n) + 16);
+    float *packed = aligned_floats(oc_gemm_f32_packed_b_floats(kernel, k, n) + 16);
     p.a = a;
     p.b = b;
     p.c = c;
@@ -330,7 +330,7 @@ static void path_check(const gemm_kernel *kernel, const narrow_case *nc,
     describe(kernel, nc, what, sizeof what);
 
     p.y = want;
-    gemm_f32_reference(&p);
+    oc_gemm_f32_reference(&p);
 
     fill_guard(got + m * n, GUARD);
     p.y = got;
@@ -339,7 +339,7 @@ static void path_check(const gemm_kernel *kernel, const narrow_case *nc,
     cr_assert(guard_intact(got + m * n, GUARD), "%s %s: wrote past Y", name,
               what);
 
-    gemm_f32_pack_b(kernel, b, p.trans_b, k, n, packed);
+    oc_gemm_f32_pack_b(kernel, b, p.trans_b, k, n, packed);
     p.b_packed = packed;
     for (int t = -1; t < npools; t++) {
         fill_guard(again + m * n, GUARD);
@@ -356,11 +356,11 @@ static void path_check(const gemm_kernel *kernel, const narrow_case *nc,
      * when it takes it. */
     for (int pre = 0; pre < 2; pre++) {
         size_t ws_floats =
-            gemm_f32_workspace_floats(kernel, m, n, k, 1, pre == 1);
+            oc_gemm_f32_workspace_floats(kernel, m, n, k, 1, pre == 1);
         float *ws = aligned_floats(ws_floats + 16);
         p.b_packed = pre ? packed : NULL;
         p.y = again;
-        gemm_f32_compute(kernel, &p, ws, NULL);
+        oc_gemm_f32_compute(kernel, &p, ws, NULL);
         expect_close(again, want, m * n, k, what);
         free(ws);
     }
@@ -407,7 +407,7 @@ Test(gemm_narrow, matches_the_reference_on_every_kernel_n_and_k)
             for (size_t k = 0; k <= 40; k++, i++) {
                 narrow_case nc =
                     narrow_variant(i, M[(i * 7) % COUNT(M)], n, k);
-                path_check(kernels[q], &nc, gemm_f32_narrow, "narrow",
+                path_check(kernels[q], &nc, oc_gemm_f32_narrow, "narrow",
                            NULL, 0);
             }
     }
@@ -426,7 +426,7 @@ Test(gemm_narrow, matches_the_reference_for_every_m_up_to_300)
         for (size_t s = 0; s < COUNT(NK); s++)
             for (size_t m = 0; m <= 300; m++, i++) {
                 narrow_case nc = narrow_variant(i, m, NK[s][0], NK[s][1]);
-                path_check(kernels[q], &nc, gemm_f32_narrow, "narrow",
+                path_check(kernels[q], &nc, oc_gemm_f32_narrow, "narrow",
                            NULL, 0);
             }
     }
@@ -455,8 +455,8 @@ Test(gemm_narrow, a_call_writes_only_its_rows)
                                   .alpha = 1, .beta = 1, .c = c, .c_cs = 1,
                                   .act = GEMM_ACT_RELU};
             p.y = want;
-            gemm_f32_reference(&p);
-            /* The first column block, as gemm_f32_narrow lays it out. */
+            oc_gemm_f32_reference(&p);
+            /* The first column block, as oc_gemm_f32_narrow lays it out. */
             size_t nb = n < width ? n : width;
             float *bp = aligned_floats(k * width + 16);
             for (size_t l = 0; l < k; l++)
@@ -519,15 +519,15 @@ Test(gemm_narrow, threads_give_identical_bits)
                                   .beta = 1, .c = c, .c_cs = 1,
                                   .act = GEMM_ACT_LEAKY_RELU,
                                   .act_alpha = 0.01f};
-            cr_assert(gemm_f32_is_narrow(m, n, k));
+            cr_assert(oc_gemm_f32_is_narrow(m, n, k));
             p.y = one;
-            gemm_f32_narrow(kernels[q], &p, NULL);
+            oc_gemm_f32_narrow(kernels[q], &p, NULL);
             for (int t = 2; t <= 4; t++) {
                 oc_thread_pool *pool;
-                cr_assert_null(thread_pool_create(t, &pool));
+                cr_assert_null(oc_thread_pool_create(t, &pool));
                 p.y = many;
-                gemm_f32_narrow(kernels[q], &p, pool);
-                thread_pool_free(pool);
+                oc_gemm_f32_narrow(kernels[q], &p, pool);
+                oc_thread_pool_free(pool);
                 cr_assert(memcmp(one, many, m * n * sizeof(float)) == 0,
                           "%s %zux%zux%zu: %d threads differ from 1",
                           kernels[q]->name, m, n, k, t);
@@ -569,9 +569,9 @@ static void special_check(const gemm_kernel *kernel, size_t n, int form,
     p.b = b;
     p.c = form ? c : NULL;
     p.y = want;
-    gemm_f32_reference(&p);
+    oc_gemm_f32_reference(&p);
     p.y = got;
-    gemm_f32_narrow(kernel, &p, NULL);
+    oc_gemm_f32_narrow(kernel, &p, NULL);
     char what[160];
     snprintf(what, sizeof what, "%s N=%zu C-form %d alpha %g beta %g act %d",
              kernel->name, n, form, alpha, beta, act);
@@ -610,20 +610,20 @@ Test(gemm_narrow, nan_infinity_and_signed_zero_as_the_reference)
  * column with a long K (the small path's dots win there). */
 Test(gemm_narrow, dispatch_takes_the_narrow_shapes)
 {
-    cr_assert(gemm_f32_is_narrow(1024, 5, 10));
-    cr_assert(gemm_f32_is_narrow(1024, 3, 5));
-    cr_assert(gemm_f32_is_narrow(2, 5, 10));
-    cr_assert(gemm_f32_is_narrow(64, 16, 256));
-    cr_assert(gemm_f32_is_narrow(1, 16, 32));
-    cr_assert(!gemm_f32_is_narrow(1, 5, 10));
-    cr_assert(!gemm_f32_is_narrow(1024, 17, 10));
-    cr_assert(!gemm_f32_is_narrow(1024, 5, 257));
-    cr_assert(!gemm_f32_is_narrow(1024, 1, 200));
+    cr_assert(oc_gemm_f32_is_narrow(1024, 5, 10));
+    cr_assert(oc_gemm_f32_is_narrow(1024, 3, 5));
+    cr_assert(oc_gemm_f32_is_narrow(2, 5, 10));
+    cr_assert(oc_gemm_f32_is_narrow(64, 16, 256));
+    cr_assert(oc_gemm_f32_is_narrow(1, 16, 32));
+    cr_assert(!oc_gemm_f32_is_narrow(1, 5, 10));
+    cr_assert(!oc_gemm_f32_is_narrow(1024, 17, 10));
+    cr_assert(!oc_gemm_f32_is_narrow(1024, 5, 257));
+    cr_assert(!oc_gemm_f32_is_narrow(1024, 1, 200));
     /* The narrow path needs no workspace. */
     const gemm_kernel *kernels[3];
     int nk = available_kernels(kernels);
     for (int q = 0; q < nk; q++)
-        cr_assert_eq(gemm_f32_workspace_floats(kernels[q], 1024, 16, 200, 2,
+        cr_assert_eq(oc_gemm_f32_workspace_floats(kernels[q], 1024, 16, 200, 2,
                                                false),
                      0);
 }
@@ -649,7 +649,7 @@ Test(gemm_rows, matches_the_reference_on_every_kernel)
             for (size_t y = 0; y < COUNT(K); y++, i++) {
                 size_t m = i % 9 == 8 ? 0 : 1 + i % 4;
                 narrow_case rc = narrow_variant(i, m, N[x], K[y]);
-                path_check(kernels[q], &rc, gemm_f32_rows, "rows", NULL,
+                path_check(kernels[q], &rc, oc_gemm_f32_rows, "rows", NULL,
                            0);
             }
     }
@@ -665,8 +665,8 @@ Test(gemm_rows, threads_give_identical_bits)
     const gemm_kernel *kernels[3];
     int nk = available_kernels(kernels);
     oc_thread_pool *pools[2];
-    cr_assert_null(thread_pool_create(2, &pools[0]));
-    cr_assert_null(thread_pool_create(3, &pools[1]));
+    cr_assert_null(oc_thread_pool_create(2, &pools[0]));
+    cr_assert_null(oc_thread_pool_create(3, &pools[1]));
     rng_state = 4242;
     for (int q = 0; q < nk; q++)
         for (size_t s = 0; s < COUNT(SPLIT); s++) {
@@ -674,11 +674,11 @@ Test(gemm_rows, threads_give_identical_bits)
                                             SPLIT[s][1], SPLIT[s][2]);
             cr_assert(rc.m * rc.n * rc.k >= (size_t)1 << 18,
                       "too small to split");
-            path_check(kernels[q], &rc, gemm_f32_rows, "rows", pools,
+            path_check(kernels[q], &rc, oc_gemm_f32_rows, "rows", pools,
                        2);
         }
-    thread_pool_free(pools[0]);
-    thread_pool_free(pools[1]);
+    oc_thread_pool_free(pools[0]);
+    oc_thread_pool_free(pools[1]);
 }
 
 /* One problem of special values on the row path: NaN where the reference
@@ -697,7 +697,7 @@ static void rows_special_check(const gemm_kernel *kernel, size_t m, size_t n,
     float *c = malloc((c_count + 1) * sizeof *c);
     float *want = malloc(m * n * sizeof *want);
     float *got = malloc(m * n * sizeof *got);
-    float *packed = aligned_floats(gemm_f32_packed_b_floats(kernel, k, n) + 16);
+    float *packed = aligned_floats(oc_gemm_f32_packed_b_floats(kernel, k, n) + 16);
     cr_assert(a && b && c && want && got);
     /* Row 0 of A: +0 (sums of +0 and -0 products: +0, then alpha * +0);
      * row 1: a NaN at l = 2; row 2: an infinity at l = 260, in the
@@ -714,12 +714,12 @@ static void rows_special_check(const gemm_kernel *kernel, size_t m, size_t n,
     p.b = b;
     p.c = form ? c : NULL;
     p.y = want;
-    gemm_f32_reference(&p);
-    gemm_f32_pack_b(kernel, b, trans_b, k, n, packed);
+    oc_gemm_f32_reference(&p);
+    oc_gemm_f32_pack_b(kernel, b, trans_b, k, n, packed);
     for (int pre = 0; pre < 2; pre++) {
         p.b_packed = pre ? packed : NULL;
         p.y = got;
-        gemm_f32_rows(kernel, &p, NULL);
+        oc_gemm_f32_rows(kernel, &p, NULL);
         char what[200];
         snprintf(what, sizeof what,
                  "rows %s M=%zu N=%zu transB=%d packed %d C-form %d alpha %g "
@@ -765,26 +765,26 @@ Test(gemm_rows, dispatch_takes_few_rows)
     float one = 1;
     gemm_f32_problem p = {.m = 1, .n = 4096, .k = 1024, .trans_b = true,
                           .b_packed = &one};
-    cr_assert(gemm_f32_is_rows(&p));
+    cr_assert(oc_gemm_f32_is_rows(&p));
     p.m = 4;
-    cr_assert(gemm_f32_is_rows(&p));
+    cr_assert(oc_gemm_f32_is_rows(&p));
     p.m = 5;
-    cr_assert(!gemm_f32_is_rows(&p));
+    cr_assert(!oc_gemm_f32_is_rows(&p));
     p.m = 1;
     p.n = 7;
-    cr_assert(!gemm_f32_is_rows(&p));  /* 1x7: a few dots */
+    cr_assert(!oc_gemm_f32_is_rows(&p));  /* 1x7: a few dots */
     p.n = 8;
-    cr_assert(gemm_f32_is_rows(&p));
+    cr_assert(oc_gemm_f32_is_rows(&p));
     p.b_packed = NULL;
-    cr_assert(!gemm_f32_is_rows(&p));  /* transposed, as stored */
+    cr_assert(!oc_gemm_f32_is_rows(&p));  /* transposed, as stored */
     p.trans_b = false;
-    cr_assert(gemm_f32_is_rows(&p));
+    cr_assert(oc_gemm_f32_is_rows(&p));
     /* Neither the row path nor the small one needs a workspace. */
     const gemm_kernel *kernels[3];
     int nk = available_kernels(kernels);
     for (int q = 0; q < nk; q++)
         for (size_t m = 1; m <= GEMM_ROWS_MAX_M; m++)
-            cr_assert_eq(gemm_f32_workspace_floats(kernels[q], m, 4096, 4096,
+            cr_assert_eq(oc_gemm_f32_workspace_floats(kernels[q], m, 4096, 4096,
                                                    2, false),
                          0);
 }

@@ -2,7 +2,7 @@
  * test_kernels.c - Gemm, Relu and LeakyRelu against naive references
  * written here, their shape and type checks, and the operator registry.
  *
- * Kernels are driven the way the runtime drives them: ops_find, then
+ * Kernels are driven the way the runtime drives them: oc_ops_find, then
  * prepare on a hand-built node, infer on types, run on tensors.
  */
 #include <criterion/criterion.h>
@@ -638,7 +638,7 @@ Test(relu, opset_14_runs_signed_integers)
     kernel_close(&k);
 }
 
-static onnxc_status *unary_infer(kernel *k, onnxc_dtype dtype)
+static onnxc_status *oc_unary_infer(kernel *k, onnxc_dtype dtype)
 {
     int64_t dims[1] = {4};
     oc_type tx = type_of(dtype, 1, dims), ty;
@@ -650,18 +650,18 @@ Test(relu, integers_before_opset_14_and_unsigned_are_refused)
 {
     kernel k;
     kernel_open_ok(&k, "Relu", 13, NULL, 0);
-    expect_error(unary_infer(&k, ONNXC_INT32), ONNXC_ERR_UNSUPPORTED,
+    expect_error(oc_unary_infer(&k, ONNXC_INT32), ONNXC_ERR_UNSUPPORTED,
                  KERNEL_LABEL, "Relu-13", "int32", "float, double", NULL);
     kernel_close(&k);
 
     kernel_open_ok(&k, "Relu", 6, NULL, 0);
-    expect_error(unary_infer(&k, ONNXC_INT8), ONNXC_ERR_UNSUPPORTED, "Relu-6",
+    expect_error(oc_unary_infer(&k, ONNXC_INT8), ONNXC_ERR_UNSUPPORTED, "Relu-6",
                  "int8", NULL);
     kernel_close(&k);
 
     /* 14 adds signed types only. */
     kernel_open_ok(&k, "Relu", 14, NULL, 0);
-    expect_error(unary_infer(&k, ONNXC_UINT8), ONNXC_ERR_UNSUPPORTED,
+    expect_error(oc_unary_infer(&k, ONNXC_UINT8), ONNXC_ERR_UNSUPPORTED,
                  "Relu-14", "uint8", NULL);
     kernel_close(&k);
 }
@@ -714,7 +714,7 @@ Test(leaky_relu, non_float_types_are_refused)
 {
     kernel k;
     kernel_open_ok(&k, "LeakyRelu", 16, NULL, 0);
-    expect_error(unary_infer(&k, ONNXC_INT32), ONNXC_ERR_UNSUPPORTED,
+    expect_error(oc_unary_infer(&k, ONNXC_INT32), ONNXC_ERR_UNSUPPORTED,
                  KERNEL_LABEL, "LeakyRelu-16", "int32", NULL);
     kernel_close(&k);
 }
@@ -778,8 +778,8 @@ static void expect_version(const char *domain, const char *op_type,
                            int64_t opset, int want)
 {
     int version = -1;
-    const oc_op *op = ops_find(domain, op_type, opset, &version);
-    cr_assert_not_null(op, "ops_find(\"%s\", %s, %lld) gave NULL", domain,
+    const oc_op *op = oc_ops_find(domain, op_type, opset, &version);
+    cr_assert_not_null(op, "oc_ops_find(\"%s\", %s, %lld) gave NULL", domain,
                        op_type, (long long)opset);
     cr_assert_str_eq(op->op_type, op_type);
     cr_assert_eq(version, want, "%s at opset %lld: version %d, want %d",
@@ -790,12 +790,12 @@ static void expect_none(const char *domain, const char *op_type,
                         int64_t opset)
 {
     int version = -1;
-    cr_assert_null(ops_find(domain, op_type, opset, &version),
-                   "ops_find(\"%s\", %s, %lld) found an op", domain, op_type,
+    cr_assert_null(oc_ops_find(domain, op_type, opset, &version),
+                   "oc_ops_find(\"%s\", %s, %lld) found an op", domain, op_type,
                    (long long)opset);
 }
 
-Test(ops_find, picks_the_newest_version_not_above_the_opset)
+Test(oc_ops_find, picks_the_newest_version_not_above_the_opset)
 {
     static const struct {
         const char *op;
@@ -811,7 +811,7 @@ Test(ops_find, picks_the_newest_version_not_above_the_opset)
         expect_version("", cases[i].op, cases[i].opset, cases[i].version);
 }
 
-Test(ops_find, out_of_range_opsets_and_unknown_ops_give_null)
+Test(oc_ops_find, out_of_range_opsets_and_unknown_ops_give_null)
 {
     static const struct {
         const char *op;
@@ -819,7 +819,7 @@ Test(ops_find, out_of_range_opsets_and_unknown_ops_give_null)
     } ops[] = {{"Gemm", 13}, {"Relu", 14}, {"LeakyRelu", 16}};
     for (size_t i = 0; i < 3; i++) {
         int version = -1;
-        const oc_op *op = ops_find("", ops[i].op, 1, &version);
+        const oc_op *op = oc_ops_find("", ops[i].op, 1, &version);
         cr_assert_not_null(op);
         expect_none("", ops[i].op, 0);
         expect_none("", ops[i].op, -1);
@@ -833,13 +833,13 @@ Test(ops_find, out_of_range_opsets_and_unknown_ops_give_null)
     expect_none("com.microsoft", "Gemm", 13);
 }
 
-Test(ops_find, ai_onnx_is_the_default_domain)
+Test(oc_ops_find, ai_onnx_is_the_default_domain)
 {
     static const char *const ops[] = {"Gemm", "Relu", "LeakyRelu"};
     for (size_t i = 0; i < 3; i++) {
         int v1 = -1, v2 = -2;
-        const oc_op *a = ops_find("", ops[i], 13, &v1);
-        const oc_op *b = ops_find("ai.onnx", ops[i], 13, &v2);
+        const oc_op *a = oc_ops_find("", ops[i], 13, &v1);
+        const oc_op *b = oc_ops_find("ai.onnx", ops[i], 13, &v2);
         cr_assert_not_null(a);
         cr_assert_eq(a, b, "%s: \"\" and \"ai.onnx\" give different ops",
                      ops[i]);
@@ -847,10 +847,10 @@ Test(ops_find, ai_onnx_is_the_default_domain)
     }
 }
 
-Test(ops_find, registry_lists_every_op)
+Test(oc_ops_find, registry_lists_every_op)
 {
     size_t n = 0;
-    const oc_op *const *all = ops_all(&n);
+    const oc_op *const *all = oc_ops_all(&n);
     cr_assert_geq(n, 3);
     for (size_t i = 0; i < n; i++) {
         cr_assert_not_null(all[i]->prepare);

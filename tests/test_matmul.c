@@ -4,7 +4,7 @@
  * integers, special values, B prepacked at load or not, fused
  * activations, thread counts, and infer's shapes, types and errors.
  *
- * The op is driven the way the runtime drives it: ops_find, prepare on a
+ * The op is driven the way the runtime drives it: oc_ops_find, prepare on a
  * hand-built node, infer on types, prepack on a value, run on tensors.
  */
 #include <criterion/criterion.h>
@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "kernel_harness.h"
-#include "thread_pool.h"
+#include "runtime/exec/thread_pool.h"
 
 #define MAX_RANK 6
 
@@ -242,8 +242,8 @@ static const char *case_name(const matmul_case *c, onnxc_dtype t, char *buf,
 {
     char sa[64], sb[64];
     snprintf(buf, size, "%s %s x %s", onnxc_dtype_name(t),
-             dims_format(c->a, c->ra, sa, sizeof sa),
-             dims_format(c->b, c->rb, sb, sizeof sb));
+             oc_dims_format(c->a, c->ra, sa, sizeof sa),
+             oc_dims_format(c->b, c->rb, sb, sizeof sb));
     return buf;
 }
 
@@ -424,7 +424,7 @@ Test(matmul, special_values)
 
 /* ------------------------------------ prepacking, fusion and threads */
 
-/* B as graph_validate hands it to prepack: a weight. */
+/* B as oc_graph_validate hands it to prepack: a weight. */
 static oc_value weight_of(const matmul_case *c, const void *b)
 {
     oc_value v;
@@ -472,9 +472,9 @@ static float *run_variant(const matmul_case *c, const float *a,
     }
     oc_thread_pool *pool = NULL;
     if (v.threads > 1) {
-        onnxc_status *st = thread_pool_create(v.threads, &pool);
-        cr_assert_null(st, "thread_pool_create: %s", onnxc_status_message(st));
-        cr_assert_eq(thread_pool_size(pool), v.threads);
+        onnxc_status *st = oc_thread_pool_create(v.threads, &pool);
+        cr_assert_null(st, "oc_thread_pool_create: %s", onnxc_status_message(st));
+        cr_assert_eq(oc_thread_pool_size(pool), v.threads);
     }
     size_t ny = count_of(c->ry, c->y);
     float *y = alloc_elems(ny, ONNXC_FLOAT);
@@ -485,10 +485,10 @@ static float *run_variant(const matmul_case *c, const float *a,
     oc_tensor xy = tensor_of(ONNXC_FLOAT, c->ry, c->y, y);
     const oc_tensor *in[2] = {&xa, &xb};
     oc_tensor *out[1] = {&xy};
-    thread_pool_begin(pool);
+    oc_thread_pool_begin(pool);
     kernel_run_on(&k, in, out, pool);
-    thread_pool_end(pool);
-    thread_pool_free(pool);
+    oc_thread_pool_end(pool);
+    oc_thread_pool_free(pool);
     kernel_close(&k);
     return y;
 }
@@ -732,7 +732,7 @@ Test(matmul_prepare, opsets_select_versions_1_9_13)
     static const int want[] = {1, 1, 9, 9, 13, 13};
     for (int i = 0; i < 6; i++) {
         int version = -1;
-        cr_assert_not_null(ops_find("", "MatMul", opsets[i], &version));
+        cr_assert_not_null(oc_ops_find("", "MatMul", opsets[i], &version));
         cr_assert_eq(version, want[i], "opset %d gave MatMul-%d", opsets[i],
                      version);
     }

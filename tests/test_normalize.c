@@ -4,7 +4,7 @@
  * rank, float and double, empty tensors, special values, in place, the
  * training mode of BatchNormalization, and infer's and prepare's checks.
  *
- * The ops are driven the way the runtime drives them: ops_find, prepare
+ * The ops are driven the way the runtime drives them: oc_ops_find, prepare
  * on a hand-built node, infer on types, run on tensors with the
  * workspace they ask for.
  */
@@ -442,7 +442,7 @@ static onnxc_status *softmax_infer_on(const char *op_type, int opset,
     return st;
 }
 
-Test(softmax_infer, axis_out_of_range_and_scalars_are_refused)
+Test(oc_softmax_infer, axis_out_of_range_and_scalars_are_refused)
 {
     int64_t dims[3] = {2, 3, 4};
     oc_type ty[1];
@@ -479,7 +479,7 @@ Test(softmax_infer, axis_out_of_range_and_scalars_are_refused)
                                     type_of(ONNXC_FLOAT, 3, dims), ty));
 }
 
-Test(softmax_infer, unknown_ranks_and_symbolic_dims_pass_through)
+Test(oc_softmax_infer, unknown_ranks_and_symbolic_dims_pass_through)
 {
     oc_type tx, ty[1];
     memset(&tx, 0, sizeof tx);
@@ -499,7 +499,7 @@ Test(softmax_infer, unknown_ranks_and_symbolic_dims_pass_through)
               ty[0].shape.dims[1].value == 10);
 }
 
-Test(softmax_infer, other_types_and_attributes_are_refused)
+Test(oc_softmax_infer, other_types_and_attributes_are_refused)
 {
     int64_t dims[2] = {2, 3};
     oc_type ty[1];
@@ -535,7 +535,7 @@ Test(softmax, versions_follow_the_opset)
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
             int version = -1;
             const char *op = o ? "LogSoftmax" : "Softmax";
-            cr_assert_not_null(ops_find("", op, cases[i].opset, &version));
+            cr_assert_not_null(oc_ops_find("", op, cases[i].opset, &version));
             cr_assert_eq(version, cases[i].version, "%s at opset %d: %d", op,
                          cases[i].opset, version);
         }
@@ -1081,7 +1081,7 @@ Test(batch_norm, versions_follow_the_opset)
         {14, 14}, {15, 15}, {21, 15}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int version = -1;
-        cr_assert_not_null(ops_find("", "BatchNormalization", cases[i].opset,
+        cr_assert_not_null(oc_ops_find("", "BatchNormalization", cases[i].opset,
                                     &version));
         cr_assert_eq(version, cases[i].version, "opset %d: version %d",
                      cases[i].opset, version);
@@ -1090,7 +1090,7 @@ Test(batch_norm, versions_follow_the_opset)
 
 /* -------------------------------- the vectorized float rows, every ISA */
 
-#include "vec_exp.h"
+#include "ops/kernels/vec_exp.h"
 
 Test(softmax, float_rows_on_every_vector_isa)
 {
@@ -1105,7 +1105,7 @@ Test(softmax, float_rows_on_every_vector_isa)
     static const double scales[] = {1, 8, 100, 1e4};
     unsigned seed = 70000;
     for (int isa = VEC_SCALAR; isa <= VEC_AVX512; isa++) {
-        if (!vec_isa_available((vec_isa)isa))
+        if (!oc_vec_isa_available((vec_isa)isa))
             continue;
         setenv("ONNXC_VECMATH", names[isa], 1);
         for (int o = 0; o < 2; o++)

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "runtime/api/model.h"
 #include "model_builder.h"
 #include "onnxc.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "test_rng.h"
-#include "planner.h"
+#include "runtime/plan/planner.h"
 
 #define MAX_BUFS 80
 #define MAX_STEPS 64
@@ -25,14 +25,14 @@ static size_t plan(plan_buffer *bufs, size_t n)
 {
     size_t scratch[PLAN_SCRATCH(MAX_BUFS)];
     cr_assert(n <= MAX_BUFS);
-    return plan_assign_offsets(bufs, n, scratch);
+    return oc_plan_assign_offsets(bufs, n, scratch);
 }
 
 static size_t lower_bound(const plan_buffer *bufs, size_t n, int steps)
 {
     size_t scratch[MAX_STEPS + 1];
     cr_assert(steps <= MAX_STEPS);
-    return plan_lower_bound(bufs, n, steps, scratch);
+    return oc_plan_lower_bound(bufs, n, steps, scratch);
 }
 
 /* The lower bound recomputed step by step, independently of the library. */
@@ -93,7 +93,7 @@ static void check_plan(const plan_buffer *bufs, size_t n, int steps,
     size_t lb = lower_bound(bufs, n, steps);
     size_t total = 0, other = 0;
 
-    cr_assert(plan_is_valid(bufs, n), "%s seed %u: plan_is_valid false: %s",
+    cr_assert(oc_plan_is_valid(bufs, n), "%s seed %u: oc_plan_is_valid false: %s",
               what, seed, describe(bufs, n, text, sizeof text));
     int j = first_collision(bufs, n, &other);
     cr_assert(j < 0,
@@ -102,7 +102,7 @@ static void check_plan(const plan_buffer *bufs, size_t n, int steps,
               what, seed, other, j, j < 0 ? 0 : bufs[other].offset,
               j < 0 ? 0 : bufs[j].offset);
     cr_assert_eq(lb, naive_lower_bound(bufs, n, steps),
-                 "%s seed %u: plan_lower_bound %zu, counted %zu", what, seed,
+                 "%s seed %u: oc_plan_lower_bound %zu, counted %zu", what, seed,
                  lb, naive_lower_bound(bufs, n, steps));
     cr_assert(arena >= lb, "%s seed %u: arena %zu below the lower bound %zu",
               what, seed, arena, lb);
@@ -274,7 +274,7 @@ Test(planner_cases, no_buffers_need_no_arena)
 {
     cr_assert_eq(plan(NULL, 0), 0);
     cr_assert_eq(lower_bound(NULL, 0, 3), 0);
-    cr_assert(plan_is_valid(NULL, 0));
+    cr_assert(oc_plan_is_valid(NULL, 0));
 }
 
 Test(planner_cases, one_buffer_sits_at_zero)
@@ -299,7 +299,7 @@ Test(planner_cases, buffers_alive_together_never_overlap)
     cr_assert_eq(plan(b, 2), 448);
     cr_assert_eq(b[1].offset, 0);
     cr_assert_eq(b[0].offset, 320);
-    cr_assert(plan_is_valid(b, 2));
+    cr_assert(oc_plan_is_valid(b, 2));
 }
 
 Test(planner_cases, equal_sizes_are_placed_earlier_born_first)
@@ -330,7 +330,7 @@ Test(planner_cases, a_gap_too_small_is_skipped_then_the_bound_is_reached)
                          buf(192, 1, 2)};
     cr_assert_eq(plan(big, 4), 640);
     cr_assert_eq(lower_bound(big, 4, 3), 640);
-    cr_assert(plan_is_valid(big, 4));
+    cr_assert(oc_plan_is_valid(big, 4));
 
     /* 128 bytes fit the gap: greedy alone reaches the bound. */
     plan_buffer fits[] = {buf(384, 0, 0), buf(256, 0, 1), buf(256, 2, 2),
@@ -348,7 +348,7 @@ Test(planner_cases, zero_size_buffers_take_no_room)
     cr_assert_eq(b[1].offset, 0);
     cr_assert_eq(b[3].offset, 256);
     cr_assert(b[0].offset <= arena && b[2].offset <= arena);
-    cr_assert(plan_is_valid(b, 4));
+    cr_assert(oc_plan_is_valid(b, 4));
     cr_assert_eq(lower_bound(b, 4, 4), 384);
 }
 
@@ -366,15 +366,15 @@ Test(planner_cases, is_valid_sees_an_overlap)
     plan_buffer b[] = {buf(128, 0, 1), buf(128, 1, 2)};
     b[0].offset = 0;
     b[1].offset = 64;
-    cr_assert_not(plan_is_valid(b, 2), "alive at step 1, bytes 64..128 shared");
+    cr_assert_not(oc_plan_is_valid(b, 2), "alive at step 1, bytes 64..128 shared");
     b[1].offset = 128;
-    cr_assert(plan_is_valid(b, 2), "touching is not overlapping");
+    cr_assert(oc_plan_is_valid(b, 2), "touching is not overlapping");
     b[1].offset = 0;
     b[1].first = 2;
-    cr_assert(plan_is_valid(b, 2), "same bytes at different steps");
+    cr_assert(oc_plan_is_valid(b, 2), "same bytes at different steps");
     b[1].first = 1;
     b[1].size = 0;
-    cr_assert(plan_is_valid(b, 2), "an empty buffer overlaps nothing");
+    cr_assert(oc_plan_is_valid(b, 2), "an empty buffer overlaps nothing");
 }
 
 Test(planner_align, rounds_up_to_the_boundary)
@@ -386,9 +386,9 @@ Test(planner_align, rounds_up_to_the_boundary)
                  {SIZE_MAX - 63, SIZE_MAX - 63}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         size_t out = 12345;
-        cr_assert(plan_align(cases[i].in, &out), "plan_align(%zu) failed",
+        cr_assert(oc_plan_align(cases[i].in, &out), "oc_plan_align(%zu) failed",
                   cases[i].in);
-        cr_assert_eq(out, cases[i].out, "plan_align(%zu) = %zu, want %zu",
+        cr_assert_eq(out, cases[i].out, "oc_plan_align(%zu) = %zu, want %zu",
                      cases[i].in, out, cases[i].out);
     }
 }
@@ -396,9 +396,9 @@ Test(planner_align, rounds_up_to_the_boundary)
 Test(planner_align, overflow_returns_false)
 {
     size_t out;
-    cr_assert_not(plan_align(SIZE_MAX, &out));
-    cr_assert_not(plan_align(SIZE_MAX - 1, &out));
-    cr_assert_not(plan_align(SIZE_MAX - 62, &out),
+    cr_assert_not(oc_plan_align(SIZE_MAX, &out));
+    cr_assert_not(oc_plan_align(SIZE_MAX - 1, &out));
+    cr_assert_not(oc_plan_align(SIZE_MAX - 62, &out),
                   "the first size whose rounding overflows");
 }
 

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "gemm_kernel.h"
+#include "ops/kernels/gemm_kernel.h"
 #include "model_builder.h"
-#include "thread_pool.h"
+#include "runtime/exec/thread_pool.h"
 
 static float *ramp(size_t n, float scale)
 {
@@ -26,14 +26,14 @@ static float *gemm_on_threads(const gemm_kernel *kernel, gemm_f32_problem p,
                               int threads)
 {
     oc_thread_pool *pool;
-    cr_assert_null(thread_pool_create(threads, &pool));
+    cr_assert_null(oc_thread_pool_create(threads, &pool));
     size_t floats =
-        gemm_f32_workspace_floats(kernel, p.m, p.n, p.k, threads, false);
+        oc_gemm_f32_workspace_floats(kernel, p.m, p.n, p.k, threads, false);
     float *ws = aligned_alloc(64, ((floats + 16) * sizeof(float) + 63) / 64 * 64);
     p.y = malloc(p.m * p.n * sizeof(float));
     cr_assert(ws && p.y);
-    gemm_f32_compute(kernel, &p, ws, pool);
-    thread_pool_free(pool);
+    oc_gemm_f32_compute(kernel, &p, ws, pool);
+    oc_thread_pool_free(pool);
     free(ws);
     return p.y;
 }
@@ -41,11 +41,11 @@ static float *gemm_on_threads(const gemm_kernel *kernel, gemm_f32_problem p,
 Test(threads, gemm_results_are_bit_identical_for_1_to_4_threads)
 {
     /* The fastest kernel this CPU has, whatever ONNXC_GEMM says. */
-    const gemm_kernel *kernel = gemm_f32_kernel_avx512();
+    const gemm_kernel *kernel = oc_gemm_f32_kernel_avx512();
     if (!kernel)
-        kernel = gemm_f32_kernel_avx2();
+        kernel = oc_gemm_f32_kernel_avx2();
     if (!kernel)
-        kernel = gemm_f32_kernel_portable();
+        kernel = oc_gemm_f32_kernel_portable();
     /* Blocked (row groups and column chunks, two blocks of K and of N,
      * edges everywhere), then a wide matrix-vector product (the row
      * path split over columns), then the small path. */

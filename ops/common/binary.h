@@ -1,0 +1,77 @@
+/*
+ * binary.h - what the elementwise binary operators share (Add, Sub, Mul,
+ * Div): attributes, type and shape checks, and the broadcast walk.
+ *
+ * Each operator file gives a table of inner loops indexed by element type
+ * (NULL: the type is not run) and the text naming those types; this file
+ * does the rest. From version 7 the operands broadcast both ways (numpy);
+ * before, B broadcasts onto A only when the node says broadcast=1,
+ * aligned at `axis` or at A's last dims.
+ */
+#ifndef ONNXC_BINARY_H
+#define ONNXC_BINARY_H
+
+#include "ops/common/broadcast.h"
+
+#define BINARY_DTYPES 17  /* onnxc_dtype values 0..16 */
+
+typedef struct binary_kernels {
+    bcast_loop loops[BINARY_DTYPES];
+    const char *types;  /* "float, double, int32, ..." */
+} binary_kernels;
+
+onnxc_status *oc_binary_prepare(const oc_node *node, oc_pool *pool,
+                             const binary_kernels *kernels, void **params);
+onnxc_status *oc_binary_infer(const oc_node *node, const void *params,
+                           const oc_type *const *in, oc_type *out);
+void oc_binary_run(const void *params, const oc_tensor *const *in,
+                oc_tensor *const *out, void *workspace, const oc_exec *exec);
+
+/* The versions every binary arithmetic operator shares up to opset 21. */
+extern const int oc_binary_arith_versions[];
+
+#endif
+
+/* Stamps the inner loop `name` over element type T computing
+ * y[i] = EXPR with x = a[i * sa] and z = b[i * sb]: one loop per stride
+ * pattern, so the compiler vectorizes each. A macro because C has no
+ * other way to write one loop for ten element types. y may alias a or b
+ * element for element (in-place runs). */
+#define BINARY_LOOP(name, T, EXPR)                                             \
+    static void name(void *yv, const void *av, size_t sa, const void *bv,      \
+                     size_t sb, size_t n)                                      \
+    {                                                                          \
+        T *y = yv;                                                             \
+        const T *a = av, *b = bv;                                              \
+        if (sa && sb) {                                                        \
+            for (size_t i = 0; i < n; i++) {                                   \
+                T x = a[i], z = b[i];                                          \
+                y[i] = (EXPR);                                                 \
+            }                                                                  \
+        } else if (sb) {                                                       \
+            T x = a[0];                                                        \
+            for (size_t i = 0; i < n; i++) {                                   \
+                T z = b[i];                                                    \
+                y[i] = (EXPR);                                                 \
+            }                                                                  \
+        } else if (sa) {                                                       \
+            T z = b[0];                                                        \
+            for (size_t i = 0; i < n; i++) {                                   \
+                T x = a[i];                                                    \
+                y[i] = (EXPR);                                                 \
+            }                                                                  \
+        } else {                                                               \
+            T x = a[0], z = b[0], v = (EXPR);                                  \
+            for (size_t i = 0; i < n; i++)                                     \
+                y[i] = v;                                                      \
+        }                                                                      \
+    }
+
+/* Integer arithmetic wraps (two's complement) as onnxruntime's does;
+ * signed overflow in C would be undefined, so it is done unsigned. */
+#define WRAP(T, e) ((T)(uint64_t)(e))
+
+/* What the arithmetic ops run, as the spec's type lists grew. */
+#define BINARY_TYPES                                                           \
+    "float, double; int32, int64, uint32, uint64 from version 6; int8, "       \
+    "int16, uint8, uint16 from version 14"

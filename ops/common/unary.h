@@ -1,0 +1,69 @@
+/*
+ * unary.h - what the elementwise float activations share (Sigmoid, Tanh,
+ * Erf, Softplus, Softsign, Elu, Selu, HardSigmoid, HardSwish, Gelu):
+ * attribute checks, the float/double type check, and a run that hands the
+ * whole tensor to the op's loop for its element type.
+ *
+ * An op file stamps its two loops from one body with UNARY_LOOPS and
+ * includes <tgmath.h>, so exp, expm1, tanh, erf, ... are expf, expm1f,
+ * tanhf, erff in the float loop and the double functions in the double
+ * one.
+ */
+#ifndef ONNXC_UNARY_H
+#define ONNXC_UNARY_H
+
+#include "runtime/graph/op.h"
+
+typedef struct unary_params unary_params;
+
+/* y[i] = f(x[i]) for i < n; y may be x (the ops run in place). */
+typedef void (*unary_loop)(void *y, const void *x, size_t n,
+                           const unary_params *p);
+
+/* The op's loops and the attributes of the ops that have some (Elu:
+ * alpha; Selu: alpha, gamma; HardSigmoid: alpha, beta), as float32 like
+ * ONNX attributes whatever the tensor's type. */
+struct unary_params {
+    unary_loop loop_float, loop_double;
+    float alpha, beta, gamma;
+};
+
+/* Refuses attributes not in `known` (NULL-terminated) and sets *params
+ * to a unary_params holding the loops, coefficients 0; the op then reads
+ * its attributes into them. */
+onnxc_status *oc_unary_prepare(const oc_node *node, oc_pool *pool,
+                            const char *const *known, unary_loop loop_float,
+                            unary_loop loop_double, void **params);
+/* X must be float or double; Y is X's type and shape. */
+onnxc_status *oc_unary_infer(const oc_node *node, const void *params,
+                          const oc_type *const *in, oc_type *out);
+void oc_unary_run(const void *params, const oc_tensor *const *in,
+               oc_tensor *const *out, void *workspace, const oc_exec *exec);
+
+#define UNARY_TYPES "float, double"
+
+/* Stamps name_float and name_double. BODY is statements setting `y` from
+ * `x`, both of type `real` (the element type), with the op's params in
+ * `p`. Constants in BODY are written (real)c: a bare 0.5 is a double and
+ * would carry the float loop's arithmetic into double. A macro because C
+ * has no other way to write one loop for two element types. */
+#define UNARY_LOOPS(name, ...)                                                 \
+    UNARY_LOOP_OF_TYPE(name##_float, float, __VA_ARGS__)                       \
+    UNARY_LOOP_OF_TYPE(name##_double, double, __VA_ARGS__)
+
+#define UNARY_LOOP_OF_TYPE(name, T, ...)                                       \
+    static void name(void *ys, const void *xs, size_t n,                       \
+                     const unary_params *p)                                    \
+    {                                                                          \
+        typedef T real;                                                        \
+        real *yv = ys;                                                         \
+        const real *xv = xs;                                                   \
+        (void)p;                                                               \
+        for (size_t i = 0; i < n; i++) {                                       \
+            real x = xv[i], y;                                                 \
+            __VA_ARGS__;                                                       \
+            yv[i] = y;                                                         \
+        }                                                                      \
+    }
+
+#endif

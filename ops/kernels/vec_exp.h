@@ -1,0 +1,46 @@
+/*
+ * vec_exp.h - vectorized float32 loops built on one exp: Sigmoid, Tanh and
+ * the row passes of Softmax and LogSoftmax.
+ *
+ * Each loop has a portable scalar version (the libm formulas the ops used
+ * before, bit for bit) and AVX2+FMA and AVX-512F versions compiled with
+ * target attributes. Sigmoid and Tanh compute in float lanes, within 2
+ * ulps (measured over every 97th float and densely where the bounds are
+ * tightest), subnormal results unflushed; the Softmax passes widen to
+ * double, exp good to ~1e-11 relative, the sum in double. Special values
+ * (NaN, ±inf, ±0, saturation) come out as the scalar loops give them.
+ *
+ * oc_vec_select picks the widest the CPU has; ONNXC_VECMATH=scalar|avx2|
+ * avx512 forces one (an ISA the CPU lacks falls back to the next).
+ */
+#ifndef ONNXC_VEC_EXP_H
+#define ONNXC_VEC_EXP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum vec_isa { VEC_SCALAR, VEC_AVX2, VEC_AVX512 } vec_isa;
+
+/* Whether this CPU (and build) runs isa. */
+bool oc_vec_isa_available(vec_isa isa);
+/* The ISA the ops use: ONNXC_VECMATH if set and available, else the
+ * widest available. */
+vec_isa oc_vec_select(void);
+
+/* y[i] = Sigmoid(x[i]), tanh(x[i]) for i < n; y may be x. */
+void oc_vec_sigmoid_f32(vec_isa isa, float *y, const float *x, size_t n);
+void oc_vec_tanh_f32(vec_isa isa, float *y, const float *x, size_t n);
+
+/* The largest of x[0..n) ignoring NaN (-inf if none); n may be 0. */
+float oc_vec_max_f32(vec_isa isa, const float *x, size_t n);
+/* The sum in double of e_i = exp((double)x[i] - max), i < n; stores
+ * (float)e_i in y[i] unless y is NULL. NaN x or max give NaN terms. */
+double oc_vec_expsum_f32(vec_isa isa, float *y, const float *x, size_t n,
+                      double max);
+/* y[i] = (float)((double)y[i] * s). */
+void oc_vec_scale_f32(vec_isa isa, float *y, size_t n, double s);
+/* y[i] = (float)(((double)x[i] - max) - sub); y may be x. */
+void oc_vec_shift_f32(vec_isa isa, float *y, const float *x, size_t n,
+                   double max, double sub);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * log_softmax.c - LogSoftmax: y = x - max - log(sum(exp(x - max))) over
+ * each row (versions 1, 11, 13).
+ *
+ * Versions 1 and 11 take the rows of the input coerced to 2-D at `axis`
+ * (default 1); 13 normalizes along `axis` alone (default -1). The kernels,
+ * and what the spec leaves open (negative axes in version 1, rows of
+ * infinities), are in softmax_common.c.
+ */
+#include "ops/nn/softmax_common.h"
+
+static onnxc_status *log_softmax_prepare(const oc_node *node, oc_pool *pool,
+                                         void **params)
+{
+    return oc_softmax_prepare(node, pool, SOFTMAX_LOG, params);
+}
+
+static const int log_softmax_versions[] = {1, 11, 13, 0};
+
+const oc_op oc_op_log_softmax = {
+    .domain = "",
+    .op_type = "LogSoftmax",
+    .versions = log_softmax_versions,
+    .last_opset = 21,
+    .min_inputs = 1, .max_inputs = 1,
+    .min_outputs = 1, .max_outputs = 1,
+    .in_place = true,
+    .types = "float, double",
+    .prepare = log_softmax_prepare,
+    .infer = oc_softmax_infer,
+    .workspace = oc_softmax_workspace,
+    .run = oc_softmax_run,
+};

@@ -1,0 +1,256 @@
+/*
+ * softmax_common.c - the kernels Softmax and LogSoftmax share (versions
+ * 1, 11 and 13 of both).
+ *
+ * Versions 1 and 11 coerce the input to the matrix
+ * [d0 * ... * d(axis-1), d(axis) * ... * d(r-1)] and normalize its rows;
+ * 13 normalizes along the axis alone. Both are blocks of `len` x `inner`
+ * elements normalized along len (inner is 1 for the coerced form).
+ * Version 1 does not say whether the axis may be negative; onnxruntime
+ * accepts it, and so does the official pytorch-converted
+ * test_log_softmax_lastdim (opset 6, axis -1), so every version does here.
+ *
+ * Numerically: the largest element of a row is subtracted before exp, so
+ * large inputs do not overflow; exp, the sum and the logarithm are taken
+ * in double for float tensors too. LogSoftmax takes log(sum) as
+ * log1p(sum of the terms but the largest's, which is 1): when the largest
+ * dominates, log(sum) is small, and the log of a sum rounded near 1 would
+ * lose most of its digits (~40 ulps of the result in double).
+ *
+ * The spec leaves rows holding +inf, or only -inf, open; they come out
+ * NaN (inf - inf), as in the ONNX reference (numpy) and onnxruntime's
+ * float kernels (its double LogSoftmax gives -inf beside a +inf instead);
+ * a NaN makes its whole row NaN.
+ */
+#include <math.h>
+
+#include "runtime/core/status.h"
+#include "ops/nn/softmax_common.h"
+#include "ops/kernels/vec_exp.h"
+
+onnxc_status *oc_softmax_prepare(const oc_node *node, oc_pool *pool,
+                              softmax_kind kind, void **params)
+{
+    static const char *const attrs[] = {"axis", NULL};
+    onnxc_status *err;
+    softmax_params *p = oc_pool_alloc(pool, sizeof *p);
+    if (!p)
+        return oc_no_memory();
+    p->kind = kind;
+    p->per_axis = node->op_version >= 13;
+    if ((err = oc_check_attrs(node, attrs)) ||
+        (err = oc_attr_int(node, "axis", p->per_axis ? -1 : 1, &p->axis)))
+        return err;
+    *params = p;
+    return NULL;
+}
+
+onnxc_status *oc_softmax_infer(const oc_node *node, const void *params,
+                            const oc_type *const *in, oc_type *out)
+{
+    const softmax_params *p = params;
+    int axis;
+    if (in[0]->dtype != ONNXC_FLOAT && in[0]->dtype != ONNXC_DOUBLE)
+        return oc_bad_dtype(node, "input", in[0]->dtype, "float, double");
+    if (in[0]->shape.rank >= 0) {
+        onnxc_status *err = oc_axis(node, p->axis, in[0]->shape.rank, false,
+                                    &axis);
+        if (err)
+            return err;
+    }
+    out[0].dtype = in[0]->dtype;
+    out[0].shape = in[0]->shape;
+    return NULL;
+}
+
+/* x as `outer` blocks of `len` x `inner` elements, normalized along len. */
+typedef struct softmax_blocks {
+    size_t outer, len, inner;
+} softmax_blocks;
+
+static softmax_blocks blocks_of(const softmax_params *p, const oc_tensor *x)
+{
+    softmax_blocks b = {1, 1, 1};
+    int axis = (int)(p->axis < 0 ? p->axis + x->rank : p->axis);
+    /* infer accepted the shape, so none of these products overflows */
+    oc_shape_count(x->dims, axis, &b.outer);
+    if (p->per_axis) {
+        b.len = (size_t)x->dims[axis];
+        oc_shape_count(x->dims + axis + 1, x->rank - axis - 1, &b.inner);
+    } else {
+        oc_shape_count(x->dims + axis, x->rank - axis, &b.len);
+    }
+    return b;
+}
+
+/* The column kernel's scratch: per column, the maximum, the sum and the
+ * position of the maximum. */
+typedef struct softmax_columns_scratch {
+    double *max, *sum;
+    size_t *top;
+} softmax_columns_scratch;
+
+static size_t column_bytes(void)
+{
+    return 2 * sizeof(double) + sizeof(size_t);
+}
+
+size_t oc_softmax_workspace(const void *params, const oc_tensor *const *in,
+                         const oc_tensor *out, int threads)
+{
+    (void)out;
+    (void)threads;
+    softmax_blocks b = blocks_of(params, in[0]);
+    return b.inner > 1 ? b.inner * column_bytes() : 0;
+}
+
+/* Rows of len contiguous elements (inner == 1): the maximum and the sum
+ * stay in registers. */
+#define SOFTMAX_ROWS(NAME, T)                                                  \
+    static void NAME(softmax_kind kind, const T *x, T *y, size_t rows,         \
+                     size_t len)                                               \
+    {                                                                          \
+        for (size_t r = 0; r < rows; r++, x += len, y += len) {                \
+            double max = x[0], sum = 0;                                        \
+            size_t top = 0;                                                    \
+            for (size_t i = 1; i < len; i++)                                   \
+                if (x[i] > max) {                                              \
+                    max = x[i];                                                \
+                    top = i;                                                   \
+                }                                                              \
+            if (kind == SOFTMAX_EXP) {                                         \
+                for (size_t i = 0; i < len; i++) {                             \
+                    double e = exp(x[i] - max);                                \
+                    y[i] = (T)e;                                               \
+                    sum += e;                                                  \
+                }                                                              \
+                double inv = 1 / sum;                                          \
+                for (size_t i = 0; i < len; i++)                               \
+                    y[i] = (T)(y[i] * inv);                                    \
+            } else {                                                           \
+                for (size_t i = 0; i < len; i++)                               \
+                    if (i != top)                                              \
+                        sum += exp(x[i] - max);                                \
+                /* x[top] - max is 0 unless the maximum is infinite or         \
+                 * NaN: then it spreads NaN as the whole sum would */          \
+                double log_sum = log1p(sum + (x[top] - max));                  \
+                for (size_t i = 0; i < len; i++)                               \
+                    y[i] = (T)((x[i] - max) - log_sum);                        \
+            }                                                                  \
+        }                                                                      \
+    }
+
+/* Blocks of len x inner, normalized down the columns: the running maximum
+ * and sum of every column live in the workspace, so each pass reads rows
+ * of inner contiguous elements. */
+#define SOFTMAX_COLUMNS(NAME, T)                                               \
+    static void NAME(softmax_kind kind, const T *x, T *y, softmax_blocks b,    \
+                     softmax_columns_scratch s)                                \
+    {                                                                          \
+        size_t len = b.len, inner = b.inner, block = len * inner;              \
+        double *max = s.max, *sum = s.sum;                                     \
+        size_t *top = s.top;                                                   \
+        for (size_t o = 0; o < b.outer; o++, x += block, y += block) {         \
+            for (size_t j = 0; j < inner; j++) {                               \
+                max[j] = x[j];                                                 \
+                sum[j] = 0;                                                    \
+                top[j] = 0;                                                    \
+            }                                                                  \
+            for (size_t a = 1; a < len; a++)                                   \
+                for (size_t j = 0; j < inner; j++)                             \
+                    if (x[a * inner + j] > max[j]) {                           \
+                        max[j] = x[a * inner + j];                             \
+                        top[j] = a;                                            \
+                    }                                                          \
+            if (kind == SOFTMAX_EXP) {                                         \
+                for (size_t a = 0; a < len; a++)                               \
+                    for (size_t j = 0; j < inner; j++) {                       \
+                        double e = exp(x[a * inner + j] - max[j]);             \
+                        y[a * inner + j] = (T)e;                               \
+                        sum[j] += e;                                           \
+                    }                                                          \
+                for (size_t j = 0; j < inner; j++)                             \
+                    sum[j] = 1 / sum[j];                                       \
+                for (size_t a = 0; a < len; a++)                               \
+                    for (size_t j = 0; j < inner; j++)                         \
+                        y[a * inner + j] = (T)(y[a * inner + j] * sum[j]);     \
+            } else {                                                           \
+                for (size_t a = 0; a < len; a++)                               \
+                    for (size_t j = 0; j < inner; j++)                         \
+                        if (a != top[j])                                       \
+                            sum[j] += exp(x[a * inner + j] - max[j]);          \
+                for (size_t j = 0; j < inner; j++)                             \
+                    sum[j] = log1p(sum[j] + (x[top[j] * inner + j] - max[j])); \
+                for (size_t a = 0; a < len; a++)                               \
+                    for (size_t j = 0; j < inner; j++)                         \
+                        y[a * inner + j] =                                     \
+                            (T)((x[a * inner + j] - max[j]) - sum[j]);         \
+            }                                                                  \
+        }                                                                      \
+    }
+
+SOFTMAX_ROWS(softmax_rows_f32_scalar, float)
+SOFTMAX_ROWS(softmax_rows_f64, double)
+SOFTMAX_COLUMNS(softmax_columns_f32, float)
+SOFTMAX_COLUMNS(softmax_columns_f64, double)
+
+/* Float rows through the SIMD loops of vec_exp.h: the same steps as
+ * SOFTMAX_ROWS (exp and the sum in double), the exp a polynomial good to
+ * ~1e-11 relative. The maximum skips NaN where SOFTMAX_ROWS may start from one;
+ * either way a NaN's term makes the sum, so the row, NaN. */
+static void softmax_rows_f32(softmax_kind kind, const float *x, float *y,
+                             size_t rows, size_t len)
+{
+    vec_isa isa = oc_vec_select();
+    if (isa == VEC_SCALAR) {
+        softmax_rows_f32_scalar(kind, x, y, rows, len);
+        return;
+    }
+    for (size_t r = 0; r < rows; r++, x += len, y += len) {
+        double max = oc_vec_max_f32(isa, x, len);
+        if (kind == SOFTMAX_EXP) {
+            double sum = oc_vec_expsum_f32(isa, y, x, len, max);
+            oc_vec_scale_f32(isa, y, len, 1 / sum);
+        } else {
+            /* the first maximum, as SOFTMAX_ROWS; none if all are NaN */
+            size_t top = 0;
+            while (top < len && x[top] != max)
+                top++;
+            if (top == len)
+                top = 0;
+            double sum = oc_vec_expsum_f32(isa, NULL, x, top, max) +
+                         oc_vec_expsum_f32(isa, NULL, x + top + 1,
+                                        len - top - 1, max);
+            double log_sum = log1p(sum + (x[top] - max));
+            oc_vec_shift_f32(isa, y, x, len, max, log_sum);
+        }
+    }
+}
+
+void oc_softmax_run(const void *params, const oc_tensor *const *in,
+                 oc_tensor *const *out, void *workspace, const oc_exec *exec)
+{
+    (void)exec;
+    const softmax_params *p = params;
+    softmax_blocks b = blocks_of(p, in[0]);
+    if (b.outer == 0 || b.len == 0 || b.inner == 0)
+        return;
+    bool is_float = in[0]->dtype == ONNXC_FLOAT;
+    if (b.inner == 1) {
+        if (is_float)
+            softmax_rows_f32(p->kind, in[0]->data, out[0]->data, b.outer,
+                             b.len);
+        else
+            softmax_rows_f64(p->kind, in[0]->data, out[0]->data, b.outer,
+                             b.len);
+        return;
+    }
+    softmax_columns_scratch s;
+    s.max = workspace;
+    s.sum = s.max + b.inner;
+    s.top = (size_t *)(s.sum + b.inner);
+    if (is_float)
+        softmax_columns_f32(p->kind, in[0]->data, out[0]->data, b, s);
+    else
+        softmax_columns_f64(p->kind, in[0]->data, out[0]->data, b, s);
+}

@@ -1,0 +1,35 @@
+/*
+ * softmax_common.h - what Softmax and LogSoftmax share: the attribute,
+ * the shape checks and the kernels (see softmax_common.c).
+ */
+#ifndef ONNXC_SOFTMAX_COMMON_H
+#define ONNXC_SOFTMAX_COMMON_H
+
+#include "runtime/graph/op.h"
+
+typedef enum softmax_kind {
+    SOFTMAX_EXP,  /* Softmax: exp(x - max) / sum */
+    SOFTMAX_LOG   /* LogSoftmax: x - max - log(sum) */
+} softmax_kind;
+
+typedef struct softmax_params {
+    softmax_kind kind;
+    int64_t axis;    /* the attribute, before normalizing against the rank */
+    /* Version 13 and later normalize along the one axis; earlier versions
+     * over all dims from the axis on (the input coerced to 2-D). */
+    bool per_axis;
+} softmax_params;
+
+/* Parses the axis attribute for either operator. */
+onnxc_status *oc_softmax_prepare(const oc_node *node, oc_pool *pool,
+                              softmax_kind kind, void **params);
+onnxc_status *oc_softmax_infer(const oc_node *node, const void *params,
+                            const oc_type *const *in, oc_type *out);
+/* Running along an axis that is not the last one needs two doubles of
+ * scratch per position after the axis. */
+size_t oc_softmax_workspace(const void *params, const oc_tensor *const *in,
+                         const oc_tensor *out, int threads);
+void oc_softmax_run(const void *params, const oc_tensor *const *in,
+                 oc_tensor *const *out, void *workspace, const oc_exec *exec);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * session.h - the state behind the public onnxc_session handle: input
+ * bindings, the concrete shape of every value, the memory plan for those
+ * shapes and the arena it lives in. Internal; exposed for the unit tests.
+ */
+#ifndef ONNXC_SESSION_H
+#define ONNXC_SESSION_H
+
+#include <stdbool.h>
+
+#include "runtime/graph/graph.h"
+#include "onnxc.h"
+#include "runtime/graph/op.h"
+#include "runtime/plan/planner.h"
+#include "runtime/exec/thread_pool.h"
+
+typedef struct fixed_dim {
+    char *name;
+    int64_t value;
+} fixed_dim;
+
+struct onnxc_session_options {
+    void *arena;              /* caller-owned, or NULL */
+    size_t arena_bytes;
+    size_t arena_limit;       /* 0: none */
+    fixed_dim *dims;
+    size_t n_dims;
+    int threads;
+};
+
+/* A value input (one whose contents decide shapes, like Reshape's shape
+ * read from a graph input) is at most this big: the plan keeps a copy of
+ * what it was made for. */
+#define SESSION_MAX_VALUE_BYTES 64
+
+typedef struct input_binding {
+    bool bound;
+    onnxc_dtype dtype;
+    int rank;
+    int64_t dims[ONNXC_MAX_RANK];
+    const void *data;
+    /* planned only, for value inputs: the contents the plan saw */
+    unsigned char contents[SESSION_MAX_VALUE_BYTES];
+} input_binding;
+
+typedef struct output_binding {
+    void *data;               /* caller's buffer, or NULL */
+    size_t bytes;
+} output_binding;
+
+struct onnxc_session {
+    const onnxc_model *model;
+    const oc_graph *g;
+
+    oc_tensor *tensors;       /* per value: concrete type, shape, data */
+    const oc_tensor **node_in;  /* per node, op->max_inputs slots */
+    oc_tensor **node_out;     /* per node, op->max_outputs slots */
+    int *arg_base;            /* per node: first slot in node_in */
+    int *out_base;            /* per node: first slot in node_out */
+    bool *value_input;        /* per graph input: its contents decide shapes */
+
+    input_binding *inputs;    /* per graph input */
+    input_binding *planned;   /* the input shapes the plan was made for */
+    input_binding *shapes;    /* scratch: this run's input shapes */
+    output_binding *outputs;  /* per graph output */
+    int64_t *fixed_syms;      /* per symbol: fixed by options, or -1 */
+    int64_t *sym_values;      /* per symbol: value in the current plan */
+    int *sym_source;          /* per symbol: the input that bound it */
+
+    int *buffer_of;           /* per value: its plan buffer, or -1 */
+    int *scratch_of;          /* per node: its workspace buffer, or -1 */
+    void **workspace;         /* per node: its workspace for this run */
+    plan_buffer *buffers;
+    size_t n_buffers;
+    size_t *scratch;          /* for the planner: PLAN_SCRATCH or steps + 1 */
+
+    oc_thread_pool *pool;     /* NULL with one thread */
+    oc_exec exec;             /* what kernels run with */
+
+    unsigned char *arena;
+    size_t arena_bytes;
+    bool arena_owned;
+    size_t arena_limit;
+
+    bool has_plan;
+    bool has_run;
+    onnxc_plan_stats stats;
+};
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * onnx_format.h - what the runtime asks of the ONNX file format.
+ *
+ * onnx/ is the only code that sees protobuf-c types. It turns the bytes of
+ * a ModelProto into the runtime's graph (not yet validated), and the bytes
+ * of a TensorProto (the format of the ONNX test data) into a plain tensor
+ * and back.
+ */
+#ifndef ONNXC_ONNX_FORMAT_H
+#define ONNXC_ONNX_FORMAT_H
+
+#include <stddef.h>
+
+#include "runtime/graph/graph.h"
+#include "onnxc.h"
+
+/* Translates a ModelProto. base_dir is the folder external data is read
+ * from; NULL refuses external data. On success *graph is a new graph the
+ * caller frees with oc_graph_free(). */
+onnxc_status *oc_onnx_decode_model(const void *data, size_t size,
+                                const char *base_dir, oc_graph **graph);
+
+/* A tensor read from a TensorProto: one malloc block holding the struct,
+ * its name and its data, so free() releases it all. */
+typedef struct onnx_tensor {
+    char *name;           /* "" when the proto has none */
+    onnxc_dtype dtype;
+    int rank;
+    int64_t dims[ONNXC_MAX_RANK];
+    void *data;           /* row-major, native byte order, 64-byte aligned */
+    size_t bytes;
+} onnx_tensor;
+
+onnxc_status *oc_onnx_decode_tensor(const void *data, size_t size,
+                                 onnx_tensor **tensor);
+
+/* Serializes a tensor as a TensorProto (raw_data). *bytes is malloc'd and
+ * owned by the caller. */
+onnxc_status *oc_onnx_encode_tensor(const char *name, onnxc_dtype dtype,
+                                 const int64_t *dims, int rank,
+                                 const void *data, void **bytes, size_t *size);
+
+#endif
