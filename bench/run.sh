@@ -118,7 +118,7 @@ if grep -q 'onnxc-bench' "$ONNXC_SRC/CMakeLists.txt" &&
 else
   ONNXC_BENCH=$BIN/onnxc-bench
   "$CC" "${CFLAGS[@]}" -I"$ONNXC_SRC/runtime/include" -o "$ONNXC_BENCH" \
-    "$SRC/tools/onnxc_bench.c" "$SRC/bench/measure.c" "$BUILD/lib/libonnxc.a" \
+    "$SRC/tools/cli/onnxc_bench.c" "$SRC/bench/measure.c" "$BUILD/lib/libonnxc.a" \
     "${PROTOBUF_LIBS[@]}" -lm -lpthread
 fi
 ORT_SRCS=("$SRC/bench/ort_session.c" "$SRC/bench/ort_api.c" "$SRC/bench/measure.c")

@@ -7,7 +7,7 @@
 # under memcheck, and any report (an invalid access, a leak that is
 # definite, indirect or possible) fails the case.
 #
-# Also regenerates the corpus with tools/make_hostile.py into a temporary
+# Also regenerates the corpus with tools/gen/make_hostile.py into a temporary
 # folder and compares it with tests/fixtures/hostile, so that fixtures are
 # never edited by hand; ONNXC_PYTHON names the Python with onnx
 # (default /usr/bin/python3).
@@ -126,11 +126,11 @@ done
 
 # ------------------------------------------------ the corpus is current
 if "$python" -c "import onnx" 2>/dev/null; then
-    if ! "$python" tools/make_hostile.py "$tmp/corpus" >"$tmp/gen.log" 2>&1; then
-        fail "corpus_up_to_date" "tools/make_hostile.py failed: $(tail -n 1 "$tmp/gen.log")"
+    if ! "$python" tools/gen/make_hostile.py "$tmp/corpus" >"$tmp/gen.log" 2>&1; then
+        fail "corpus_up_to_date" "tools/gen/make_hostile.py failed: $(tail -n 1 "$tmp/gen.log")"
     # --no-dereference: compare symlinks as links (one points at /dev/zero).
     elif ! diff -rq --no-dereference "$corpus" "$tmp/corpus" >"$tmp/diff" 2>&1; then
-        fail "corpus_up_to_date" "$corpus differs from what tools/make_hostile.py writes ($(head -n 2 "$tmp/diff" | tr '\n' ' ')); regenerate it with: $python tools/make_hostile.py $corpus --replace"
+        fail "corpus_up_to_date" "$corpus differs from what tools/gen/make_hostile.py writes ($(head -n 2 "$tmp/diff" | tr '\n' ' ')); regenerate it with: $python tools/gen/make_hostile.py $corpus --replace"
     else
         pass "corpus_up_to_date"
     fi

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bench/measure.h"
+#include "../../bench/measure.h"
 #include "onnxc.h"
 
 static const char usage[] =

@@ -3,7 +3,7 @@
 # operators:end markers) from `onnxc-run --operators`, or with --check only
 # says whether it is up to date (exit 1 when it is not).
 #
-# Usage: tools/update_readme_operators.sh ONNXC_RUN README [--check]
+# Usage: tools/check/update_readme_operators.sh ONNXC_RUN README [--check]
 set -eu
 run=$1
 readme=$2
@@ -25,7 +25,7 @@ if [ "$mode" = "--check" ]; then
         echo "README operator table matches the registry"
         exit 0
     fi
-    echo "README operator table is out of date; run: tools/update_readme_operators.sh $run $readme" >&2
+    echo "README operator table is out of date; run: tools/check/update_readme_operators.sh $run $readme" >&2
     diff "$readme" "$tmp" >&2 || true
     exit 1
 fi

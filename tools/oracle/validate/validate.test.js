@@ -1,5 +1,5 @@
 'use strict';
-// Unit tests for onnxc-validate's helpers: node --test tools/validate/
+// Unit tests for onnxc-validate's helpers: node --test tools/oracle/validate/
 // The wire bytes below are written out by hand, not with the module's own
 // writer, so a reader bug cannot hide behind a matching writer bug.
 
@@ -15,7 +15,7 @@ const { makeRng, concreteDims, randomTensor } = require('./random');
 const { compareTensors } = require('./compare');
 const T = require('./tensor');
 
-const FIXTURES = path.join(__dirname, '..', '..', 'tests', 'fixtures', 'reference', 'mlp_relu');
+const FIXTURES = path.join(__dirname, '..', '..', '..', 'tests', 'fixtures', 'reference', 'mlp_relu');
 
 function f32(...v) {
   return T.makeTensor('', 'float32', [v.length], Float32Array.from(v));

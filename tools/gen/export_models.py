@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Export a handful of real PyTorch models to ONNX at several opsets, each
 with torch's own outputs as test data, for checking onnxc against torch
-(onnxc-run -d) and against onnxruntime (tools/onnxc-validate):
+(onnxc-run -d) and against onnxruntime (tools/oracle/onnxc-validate):
 
     OUTDIR/<model>_opset<N>/model.onnx
     OUTDIR/<model>_opset<N>/test_data_set_0/{input_0.pb, output_0.pb, ...}
@@ -16,9 +16,9 @@ The models of issue 6 (ISSUE6_MODELS: MatMul, elementwise activations,
 Softmax, Flatten, BatchNorm) are also committed as fixtures in
 tests/fixtures/pytorch, made by:
 
-    /usr/bin/python3 tools/export_models.py tests/fixtures/pytorch --models issue6
+    /usr/bin/python3 tools/gen/export_models.py tests/fixtures/pytorch --models issue6
 
-Usage: /usr/bin/python3 tools/export_models.py OUTDIR [--models all|issue6|NAME,...]
+Usage: /usr/bin/python3 tools/gen/export_models.py OUTDIR [--models all|issue6|NAME,...]
                                               [--opsets 11,13,17] [--seed N]
 """
 import argparse

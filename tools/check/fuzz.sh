@@ -9,7 +9,7 @@
 # The last line says what ran: executions, seconds, crashes.
 set -eu
 target=$1; seconds=$2
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 root=$(pwd)
 fuzz_build=${ONNXC_FUZZ_BUILD:-$root/build-fuzz}
 work=${3:-$fuzz_build/campaign-$target}

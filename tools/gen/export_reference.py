@@ -9,7 +9,7 @@ together with test data in the ONNX backend test-data layout:
 Expected outputs are computed by torch, not by an ONNX runtime, so they are an
 independent reference for onnxc.
 
-Usage: /usr/bin/python3 tools/export_reference.py OUTDIR [--seed N] [--opset N]
+Usage: /usr/bin/python3 tools/gen/export_reference.py OUTDIR [--seed N] [--opset N]
 """
 import argparse
 import os

@@ -52,7 +52,7 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 const { readNpy, writeNpy } = require('./npy');
 
-const ORT_PATH = path.join(__dirname, '..', 'oracle', 'node_modules', 'onnxruntime-node');
+const ORT_PATH = path.join(__dirname, '..', 'node_modules', 'onnxruntime-node');
 const TOLERANCE = {
   float32: { rtol: 1e-4, atol: 1e-5 },
   float64: { rtol: 1e-10, atol: 1e-12 },

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Re-export the reference MLPs with fresh weights and check onnxc against torch.
 #
-# Usage: tools/check_reference.sh ONNXC_RUN WORKDIR
+# Usage: tools/check/check_reference.sh ONNXC_RUN WORKDIR
 #
 # Uses seed 1 (the committed fixtures in tests/fixtures/reference use seed 0),
 # so this also catches a runtime that only happens to pass on those weights.
@@ -16,7 +16,7 @@ workdir=$2
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 python=${PYTHON:-/usr/bin/python3}   # needs torch + onnx; not the pyenv python3
 
-if ! "$python" "$script_dir/export_reference.py" "$workdir" --seed 1; then
+if ! "$python" "$script_dir/../gen/export_reference.py" "$workdir" --seed 1; then
     echo "check_reference: export failed" >&2
     exit 1
 fi

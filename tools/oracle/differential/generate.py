@@ -195,7 +195,7 @@ def write_case(folder, index, spec, built, args):
         'expect': 'error' if expected is None else 'ok', 'reference_error': error,
         'reference': ref, 'reference_reason': why, 'onnxruntime_runs': ort_runs,
         'inputs': inputs, 'outputs': outputs, 'details': built.details,
-        'regenerate': (f'/usr/bin/python3 tools/differential/generate.py --seed {args.seed} '
+        'regenerate': (f'/usr/bin/python3 tools/oracle/differential/generate.py --seed {args.seed} '
                        f'--cases {args.cases} --out DIR --only {index}'),
     }
     with open(os.path.join(folder, 'meta.json'), 'w') as f:

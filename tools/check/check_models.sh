@@ -3,7 +3,7 @@
 # onnxc on each twice: against torch's own outputs (onnxc-run -d, batch 3)
 # and against onnxruntime on random inputs (onnxc-validate, batch 7).
 #
-# Usage: tools/check_models.sh ONNXC_RUN WORKDIR
+# Usage: tools/check/check_models.sh ONNXC_RUN WORKDIR
 #
 # Prints one line per check and ends with "N passed, N failed"; exits 1 if
 # any check failed, 2 if the models could not be exported.
@@ -20,7 +20,7 @@ python=${PYTHON:-/usr/bin/python3}   # needs torch + onnx; not the pyenv python3
 
 mkdir -p "$workdir"
 log=$workdir/export.log
-if ! "$python" "$script_dir/export_models.py" "$workdir" >"$log" 2>&1; then
+if ! "$python" "$script_dir/../gen/export_models.py" "$workdir" >"$log" 2>&1; then
     echo "check_models: export failed; see $log:" >&2
     tail -n 5 "$log" >&2
     exit 2
@@ -61,7 +61,7 @@ while IFS= read -r dir; do
     report "$model torch" \
         "$run" --quiet --rtol 1e-4 --atol 1e-5 -d "$dir/test_data_set_0" "$dir/model.onnx"
     report "$model onnxruntime" \
-        "$script_dir/onnxc-validate" "$dir/model.onnx" --batch 7 --onnxc "$run"
+        "$script_dir/../oracle/onnxc-validate" "$dir/model.onnx" --batch 7 --onnxc "$run"
 done < <(printf '%s\n' "${dirs[@]%/}" | sort -V)
 
 echo "$passed passed, $failed failed"

@@ -5,4 +5,4 @@
 here=$(dirname "$0")
 exec valgrind -q --error-exitcode=99 --leak-check=full \
     --errors-for-leak-kinds=definite,indirect,possible \
-    "${ONNXC_RUN:-$here/../build/bin/onnxc-run}" "$@"
+    "${ONNXC_RUN:-$here/../../build/bin/onnxc-run}" "$@"

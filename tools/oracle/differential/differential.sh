@@ -45,7 +45,7 @@ skip() {
 }
 "$PYTHON" -c 'import onnx, numpy' 2>/dev/null || skip "$PYTHON cannot import onnx and numpy"
 command -v "$NODE" >/dev/null 2>&1 || skip "no node at $NODE"
-[ -d "$here/../oracle/node_modules/onnxruntime-node" ] ||
+[ -d "$here/../node_modules/onnxruntime-node" ] ||
     skip "onnxruntime-node is not installed in tools/oracle (see tools/setup.sh)"
 [ -x "$onnxc" ] || { echo "differential.sh: $onnxc is not an executable" >&2; exit 2; }
 
