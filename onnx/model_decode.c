@@ -3,8 +3,8 @@
  *
  * This file translates, it does not judge: names are copied as they are,
  * and checks that need the whole graph (defined inputs, unique names,
- * cycles, supported operators) are oc_graph_validate's. It refuses only what
- * cannot be translated: bytes that are not a ModelProto, an IR version
+ * cycles, supported operators) are the compiler's (runtime/compile/). It
+ * refuses only what cannot be translated: bytes that are not a ModelProto, an IR version
  * outside 3..10, tensors whose sizes lie.
  */
 #include <stdio.h>

@@ -1,7 +1,9 @@
 /* registry.c - every operator onnxc runs, one line each. */
 #include <string.h>
 
-#include "runtime/graph/op.h"
+#include "ops/common/op_util.h"
+#include "ops/kernels/gemm_kernel.h"
+#include "ops/kernels/vec_exp.h"
 
 extern const oc_op oc_op_gemm;
 extern const oc_op oc_op_matmul;
@@ -87,6 +89,17 @@ const oc_op *oc_ops_find(const char *domain, const char *op_type, int64_t opset,
         *version = v;
         return op;
     }
+    return NULL;
+}
+
+const char *oc_ops_kernels_missing(onnxc_kernels kernels)
+{
+    if (kernels == ONNXC_KERNELS_AVX512 &&
+        !(oc_gemm_f32_kernel_avx512() && oc_vec_isa_available(VEC_AVX512)))
+        return "AVX-512F";
+    if (kernels == ONNXC_KERNELS_AVX2 &&
+        !(oc_gemm_f32_kernel_avx2() && oc_vec_isa_available(VEC_AVX2)))
+        return "AVX2 and FMA";
     return NULL;
 }
 

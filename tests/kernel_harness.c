@@ -13,6 +13,13 @@
 
 /* ------------------------------------------------------ kernel lifetime */
 
+static onnxc_kernels chosen_kernels = ONNXC_KERNELS_AUTO;
+
+void kernel_use(onnxc_kernels kernels)
+{
+    chosen_kernels = kernels;
+}
+
 static const char *const default_outputs[KERNEL_MAX_OUTPUTS] = {
     "y", "o1", "o2", "o3", "o4", "o5", "o6", "o7"};
 
@@ -40,7 +47,9 @@ onnxc_status *kernel_open_outputs(kernel *k, const char *op_type, int opset,
     k->node.opset = opset;
     k->node.op_version = version;
     oc_pool_init(&k->pool);
-    return k->op->prepare(&k->node, &k->pool, &k->params);
+    oc_prepare_ctx ctx = {.node = &k->node, .pool = &k->pool,
+                          .kernels = chosen_kernels};
+    return k->op->prepare(&ctx, &k->params);
 }
 
 onnxc_status *kernel_open(kernel *k, const char *op_type, int opset,
@@ -69,23 +78,84 @@ void kernel_close(kernel *k)
     oc_pool_free(&k->pool);
 }
 
+/* The inputs a test hands over: one per input the op takes at most. */
+static int input_count(const kernel *k)
+{
+    cr_assert(k->op->max_inputs != OC_VARIADIC,
+              "%s takes any number of inputs: use the _n forms",
+              k->op->op_type);
+    return k->op->max_inputs;
+}
+
+/* The outputs: the node's, and at least output 0. */
+static int output_count(const kernel *k)
+{
+    return k->node.n_outputs > 0 ? k->node.n_outputs : 1;
+}
+
+onnxc_status *kernel_infer_n(const kernel *k, int n_in,
+                             const oc_type *const *in, oc_type *out)
+{
+    oc_type *slots[KERNEL_MAX_OUTPUTS];
+    int n_out = output_count(k);
+    for (int i = 0; i < n_out; i++) {
+        memset(&out[i], 0, sizeof out[i]);
+        out[i].shape.rank = -1;
+        slots[i] = &out[i];
+    }
+    oc_infer_ctx ctx = {.node = &k->node, .params = k->params, .n_in = n_in,
+                        .n_out = n_out, .in = in, .out = slots,
+                        .concrete = true};
+    return k->op->infer(&ctx);
+}
+
+onnxc_status *kernel_infer(const kernel *k, const oc_type *const *in,
+                           oc_type *out)
+{
+    return kernel_infer_n(k, input_count(k), in, out);
+}
+
+onnxc_status *kernel_try_run_n(const kernel *k, int n_in,
+                               const oc_tensor *const *in,
+                               oc_tensor *const *out, oc_thread_pool *pool)
+{
+    oc_run_ctx ctx = {.node = &k->node, .params = k->params, .n_in = n_in,
+                      .n_out = output_count(k), .in = in, .out = out,
+                      .pool = pool, .threads = oc_thread_pool_size(pool)};
+    size_t bytes = k->op->workspace ? k->op->workspace(&ctx) : 0;
+    void *ws = bytes ? aligned_alloc(64, (bytes + 63) / 64 * 64) : NULL;
+    cr_assert(!bytes || ws, "cannot allocate %zu bytes of workspace", bytes);
+    ctx.workspace = ws;
+    onnxc_status *st = k->op->run(&ctx);
+    free(ws);
+    return st;
+}
+
+onnxc_status *kernel_try_run(const kernel *k, const oc_tensor *const *in,
+                             oc_tensor *const *out)
+{
+    return kernel_try_run_n(k, input_count(k), in, out, NULL);
+}
+
 void kernel_run_on(const kernel *k, const oc_tensor *const *in,
                    oc_tensor *const *out, oc_thread_pool *pool)
 {
-    int threads = oc_thread_pool_size(pool);
-    size_t bytes =
-        k->op->workspace ? k->op->workspace(k->params, in, out[0], threads) : 0;
-    void *ws = bytes ? aligned_alloc(64, (bytes + 63) / 64 * 64) : NULL;
-    cr_assert(!bytes || ws, "cannot allocate %zu bytes of workspace", bytes);
-    oc_exec exec = {pool, threads};
-    k->op->run(k->params, in, out, ws, &exec);
-    free(ws);
+    onnxc_status *st = kernel_try_run_n(k, input_count(k), in, out, pool);
+    cr_assert_null(st, "%s: run failed: %s", k->op->op_type,
+                   onnxc_status_message(st));
 }
 
 void kernel_run(const kernel *k, const oc_tensor *const *in,
                 oc_tensor *const *out)
 {
     kernel_run_on(k, in, out, NULL);
+}
+
+onnxc_status *kernel_prepack(kernel *k, const oc_value *const *in)
+{
+    oc_prepack_ctx ctx = {.node = &k->node, .params = k->params,
+                          .n_in = input_count(k), .in = in, .pool = &k->pool};
+    return k->op->prepack(&ctx);
 }
 
 void expect_error(onnxc_status *st, onnxc_code code, ...)

@@ -28,7 +28,8 @@
 #define KERNEL_MAX_ATTRS 8
 #define KERNEL_MAX_OUTPUTS 8
 
-/* An op bound to a hand-built node, as oc_graph_validate would leave it. */
+/* An op bound to a hand-built node, as the compiler's passes would leave
+ * it (prepared, on default kernels). */
 typedef struct kernel {
     const oc_op *op;
     oc_node node;
@@ -46,6 +47,11 @@ typedef struct kernel {
  * node points into it. kernel_close it whatever the status. */
 onnxc_status *kernel_open(kernel *k, const char *op_type, int opset,
                           const oc_attr *attrs, int n_attrs);
+
+/* The kernels kernel_open prepares ops for from now on (at first AUTO,
+ * as a session's default): a test of one vector ISA sets it, and sets it
+ * back. */
+void kernel_use(onnxc_kernels kernels);
 
 /* kernel_open, failing the test unless prepare succeeds. */
 void kernel_open_ok(kernel *k, const char *op_type, int opset,
@@ -66,14 +72,35 @@ void kernel_open_outputs_ok(kernel *k, const char *op_type, int opset,
 /* Frees what prepare allocated. */
 void kernel_close(kernel *k);
 
+/* infer on the types `in` (one entry per input the op takes at most, NULL
+ * for an omitted one) into out (one per node output, at least one),
+ * which it zeroes first; returns infer's status. The _n form is for ops
+ * taking any number of inputs: n_in entries. */
+onnxc_status *kernel_infer(const kernel *k, const oc_type *const *in,
+                           oc_type *out);
+onnxc_status *kernel_infer_n(const kernel *k, int n_in,
+                             const oc_type *const *in, oc_type *out);
+
 /* Runs the op the way a session does, on one thread, with the workspace
- * it asks for (sized for in and out[0]). */
+ * it asks for; fails the test unless run succeeds. in as for
+ * kernel_infer; out: one per node output, at least one. */
 void kernel_run(const kernel *k, const oc_tensor *const *in,
                 oc_tensor *const *out);
 
 /* kernel_run on `pool`'s threads (NULL: one thread). */
 void kernel_run_on(const kernel *k, const oc_tensor *const *in,
                    oc_tensor *const *out, oc_thread_pool *pool);
+
+/* kernel_run returning run's status, for the tests of run-time errors. */
+onnxc_status *kernel_try_run(const kernel *k, const oc_tensor *const *in,
+                             oc_tensor *const *out);
+onnxc_status *kernel_try_run_n(const kernel *k, int n_in,
+                               const oc_tensor *const *in,
+                               oc_tensor *const *out, oc_thread_pool *pool);
+
+/* prepack on the values `in` (one per input the op takes at most), into
+ * k's pool; returns prepack's status. */
+onnxc_status *kernel_prepack(kernel *k, const oc_value *const *in);
 
 /* Fails unless st has `code` and its message holds every given part (a
  * NULL-terminated list of strings); frees st. */

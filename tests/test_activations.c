@@ -238,7 +238,7 @@ static void check_activation(const activation *a, kernel *k, const coefs *c,
     oc_type tx = type_of(dtype, rank, dims), ty;
     const oc_type *types[1] = {&tx};
     memset(&ty, 0, sizeof ty);
-    onnxc_status *st = k->op->infer(&k->node, k->params, types, &ty);
+    onnxc_status *st = kernel_infer(k, types, &ty);
     cr_assert_null(st, "%s: infer failed: %s", what,
                    onnxc_status_message(st));
     cr_assert(ty.dtype == dtype && ty.shape.rank == rank,
@@ -632,7 +632,7 @@ static onnxc_status *infer_one(kernel *k, const oc_type *x, oc_type *y)
 {
     const oc_type *types[1] = {x};
     memset(y, 0, sizeof *y);
-    return k->op->infer(&k->node, k->params, types, y);
+    return kernel_infer(k, types, y);
 }
 
 Test(activations, only_float_and_double_run)
@@ -717,7 +717,7 @@ static void check_prelu(int opset, onnxc_dtype dtype, int x_rank,
     oc_type ts = type_of(dtype, s_rank, s_dims), ty;
     const oc_type *types[2] = {&tx, &ts};
     memset(&ty, 0, sizeof ty);
-    onnxc_status *st = k.op->infer(&k.node, k.params, types, &ty);
+    onnxc_status *st = kernel_infer(&k, types, &ty);
     cr_assert_null(st, "%s: infer: %s", what, onnxc_status_message(st));
     cr_assert(ty.dtype == dtype && ty.shape.rank == x_rank, "%s: type", what);
     for (int d = 0; d < x_rank; d++)
@@ -910,7 +910,7 @@ static onnxc_status *prelu_infer(kernel *k, onnxc_dtype xt, int x_rank,
     oc_type ty;
     const oc_type *types[2] = {&tx, &ts};
     memset(&ty, 0, sizeof ty);
-    return k->op->infer(&k->node, k->params, types, &ty);
+    return kernel_infer(k, types, &ty);
 }
 
 Test(prelu, shapes_and_types_that_do_not_fit_are_refused)
@@ -975,11 +975,11 @@ Test(prelu, symbolic_dims_are_left_to_the_plan)
     int64_t s5[1] = {5};
     ts = type_of(ONNXC_FLOAT, 1, s5);
     const oc_type *types[2] = {&tx, &ts};
-    cr_assert_null(k.op->infer(&k.node, k.params, types, &ty));
+    cr_assert_null(kernel_infer(&k, types, &ty));
     cr_assert(ty.shape.rank == 2 && ty.shape.dims[1].sym == 0,
               "Y keeps X's symbol");
     tx.shape.rank = -1;
-    cr_assert_null(k.op->infer(&k.node, k.params, types, &ty));
+    cr_assert_null(kernel_infer(&k, types, &ty));
     cr_assert_eq(ty.shape.rank, -1);
     kernel_close(&k);
 }
@@ -1034,7 +1034,7 @@ static void run_clip_f(int opset, float lo, float hi, const float *x,
     oc_type t_b = type_of(ONNXC_FLOAT, 0, NULL), t_y;
     const oc_type *types[3] = {&t_x, in[1] ? &t_b : NULL,
                                in[2] ? &t_b : NULL};
-    onnxc_status *st = k.op->infer(&k.node, k.params, types, &t_y);
+    onnxc_status *st = kernel_infer(&k, types, &t_y);
     cr_assert_null(st, "Clip-%d infer: %s", opset, onnxc_status_message(st));
     kernel_run(&k, in, out);
     kernel_close(&k);
@@ -1159,7 +1159,7 @@ Test(clip, min_above_max_gives_max_and_nan_as_onnxruntime)
         oc_type t_x = type_of(DTYPE, 1, dims), t_l = type_of(DTYPE, 0, NULL);  \
         oc_type t_h = type_of(DTYPE, 1, one), t_y;                             \
         const oc_type *types[3] = {&t_x, &t_l, &t_h};                          \
-        onnxc_status *st = k.op->infer(&k.node, k.params, types, &t_y);        \
+        onnxc_status *st = kernel_infer(&k, types, &t_y);        \
         cr_assert_null(st, "Clip-12 %s: %s", onnxc_dtype_name(DTYPE),          \
                        onnxc_status_message(st));                              \
         oc_tensor tx = tensor_of(DTYPE, 1, dims, x);                           \
@@ -1257,7 +1257,7 @@ static onnxc_status *clip_infer3(kernel *k, onnxc_dtype xt, onnxc_dtype bt,
     const oc_type *types[3] = {&tx, with_min ? &tb : NULL,
                                with_max ? &tb : NULL};
     memset(&ty, 0, sizeof ty);
-    onnxc_status *st = k->op->infer(&k->node, k->params, types, &ty);
+    onnxc_status *st = kernel_infer(k, types, &ty);
     if (!st)
         cr_assert(ty.dtype == xt && ty.shape.rank == 2 &&
                   ty.shape.dims[1].value == 4);
@@ -1327,7 +1327,7 @@ Test(clip, checks_types_bounds_and_attributes_per_version)
 
 #include "ops/kernels/vec_exp.h"
 
-/* The ISA names of ONNXC_VECMATH, indexed by vec_isa. */
+/* The names of the vector ISAs, indexed by vec_isa, for messages. */
 static const char *const vec_isa_names[] = {"scalar", "avx2", "avx512"};
 
 /* Runs Sigmoid or Tanh's float loop for isa over x and checks every
@@ -1427,13 +1427,15 @@ Test(vecmath, special_values_as_the_scalar_loops_give_them)
 
 Test(vecmath, onnxc_vecmath_selects_the_loop)
 {
-    /* The ops follow ONNXC_VECMATH: each ISA the CPU has gives its own
-     * loop's results through the kernel, in place too. */
+    /* The ops follow the kernels the session asks for: each ISA the CPU
+     * has gives its own loop's results through the kernel, in place too. */
+    static const onnxc_kernels kernels_of[] = {
+        ONNXC_KERNELS_PORTABLE, ONNXC_KERNELS_AVX2, ONNXC_KERNELS_AVX512};
     for (int isa = VEC_SCALAR; isa <= VEC_AVX512; isa++) {
         if (!oc_vec_isa_available((vec_isa)isa))
             continue;
-        setenv("ONNXC_VECMATH", vec_isa_names[isa], 1);
-        cr_assert_eq(oc_vec_select(), (vec_isa)isa);
+        kernel_use(kernels_of[isa]);
+        cr_assert_eq(oc_vec_select(kernels_of[isa]), (vec_isa)isa);
         for (int f = 0; f < 2; f++) {
             enum { LEN = 1000 };
             float x[LEN], y[LEN], want[LEN];
@@ -1462,5 +1464,5 @@ Test(vecmath, onnxc_vecmath_selects_the_loop)
             kernel_close(&k);
         }
     }
-    unsetenv("ONNXC_VECMATH");
+    kernel_use(ONNXC_KERNELS_AUTO);
 }

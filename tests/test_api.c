@@ -648,13 +648,18 @@ Test(api, session_replans_only_when_the_batch_changes)
 }
 
 /* With fusion (the default) Relu is folded into the first Gemm: two
- * tensors. Without it (ONNXC_FUSE=0) Relu runs in place over the first
- * Gemm's output: three tensors, one in place. Either way the arena is the
- * lower bound. */
-static void check_reference_plan(size_t tensors, size_t in_place)
+ * tensors. Without it (ONNXC_OPTIMIZE_NONE) Relu runs in place over the
+ * first Gemm's output: three tensors, one in place. Either way the arena
+ * is the lower bound. */
+static void check_reference_plan(unsigned optimize, size_t tensors,
+                                 size_t in_place)
 {
     onnxc_model *model = load_reference("mlp_relu");
-    onnxc_session *s = new_session(model, NULL);
+    onnxc_session_options *o = NULL;
+    expect_ok(onnxc_session_options_create(&o));
+    expect_ok(onnxc_session_options_set_optimizations(o, optimize));
+    onnxc_session *s = new_session(model, o);
+    onnxc_session_options_free(o);
     const int64_t batches[] = {1, 64};
     for (int i = 0; i < 2; i++) {
         run_batch(s, rows, batches[i]);
@@ -678,11 +683,10 @@ static void check_reference_plan(size_t tensors, size_t in_place)
 Test(api, arena_equals_the_lower_bound_on_the_reference_network)
 {
     fill_rows();
-    unsetenv("ONNXC_FUSE");
-    check_reference_plan(2, 0);
-    setenv("ONNXC_FUSE", "0", 1);
-    check_reference_plan(3, 1);
-    unsetenv("ONNXC_FUSE");
+    check_reference_plan(ONNXC_OPTIMIZE_ALL, 2, 0);
+    check_reference_plan(ONNXC_OPTIMIZE_FUSE, 2, 0);
+    check_reference_plan(ONNXC_OPTIMIZE_FOLD, 3, 1);
+    check_reference_plan(ONNXC_OPTIMIZE_NONE, 3, 1);
 }
 
 Test(api, two_sessions_on_one_model_give_identical_results)
@@ -709,6 +713,74 @@ Test(api, two_sessions_on_one_model_give_identical_results)
     onnxc_session_free(a);
     onnxc_session_free(b);
     onnxc_model_free(model);
+}
+
+/* Every kernel set and optimization level this CPU runs gives the
+ * reference network's outputs within float rounding of the default's;
+ * a set the CPU lacks is refused at session creation, saying what the
+ * CPU lacks. One model serves every combination. */
+Test(api, every_kernel_set_and_optimization_agrees)
+{
+    fill_rows();
+    onnxc_model *model = load_reference("mlp_relu");
+    onnxc_session *base = new_session(model, NULL);
+    run_batch(base, rows, 64);
+    onnxc_tensor_view want;
+    expect_ok(onnxc_session_output(base, 0, &want));
+    static const onnxc_kernels KERNELS[] = {
+        ONNXC_KERNELS_AUTO, ONNXC_KERNELS_AVX512, ONNXC_KERNELS_AVX2,
+        ONNXC_KERNELS_PORTABLE, ONNXC_KERNELS_REFERENCE};
+    static const unsigned OPTIMIZE[] = {ONNXC_OPTIMIZE_NONE, ONNXC_OPTIMIZE_ALL};
+    int ran = 0;
+    for (int k = 0; k < 5; k++)
+        for (int o = 0; o < 2; o++) {
+            onnxc_session_options *opts = NULL;
+            onnxc_session *s = NULL;
+            expect_ok(onnxc_session_options_create(&opts));
+            expect_ok(onnxc_session_options_set_kernels(opts, KERNELS[k]));
+            expect_ok(onnxc_session_options_set_optimizations(opts,
+                                                              OPTIMIZE[o]));
+            onnxc_status *st = onnxc_session_create(model, opts, &s);
+            onnxc_session_options_free(opts);
+            if (st) {
+                bool optional = KERNELS[k] == ONNXC_KERNELS_AVX512 ||
+                                KERNELS[k] == ONNXC_KERNELS_AVX2;
+                cr_assert(optional, "kernels %d: %s", (int)KERNELS[k],
+                          onnxc_status_message(st));
+                cr_assert_eq(onnxc_status_code(st), ONNXC_ERR_UNSUPPORTED);
+                cr_assert_not_null(strstr(onnxc_status_message(st),
+                                          "this CPU lacks"));
+                onnxc_status_free(st);
+                continue;
+            }
+            run_batch(s, rows, 64);
+            onnxc_tensor_view v;
+            expect_ok(onnxc_session_output(s, 0, &v));
+            cr_assert_eq(v.bytes, want.bytes);
+            const float *y = v.data, *w = want.data;
+            for (size_t i = 0; i < v.bytes / sizeof(float); i++)
+                cr_assert(fabsf(y[i] - w[i]) <= 1e-5f * (1 + fabsf(w[i])),
+                          "kernels %d, optimize %u: y[%zu] = %g, want %g",
+                          (int)KERNELS[k], OPTIMIZE[o], i, y[i], w[i]);
+            onnxc_session_free(s);
+            ran++;
+        }
+    cr_assert_geq(ran, 6, "auto, portable and reference always run");
+    onnxc_session_free(base);
+    onnxc_model_free(model);
+}
+
+Test(api, option_values_out_of_range_are_refused)
+{
+    onnxc_session_options *opts = NULL;
+    expect_ok(onnxc_session_options_create(&opts));
+    onnxc_status *st = onnxc_session_options_set_kernels(opts, (onnxc_kernels)99);
+    cr_assert_eq(onnxc_status_code(st), ONNXC_ERR_INVALID_ARGUMENT);
+    onnxc_status_free(st);
+    st = onnxc_session_options_set_optimizations(opts, 4u);
+    cr_assert_eq(onnxc_status_code(st), ONNXC_ERR_INVALID_ARGUMENT);
+    onnxc_status_free(st);
+    onnxc_session_options_free(opts);
 }
 
 /* ------------------------------------------------------------- options */

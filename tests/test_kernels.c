@@ -99,7 +99,7 @@ static void gemm_check(const gemm_case *g)
     oc_type tc = type_of(g->dtype, c_rank < 0 ? 0 : c_rank, cd), ty;
     const oc_type *in_types[3] = {&ta, &tb, c_rank < 0 ? NULL : &tc};
 
-    onnxc_status *st = k.op->infer(&k.node, k.params, in_types, &ty);
+    onnxc_status *st = kernel_infer(&k, in_types, &ty);
     cr_assert_null(st, "%s: infer failed: %s", what, onnxc_status_message(st));
     cr_assert(ty.dtype == g->dtype && ty.shape.rank == 2 &&
                   dim_is_known(ty.shape.dims[0]) &&
@@ -270,7 +270,7 @@ static void gemm_broadcast_c(int opset, int c_rank, const int64_t *c_shape,
     oc_type tb = type_of(ONNXC_FLOAT, 2, b_dims);
     oc_type tc = type_of(ONNXC_FLOAT, c_rank, c_shape), ty;
     const oc_type *types[3] = {&ta, &tb, &tc};
-    onnxc_status *st = k.op->infer(&k.node, k.params, types, &ty);
+    onnxc_status *st = kernel_infer(&k, types, &ty);
     cr_assert_null(st, "opset %d: %s", opset, onnxc_status_message(st));
     oc_tensor xa = tensor_of(ONNXC_FLOAT, 2, a_dims, a);
     oc_tensor xb = tensor_of(ONNXC_FLOAT, 2, b_dims, b);
@@ -330,7 +330,7 @@ static onnxc_status *gemm_infer(kernel *k, onnxc_dtype dtype,
     oc_type ta = type_of(dtype, 2, a), tb = type_of(dtype, 2, b);
     oc_type tc = type_of(dtype, c_rank < 0 ? 0 : c_rank, c), ty;
     const oc_type *in[3] = {&ta, &tb, c_rank < 0 ? NULL : &tc};
-    return k->op->infer(&k->node, k->params, in, &ty);
+    return kernel_infer(k, in, &ty);
 }
 
 Test(gemm_infer, inner_dim_mismatch_names_the_node_and_shapes)
@@ -360,7 +360,7 @@ Test(gemm_infer, transposes_decide_the_output_shape)
     oc_type ta = type_of(ONNXC_DOUBLE, 2, a), tb = type_of(ONNXC_DOUBLE, 2, b);
     oc_type ty;
     const oc_type *in[3] = {&ta, &tb, NULL};
-    onnxc_status *st = k.op->infer(&k.node, k.params, in, &ty);
+    onnxc_status *st = kernel_infer(&k, in, &ty);
     cr_assert_null(st, "%s", onnxc_status_message(st));
     cr_assert_eq(ty.dtype, ONNXC_DOUBLE);
     cr_assert_eq(ty.shape.rank, 2);
@@ -451,7 +451,7 @@ Test(gemm_infer, unsupported_and_mixed_types_are_refused)
     oc_type ta = type_of(ONNXC_FLOAT, 2, a), tb = type_of(ONNXC_DOUBLE, 2, b);
     oc_type ty;
     const oc_type *in[3] = {&ta, &tb, NULL};
-    expect_error(k.op->infer(&k.node, k.params, in, &ty),
+    expect_error(kernel_infer(&k, in, &ty),
                  ONNXC_ERR_INVALID_MODEL, KERNEL_LABEL, "float", "double",
                  NULL);
     kernel_close(&k);
@@ -465,7 +465,7 @@ Test(gemm_infer, non_matrix_inputs_are_refused)
     oc_type ta = type_of(ONNXC_FLOAT, 3, a), tb = type_of(ONNXC_FLOAT, 2, b);
     oc_type ty;
     const oc_type *in[3] = {&ta, &tb, NULL};
-    expect_error(k.op->infer(&k.node, k.params, in, &ty), ONNXC_ERR_SHAPE,
+    expect_error(kernel_infer(&k, in, &ty), ONNXC_ERR_SHAPE,
                  KERNEL_LABEL, "2-D", "[2,3,4]", NULL);
     kernel_close(&k);
 }
@@ -512,7 +512,7 @@ static void check_unary(kernel *k, onnxc_dtype dtype, int rank,
     char shape[128];
     oc_type tx = type_of(dtype, rank, dims), ty;
     const oc_type *types[1] = {&tx};
-    onnxc_status *st = k->op->infer(&k->node, k->params, types, &ty);
+    onnxc_status *st = kernel_infer(k, types, &ty);
     snprintf(shape, sizeof shape, "%s-%d %s rank %d seed %u",
              k->node.op_type, k->node.op_version, onnxc_dtype_name(dtype),
              rank, seed);
@@ -611,7 +611,7 @@ Test(relu, nan_stays_and_negative_zero_becomes_positive)
         int64_t dims[2] = {3, 3};                                              \
         oc_type tx = type_of(DTYPE, 2, dims), ty_;                             \
         const oc_type *types[1] = {&tx};                                       \
-        onnxc_status *st = k.op->infer(&k.node, k.params, types, &ty_);        \
+        onnxc_status *st = kernel_infer(&k, types, &ty_);        \
         cr_assert_null(st, "Relu-14 %s: %s", onnxc_dtype_name(DTYPE),         \
                        onnxc_status_message(st));                              \
         cr_assert_eq(ty_.dtype, DTYPE);                                        \
@@ -643,7 +643,7 @@ static onnxc_status *oc_unary_infer(kernel *k, onnxc_dtype dtype)
     int64_t dims[1] = {4};
     oc_type tx = type_of(dtype, 1, dims), ty;
     const oc_type *types[1] = {&tx};
-    return k->op->infer(&k->node, k->params, types, &ty);
+    return kernel_infer(k, types, &ty);
 }
 
 Test(relu, integers_before_opset_14_and_unsigned_are_refused)

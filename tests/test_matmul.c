@@ -270,7 +270,7 @@ static void expect_infer_shape(const kernel *k, onnxc_dtype t,
     oc_type ta = type_of(t, c->ra, c->a), tb = type_of(t, c->rb, c->b), ty;
     const oc_type *in[2] = {&ta, &tb};
     memset(&ty, 0, sizeof ty);
-    onnxc_status *st = k->op->infer(&k->node, k->params, in, &ty);
+    onnxc_status *st = kernel_infer(k, in, &ty);
     cr_assert_null(st, "%s: infer failed: %s", what, onnxc_status_message(st));
     cr_assert_eq(ty.dtype, t, "%s: infer gave %s", what,
                  onnxc_dtype_name(ty.dtype));
@@ -424,7 +424,7 @@ Test(matmul, special_values)
 
 /* ------------------------------------ prepacking, fusion and threads */
 
-/* B as oc_graph_validate hands it to prepack: a weight. */
+/* B as the prepack_weights pass hands it over: a weight. */
 static oc_value weight_of(const matmul_case *c, const void *b)
 {
     oc_value v;
@@ -454,20 +454,24 @@ static float *run_variant(const matmul_case *c, const float *a,
     kernel_open_ok(&k, "MatMul", 13, NULL, 0);
     if (v.act) {
         oc_node next;
+        oc_attr alpha = attr_float("alpha", 0.25f);
+        oc_activation act = v.act == 1 ? OC_ACT_RELU : OC_ACT_LEAKY_RELU;
         memset(&next, 0, sizeof next);
         next.op_type = v.act == 1 ? "Relu" : "LeakyRelu";
         next.label = next.name = "act";
         next.domain = "";
-        cr_assert(k.op->fuse_activation(&k.node, k.params, &next, 0.25f),
+        next.attrs = &alpha;
+        next.n_attrs = v.act == 1 ? 0 : 1;
+        cr_assert(k.op->fuse_activation(&k.node, k.params, &next, act),
                   "the fusion was declined");
         /* A second activation is not fused over the first. */
-        cr_assert(!k.op->fuse_activation(&k.node, k.params, &next, 0.25f));
+        cr_assert(!k.op->fuse_activation(&k.node, k.params, &next, act));
     }
     if (v.prepack) {
         oc_value w = weight_of(c, b), x;
         memset(&x, 0, sizeof x);
         const oc_value *vin[2] = {&x, &w};
-        onnxc_status *st = k.op->prepack(&k.node, k.params, vin, &k.pool);
+        onnxc_status *st = kernel_prepack(&k, vin);
         cr_assert_null(st, "prepack failed: %s", onnxc_status_message(st));
     }
     oc_thread_pool *pool = NULL;
@@ -573,7 +577,7 @@ Test(matmul, only_unbatched_fixed_weights_are_prepacked)
         if (i == 1)
             w.flags |= OC_VALUE_INPUT;
         const oc_value *vin[2] = {&x, &w};
-        cr_assert_null(k.op->prepack(&k.node, k.params, vin, &k.pool));
+        cr_assert_null(kernel_prepack(&k, vin));
         /* Run on other data: a packed copy of b would give b's product. */
         oc_tensor xa = tensor_of(ONNXC_FLOAT, c->ra, c->a, a);
         oc_tensor xb = tensor_of(ONNXC_FLOAT, c->rb, c->b, b2);
@@ -596,7 +600,7 @@ static onnxc_status *infer_shapes(const kernel *k, const oc_type *a,
 {
     const oc_type *in[2] = {a, b};
     memset(y, 0, sizeof *y);
-    return k->op->infer(&k->node, k->params, in, y);
+    return kernel_infer(k, in, y);
 }
 
 static oc_dim sym(int32_t s)

@@ -567,17 +567,6 @@ static onnxc_session *tagged_session(onnxc_model *model, int threads,
     return s;
 }
 
-/* ONNXC_GEMM=reference runs the plain loop, on one thread: nothing to
- * split, and the worker may not even have started (its start-up frees
- * its argument) when counting begins. With the fast kernels the first,
- * uncounted run waits for the worker to finish its share. */
-static void skip_without_fast_gemm(void)
-{
-    const char *force = getenv("ONNXC_GEMM");
-    if (force && strcmp(force, "reference") == 0)
-        cr_skip_test("ONNXC_GEMM=reference: Gemm runs on one thread");
-}
-
 /* Runs `model` (one float input [dim, features]) at a batch where its
  * Gemms split over 2 threads, and checks that the second thread exists
  * and worked during the counted runs (its CPU clock moved), that the
@@ -674,7 +663,6 @@ Test(noalloc, interposition_counts_tagged_threads_only)
  * is past the narrow path's threshold and splits over the 2 threads. */
 Test(noalloc, runs_on_two_threads_do_not_allocate)
 {
-    skip_without_fast_gemm();
     onnxc_model *model = load_reference();
     /* Fewer runs than elsewhere: on a busy machine a hand-off to the
      * worker can wait for a CPU. */
@@ -686,7 +674,6 @@ Test(noalloc, runs_on_two_threads_do_not_allocate)
  * over threads with packed panels in the planned workspace. */
 Test(noalloc, blocked_gemm_on_two_threads_does_not_allocate)
 {
-    skip_without_fast_gemm();
     enum { F = 256 };
     float *w = malloc(F * F * sizeof *w), *bias = malloc(F * sizeof *bias);
     cr_assert(w && bias);

@@ -117,7 +117,7 @@ static void softmax_check(const softmax_case *c)
 
     oc_type tx = type_of(c->dtype, c->rank, c->dims), ty[1];
     const oc_type *types[1] = {&tx};
-    onnxc_status *st = k.op->infer(&k.node, k.params, types, ty);
+    onnxc_status *st = kernel_infer(&k, types, ty);
     cr_assert_null(st, "%s: infer failed: %s", what, onnxc_status_message(st));
     cr_assert(ty[0].dtype == c->dtype && ty[0].shape.rank == c->rank,
               "%s: infer changed the type", what);
@@ -437,7 +437,7 @@ static onnxc_status *softmax_infer_on(const char *op_type, int opset,
     kernel k;
     kernel_open_outputs_ok(&k, op_type, opset, axis, axis ? 1 : 0, 1);
     const oc_type *types[1] = {&tx};
-    onnxc_status *st = k.op->infer(&k.node, k.params, types, ty);
+    onnxc_status *st = kernel_infer(&k, types, ty);
     kernel_close(&k);
     return st;
 }
@@ -621,10 +621,10 @@ static void bn_check(const bn_case *c)
         memcpy(p_dims, c->dims + 1, (size_t)p_rank * sizeof *p_dims);
 
     oc_type tx = type_of(c->dtype, c->rank, c->dims);
-    oc_type tp = type_of(c->dtype, p_rank, p_dims), ty[OC_MAX_OUTPUTS];
+    oc_type tp = type_of(c->dtype, p_rank, p_dims), ty[KERNEL_MAX_OUTPUTS];
     const oc_type *types[5] = {&tx, &tp, &tp, &tp, &tp};
     memset(ty, 0, sizeof ty);
-    onnxc_status *st = k.op->infer(&k.node, k.params, types, ty);
+    onnxc_status *st = kernel_infer(&k, types, ty);
     cr_assert_null(st, "%s: infer failed: %s", what, onnxc_status_message(st));
     cr_assert(ty[0].dtype == c->dtype && ty[0].shape.rank == c->rank,
               "%s: Y's type", what);
@@ -896,8 +896,8 @@ static onnxc_status *bn_infer(int opset, const oc_attr *attrs, int n_attrs,
     kernel k;
     kernel_open_outputs_ok(&k, "BatchNormalization", opset, attrs, n_attrs, 1);
     const oc_type *types[5] = {tx, tp, tp, tp, tp};
-    memset(out, 0, OC_MAX_OUTPUTS * sizeof *out);
-    onnxc_status *st = k.op->infer(&k.node, k.params, types, out);
+    memset(out, 0, KERNEL_MAX_OUTPUTS * sizeof *out);
+    onnxc_status *st = kernel_infer(&k, types, out);
     kernel_close(&k);
     return st;
 }
@@ -906,7 +906,7 @@ Test(batch_norm_infer, shapes_and_ranks)
 {
     int64_t x4[4] = {2, 3, 5, 5}, c3[1] = {3}, c4[1] = {4}, c35[2] = {3, 5};
     int64_t x1[1] = {7}, one[1] = {1};
-    oc_type out[OC_MAX_OUTPUTS];
+    oc_type out[KERNEL_MAX_OUTPUTS];
     oc_type tx = type_of(ONNXC_FLOAT, 4, x4);
     oc_type tc3 = type_of(ONNXC_FLOAT, 1, c3);
     oc_type tc4 = type_of(ONNXC_FLOAT, 1, c4);
@@ -958,7 +958,7 @@ Test(batch_norm_infer, shapes_and_ranks)
 Test(batch_norm_infer, types)
 {
     int64_t x2[2] = {4, 3}, c3[1] = {3};
-    oc_type out[OC_MAX_OUTPUTS];
+    oc_type out[KERNEL_MAX_OUTPUTS];
     oc_type tx = type_of(ONNXC_FLOAT, 2, x2), tp = type_of(ONNXC_FLOAT, 1, c3);
     oc_type td = type_of(ONNXC_DOUBLE, 1, c3);
     oc_type th = type_of(ONNXC_FLOAT16, 2, x2);
@@ -980,7 +980,7 @@ Test(batch_norm_infer, types)
     kernel k;
     kernel_open_outputs_ok(&k, "BatchNormalization", 15, NULL, 0, 1);
     const oc_type *types[5] = {&tx, &tp, &tp, &td, &tp};
-    expect_error(k.op->infer(&k.node, k.params, types, out),
+    expect_error(kernel_infer(&k, types, out),
                  ONNXC_ERR_UNSUPPORTED, "input_mean is double", NULL);
     kernel_close(&k);
 }
@@ -1094,12 +1094,14 @@ Test(batch_norm, versions_follow_the_opset)
 
 Test(softmax, float_rows_on_every_vector_isa)
 {
-    /* ONNXC_VECMATH picks the row loop: each ISA this CPU has against
+    /* The session's kernels pick the row loop: each ISA this CPU has against
      * the reference on rows long and short (vector bodies and tails) and
      * wide spreads (exp down to the subnormals and to 0), then the
      * special rows spread over rows of 37 with -inf around them, each
      * special at a lane of its own. */
     static const char *const names[] = {"scalar", "avx2", "avx512"};
+    static const onnxc_kernels kernels_of[] = {
+        ONNXC_KERNELS_PORTABLE, ONNXC_KERNELS_AVX2, ONNXC_KERNELS_AVX512};
     static const int64_t shapes[][2] = {{3, 1000}, {5, 37}, {4, 7}, {1, 1},
                                         {2, 16}};
     static const double scales[] = {1, 8, 100, 1e4};
@@ -1107,7 +1109,7 @@ Test(softmax, float_rows_on_every_vector_isa)
     for (int isa = VEC_SCALAR; isa <= VEC_AVX512; isa++) {
         if (!oc_vec_isa_available((vec_isa)isa))
             continue;
-        setenv("ONNXC_VECMATH", names[isa], 1);
+        kernel_use(kernels_of[isa]);
         for (int o = 0; o < 2; o++)
             for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
                 for (size_t k = 0; k < sizeof scales / sizeof scales[0]; k++) {
@@ -1153,5 +1155,5 @@ Test(softmax, float_rows_on_every_vector_isa)
             }
         }
     }
-    unsetenv("ONNXC_VECMATH");
+    kernel_use(ONNXC_KERNELS_AUTO);
 }

@@ -1,6 +1,7 @@
 /*
  * test_packed_weights.c - a weight whose every reader runs on the copy it
- * prepacked is held once: the stored copy is released at load. Runs at
+ * prepacked is held once: the stored copy is released when the first
+ * session compiles the program that packs it. Runs at
  * every batch (each Gemm path) and thread count must still match the
  * definition; a weight something else reads, a weight that is a graph
  * output, and a small weight keep their stored copy.
@@ -90,8 +91,8 @@ static void reference(const float *x, const float *w1, const float *w2,
 
 /* Every batch from 1 to 6 (the row path, then the blocked one), and 17
  * and 64, on 1 and 2 threads, against the definition. */
-static void check_runs(const onnxc_model *model, const float *w1,
-                       const float *w2)
+static void check_runs_with(const onnxc_model *model, onnxc_kernels kernels,
+                            const float *w1, const float *w2)
 {
     static const size_t BATCH[] = {1, 2, 3, 4, 5, 6, 17, 64};
     for (int threads = 1; threads <= 2; threads++) {
@@ -99,6 +100,7 @@ static void check_runs(const onnxc_model *model, const float *w1,
         onnxc_session *s = NULL;
         cr_assert_null(onnxc_session_options_create(&o));
         cr_assert_null(onnxc_session_options_set_threads(o, threads));
+        cr_assert_null(onnxc_session_options_set_kernels(o, kernels));
         cr_assert_null(onnxc_session_create(model, o, &s));
         for (size_t t = 0; t < sizeof BATCH / sizeof BATCH[0]; t++) {
             size_t batch = BATCH[t];
@@ -125,18 +127,53 @@ static void check_runs(const onnxc_model *model, const float *w1,
     }
 }
 
+static void check_runs(const onnxc_model *model, const float *w1,
+                       const float *w2)
+{
+    check_runs_with(model, ONNXC_KERNELS_AUTO, w1, w2);
+}
+
 Test(packed_weights, released_when_every_reader_runs_on_its_packed_copy)
 {
     float *w1 = ramp(HID * IN, 0.02f), *w2 = ramp(HID * OUT, 0.03f);
-    onnxc_model *model = mlp(w1, w2, NOT_SHARED);
     /* 64 x 256 floats each: N * K = 2^14, large enough that no batch takes
-     * the path that reads B as stored. The reference kernel packs
-     * nothing and so releases nothing. */
-    const char *gemm = getenv("ONNXC_GEMM");
-    bool packs = !gemm || strcmp(gemm, "reference") != 0;
-    cr_assert_eq(value_named(model, "w1")->data == NULL, packs);
-    cr_assert_eq(value_named(model, "w2")->data == NULL, packs);
+     * the path that reads B as stored. The first session compiles the
+     * program that packs them; the reference kernels pack nothing and so
+     * release nothing. */
+    static const onnxc_kernels KERNELS[] = {ONNXC_KERNELS_AUTO,
+                                            ONNXC_KERNELS_PORTABLE,
+                                            ONNXC_KERNELS_REFERENCE};
+    for (int k = 0; k < 3; k++) {
+        onnxc_model *model = mlp(w1, w2, NOT_SHARED);
+        cr_assert_not_null(value_named(model, "w1")->data);
+        check_runs_with(model, KERNELS[k], w1, w2);
+        bool packs = KERNELS[k] != ONNXC_KERNELS_REFERENCE;
+        cr_assert_eq(value_named(model, "w1")->data == NULL, packs);
+        cr_assert_eq(value_named(model, "w2")->data == NULL, packs);
+        onnxc_model_free(model);
+    }
+    free(w1);
+    free(w2);
+}
+
+Test(packed_weights, a_released_weight_refuses_a_program_that_reads_it)
+{
+    float *w1 = ramp(HID * IN, 0.02f), *w2 = ramp(HID * OUT, 0.03f);
+    onnxc_model *model = mlp(w1, w2, NOT_SHARED);
     check_runs(model, w1, w2);
+    onnxc_session_options *o = NULL;
+    onnxc_session *s = NULL;
+    cr_assert_null(onnxc_session_options_create(&o));
+    cr_assert_null(onnxc_session_options_set_kernels(o, ONNXC_KERNELS_REFERENCE));
+    onnxc_status *st = onnxc_session_create(model, o, &s);
+    cr_assert_eq(onnxc_status_code(st), ONNXC_ERR_UNSUPPORTED);
+    cr_assert_not_null(strstr(onnxc_status_message(st), "weight 'w1'"),
+                       "%s", onnxc_status_message(st));
+    cr_assert_null(s);
+    onnxc_status_free(st);
+    /* The program it compiled first still serves new sessions. */
+    check_runs(model, w1, w2);
+    onnxc_session_options_free(o);
     onnxc_model_free(model);
     free(w1);
     free(w2);
@@ -184,7 +221,10 @@ Test(packed_weights, small_weights_keep_their_stored_copy)
     onnxc_model *model = NULL;
     cr_assert_null(mb_load(m, NULL, &model));
     mb_free(m);
+    onnxc_session *s = NULL;
+    cr_assert_null(onnxc_session_create(model, NULL, &s));
     cr_assert_not_null(value_named(model, "w")->data);
+    onnxc_session_free(s);
     onnxc_model_free(model);
     free(w);
 }

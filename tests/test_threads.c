@@ -40,12 +40,8 @@ static float *gemm_on_threads(const gemm_kernel *kernel, gemm_f32_problem p,
 
 Test(threads, gemm_results_are_bit_identical_for_1_to_4_threads)
 {
-    /* The fastest kernel this CPU has, whatever ONNXC_GEMM says. */
-    const gemm_kernel *kernel = oc_gemm_f32_kernel_avx512();
-    if (!kernel)
-        kernel = oc_gemm_f32_kernel_avx2();
-    if (!kernel)
-        kernel = oc_gemm_f32_kernel_portable();
+    /* The fastest kernel this CPU has. */
+    const gemm_kernel *kernel = oc_gemm_f32_select(ONNXC_KERNELS_AUTO);
     /* Blocked (row groups and column chunks, two blocks of K and of N,
      * edges everywhere), then a wide matrix-vector product (the row
      * path split over columns), then the small path. */

@@ -13,12 +13,12 @@
 
 UNARY_LOOPS(elu, y = x >= 0 ? x : p->alpha * expm1(x))
 
-static onnxc_status *elu_prepare(const oc_node *node, oc_pool *pool,
-                                 void **params)
+static onnxc_status *elu_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
     static const char *const v1_attrs[] = {"alpha", "consumed_inputs", NULL};
     static const char *const attrs[] = {"alpha", NULL};
-    onnxc_status *err = oc_unary_prepare(node, pool,
+    onnxc_status *err = oc_unary_prepare(ctx,
                                       node->op_version < 6 ? v1_attrs : attrs,
                                       elu_float, elu_double, params);
     if (err)

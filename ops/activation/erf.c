@@ -11,11 +11,10 @@
 
 UNARY_LOOPS(erf, y = erf(x))
 
-static onnxc_status *erf_prepare(const oc_node *node, oc_pool *pool,
-                                 void **params)
+static onnxc_status *erf_prepare(const oc_prepare_ctx *ctx, void **params)
 {
     static const char *const none[] = {NULL};
-    return oc_unary_prepare(node, pool, none, erf_float, erf_double, params);
+    return oc_unary_prepare(ctx, none, erf_float, erf_double, params);
 }
 
 static const int erf_versions[] = {9, 13, 0};

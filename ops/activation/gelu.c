@@ -26,9 +26,9 @@ UNARY_LOOPS(gelu_tanh, double v = x;
             double u = 0.79788456080286535588 * (v + 0.044715 * v * v * v);
             y = (real)(v / (1 + exp(-2 * u))))
 
-static onnxc_status *gelu_prepare(const oc_node *node, oc_pool *pool,
-                                  void **params)
+static onnxc_status *gelu_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
     static const char *const attrs[] = {"approximate", NULL};
     const oc_attr *a = oc_node_attr(node, "approximate");
     const char *approximate = a && a->type == OC_ATTR_STRING ? a->s : "none";
@@ -42,7 +42,7 @@ static onnxc_status *gelu_prepare(const oc_node *node, oc_pool *pool,
                         a->type == OC_ATTR_STRING ? "\"" : "",
                         a->type == OC_ATTR_STRING ? a->s : "a non-string",
                         a->type == OC_ATTR_STRING ? "\"" : "");
-    return oc_unary_prepare(node, pool, attrs,
+    return oc_unary_prepare(ctx, attrs,
                          tanh_form ? gelu_tanh_float : gelu_erf_float,
                          tanh_form ? gelu_tanh_double : gelu_erf_double,
                          params);

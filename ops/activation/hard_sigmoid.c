@@ -17,13 +17,13 @@
 UNARY_LOOPS(hard_sigmoid, real v = fma(p->alpha, x, p->beta);
             y = v < 0 ? 0 : v > 1 ? 1 : v)
 
-static onnxc_status *hard_sigmoid_prepare(const oc_node *node, oc_pool *pool,
-                                          void **params)
+static onnxc_status *hard_sigmoid_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
     static const char *const v1_attrs[] = {"alpha", "beta", "consumed_inputs",
                                            NULL};
     static const char *const attrs[] = {"alpha", "beta", NULL};
-    onnxc_status *err = oc_unary_prepare(node, pool,
+    onnxc_status *err = oc_unary_prepare(ctx,
                                       node->op_version < 6 ? v1_attrs : attrs,
                                       hard_sigmoid_float, hard_sigmoid_double,
                                       params);

@@ -12,11 +12,10 @@
 UNARY_LOOPS(hard_swish, real v = (x + 3) / 6;
             y = x * (v < 0 ? 0 : v > 1 ? 1 : v))
 
-static onnxc_status *hard_swish_prepare(const oc_node *node, oc_pool *pool,
-                                        void **params)
+static onnxc_status *hard_swish_prepare(const oc_prepare_ctx *ctx, void **params)
 {
     static const char *const none[] = {NULL};
-    return oc_unary_prepare(node, pool, none, hard_swish_float,
+    return oc_unary_prepare(ctx, none, hard_swish_float,
                          hard_swish_double, params);
 }
 

@@ -7,15 +7,16 @@
  * is ignored; 16 adds bfloat16.
  */
 #include "runtime/core/status.h"
-#include "runtime/graph/op.h"
+#include "ops/common/op_util.h"
 
 typedef struct leaky_relu_params {
     float alpha;
 } leaky_relu_params;
 
-static onnxc_status *leaky_relu_prepare(const oc_node *node, oc_pool *pool,
-                                        void **params)
+static onnxc_status *leaky_relu_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
+    oc_pool *pool = ctx->pool;
     static const char *const v1_attrs[] = {"alpha", "consumed_inputs", NULL};
     static const char *const attrs[] = {"alpha", NULL};
     onnxc_status *err;
@@ -29,22 +30,22 @@ static onnxc_status *leaky_relu_prepare(const oc_node *node, oc_pool *pool,
     return NULL;
 }
 
-static onnxc_status *leaky_relu_infer(const oc_node *node, const void *params,
-                                      const oc_type *const *in, oc_type *out)
+static onnxc_status *leaky_relu_infer(const oc_infer_ctx *ctx)
 {
-    (void)params;
+    const oc_node *node = ctx->node;
+    const oc_type *const *in = ctx->in;
+    oc_type *const *out = ctx->out;
     if (in[0]->dtype != ONNXC_FLOAT && in[0]->dtype != ONNXC_DOUBLE)
         return oc_bad_dtype(node, "X", in[0]->dtype, "float, double");
-    *out = *in[0];
+    *out[0] = *in[0];
     return NULL;
 }
 
-static void leaky_relu_run(const void *params, const oc_tensor *const *in,
-                           oc_tensor *const *out, void *workspace,
-                     const oc_exec *exec)
+static onnxc_status *leaky_relu_run(const oc_run_ctx *ctx)
 {
-    (void)workspace;
-    (void)exec;
+    const void *params = ctx->params;
+    const oc_tensor *const *in = ctx->in;
+    oc_tensor *const *out = ctx->out;
     const leaky_relu_params *p = params;
     size_t n = oc_tensor_count(in[0]);
     if (in[0]->dtype == ONNXC_FLOAT) {
@@ -58,6 +59,7 @@ static void leaky_relu_run(const void *params, const oc_tensor *const *in,
         for (size_t i = 0; i < n; i++)
             y[i] = x[i] >= 0 ? x[i] : alpha * x[i];
     }
+    return NULL;
 }
 
 static const int leaky_relu_versions[] = {1, 6, 16, 0};
@@ -65,6 +67,7 @@ static const int leaky_relu_versions[] = {1, 6, 16, 0};
 const oc_op oc_op_leaky_relu = {
     .domain = "",
     .op_type = "LeakyRelu",
+    .id = OC_OP_LEAKY_RELU,
     .versions = leaky_relu_versions,
     .last_opset = 21,
     .min_inputs = 1, .max_inputs = 1,

@@ -43,9 +43,10 @@ typedef struct prelu_params {
     bool legacy;   /* versions 1 and 6: shared, per channel or elementwise */
 } prelu_params;
 
-static onnxc_status *prelu_prepare(const oc_node *node, oc_pool *pool,
-                                   void **params)
+static onnxc_status *prelu_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
+    oc_pool *pool = ctx->pool;
     static const char *const v1_attrs[] = {"consumed_inputs", NULL};
     static const char *const none[] = {NULL};
     onnxc_status *err =
@@ -100,9 +101,12 @@ static bool slope_broadcasts(const oc_shape *x, const oc_shape *slope)
     return true;
 }
 
-static onnxc_status *prelu_infer(const oc_node *node, const void *params,
-                                 const oc_type *const *in, oc_type *out)
+static onnxc_status *prelu_infer(const oc_infer_ctx *ctx)
 {
+    const oc_node *node = ctx->node;
+    const void *params = ctx->params;
+    const oc_type *const *in = ctx->in;
+    oc_type *const *out = ctx->out;
     const prelu_params *p = params;
     char s1[128], s2[128];
     onnxc_dtype t = in[0]->dtype;
@@ -131,8 +135,8 @@ static onnxc_status *prelu_infer(const oc_node *node, const void *params,
                             ? "before version 7 it has one element, one per "
                               "channel (X's dim 1) or X's shape"
                             : "it must broadcast to X's shape");
-    out[0].dtype = t;
-    out[0].shape = *x;
+    out[0]->dtype = t;
+    out[0]->shape = *x;
     return NULL;
 }
 
@@ -142,12 +146,11 @@ static bool same_dims(const oc_tensor *a, const oc_tensor *b)
            memcmp(a->dims, b->dims, (size_t)a->rank * sizeof a->dims[0]) == 0;
 }
 
-static void prelu_run(const void *params, const oc_tensor *const *in,
-                      oc_tensor *const *out, void *workspace,
-                      const oc_exec *exec)
+static onnxc_status *prelu_run(const oc_run_ctx *ctx)
 {
-    (void)workspace;
-    (void)exec;
+    const void *params = ctx->params;
+    const oc_tensor *const *in = ctx->in;
+    oc_tensor *const *out = ctx->out;
     const prelu_params *p = params;
     const oc_tensor *x = in[0], *slope = in[1];
     oc_tensor *y = out[0];
@@ -163,6 +166,7 @@ static void prelu_run(const void *params, const oc_tensor *const *in,
     }
     oc_broadcast_walk(y->data, x->dims, x->rank, onnxc_dtype_size(x->dtype), &a,
                    &b, prelu_loops[x->dtype]);
+    return NULL;
 }
 
 static const int prelu_versions[] = {1, 6, 7, 9, 16, 0};

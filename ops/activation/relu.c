@@ -7,22 +7,22 @@
  * spec's max(0, x) leaves the sign of zero open).
  */
 #include "runtime/core/status.h"
-#include "runtime/graph/op.h"
+#include "ops/common/op_util.h"
 
-static onnxc_status *relu_prepare(const oc_node *node, oc_pool *pool,
-                                  void **params)
+static onnxc_status *relu_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
     static const char *const v1_attrs[] = {"consumed_inputs", NULL};
     static const char *const none[] = {NULL};
-    (void)pool;
     *params = NULL;
     return oc_check_attrs(node, node->op_version < 6 ? v1_attrs : none);
 }
 
-static onnxc_status *relu_infer(const oc_node *node, const void *params,
-                                const oc_type *const *in, oc_type *out)
+static onnxc_status *relu_infer(const oc_infer_ctx *ctx)
 {
-    (void)params;
+    const oc_node *node = ctx->node;
+    const oc_type *const *in = ctx->in;
+    oc_type *const *out = ctx->out;
     switch (in[0]->dtype) {
     case ONNXC_FLOAT:
     case ONNXC_DOUBLE:
@@ -40,7 +40,7 @@ static onnxc_status *relu_infer(const oc_node *node, const void *params,
                                 ? "float, double, int8, int16, int32, int64"
                                 : "float, double");
     }
-    *out = *in[0];
+    *out[0] = *in[0];
     return NULL;
 }
 
@@ -50,13 +50,10 @@ static onnxc_status *relu_infer(const oc_node *node, const void *params,
         ((T *)(y))[i] = v < 0 ? 0 : v;                                        \
     }
 
-static void relu_run(const void *params, const oc_tensor *const *in,
-                     oc_tensor *const *out, void *workspace,
-                     const oc_exec *exec)
+static onnxc_status *relu_run(const oc_run_ctx *ctx)
 {
-    (void)workspace;
-    (void)exec;
-    (void)params;
+    const oc_tensor *const *in = ctx->in;
+    oc_tensor *const *out = ctx->out;
     const void *x = in[0]->data;
     void *y = out[0]->data;
     size_t n = oc_tensor_count(in[0]);
@@ -69,6 +66,7 @@ static void relu_run(const void *params, const oc_tensor *const *in,
     case ONNXC_INT64: RELU_LOOP(int64_t, x, y, n); break;
     default: break;  /* infer refused every other type */
     }
+    return NULL;
 }
 
 static const int relu_versions[] = {1, 6, 13, 14, 0};
@@ -76,6 +74,7 @@ static const int relu_versions[] = {1, 6, 13, 14, 0};
 const oc_op oc_op_relu = {
     .domain = "",
     .op_type = "Relu",
+    .id = OC_OP_RELU,
     .versions = relu_versions,
     .last_opset = 21,
     .min_inputs = 1, .max_inputs = 1,

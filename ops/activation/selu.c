@@ -17,14 +17,14 @@
 UNARY_LOOPS(selu, y = x > 0 ? p->gamma * x
                             : p->gamma * (p->alpha * expm1(x)) + 0)
 
-static onnxc_status *selu_prepare(const oc_node *node, oc_pool *pool,
-                                  void **params)
+static onnxc_status *selu_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
     static const char *const v1_attrs[] = {"alpha", "gamma",
                                            "consumed_inputs", NULL};
     static const char *const attrs[] = {"alpha", "gamma", NULL};
     bool v1 = node->op_version < 6;
-    onnxc_status *err = oc_unary_prepare(node, pool, v1 ? v1_attrs : attrs,
+    onnxc_status *err = oc_unary_prepare(ctx, v1 ? v1_attrs : attrs,
                                       selu_float, selu_double, params);
     if (err)
         return err;

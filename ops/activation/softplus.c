@@ -11,11 +11,10 @@
 
 UNARY_LOOPS(softplus, y = x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)))
 
-static onnxc_status *softplus_prepare(const oc_node *node, oc_pool *pool,
-                                      void **params)
+static onnxc_status *softplus_prepare(const oc_prepare_ctx *ctx, void **params)
 {
     static const char *const none[] = {NULL};
-    return oc_unary_prepare(node, pool, none, softplus_float, softplus_double,
+    return oc_unary_prepare(ctx, none, softplus_float, softplus_double,
                          params);
 }
 

@@ -10,11 +10,10 @@
 
 UNARY_LOOPS(softsign, y = x / (1 + fabs(x)))
 
-static onnxc_status *softsign_prepare(const oc_node *node, oc_pool *pool,
-                                      void **params)
+static onnxc_status *softsign_prepare(const oc_prepare_ctx *ctx, void **params)
 {
     static const char *const none[] = {NULL};
-    return oc_unary_prepare(node, pool, none, softsign_float, softsign_double,
+    return oc_unary_prepare(ctx, none, softsign_float, softsign_double,
                          params);
 }
 

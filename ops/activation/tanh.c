@@ -17,16 +17,15 @@ UNARY_LOOP_OF_TYPE(tanh_double, double, y = tanh(x))
 static void tanh_float(void *y, const void *x, size_t n,
                        const unary_params *p)
 {
-    (void)p;
-    oc_vec_tanh_f32(oc_vec_select(), y, x, n);
+    oc_vec_tanh_f32(p->isa, y, x, n);
 }
 
-static onnxc_status *tanh_prepare(const oc_node *node, oc_pool *pool,
-                                  void **params)
+static onnxc_status *tanh_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
     static const char *const v1_attrs[] = {"consumed_inputs", NULL};
     static const char *const none[] = {NULL};
-    return oc_unary_prepare(node, pool, node->op_version < 6 ? v1_attrs : none,
+    return oc_unary_prepare(ctx, node->op_version < 6 ? v1_attrs : none,
                          tanh_float, tanh_double, params);
 }
 

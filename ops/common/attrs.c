@@ -1,8 +1,9 @@
 /* attrs.c - attribute parsing and type refusals shared by the kernels. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "runtime/core/status.h"
-#include "runtime/graph/op.h"
+#include "ops/common/op_util.h"
 
 onnxc_status *oc_attr_float(const oc_node *node, const char *name,
                             float fallback, float *out)
@@ -59,15 +60,13 @@ onnxc_status *oc_bad_dtype(const oc_node *node, const char *what,
                     onnxc_dtype_name(dtype), what, supported);
 }
 
-void oc_run_copy(const void *params, const oc_tensor *const *in,
-                 oc_tensor *const *out, void *workspace, const oc_exec *exec)
+onnxc_status *oc_run_copy(const oc_run_ctx *ctx)
 {
-    (void)params;
-    (void)workspace;
-    (void)exec;
-    size_t bytes = oc_tensor_count(in[0]) * onnxc_dtype_size(in[0]->dtype);
-    if (in[0]->data != out[0]->data && bytes)
-        memmove(out[0]->data, in[0]->data, bytes);
+    const oc_tensor *x = ctx->in[0];
+    size_t bytes = oc_tensor_count(x) * onnxc_dtype_size(x->dtype);
+    if (x->data != ctx->out[0]->data && bytes)
+        memmove(ctx->out[0]->data, x->data, bytes);
+    return NULL;
 }
 
 bool oc_dtype_has_size(onnxc_dtype dtype)
@@ -88,4 +87,55 @@ onnxc_status *oc_axis(const oc_node *node, int64_t axis, int rank,
                         (long long)axis, rank);
     *out = (int)a;
     return NULL;
+}
+
+onnxc_status *oc_attr_ints(const oc_node *node, const char *name,
+                           const int64_t **values, size_t *count)
+{
+    const oc_attr *a = oc_node_attr(node, name);
+    *values = NULL;
+    *count = 0;
+    if (!a)
+        return NULL;
+    if (a->type != OC_ATTR_INTS)
+        return oc_error(ONNXC_ERR_INVALID_MODEL,
+                        "node '%s' (%s): attribute '%s' must be a list of "
+                        "ints",
+                        node->label, node->op_type, name);
+    *values = a->ints;
+    *count = a->count;
+    return NULL;
+}
+
+onnxc_status *oc_attr_string(const oc_node *node, const char *name,
+                             const char *fallback, const char **out)
+{
+    const oc_attr *a = oc_node_attr(node, name);
+    *out = fallback;
+    if (!a)
+        return NULL;
+    if (a->type != OC_ATTR_STRING)
+        return oc_error(ONNXC_ERR_INVALID_MODEL,
+                        "node '%s' (%s): attribute '%s' must be a string",
+                        node->label, node->op_type, name);
+    *out = a->s;
+    return NULL;
+}
+
+const char *oc_node_desc(const oc_node *node, char *buf, size_t size)
+{
+    snprintf(buf, size, "node '%s' (%s-%d)", node->label, node->op_type,
+             node->op_version);
+    return buf;
+}
+
+onnxc_status *oc_run_error(const oc_run_ctx *ctx, const char *fmt, ...)
+{
+    char desc[300], msg[700];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return oc_error(ONNXC_ERR_RUN, "%s: %s",
+                    oc_node_desc(ctx->node, desc, sizeof desc), msg);
 }

@@ -85,9 +85,12 @@ static onnxc_status *legacy_shape(const oc_node *node, const binary_params *p,
                     oc_shape_format(b, NULL, s2, sizeof s2));
 }
 
-onnxc_status *oc_binary_infer(const oc_node *node, const void *params,
-                           const oc_type *const *in, oc_type *out)
+onnxc_status *oc_binary_infer(const oc_infer_ctx *ctx)
 {
+    const oc_node *node = ctx->node;
+    const void *params = ctx->params;
+    const oc_type *const *in = ctx->in;
+    oc_type *const *out = ctx->out;
     const binary_params *p = params;
     onnxc_dtype t = in[0]->dtype;
     /* The spec's type lists grew: floats only in version 1, 8- and 16-bit
@@ -105,18 +108,18 @@ onnxc_status *oc_binary_infer(const oc_node *node, const void *params,
                         "the same type",
                         node->label, node->op_type, onnxc_dtype_name(t),
                         onnxc_dtype_name(in[1]->dtype));
-    out[0].dtype = t;
+    out[0]->dtype = t;
     if (p->legacy)
         return legacy_shape(node, p, &in[0]->shape, &in[1]->shape,
-                            &out[0].shape);
-    return oc_broadcast_shape(node, &in[0]->shape, &in[1]->shape, &out[0].shape);
+                            &out[0]->shape);
+    return oc_broadcast_shape(node, &in[0]->shape, &in[1]->shape, &out[0]->shape);
 }
 
-void oc_binary_run(const void *params, const oc_tensor *const *in,
-                oc_tensor *const *out, void *workspace, const oc_exec *exec)
+onnxc_status *oc_binary_run(const oc_run_ctx *ctx)
 {
-    (void)workspace;
-    (void)exec;
+    const void *params = ctx->params;
+    const oc_tensor *const *in = ctx->in;
+    oc_tensor *const *out = ctx->out;
     const binary_params *p = params;
     const oc_tensor *y = out[0];
     bcast_operand a, b;
@@ -132,4 +135,5 @@ void oc_binary_run(const void *params, const oc_tensor *const *in,
     }
     oc_broadcast_walk(y->data, y->dims, y->rank, onnxc_dtype_size(y->dtype), &a,
                    &b, p->kernels->loops[y->dtype]);
+    return NULL;
 }

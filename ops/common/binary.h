@@ -22,10 +22,8 @@ typedef struct binary_kernels {
 
 onnxc_status *oc_binary_prepare(const oc_node *node, oc_pool *pool,
                              const binary_kernels *kernels, void **params);
-onnxc_status *oc_binary_infer(const oc_node *node, const void *params,
-                           const oc_type *const *in, oc_type *out);
-void oc_binary_run(const void *params, const oc_tensor *const *in,
-                oc_tensor *const *out, void *workspace, const oc_exec *exec);
+onnxc_status *oc_binary_infer(const oc_infer_ctx *ctx);
+onnxc_status *oc_binary_run(const oc_run_ctx *ctx);
 
 /* The versions every binary arithmetic operator shares up to opset 21. */
 extern const int oc_binary_arith_versions[];

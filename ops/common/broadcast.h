@@ -11,7 +11,7 @@
 #ifndef ONNXC_BROADCAST_H
 #define ONNXC_BROADCAST_H
 
-#include "runtime/graph/op.h"
+#include "ops/common/op_util.h"
 
 /* The broadcast of shapes a and b (static or concrete). Two symbolic dims
  * that may differ give an unknown dim; a symbol against a known dim gives

@@ -12,7 +12,8 @@
 #ifndef ONNXC_UNARY_H
 #define ONNXC_UNARY_H
 
-#include "runtime/graph/op.h"
+#include "ops/common/op_util.h"
+#include "ops/kernels/vec_exp.h"
 
 typedef struct unary_params unary_params;
 
@@ -26,19 +27,18 @@ typedef void (*unary_loop)(void *y, const void *x, size_t n,
 struct unary_params {
     unary_loop loop_float, loop_double;
     float alpha, beta, gamma;
+    vec_isa isa;    /* the vector loops the session's kernels allow */
 };
 
 /* Refuses attributes not in `known` (NULL-terminated) and sets *params
  * to a unary_params holding the loops, coefficients 0; the op then reads
  * its attributes into them. */
-onnxc_status *oc_unary_prepare(const oc_node *node, oc_pool *pool,
+onnxc_status *oc_unary_prepare(const oc_prepare_ctx *ctx,
                             const char *const *known, unary_loop loop_float,
                             unary_loop loop_double, void **params);
 /* X must be float or double; Y is X's type and shape. */
-onnxc_status *oc_unary_infer(const oc_node *node, const void *params,
-                          const oc_type *const *in, oc_type *out);
-void oc_unary_run(const void *params, const oc_tensor *const *in,
-               oc_tensor *const *out, void *workspace, const oc_exec *exec);
+onnxc_status *oc_unary_infer(const oc_infer_ctx *ctx);
+onnxc_status *oc_unary_run(const oc_run_ctx *ctx);
 
 #define UNARY_TYPES "float, double"
 

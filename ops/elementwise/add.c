@@ -28,15 +28,17 @@ static const binary_kernels add_kernels = {
     .types = BINARY_TYPES,
 };
 
-static onnxc_status *add_prepare(const oc_node *node, oc_pool *pool,
-                               void **params)
+static onnxc_status *add_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
+    oc_pool *pool = ctx->pool;
     return oc_binary_prepare(node, pool, &add_kernels, params);
 }
 
 const oc_op oc_op_add = {
     .domain = "",
     .op_type = "Add",
+    .id = OC_OP_ADD,
     .versions = oc_binary_arith_versions,
     .last_opset = 21,
     .min_inputs = 2, .max_inputs = 2,

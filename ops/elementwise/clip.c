@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "runtime/core/status.h"
-#include "runtime/graph/op.h"
+#include "ops/common/op_util.h"
 
 /* y[i] = x[i] clipped to [*lo, *hi]; NULL: the type's lowest or
  * highest value. y may be x. */
@@ -71,9 +71,10 @@ typedef struct clip_params {
     double min_d, max_d;    /* the same values, for double tensors */
 } clip_params;
 
-static onnxc_status *clip_prepare(const oc_node *node, oc_pool *pool,
-                                  void **params)
+static onnxc_status *clip_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
+    oc_pool *pool = ctx->pool;
     static const char *const v1_attrs[] = {"min", "max", "consumed_inputs",
                                            NULL};
     static const char *const v6_attrs[] = {"min", "max", NULL};
@@ -117,9 +118,12 @@ static onnxc_status *check_bound(const oc_node *node, const char *name,
                     oc_shape_format(b, NULL, s, sizeof s));
 }
 
-static onnxc_status *clip_infer(const oc_node *node, const void *params,
-                                const oc_type *const *in, oc_type *out)
+static onnxc_status *clip_infer(const oc_infer_ctx *ctx)
 {
+    const oc_node *node = ctx->node;
+    const void *params = ctx->params;
+    const oc_type *const *in = ctx->in;
+    oc_type *const *out = ctx->out;
     const clip_params *p = params;
     onnxc_status *err = NULL;
     onnxc_dtype t = in[0]->dtype;
@@ -137,17 +141,16 @@ static onnxc_status *clip_infer(const oc_node *node, const void *params,
     if ((in[1] && (err = check_bound(node, "min", in[0], in[1]))) ||
         (in[2] && (err = check_bound(node, "max", in[0], in[2]))))
         return err;
-    out[0].dtype = t;
-    out[0].shape = in[0]->shape;
+    out[0]->dtype = t;
+    out[0]->shape = in[0]->shape;
     return NULL;
 }
 
-static void clip_run(const void *params, const oc_tensor *const *in,
-                     oc_tensor *const *out, void *workspace,
-                     const oc_exec *exec)
+static onnxc_status *clip_run(const oc_run_ctx *ctx)
 {
-    (void)workspace;
-    (void)exec;
+    const void *params = ctx->params;
+    const oc_tensor *const *in = ctx->in;
+    oc_tensor *const *out = ctx->out;
     const clip_params *p = params;
     const oc_tensor *x = in[0];
     const void *lo = NULL, *hi = NULL;
@@ -162,6 +165,7 @@ static void clip_run(const void *params, const oc_tensor *const *in,
         hi = in[2] ? in[2]->data : NULL;
     }
     clip_loops[x->dtype](out[0]->data, x->data, oc_tensor_count(x), lo, hi);
+    return NULL;
 }
 
 static const int clip_versions[] = {1, 6, 11, 12, 13, 0};

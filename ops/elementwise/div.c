@@ -33,9 +33,10 @@ static const binary_kernels div_kernels = {
     .types = BINARY_TYPES,
 };
 
-static onnxc_status *div_prepare(const oc_node *node, oc_pool *pool,
-                                 void **params)
+static onnxc_status *div_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
+    oc_pool *pool = ctx->pool;
     return oc_binary_prepare(node, pool, &div_kernels, params);
 }
 

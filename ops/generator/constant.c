@@ -5,14 +5,15 @@
  * `value` (a tensor) in every version; from 12 also value_float,
  * value_floats, value_int and value_ints (a scalar or 1-D float or int64).
  * Exactly one must be set. sparse_value (11) and the string forms (12)
- * are refused: onnxc holds no sparse or string tensors. The node never
- * runs: it is folded into an initializer at load (oc_op.constant), so
- * later nodes see its contents, and Gemm can prepack a Constant weight.
+ * are refused: onnxc holds no sparse or string tensors. infer gives the
+ * contents, so later nodes see them at load and Gemm can prepack a
+ * Constant weight; the node is folded into a weight unless the session
+ * options turn folding off.
  */
 #include <string.h>
 
 #include "runtime/core/status.h"
-#include "runtime/graph/op.h"
+#include "ops/common/op_util.h"
 
 typedef struct constant_params {
     onnxc_dtype dtype;
@@ -83,9 +84,10 @@ static onnxc_status *constant_from_attr(const oc_node *node, const oc_attr *a,
                     node->label, name);
 }
 
-static onnxc_status *constant_prepare(const oc_node *node, oc_pool *pool,
-                                      void **params)
+static onnxc_status *constant_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
+    oc_pool *pool = ctx->pool;
     static const char *const v1_attrs[] = {"value", NULL};
     static const char *const v11_attrs[] = {"value", "sparse_value", NULL};
     static const char *const v12_attrs[] = {
@@ -111,32 +113,29 @@ static onnxc_status *constant_prepare(const oc_node *node, oc_pool *pool,
     return NULL;
 }
 
-static onnxc_status *constant_infer(const oc_node *node, const void *params,
-                                    const oc_type *const *in, oc_type *out)
+static onnxc_status *constant_infer(const oc_infer_ctx *ctx)
 {
-    (void)node;
-    (void)in;
+    const void *params = ctx->params;
+    oc_type *const *out = ctx->out;
     const constant_params *p = params;
-    out[0].dtype = p->dtype;
-    out[0].shape.rank = p->rank;
+    out[0]->dtype = p->dtype;
+    out[0]->shape.rank = p->rank;
     for (int d = 0; d < p->rank; d++)
-        out[0].shape.dims[d] = dim_known(p->dims[d]);
-    out[0].data = p->data;
+        out[0]->shape.dims[d] = dim_known(p->dims[d]);
+    out[0]->data = p->data;
     return NULL;
 }
 
-/* Not reached: the node is folded at load. Kept correct all the same. */
-static void constant_run(const void *params, const oc_tensor *const *in,
-                         oc_tensor *const *out, void *workspace,
-                         const oc_exec *exec)
+/* Runs when folding is off (the session options); folded otherwise. */
+static onnxc_status *constant_run(const oc_run_ctx *ctx)
 {
-    (void)in;
-    (void)workspace;
-    (void)exec;
+    const void *params = ctx->params;
+    oc_tensor *const *out = ctx->out;
     const constant_params *p = params;
     size_t bytes = oc_tensor_count(out[0]) * onnxc_dtype_size(out[0]->dtype);
     if (bytes)
         memcpy(out[0]->data, p->data, bytes);
+    return NULL;
 }
 
 static const int constant_versions[] = {1, 9, 11, 12, 13, 19, 21, 0};
@@ -148,7 +147,7 @@ const oc_op oc_op_constant = {
     .last_opset = 21,
     .min_inputs = 0, .max_inputs = 0,
     .min_outputs = 1, .max_outputs = 1,
-    .constant = true,
+    .id = OC_OP_CONSTANT,
     .types = "all numeric types, bool",
     .prepare = constant_prepare,
     .infer = constant_infer,

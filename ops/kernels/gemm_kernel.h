@@ -31,6 +31,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "onnxc.h"
+
 struct oc_thread_pool;
 
 enum { GEMM_ACT_NONE, GEMM_ACT_RELU, GEMM_ACT_LEAKY_RELU };
@@ -115,10 +117,10 @@ typedef struct gemm_kernel {
 /* The definition: the plain loop, in float and double. */
 void oc_gemm_f32_reference(const gemm_f32_problem *p);
 
-/* The kernel for this CPU, or the one ONNXC_GEMM names ("avx512", "avx2",
- * "portable", "reference": for tests and benchmarks). NULL means the
- * reference loop. */
-const gemm_kernel *oc_gemm_f32_select(void);
+/* The kernel the session options ask for: the fastest this CPU has for
+ * ONNXC_KERNELS_AUTO, else the one named (one the CPU lacks falls back to
+ * the next slower). NULL means the reference loop. */
+const gemm_kernel *oc_gemm_f32_select(onnxc_kernels kernels);
 /* The kernels compiled in, for tests: those the CPU cannot run are NULL. */
 const gemm_kernel *oc_gemm_f32_kernel_avx512(void);
 const gemm_kernel *oc_gemm_f32_kernel_avx2(void);
@@ -178,13 +180,6 @@ void oc_gemm_f32_pack_b(const gemm_kernel *kernel, const float *b, bool trans_b,
 void oc_gemm_f32_pack_b_panels(const float *b, bool trans_b, size_t k, size_t n,
                             size_t nr, size_t l0, size_t kc, size_t j0,
                             size_t nc, float *out);
-
-/* Takes an activation node (op_type "Relu" or "LeakyRelu" with slope
- * alpha) into *act and *act_alpha for the store to apply: the fusion hook
- * of every op on this kernel. False, changing nothing, for any other op or
- * when an activation is already taken. */
-bool oc_gemm_take_activation(int *act, float *act_alpha, const char *op_type,
-                          float alpha);
 
 /* Applies the activation to n floats in place. */
 void oc_gemm_f32_activate(float *y, size_t n, int act, float act_alpha);

@@ -6,19 +6,6 @@
 
 #include "ops/kernels/gemm_kernel.h"
 
-bool oc_gemm_take_activation(int *act, float *act_alpha, const char *op_type,
-                          float alpha)
-{
-    int taken = strcmp(op_type, "Relu") == 0        ? GEMM_ACT_RELU
-                : strcmp(op_type, "LeakyRelu") == 0 ? GEMM_ACT_LEAKY_RELU
-                                                    : GEMM_ACT_NONE;
-    if (*act != GEMM_ACT_NONE || taken == GEMM_ACT_NONE)
-        return false;
-    *act = taken;
-    *act_alpha = alpha;
-    return true;
-}
-
 void oc_gemm_f32_activate(float *y, size_t n, int act, float act_alpha)
 {
     if (act == GEMM_ACT_RELU) {

@@ -613,17 +613,14 @@ const gemm_kernel *oc_gemm_f32_kernel_avx2(void) { return NULL; }
 
 #endif
 
-const gemm_kernel *oc_gemm_f32_select(void)
+const gemm_kernel *oc_gemm_f32_select(onnxc_kernels kernels)
 {
-    /* ONNXC_GEMM forces a kernel, for tests ('CI runs with the fast path
-     * off too') and benchmarks; a kernel the CPU lacks falls through. */
-    const char *force = getenv("ONNXC_GEMM");
     const gemm_kernel *k;
-    if (force && strcmp(force, "reference") == 0)
+    if (kernels == ONNXC_KERNELS_REFERENCE)
         return NULL;
-    if (force && strcmp(force, "portable") == 0)
+    if (kernels == ONNXC_KERNELS_PORTABLE)
         return &kernel_portable;
-    if (!(force && strcmp(force, "avx2") == 0) && (k = oc_gemm_f32_kernel_avx512()))
+    if (kernels != ONNXC_KERNELS_AVX2 && (k = oc_gemm_f32_kernel_avx512()))
         return k;
     if ((k = oc_gemm_f32_kernel_avx2()))
         return k;

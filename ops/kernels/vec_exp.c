@@ -11,7 +11,8 @@
  * ulps), and the sum is kept in double as in the scalar code.
  *
  * The scalar loops are the ops' former libm code, kept bit for bit: the
- * fallback on CPUs without AVX2+FMA and ONNXC_VECMATH=scalar.
+ * fallback on CPUs without AVX2+FMA and for the portable and reference
+ * kernel sets.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -321,13 +322,11 @@ bool oc_vec_isa_available(vec_isa isa)
 #endif
 }
 
-vec_isa oc_vec_select(void)
+vec_isa oc_vec_select(onnxc_kernels kernels)
 {
-    const char *force = getenv("ONNXC_VECMATH");
-    if (force && strcmp(force, "scalar") == 0)
+    if (kernels == ONNXC_KERNELS_PORTABLE || kernels == ONNXC_KERNELS_REFERENCE)
         return VEC_SCALAR;
-    if (!(force && strcmp(force, "avx2") == 0) &&
-        oc_vec_isa_available(VEC_AVX512))
+    if (kernels != ONNXC_KERNELS_AVX2 && oc_vec_isa_available(VEC_AVX512))
         return VEC_AVX512;
     return oc_vec_isa_available(VEC_AVX2) ? VEC_AVX2 : VEC_SCALAR;
 }

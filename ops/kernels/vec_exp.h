@@ -10,8 +10,8 @@
  * double, exp good to ~1e-11 relative, the sum in double. Special values
  * (NaN, ±inf, ±0, saturation) come out as the scalar loops give them.
  *
- * oc_vec_select picks the widest the CPU has; ONNXC_VECMATH=scalar|avx2|
- * avx512 forces one (an ISA the CPU lacks falls back to the next).
+ * oc_vec_select picks, for a session's onnxc_kernels, the widest set the
+ * CPU has: scalar for the portable and reference kernels.
  */
 #ifndef ONNXC_VEC_EXP_H
 #define ONNXC_VEC_EXP_H
@@ -19,13 +19,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "onnxc.h"
+
 typedef enum vec_isa { VEC_SCALAR, VEC_AVX2, VEC_AVX512 } vec_isa;
 
 /* Whether this CPU (and build) runs isa. */
 bool oc_vec_isa_available(vec_isa isa);
-/* The ISA the ops use: ONNXC_VECMATH if set and available, else the
- * widest available. */
-vec_isa oc_vec_select(void);
+/* The ISA for a session's kernel choice: scalar for the portable and
+ * reference kernels, else the widest available up to the one named. */
+vec_isa oc_vec_select(onnxc_kernels kernels);
 
 /* y[i] = Sigmoid(x[i]), tanh(x[i]) for i < n; y may be x. */
 void oc_vec_sigmoid_f32(vec_isa isa, float *y, const float *x, size_t n);

@@ -17,8 +17,7 @@
 #include <string.h>
 
 #include "runtime/core/status.h"
-#include "ops/kernels/gemm_kernel.h"
-#include "runtime/graph/op.h"
+#include "ops/linalg/packed_weight.h"
 
 typedef struct gemm_params {
     float alpha, beta;
@@ -27,13 +26,13 @@ typedef struct gemm_params {
     const gemm_kernel *kernel;  /* the float kernel; NULL: the reference */
     int act;            /* an activation fused into the store */
     float act_alpha;
-    const float *b_packed;      /* B prepacked at load, or NULL */
-    size_t packed_rows, packed_cols;
+    oc_packed_weight b_packed;  /* B prepacked at load, when a weight */
 } gemm_params;
 
-static onnxc_status *gemm_prepare(const oc_node *node, oc_pool *pool,
-                                  void **params)
+static onnxc_status *gemm_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
+    oc_pool *pool = ctx->pool;
     static const char *const v1_attrs[] = {"alpha", "beta", "transA", "transB",
                                            "broadcast", NULL};
     static const char *const attrs[] = {"alpha", "beta", "transA", "transB",
@@ -55,14 +54,17 @@ static onnxc_status *gemm_prepare(const oc_node *node, oc_pool *pool,
     p->trans_a = ta != 0;
     p->trans_b = tb != 0;
     p->c_broadcasts = bc != 0;
-    p->kernel = oc_gemm_f32_select();
+    p->kernel = oc_gemm_f32_select(ctx->kernels);
     *params = p;
     return NULL;
 }
 
-static onnxc_status *gemm_infer(const oc_node *node, const void *params,
-                                const oc_type *const *in, oc_type *out)
+static onnxc_status *gemm_infer(const oc_infer_ctx *ctx)
 {
+    const oc_node *node = ctx->node;
+    const void *params = ctx->params;
+    const oc_type *const *in = ctx->in;
+    oc_type *const *out = ctx->out;
     const gemm_params *p = params;
     const oc_type *a = in[0], *b = in[1], *c = in[2];
     char s1[96], s2[96];
@@ -82,13 +84,13 @@ static onnxc_status *gemm_infer(const oc_node *node, const void *params,
                         "Gemm-11",
                         node->label, node->op_version);
 
-    out->dtype = a->dtype;
-    out->shape.rank = 2;
+    out[0]->dtype = a->dtype;
+    out[0]->shape.rank = 2;
     if (a->shape.rank < 0 || b->shape.rank < 0) {
         /* Only known at run time; the plan calls infer again then. */
-        out->shape.dims[0].value = -1;
-        out->shape.dims[0].sym = -1;
-        out->shape.rank = -1;
+        out[0]->shape.dims[0].value = -1;
+        out[0]->shape.dims[0].sym = -1;
+        out[0]->shape.rank = -1;
         return NULL;
     }
     if (a->shape.rank != 2 || b->shape.rank != 2)
@@ -110,8 +112,8 @@ static onnxc_status *gemm_infer(const oc_node *node, const void *params,
                         p->trans_a, p->trans_b ? "'" : "",
                         oc_shape_format(&b->shape, NULL, s2, sizeof s2),
                         p->trans_b);
-    out->shape.dims[0] = m;
-    out->shape.dims[1] = n;
+    out[0]->shape.dims[0] = m;
+    out[0]->shape.dims[1] = n;
 
     if (c && c->shape.rank >= 0) {
         bool ok;
@@ -140,7 +142,7 @@ static onnxc_status *gemm_infer(const oc_node *node, const void *params,
                             oc_shape_format(cs, NULL, s1, sizeof s1),
                             p->c_broadcasts ? "broadcast to" : "match "
                             "(broadcast=0)",
-                            oc_shape_format(&out->shape, NULL, s2, sizeof s2));
+                            oc_shape_format(&out[0]->shape, NULL, s2, sizeof s2));
     }
     return NULL;
 }
@@ -185,8 +187,9 @@ static void gemm_f64(const gemm_params *p, const oc_tensor *ta,
 /* Prepacked weights are for the shape they were packed at. */
 static bool b_prepacked_for(const gemm_params *p, const oc_tensor *b)
 {
-    return p->b_packed && (size_t)b->dims[0] == p->packed_rows &&
-           (size_t)b->dims[1] == p->packed_cols;
+    size_t k = (size_t)b->dims[p->trans_b ? 1 : 0];
+    size_t n = (size_t)b->dims[p->trans_b ? 0 : 1];
+    return oc_packed_weight_fits(&p->b_packed, k, n);
 }
 
 static void problem_f32(const gemm_params *p, const oc_tensor *const *in,
@@ -210,12 +213,15 @@ static void problem_f32(const gemm_params *p, const oc_tensor *const *in,
     g->act = p->act;
     g->act_alpha = p->act_alpha;
     if (b_prepacked_for(p, in[1]))
-        g->b_packed = p->b_packed;
+        g->b_packed = p->b_packed.data;
 }
 
-static size_t gemm_workspace(const void *params, const oc_tensor *const *in,
-                             const oc_tensor *out, int threads)
+static size_t gemm_workspace(const oc_run_ctx *ctx)
 {
+    const void *params = ctx->params;
+    const oc_tensor *const *in = ctx->in;
+    const oc_tensor *out = ctx->out[0];
+    int threads = ctx->threads;
     const gemm_params *p = params;
     if (in[0]->dtype != ONNXC_FLOAT)
         return 0;
@@ -226,43 +232,33 @@ static size_t gemm_workspace(const void *params, const oc_tensor *const *in,
                                b_prepacked_for(p, in[1]));
 }
 
-static void gemm_run(const void *params, const oc_tensor *const *in,
-                     oc_tensor *const *out, void *workspace,
-                     const oc_exec *exec)
+static onnxc_status *gemm_run(const oc_run_ctx *ctx)
 {
+    const void *params = ctx->params;
+    const oc_tensor *const *in = ctx->in;
+    oc_tensor *const *out = ctx->out;
+    void *workspace = ctx->workspace;
     const gemm_params *p = params;
     if (in[0]->dtype == ONNXC_FLOAT) {
         gemm_f32_problem g;
         problem_f32(p, in, out[0], &g);
-        oc_gemm_f32_compute(p->kernel, &g, workspace, exec->pool);
+        oc_gemm_f32_compute(p->kernel, &g, workspace, ctx->pool);
     } else {
         gemm_f64(p, in[0], in[1], in[2], out[0]);
     }
+    return NULL;
 }
 
 /* Packs B once at load when it is a float weight (an initializer that no
  * caller can override), in the layout the kernel reads. */
-static onnxc_status *gemm_prepack(const oc_node *node, void *params,
-                                  const oc_value *const *in, oc_pool *pool)
+static onnxc_status *gemm_prepack(const oc_prepack_ctx *ctx)
 {
-    gemm_params *p = params;
-    const oc_value *b = in[1];
-    (void)node;
-    if (!p->kernel || !b || b->dtype != ONNXC_FLOAT || b->shape.rank != 2 ||
-        !oc_value_is_constant(b) || !b->data)
+    gemm_params *p = ctx->params;
+    const oc_value *b = ctx->in[1];
+    if (b && b->shape.rank != 2)
         return NULL;
-    size_t rows = (size_t)b->shape.dims[0].value;
-    size_t cols = (size_t)b->shape.dims[1].value;
-    size_t k = p->trans_b ? cols : rows, n = p->trans_b ? rows : cols;
-    size_t floats = oc_gemm_f32_packed_b_floats(p->kernel, k, n);
-    float *packed = oc_pool_calloc(pool, floats, sizeof(float));
-    if (!packed)
-        return oc_no_memory();
-    oc_gemm_f32_pack_b(p->kernel, b->data, p->trans_b, k, n, packed);
-    p->b_packed = packed;
-    p->packed_rows = rows;
-    p->packed_cols = cols;
-    return NULL;
+    return oc_packed_weight_make(p->kernel, b, p->trans_b, ctx->pool,
+                                 &p->b_packed);
 }
 
 /* Only B is packed; a packed B serves every shape of A (B, a weight,
@@ -272,19 +268,16 @@ static bool gemm_reads_packed_only(const oc_node *node, const void *params,
 {
     const gemm_params *p = params;
     (void)node;
-    size_t k = p->trans_b ? p->packed_cols : p->packed_rows;
-    size_t n = p->trans_b ? p->packed_rows : p->packed_cols;
-    return input == 1 && p->b_packed && oc_gemm_f32_packed_b_suffices(k, n);
+    return input == 1 && oc_packed_weight_suffices(&p->b_packed);
 }
 
 /* Folds a following Relu or LeakyRelu into the store of a float Gemm. */
 static bool gemm_fuse(const oc_node *node, void *params, const oc_node *next,
-                      float next_alpha)
+                      oc_activation act)
 {
     gemm_params *p = params;
     (void)node;
-    return oc_gemm_take_activation(&p->act, &p->act_alpha, next->op_type,
-                                next_alpha);
+    return oc_linalg_take_activation(&p->act, &p->act_alpha, next, act);
 }
 
 static const int gemm_versions[] = {1, 6, 7, 9, 11, 13, 0};

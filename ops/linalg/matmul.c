@@ -24,15 +24,13 @@
 
 #include "runtime/core/status.h"
 #include "ops/common/broadcast.h"
-#include "ops/kernels/gemm_kernel.h"
-#include "runtime/graph/op.h"
+#include "ops/linalg/packed_weight.h"
 
 typedef struct matmul_params {
     const gemm_kernel *kernel;  /* the float kernel; NULL: the reference */
     int act;                    /* an activation fused into the store */
     float act_alpha;
-    const float *b_packed;      /* B prepacked at load, or NULL */
-    size_t packed_k, packed_n;
+    oc_packed_weight b_packed;  /* B prepacked at load, when a weight */
     const float *bias;          /* an Add fused into the store, or NULL */
     size_t bias_n;
 } matmul_params;
@@ -50,9 +48,10 @@ typedef struct matmul_layout {
     bool b_is_matrix;   /* B has no batch: one matrix for every product */
 } matmul_layout;
 
-static onnxc_status *matmul_prepare(const oc_node *node, oc_pool *pool,
-                                    void **params)
+static onnxc_status *matmul_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
+    oc_pool *pool = ctx->pool;
     static const char *const none[] = {NULL};
     onnxc_status *err = oc_check_attrs(node, none);
     if (err)
@@ -60,7 +59,7 @@ static onnxc_status *matmul_prepare(const oc_node *node, oc_pool *pool,
     matmul_params *p = oc_pool_calloc(pool, 1, sizeof *p);
     if (!p)
         return oc_no_memory();
-    p->kernel = oc_gemm_f32_select();
+    p->kernel = oc_gemm_f32_select(ctx->kernels);
     *params = p;
     return NULL;
 }
@@ -92,12 +91,13 @@ static oc_shape batch_part(const oc_shape *s)
     return batch;
 }
 
-static onnxc_status *matmul_infer(const oc_node *node, const void *params,
-                                  const oc_type *const *in, oc_type *out)
+static onnxc_status *matmul_infer(const oc_infer_ctx *ctx)
 {
+    const oc_node *node = ctx->node;
+    const oc_type *const *in = ctx->in;
+    oc_type *const *out = ctx->out;
     const oc_shape *a = &in[0]->shape, *b = &in[1]->shape;
     char s1[128], s2[128];
-    (void)params;
 
     if (!dtype_allowed(in[0]->dtype, node->op_version))
         return oc_bad_dtype(node, "A", in[0]->dtype,
@@ -111,10 +111,10 @@ static onnxc_status *matmul_infer(const oc_node *node, const void *params,
                         node->label, node->op_version,
                         onnxc_dtype_name(in[0]->dtype),
                         onnxc_dtype_name(in[1]->dtype));
-    out->dtype = in[0]->dtype;
+    out[0]->dtype = in[0]->dtype;
     if (a->rank < 0 || b->rank < 0) {
         /* Only known at run time; the plan calls infer again then. */
-        out->shape.rank = -1;
+        out[0]->shape.rank = -1;
         return NULL;
     }
     if (a->rank == 0 || b->rank == 0)
@@ -138,7 +138,7 @@ static onnxc_status *matmul_infer(const oc_node *node, const void *params,
                         b->rank == 1 ? "only" : "second-to-last");
 
     oc_shape a_batch = batch_part(a), b_batch = batch_part(b);
-    oc_shape *y = &out->shape;
+    oc_shape *y = &out[0]->shape;
     onnxc_status *err = oc_broadcast_shape(node, &a_batch, &b_batch, y);
     if (err) {
         onnxc_status_free(err);
@@ -238,13 +238,12 @@ static void product_plain(onnxc_dtype t, const void *a, const void *b,
 /* Prepacked weights are for the shape they were packed at. */
 static bool b_prepacked_for(const matmul_params *p, const matmul_layout *l)
 {
-    return p->b_packed && l->b_is_matrix && l->k == p->packed_k &&
-           l->n == p->packed_n;
+    return l->b_is_matrix && oc_packed_weight_fits(&p->b_packed, l->k, l->n);
 }
 
 static void product_f32(const matmul_params *p, const matmul_layout *l,
                         const float *a, const float *b, float *y,
-                        void *workspace, const oc_exec *exec)
+                        void *workspace, struct oc_thread_pool *pool)
 {
     gemm_f32_problem g;
     memset(&g, 0, sizeof g);
@@ -264,16 +263,17 @@ static void product_f32(const matmul_params *p, const matmul_layout *l,
         g.beta = 1.0f;
     }
     if (b_prepacked_for(p, l))
-        g.b_packed = p->b_packed;
-    oc_gemm_f32_compute(p->kernel, &g, workspace, exec->pool);
+        g.b_packed = p->b_packed.data;
+    oc_gemm_f32_compute(p->kernel, &g, workspace, pool);
 }
 
-static size_t matmul_workspace(const void *params, const oc_tensor *const *in,
-                               const oc_tensor *out, int threads)
+static size_t matmul_workspace(const oc_run_ctx *ctx)
 {
+    const void *params = ctx->params;
+    const oc_tensor *const *in = ctx->in;
+    int threads = ctx->threads;
     const matmul_params *p = params;
     matmul_layout l;
-    (void)out;
     if (in[0]->dtype != ONNXC_FLOAT)
         return 0;
     layout_of(in[0], in[1], &l);
@@ -283,10 +283,12 @@ static size_t matmul_workspace(const void *params, const oc_tensor *const *in,
                                      b_prepacked_for(p, &l));
 }
 
-static void matmul_run(const void *params, const oc_tensor *const *in,
-                       oc_tensor *const *out, void *workspace,
-                       const oc_exec *exec)
+static onnxc_status *matmul_run(const oc_run_ctx *ctx)
 {
+    const void *params = ctx->params;
+    const oc_tensor *const *in = ctx->in;
+    oc_tensor *const *out = ctx->out;
+    void *workspace = ctx->workspace;
     const matmul_params *p = params;
     onnxc_dtype t = in[0]->dtype;
     size_t esize = onnxc_dtype_size(t);
@@ -294,7 +296,7 @@ static void matmul_run(const void *params, const oc_tensor *const *in,
     layout_of(in[0], in[1], &l);
     /* An empty Y has no memory behind it (its pointer may be NULL). */
     if (l.batches == 0 || l.m == 0 || l.n == 0)
-        return;
+        return NULL;
     const unsigned char *a = in[0]->data, *b = in[1]->data;
     unsigned char *y = out[0]->data;
     size_t idx[ONNXC_MAX_RANK] = {0};
@@ -305,7 +307,7 @@ static void matmul_run(const void *params, const oc_tensor *const *in,
         const void *am = a + a_off * esize, *bm = b ? b + b_off * esize : b;
         void *ym = y + done * l.m * l.n * esize;
         if (t == ONNXC_FLOAT)
-            product_f32(p, &l, am, bm, ym, workspace, exec);
+            product_f32(p, &l, am, bm, ym, workspace, ctx->pool);
         else
             product_plain(t, am, bm, ym, l.m, l.n, l.k);
         /* The next batch index, an odometer over batch_dims. */
@@ -320,35 +322,16 @@ static void matmul_run(const void *params, const oc_tensor *const *in,
             b_off -= l.b_step[d] * (l.batch_dims[d] - 1);
         }
     }
+    return NULL;
 }
 
 /* Packs B once at load when it is a float weight (an initializer that no
  * caller can override) with no batch, in the layout the kernel reads. */
-static onnxc_status *matmul_prepack(const oc_node *node, void *params,
-                                    const oc_value *const *in, oc_pool *pool)
+static onnxc_status *matmul_prepack(const oc_prepack_ctx *ctx)
 {
-    matmul_params *p = params;
-    const oc_value *b = in[1];
-    (void)node;
-    if (!p->kernel || b->dtype != ONNXC_FLOAT || b->shape.rank < 2 ||
-        !oc_value_is_constant(b) || !b->data)
-        return NULL;
-    for (int d = 0; d < b->shape.rank - 2; d++)
-        if (b->shape.dims[d].value != 1)
-            return NULL;
-    size_t k = (size_t)b->shape.dims[b->shape.rank - 2].value;
-    size_t n = (size_t)b->shape.dims[b->shape.rank - 1].value;
-    size_t floats = oc_gemm_f32_packed_b_floats(p->kernel, k, n);
-    if (floats == 0)
-        return NULL;  /* an empty B: nothing to pack */
-    float *packed = oc_pool_calloc(pool, floats, sizeof(float));
-    if (!packed)
-        return oc_no_memory();
-    oc_gemm_f32_pack_b(p->kernel, b->data, false, k, n, packed);
-    p->b_packed = packed;
-    p->packed_k = k;
-    p->packed_n = n;
-    return NULL;
+    matmul_params *p = ctx->params;
+    return oc_packed_weight_make(p->kernel, ctx->in[1], false, ctx->pool,
+                                 &p->b_packed);
 }
 
 /* B, a 2-D weight, is one matrix for every product: its packed copy
@@ -358,18 +341,16 @@ static bool matmul_reads_packed_only(const oc_node *node, const void *params,
 {
     const matmul_params *p = params;
     (void)node;
-    return input == 1 && p->b_packed &&
-           oc_gemm_f32_packed_b_suffices(p->packed_k, p->packed_n);
+    return input == 1 && oc_packed_weight_suffices(&p->b_packed);
 }
 
 /* Folds a following Relu or LeakyRelu into the store of a float MatMul. */
 static bool matmul_fuse(const oc_node *node, void *params, const oc_node *next,
-                        float next_alpha)
+                        oc_activation act)
 {
     matmul_params *p = params;
     (void)node;
-    return oc_gemm_take_activation(&p->act, &p->act_alpha, next->op_type,
-                                next_alpha);
+    return oc_linalg_take_activation(&p->act, &p->act_alpha, next, act);
 }
 
 /* Folds a following Add of a constant bias row into the store; the graph

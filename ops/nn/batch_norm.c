@@ -29,7 +29,7 @@
 #include <math.h>
 
 #include "runtime/core/status.h"
-#include "runtime/graph/op.h"
+#include "ops/common/op_util.h"
 
 typedef struct batch_norm_params {
     float epsilon, momentum;
@@ -65,9 +65,10 @@ static onnxc_status *check_output_count(const oc_node *node, bool training)
                                : "1 (Y) with training_mode=0");
 }
 
-static onnxc_status *batch_norm_prepare(const oc_node *node, oc_pool *pool,
-                                        void **params)
+static onnxc_status *batch_norm_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
+    oc_pool *pool = ctx->pool;
     static const char *const v1_attrs[] = {"consumed_inputs", "epsilon",
                                            "is_test", "momentum", "spatial",
                                            NULL};
@@ -137,9 +138,12 @@ static bool shapes_compatible(const oc_shape *a, const oc_shape *b)
     return true;
 }
 
-static onnxc_status *batch_norm_infer(const oc_node *node, const void *params,
-                                      const oc_type *const *in, oc_type *out)
+static onnxc_status *batch_norm_infer(const oc_infer_ctx *ctx)
 {
+    const oc_node *node = ctx->node;
+    const void *params = ctx->params;
+    const oc_type *const *in = ctx->in;
+    oc_type *const *out = ctx->out;
     static const char *const v1_names[] = {"X", "scale", "B", "mean", "var"};
     static const char *const v14_names[] = {"X", "scale", "B", "input_mean",
                                             "input_var"};
@@ -175,11 +179,11 @@ static onnxc_status *batch_norm_infer(const oc_node *node, const void *params,
                             oc_shape_format(&in[k]->shape, NULL, s1, sizeof s1),
                             oc_shape_format(x, NULL, s2, sizeof s2),
                             oc_shape_format(&want, NULL, s3, sizeof s3));
-    out[0].dtype = in[0]->dtype;
-    out[0].shape = *x;
-    for (int k = 1; k < 5; k++) {
-        out[k].dtype = in[0]->dtype;
-        out[k].shape = want;
+    out[0]->dtype = in[0]->dtype;
+    out[0]->shape = *x;
+    for (int k = 1; k < ctx->n_out; k++) {
+        out[k]->dtype = in[0]->dtype;
+        out[k]->shape = want;
     }
     return NULL;
 }
@@ -236,12 +240,14 @@ static onnxc_status *batch_norm_infer(const oc_node *node, const void *params,
 BATCH_NORM_KERNEL(batch_norm_f32, float)
 BATCH_NORM_KERNEL(batch_norm_f64, double)
 
-static void batch_norm_run(const void *params, const oc_tensor *const *in,
-                           oc_tensor *const *out, void *workspace,
-                           const oc_exec *exec)
+static onnxc_status *batch_norm_run(const oc_run_ctx *ctx)
 {
-    (void)workspace;
-    (void)exec;
+    const void *params = ctx->params;
+    const oc_tensor *const *in = ctx->in;
+    /* the kernel writes the statistics it is given a tensor for */
+    oc_tensor *out[5] = {NULL, NULL, NULL, NULL, NULL};
+    for (int k = 0; k < ctx->n_out && k < 5; k++)
+        out[k] = ctx->out[k];
     const batch_norm_params *p = params;
     const oc_tensor *x = in[0];
     size_t batch = (size_t)x->dims[0], channels = 1, inner = 1;
@@ -256,6 +262,7 @@ static void batch_norm_run(const void *params, const oc_tensor *const *in,
         batch_norm_f32(p, in, out, batch, channels, inner);
     else
         batch_norm_f64(p, in, out, batch, channels, inner);
+    return NULL;
 }
 
 static const int batch_norm_versions[] = {1, 6, 7, 9, 14, 15, 0};

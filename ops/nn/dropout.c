@@ -12,16 +12,17 @@
 #include <string.h>
 
 #include "runtime/core/status.h"
-#include "runtime/graph/op.h"
+#include "ops/common/op_util.h"
 
 typedef struct dropout_params {
     float ratio;    /* the attribute, before version 12 */
     bool is_test;   /* versions 1 and 6 */
 } dropout_params;
 
-static onnxc_status *dropout_prepare(const oc_node *node, oc_pool *pool,
-                                     void **params)
+static onnxc_status *dropout_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
+    oc_pool *pool = ctx->pool;
     static const char *const v1_attrs[] = {"ratio", "is_test",
                                            "consumed_inputs", NULL};
     static const char *const v6_attrs[] = {"ratio", "is_test", NULL};
@@ -78,17 +79,20 @@ static onnxc_status *ratio_input(const oc_node *node, const oc_type *r,
     return NULL;
 }
 
-static onnxc_status *dropout_infer(const oc_node *node, const void *params,
-                                   const oc_type *const *in, oc_type *out)
+static onnxc_status *dropout_infer(const oc_infer_ctx *ctx)
 {
-    (void)params;
+    const oc_node *node = ctx->node;
+    const oc_type *const *in = ctx->in;
+    oc_type *const *out = ctx->out;
     onnxc_status *err;
     if (in[0]->dtype != ONNXC_FLOAT && in[0]->dtype != ONNXC_DOUBLE)
         return oc_bad_dtype(node, "data", in[0]->dtype, "float, double");
-    out[0].dtype = in[0]->dtype;
-    out[0].shape = in[0]->shape;
-    out[1].dtype = node->op_version < 10 ? in[0]->dtype : ONNXC_BOOL;
-    out[1].shape = in[0]->shape;
+    out[0]->dtype = in[0]->dtype;
+    out[0]->shape = in[0]->shape;
+    if (ctx->n_out > 1) {
+        out[1]->dtype = node->op_version < 10 ? in[0]->dtype : ONNXC_BOOL;
+        out[1]->shape = in[0]->shape;
+    }
     if (node->op_version < 12)
         return NULL;
     double ratio = 0.5;
@@ -114,14 +118,12 @@ static onnxc_status *dropout_infer(const oc_node *node, const void *params,
                     node->label, ratio);
 }
 
-static void dropout_run(const void *params, const oc_tensor *const *in,
-                        oc_tensor *const *out, void *workspace,
-                        const oc_exec *exec)
+static onnxc_status *dropout_run(const oc_run_ctx *ctx)
 {
-    oc_run_copy(params, in, out, workspace, exec);
-    oc_tensor *mask = out[1];
+    oc_run_copy(ctx);
+    oc_tensor *mask = ctx->n_out > 1 ? ctx->out[1] : NULL;
     if (!mask)
-        return;
+        return NULL;
     size_t n = oc_tensor_count(mask);
     if (mask->dtype == ONNXC_BOOL)
         memset(mask->data, 1, n);
@@ -131,6 +133,7 @@ static void dropout_run(const void *params, const oc_tensor *const *in,
     else
         for (size_t i = 0; i < n; i++)
             ((double *)mask->data)[i] = 1;
+    return NULL;
 }
 
 static const int dropout_versions[] = {1, 6, 7, 10, 12, 13, 0};

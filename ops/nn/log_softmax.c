@@ -9,10 +9,9 @@
  */
 #include "ops/nn/softmax_common.h"
 
-static onnxc_status *log_softmax_prepare(const oc_node *node, oc_pool *pool,
-                                         void **params)
+static onnxc_status *log_softmax_prepare(const oc_prepare_ctx *ctx, void **params)
 {
-    return oc_softmax_prepare(node, pool, SOFTMAX_LOG, params);
+    return oc_softmax_prepare(ctx, SOFTMAX_LOG, params);
 }
 
 static const int log_softmax_versions[] = {1, 11, 13, 0};

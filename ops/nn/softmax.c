@@ -9,10 +9,9 @@
  */
 #include "ops/nn/softmax_common.h"
 
-static onnxc_status *softmax_op_prepare(const oc_node *node, oc_pool *pool,
-                                        void **params)
+static onnxc_status *softmax_op_prepare(const oc_prepare_ctx *ctx, void **params)
 {
-    return oc_softmax_prepare(node, pool, SOFTMAX_EXP, params);
+    return oc_softmax_prepare(ctx, SOFTMAX_EXP, params);
 }
 
 static const int softmax_versions[] = {1, 11, 13, 0};

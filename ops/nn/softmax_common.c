@@ -28,15 +28,17 @@
 #include "ops/nn/softmax_common.h"
 #include "ops/kernels/vec_exp.h"
 
-onnxc_status *oc_softmax_prepare(const oc_node *node, oc_pool *pool,
+onnxc_status *oc_softmax_prepare(const oc_prepare_ctx *ctx,
                               softmax_kind kind, void **params)
 {
+    const oc_node *node = ctx->node;
     static const char *const attrs[] = {"axis", NULL};
     onnxc_status *err;
-    softmax_params *p = oc_pool_alloc(pool, sizeof *p);
+    softmax_params *p = oc_pool_alloc(ctx->pool, sizeof *p);
     if (!p)
         return oc_no_memory();
     p->kind = kind;
+    p->isa = oc_vec_select(ctx->kernels);
     p->per_axis = node->op_version >= 13;
     if ((err = oc_check_attrs(node, attrs)) ||
         (err = oc_attr_int(node, "axis", p->per_axis ? -1 : 1, &p->axis)))
@@ -45,9 +47,12 @@ onnxc_status *oc_softmax_prepare(const oc_node *node, oc_pool *pool,
     return NULL;
 }
 
-onnxc_status *oc_softmax_infer(const oc_node *node, const void *params,
-                            const oc_type *const *in, oc_type *out)
+onnxc_status *oc_softmax_infer(const oc_infer_ctx *ctx)
 {
+    const oc_node *node = ctx->node;
+    const void *params = ctx->params;
+    const oc_type *const *in = ctx->in;
+    oc_type *const *out = ctx->out;
     const softmax_params *p = params;
     int axis;
     if (in[0]->dtype != ONNXC_FLOAT && in[0]->dtype != ONNXC_DOUBLE)
@@ -58,8 +63,8 @@ onnxc_status *oc_softmax_infer(const oc_node *node, const void *params,
         if (err)
             return err;
     }
-    out[0].dtype = in[0]->dtype;
-    out[0].shape = in[0]->shape;
+    out[0]->dtype = in[0]->dtype;
+    out[0]->shape = in[0]->shape;
     return NULL;
 }
 
@@ -95,11 +100,10 @@ static size_t column_bytes(void)
     return 2 * sizeof(double) + sizeof(size_t);
 }
 
-size_t oc_softmax_workspace(const void *params, const oc_tensor *const *in,
-                         const oc_tensor *out, int threads)
+size_t oc_softmax_workspace(const oc_run_ctx *ctx)
 {
-    (void)out;
-    (void)threads;
+    const void *params = ctx->params;
+    const oc_tensor *const *in = ctx->in;
     softmax_blocks b = blocks_of(params, in[0]);
     return b.inner > 1 ? b.inner * column_bytes() : 0;
 }
@@ -198,10 +202,9 @@ SOFTMAX_COLUMNS(softmax_columns_f64, double)
  * SOFTMAX_ROWS (exp and the sum in double), the exp a polynomial good to
  * ~1e-11 relative. The maximum skips NaN where SOFTMAX_ROWS may start from one;
  * either way a NaN's term makes the sum, so the row, NaN. */
-static void softmax_rows_f32(softmax_kind kind, const float *x, float *y,
-                             size_t rows, size_t len)
+static void softmax_rows_f32(vec_isa isa, softmax_kind kind, const float *x,
+                             float *y, size_t rows, size_t len)
 {
-    vec_isa isa = oc_vec_select();
     if (isa == VEC_SCALAR) {
         softmax_rows_f32_scalar(kind, x, y, rows, len);
         return;
@@ -227,23 +230,25 @@ static void softmax_rows_f32(softmax_kind kind, const float *x, float *y,
     }
 }
 
-void oc_softmax_run(const void *params, const oc_tensor *const *in,
-                 oc_tensor *const *out, void *workspace, const oc_exec *exec)
+onnxc_status *oc_softmax_run(const oc_run_ctx *ctx)
 {
-    (void)exec;
+    const void *params = ctx->params;
+    const oc_tensor *const *in = ctx->in;
+    oc_tensor *const *out = ctx->out;
+    void *workspace = ctx->workspace;
     const softmax_params *p = params;
     softmax_blocks b = blocks_of(p, in[0]);
     if (b.outer == 0 || b.len == 0 || b.inner == 0)
-        return;
+        return NULL;
     bool is_float = in[0]->dtype == ONNXC_FLOAT;
     if (b.inner == 1) {
         if (is_float)
-            softmax_rows_f32(p->kind, in[0]->data, out[0]->data, b.outer,
-                             b.len);
+            softmax_rows_f32(p->isa, p->kind, in[0]->data, out[0]->data,
+                             b.outer, b.len);
         else
             softmax_rows_f64(p->kind, in[0]->data, out[0]->data, b.outer,
                              b.len);
-        return;
+        return NULL;
     }
     softmax_columns_scratch s;
     s.max = workspace;
@@ -253,4 +258,5 @@ void oc_softmax_run(const void *params, const oc_tensor *const *in,
         softmax_columns_f32(p->kind, in[0]->data, out[0]->data, b, s);
     else
         softmax_columns_f64(p->kind, in[0]->data, out[0]->data, b, s);
+    return NULL;
 }

@@ -5,7 +5,8 @@
 #ifndef ONNXC_SOFTMAX_COMMON_H
 #define ONNXC_SOFTMAX_COMMON_H
 
-#include "runtime/graph/op.h"
+#include "ops/common/op_util.h"
+#include "ops/kernels/vec_exp.h"
 
 typedef enum softmax_kind {
     SOFTMAX_EXP,  /* Softmax: exp(x - max) / sum */
@@ -18,18 +19,16 @@ typedef struct softmax_params {
     /* Version 13 and later normalize along the one axis; earlier versions
      * over all dims from the axis on (the input coerced to 2-D). */
     bool per_axis;
+    vec_isa isa;     /* the vector loops the session's kernels allow */
 } softmax_params;
 
 /* Parses the axis attribute for either operator. */
-onnxc_status *oc_softmax_prepare(const oc_node *node, oc_pool *pool,
+onnxc_status *oc_softmax_prepare(const oc_prepare_ctx *ctx,
                               softmax_kind kind, void **params);
-onnxc_status *oc_softmax_infer(const oc_node *node, const void *params,
-                            const oc_type *const *in, oc_type *out);
+onnxc_status *oc_softmax_infer(const oc_infer_ctx *ctx);
 /* Running along an axis that is not the last one needs two doubles of
  * scratch per position after the axis. */
-size_t oc_softmax_workspace(const void *params, const oc_tensor *const *in,
-                         const oc_tensor *out, int threads);
-void oc_softmax_run(const void *params, const oc_tensor *const *in,
-                 oc_tensor *const *out, void *workspace, const oc_exec *exec);
+size_t oc_softmax_workspace(const oc_run_ctx *ctx);
+onnxc_status *oc_softmax_run(const oc_run_ctx *ctx);
 
 #endif

@@ -9,15 +9,16 @@
  * known by name. The data does not move: y takes x's buffer.
  */
 #include "runtime/core/status.h"
-#include "runtime/graph/op.h"
+#include "ops/common/op_util.h"
 
 typedef struct flatten_params {
     int64_t axis;
 } flatten_params;
 
-static onnxc_status *flatten_prepare(const oc_node *node, oc_pool *pool,
-                                     void **params)
+static onnxc_status *flatten_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
+    oc_pool *pool = ctx->pool;
     static const char *const attrs[] = {"axis", NULL};
     onnxc_status *err;
     flatten_params *p = oc_pool_alloc(pool, sizeof *p);
@@ -35,9 +36,12 @@ static onnxc_status *flatten_prepare(const oc_node *node, oc_pool *pool,
     return NULL;
 }
 
-static onnxc_status *flatten_infer(const oc_node *node, const void *params,
-                                   const oc_type *const *in, oc_type *out)
+static onnxc_status *flatten_infer(const oc_infer_ctx *ctx)
 {
+    const oc_node *node = ctx->node;
+    const void *params = ctx->params;
+    const oc_type *const *in = ctx->in;
+    oc_type *const *out = ctx->out;
     const flatten_params *p = params;
     const oc_shape *x = &in[0]->shape;
     onnxc_status *err;
@@ -45,16 +49,16 @@ static onnxc_status *flatten_infer(const oc_node *node, const void *params,
     if (!oc_dtype_has_size(in[0]->dtype))
         return oc_bad_dtype(node, "input", in[0]->dtype,
                             "numeric and bool tensors");
-    out[0].dtype = in[0]->dtype;
-    out[0].shape.rank = 2;
+    out[0]->dtype = in[0]->dtype;
+    out[0]->shape.rank = 2;
     if (x->rank < 0) {
-        out[0].shape.dims[0] = out[0].shape.dims[1] = dim_unknown();
+        out[0]->shape.dims[0] = out[0]->shape.dims[1] = dim_unknown();
         return NULL;
     }
     if ((err = oc_axis(node, p->axis, x->rank, true, &axis)))
         return err;
-    if (!oc_shape_product(x, 0, axis, &out[0].shape.dims[0]) ||
-        !oc_shape_product(x, axis, x->rank, &out[0].shape.dims[1]))
+    if (!oc_shape_product(x, 0, axis, &out[0]->shape.dims[0]) ||
+        !oc_shape_product(x, axis, x->rank, &out[0]->shape.dims[1]))
         return oc_error(ONNXC_ERR_SHAPE,
                         "node '%s' (Flatten): the flattened dims overflow",
                         node->label);

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "runtime/core/status.h"
-#include "runtime/graph/op.h"
+#include "ops/common/op_util.h"
 
 typedef struct reshape_params {
     bool allowzero;
@@ -21,9 +21,10 @@ typedef struct reshape_params {
     size_t attr_rank;
 } reshape_params;
 
-static onnxc_status *reshape_prepare(const oc_node *node, oc_pool *pool,
-                                     void **params)
+static onnxc_status *reshape_prepare(const oc_prepare_ctx *ctx, void **params)
 {
+    const oc_node *node = ctx->node;
+    oc_pool *pool = ctx->pool;
     static const char *const v1_attrs[] = {"shape", "consumed_inputs", NULL};
     static const char *const v5_attrs[] = {NULL};
     static const char *const v14_attrs[] = {"allowzero", NULL};
@@ -197,9 +198,12 @@ bad_shape:;
                     p->allowzero ? " (allowzero=1)" : "");
 }
 
-static onnxc_status *reshape_infer(const oc_node *node, const void *params,
-                                   const oc_type *const *in, oc_type *out)
+static onnxc_status *reshape_infer(const oc_infer_ctx *ctx)
 {
+    const oc_node *node = ctx->node;
+    const void *params = ctx->params;
+    const oc_type *const *in = ctx->in;
+    oc_type *const *out = ctx->out;
     const reshape_params *p = params;
     const int64_t *shape;
     int rank;
@@ -207,17 +211,17 @@ static onnxc_status *reshape_infer(const oc_node *node, const void *params,
     if (!oc_dtype_has_size(in[0]->dtype))
         return oc_bad_dtype(node, "data", in[0]->dtype,
                             "numeric and bool tensors");
-    out[0].dtype = in[0]->dtype;
+    out[0]->dtype = in[0]->dtype;
     if ((err = requested_shape(node, p, in, &shape, &rank)))
         return err;
     if (!shape) {
         /* The shape is a graph input: known when the plan is made. */
-        out[0].shape.rank = rank;
+        out[0]->shape.rank = rank;
         for (int d = 0; d < rank; d++)
-            out[0].shape.dims[d] = dim_unknown();
+            out[0]->shape.dims[d] = dim_unknown();
         return NULL;
     }
-    return resolve_shape(node, p, &in[0]->shape, shape, rank, &out[0].shape);
+    return resolve_shape(node, p, &in[0]->shape, shape, rank, &out[0]->shape);
 }
 
 static const int reshape_versions[] = {1, 5, 13, 14, 19, 21, 0};

@@ -1,4 +1,5 @@
-/* model.c - loading a model and describing its inputs and outputs. */
+/* model.c - loading a model, describing its inputs and outputs, and the
+ * programs compiled from it. */
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -50,7 +51,8 @@ static onnxc_status *model_from_graph(oc_graph *g, onnxc_model **model)
         return oc_no_memory();
     }
     m->graph = g;
-    if ((err = oc_graph_validate(g)))
+    pthread_mutex_init(&m->lock, NULL);
+    if ((err = oc_compile_check(g)))
         goto fail;
     m->inputs = oc_pool_calloc(&g->pool, (size_t)g->n_inputs + 1, sizeof *m->inputs);
     m->outputs = oc_pool_calloc(&g->pool, (size_t)g->n_outputs + 1, sizeof *m->outputs);
@@ -114,8 +116,51 @@ void onnxc_model_free(onnxc_model *model)
 {
     if (!model)
         return;
+    for (oc_program *p = model->programs, *next; p; p = next) {
+        next = p->next;
+        oc_graph_free(p->graph);
+        free(p);
+    }
+    pthread_mutex_destroy(&model->lock);
     oc_graph_free(model->graph);
     free(model);
+}
+
+static bool same_options(const oc_compile_options *a,
+                         const oc_compile_options *b)
+{
+    return a->optimize == b->optimize && a->kernels == b->kernels;
+}
+
+onnxc_status *oc_model_program(const onnxc_model *model,
+                               const oc_compile_options *options,
+                               const oc_graph **program)
+{
+    /* The cache is the model's own state, not what the caller sees of
+     * it: compiling is allowed through a const model. */
+    onnxc_model *m = (onnxc_model *)model;
+    onnxc_status *err = NULL;
+    oc_program *p;
+    pthread_mutex_lock(&m->lock);
+    for (p = m->programs; p; p = p->next)
+        if (same_options(&p->options, options))
+            break;
+    if (!p) {
+        p = calloc(1, sizeof *p);
+        if (!p)
+            err = oc_no_memory();
+        else if ((err = oc_compile_program(m->graph, options, &p->graph))) {
+            free(p);
+            p = NULL;
+        } else {
+            p->options = *options;
+            p->next = m->programs;
+            m->programs = p;
+        }
+    }
+    pthread_mutex_unlock(&m->lock);
+    *program = p ? p->graph : NULL;
+    return err;
 }
 
 size_t onnxc_model_input_count(const onnxc_model *model)

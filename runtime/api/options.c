@@ -1,4 +1,4 @@
-/* session_options.c - what a session is told at creation. */
+/* options.c - what a session is told at creation. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +14,8 @@ onnxc_status *onnxc_session_options_create(onnxc_session_options **options)
         return oc_no_memory();
     (*options)->arena_limit = ONNXC_DEFAULT_ARENA_LIMIT;
     (*options)->threads = 1;
+    (*options)->compile.optimize = ONNXC_OPTIMIZE_ALL;
+    (*options)->compile.kernels = ONNXC_KERNELS_AUTO;
     return NULL;
 }
 
@@ -86,5 +88,31 @@ onnxc_status *onnxc_session_options_set_threads(onnxc_session_options *options,
                         "threads must be 1 to %d, got %d", ONNXC_MAX_THREADS,
                         threads);
     options->threads = threads;
+    return NULL;
+}
+
+onnxc_status *onnxc_session_options_set_optimizations(
+    onnxc_session_options *options, unsigned flags)
+{
+    if (!options)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "options is NULL");
+    if (flags & ~ONNXC_OPTIMIZE_ALL)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                        "optimization flags 0x%x are not ONNXC_OPTIMIZE_* "
+                        "bits", flags & ~ONNXC_OPTIMIZE_ALL);
+    options->compile.optimize = flags;
+    return NULL;
+}
+
+onnxc_status *onnxc_session_options_set_kernels(onnxc_session_options *options,
+                                                onnxc_kernels kernels)
+{
+    if (!options)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "options is NULL");
+    if ((unsigned)kernels > ONNXC_KERNELS_REFERENCE)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                        "kernels %d is not an onnxc_kernels value",
+                        (int)kernels);
+    options->compile.kernels = kernels;
     return NULL;
 }

@@ -112,22 +112,31 @@ static onnxc_status *infer_concrete(onnxc_session *s, const input_binding *shape
     }
     for (int i = 0; i < g->n_nodes; i++) {
         const oc_node *n = &g->nodes[i];
-        oc_type types[OC_MAX_INPUTS], out[OC_MAX_OUTPUTS];
-        const oc_type *in[OC_MAX_INPUTS];
-        for (int k = 0; k < n->op->max_inputs; k++) {
+        oc_type *types = s->in_types, *out = s->out_types;
+        for (int k = 0; k < n->in_slots; k++) {
             int v = k < n->n_inputs ? n->inputs[k] : -1;
-            in[k] = NULL;
+            s->in_type[k] = NULL;
             if (v < 0)
                 continue;
+            const oc_value *val = &g->values[v];
+            memset(&types[k], 0, sizeof types[k]);
             type_of(&s->tensors[v], &types[k]);
-            types[k].data = NULL;
-            if ((n->op->value_inputs >> k & 1) ||
-                oc_value_is_constant(&g->values[v]))
+            if (oc_value_is_constant(val))
+                types[k].data = val->data;
+            else if (n->op->value_inputs >> k & 1)
                 types[k].data = known_data(&s->tensors[v]);
-            in[k] = &types[k];
+            s->in_type[k] = &types[k];
         }
-        memset(out, 0, sizeof out);
-        onnxc_status *err = n->op->infer(n, n->params, in, out);
+        for (int k = 0; k < n->out_slots; k++) {
+            memset(&out[k], 0, sizeof out[k]);
+            out[k].shape.rank = -1;
+            s->out_type[k] = &out[k];
+        }
+        oc_infer_ctx ctx = {.node = n, .params = n->params,
+                            .n_in = n->n_inputs, .n_out = n->n_outputs,
+                            .in = s->in_type, .out = s->out_type,
+                            .concrete = true};
+        onnxc_status *err = n->op->infer(&ctx);
         if (err)
             return err;
         for (int k = 0; k < n->n_outputs; k++) {
@@ -206,10 +215,11 @@ static onnxc_status *make_buffers(onnxc_session *s)
         const oc_node *n = &g->nodes[i];
         size_t bytes = 0, size;
         s->scratch_of[i] = -1;
+        s->run[i].pool = s->pool;
+        s->run[i].threads = s->threads;
+        s->run[i].workspace = NULL;
         if (n->op->workspace)
-            bytes = n->op->workspace(n->params, &s->node_in[s->arg_base[i]],
-                                     s->node_out[s->out_base[i]],
-                                     s->exec.threads);
+            bytes = n->op->workspace(&s->run[i]);
         if (!bytes)
             continue;
         if (!oc_plan_align(bytes, &size))
@@ -318,8 +328,11 @@ void onnxc_session_free(onnxc_session *s)
     free(s->tensors);
     free(s->node_in);
     free(s->node_out);
-    free(s->arg_base);
-    free(s->out_base);
+    free(s->run);
+    free(s->in_types);
+    free(s->out_types);
+    free(s->in_type);
+    free(s->out_type);
     free(s->value_input);
     free(s->inputs);
     free(s->planned);
@@ -330,7 +343,6 @@ void onnxc_session_free(onnxc_session *s)
     free(s->sym_source);
     free(s->buffer_of);
     free(s->scratch_of);
-    free(s->workspace);
     free(s->buffers);
     free(s->scratch);
     free(s);
@@ -344,15 +356,14 @@ static onnxc_status *apply_options(onnxc_session *s,
     const oc_graph *g = s->g;
     s->arena_owned = true;
     s->arena_limit = ONNXC_DEFAULT_ARENA_LIMIT;
-    s->exec.threads = 1;
+    s->threads = 1;
     if (!o)
         return NULL;
     s->arena_limit = o->arena_limit;
     onnxc_status *err = oc_thread_pool_create(o->threads, &s->pool);
     if (err)
         return err;
-    s->exec.pool = s->pool;
-    s->exec.threads = oc_thread_pool_size(s->pool);
+    s->threads = oc_thread_pool_size(s->pool);
     if (o->arena) {
         /* Align the caller's memory rather than demand aligned memory. */
         uintptr_t p = (uintptr_t)o->arena;
@@ -404,14 +415,25 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
     if (!model || !session)
         return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "model or session is NULL");
     *session = NULL;
-    const oc_graph *g = model->graph;
+    static const oc_compile_options defaults = {ONNXC_OPTIMIZE_ALL,
+                                                ONNXC_KERNELS_AUTO};
+    const oc_graph *g;
+    onnxc_status *err = oc_model_program(
+        model, options ? &options->compile : &defaults, &g);
+    if (err)
+        return err;
     size_t nv = (size_t)g->n_values, nn = (size_t)g->n_nodes;
     size_t ni = (size_t)g->n_inputs, no = (size_t)g->n_outputs;
     size_t ns = (size_t)g->n_symbols;
-    size_t slots = 0, out_slots = 0;
+    size_t slots = 0, out_slots = 0, most_in = 1, most_out = 1;
     for (size_t i = 0; i < nn; i++) {
-        slots += (size_t)g->nodes[i].op->max_inputs;
-        out_slots += (size_t)g->nodes[i].op->max_outputs;
+        const oc_node *n = &g->nodes[i];
+        slots += (size_t)n->in_slots;
+        out_slots += (size_t)n->out_slots;
+        if ((size_t)n->in_slots > most_in)
+            most_in = (size_t)n->in_slots;
+        if ((size_t)n->out_slots > most_out)
+            most_out = (size_t)n->out_slots;
     }
 
     onnxc_session *s = calloc(1, sizeof *s);
@@ -423,8 +445,11 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
     s->tensors = calloc(nv + 1, sizeof *s->tensors);
     s->node_in = calloc(slots + 1, sizeof *s->node_in);
     s->node_out = calloc(out_slots + 1, sizeof *s->node_out);
-    s->arg_base = calloc(nn + 1, sizeof *s->arg_base);
-    s->out_base = calloc(nn + 1, sizeof *s->out_base);
+    s->run = calloc(nn + 1, sizeof *s->run);
+    s->in_types = calloc(most_in, sizeof *s->in_types);
+    s->out_types = calloc(most_out, sizeof *s->out_types);
+    s->in_type = calloc(most_in, sizeof *s->in_type);
+    s->out_type = calloc(most_out, sizeof *s->out_type);
     s->value_input = calloc(ni + 1, sizeof *s->value_input);
     s->inputs = calloc(ni + 1, sizeof *s->inputs);
     s->planned = calloc(ni + 1, sizeof *s->planned);
@@ -435,16 +460,15 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
     s->sym_source = calloc(ns + 1, sizeof *s->sym_source);
     s->buffer_of = calloc(nv + 1, sizeof *s->buffer_of);
     s->scratch_of = calloc(nn + 1, sizeof *s->scratch_of);
-    s->workspace = calloc(nn + 1, sizeof *s->workspace);
     /* A buffer per value and one of scratch per node, at most. */
     s->buffers = calloc(nv + nn + 1, sizeof *s->buffers);
     s->scratch = calloc(PLAN_SCRATCH(nv + nn) + nn + 2, sizeof *s->scratch);
-    onnxc_status *err = NULL;
-    if (!s->tensors || !s->node_in || !s->node_out || !s->arg_base ||
-        !s->out_base || !s->value_input ||
+    if (!s->tensors || !s->node_in || !s->node_out || !s->run ||
+        !s->in_types || !s->out_types || !s->in_type || !s->out_type ||
+        !s->value_input ||
         !s->inputs || !s->planned || !s->shapes || !s->outputs || !s->fixed_syms ||
         !s->sym_values || !s->sym_source || !s->buffer_of || !s->buffers ||
-        !s->scratch_of || !s->workspace ||
+        !s->scratch_of ||
         !s->scratch) {
         err = oc_no_memory();
         goto fail;
@@ -455,9 +479,14 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
     int slot = 0, out_slot = 0;
     for (size_t i = 0; i < nn; i++) {
         const oc_node *n = &g->nodes[i];
-        s->arg_base[i] = slot;
-        s->out_base[i] = out_slot;
-        for (int k = 0; k < n->op->max_inputs; k++) {
+        oc_run_ctx *ctx = &s->run[i];
+        ctx->node = n;
+        ctx->params = n->params;
+        ctx->n_in = n->n_inputs;
+        ctx->n_out = n->n_outputs;
+        ctx->in = &s->node_in[slot];
+        ctx->out = &s->node_out[out_slot];
+        for (int k = 0; k < n->in_slots; k++) {
             int v = k < n->n_inputs ? n->inputs[k] : -1;
             s->node_in[slot + k] = v >= 0 ? &s->tensors[v] : NULL;
             if (v >= 0 && (n->op->value_inputs >> k & 1))
@@ -465,15 +494,16 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
                     if (g->inputs[j] == v)
                         s->value_input[j] = true;
         }
-        for (int k = 0; k < n->op->max_outputs; k++) {
+        for (int k = 0; k < n->out_slots; k++) {
             int v = k < n->n_outputs ? n->outputs[k] : -1;
             s->node_out[out_slot + k] = v >= 0 ? &s->tensors[v] : NULL;
         }
-        slot += n->op->max_inputs;
-        out_slot += n->op->max_outputs;
+        slot += n->in_slots;
+        out_slot += n->out_slots;
     }
     if ((err = apply_options(s, options)))
         goto fail;
+
     *session = s;
     return NULL;
 fail:
@@ -574,9 +604,10 @@ static onnxc_status *place_tensors(onnxc_session *s)
             s->tensors[v].data = (void *)s->inputs[i].data;
     }
     for (int i = 0; i < g->n_nodes; i++)
-        s->workspace[i] = s->scratch_of[i] >= 0 && s->arena
-                              ? s->arena + s->buffers[s->scratch_of[i]].offset
-                              : NULL;
+        s->run[i].workspace =
+            s->scratch_of[i] >= 0 && s->arena
+                ? s->arena + s->buffers[s->scratch_of[i]].offset
+                : NULL;
     for (int i = 0; i < g->n_outputs; i++) {
         const output_binding *o = &s->outputs[i];
         const oc_tensor *t = &s->tensors[g->outputs[i]];
@@ -621,12 +652,11 @@ onnxc_status *onnxc_session_run(onnxc_session *s)
     if ((err = place_tensors(s)))
         return err;
     oc_thread_pool_begin(s->pool);
-    for (int i = 0; i < g->n_nodes; i++) {
-        const oc_node *n = &g->nodes[i];
-        n->op->run(n->params, &s->node_in[s->arg_base[i]],
-                   &s->node_out[s->out_base[i]], s->workspace[i], &s->exec);
-    }
+    for (int i = 0; !err && i < g->n_nodes; i++)
+        err = g->nodes[i].op->run(&s->run[i]);
     oc_thread_pool_end(s->pool);
+    if (err)
+        return err;  /* names the node; the next run starts afresh */
     for (int i = 0; i < g->n_outputs; i++) {
         const output_binding *o = &s->outputs[i];
         oc_tensor *t = &s->tensors[g->outputs[i]];

@@ -8,8 +8,9 @@
 
 #include <stdbool.h>
 
-#include "runtime/graph/graph.h"
 #include "onnxc.h"
+#include "runtime/compile/compile.h"
+#include "runtime/graph/graph.h"
 #include "runtime/graph/op.h"
 #include "runtime/plan/planner.h"
 #include "runtime/exec/thread_pool.h"
@@ -26,6 +27,7 @@ struct onnxc_session_options {
     fixed_dim *dims;
     size_t n_dims;
     int threads;
+    oc_compile_options compile;
 };
 
 /* A value input (one whose contents decide shapes, like Reshape's shape
@@ -50,13 +52,16 @@ typedef struct output_binding {
 
 struct onnxc_session {
     const onnxc_model *model;
-    const oc_graph *g;
+    const oc_graph *g;        /* the model's program for these options */
 
     oc_tensor *tensors;       /* per value: concrete type, shape, data */
-    const oc_tensor **node_in;  /* per node, op->max_inputs slots */
-    oc_tensor **node_out;     /* per node, op->max_outputs slots */
-    int *arg_base;            /* per node: first slot in node_in */
-    int *out_base;            /* per node: first slot in node_out */
+    const oc_tensor **node_in;  /* per node, its in_slots */
+    oc_tensor **node_out;     /* per node, its out_slots */
+    oc_run_ctx *run;          /* per node: what its kernel is given */
+    /* scratch for infer at plan time, for the most slots of any node */
+    oc_type *in_types, *out_types;
+    const oc_type **in_type;
+    oc_type **out_type;
     bool *value_input;        /* per graph input: its contents decide shapes */
 
     input_binding *inputs;    /* per graph input */
@@ -69,13 +74,12 @@ struct onnxc_session {
 
     int *buffer_of;           /* per value: its plan buffer, or -1 */
     int *scratch_of;          /* per node: its workspace buffer, or -1 */
-    void **workspace;         /* per node: its workspace for this run */
     plan_buffer *buffers;
     size_t n_buffers;
     size_t *scratch;          /* for the planner: PLAN_SCRATCH or steps + 1 */
 
     oc_thread_pool *pool;     /* NULL with one thread */
-    oc_exec exec;             /* what kernels run with */
+    int threads;
 
     unsigned char *arena;
     size_t arena_bytes;

@@ -1,4 +1,4 @@
-/* graph.c - creating, freeing and querying a graph. */
+/* graph.c - creating, copying, editing and querying a graph. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,9 +20,100 @@ void oc_graph_free(oc_graph *graph)
     free(graph);
 }
 
+/* n items of `size` bytes copied into the pool; NULL only when out of
+ * memory (an empty list gets a valid pointer). */
+static void *copy_of(oc_pool *pool, const void *items, size_t n, size_t size)
+{
+    void *p = oc_pool_calloc(pool, n ? n : 1, size);
+    if (p && n)
+        memcpy(p, items, n * size);
+    return p;
+}
+
+oc_graph *oc_graph_clone(const oc_graph *src)
+{
+    oc_graph *g = oc_graph_new();
+    if (!g)
+        return NULL;
+    oc_pool pool = g->pool;
+    *g = *src;
+    g->pool = pool;
+    g->source = (oc_graph *)src;
+    g->values = copy_of(&g->pool, src->values, (size_t)src->max_values,
+                        sizeof *src->values);
+    g->nodes = copy_of(&g->pool, src->nodes, (size_t)src->n_nodes,
+                       sizeof *src->nodes);
+    g->inputs = copy_of(&g->pool, src->inputs, (size_t)src->n_inputs,
+                        sizeof *src->inputs);
+    g->outputs = copy_of(&g->pool, src->outputs, (size_t)src->n_outputs,
+                         sizeof *src->outputs);
+    if (!g->values || !g->nodes || !g->inputs || !g->outputs)
+        goto fail;
+    for (int i = 0; i < g->n_nodes; i++) {
+        oc_node *n = &g->nodes[i];
+        n->params = NULL;
+        n->inputs = copy_of(&g->pool, n->inputs, (size_t)n->n_inputs,
+                            sizeof *n->inputs);
+        n->outputs = copy_of(&g->pool, n->outputs, (size_t)n->n_outputs,
+                             sizeof *n->outputs);
+        n->output_names = copy_of(&g->pool, n->output_names,
+                                  (size_t)n->n_outputs,
+                                  sizeof *n->output_names);
+        if (!n->inputs || !n->outputs || !n->output_names)
+            goto fail;
+    }
+    return g;
+fail:
+    oc_graph_free(g);
+    return NULL;
+}
+
 bool oc_value_is_constant(const oc_value *v)
 {
-    return (v->flags & OC_VALUE_INITIALIZER) && !(v->flags & OC_VALUE_INPUT);
+    return ((v->flags & OC_VALUE_INITIALIZER) && !(v->flags & OC_VALUE_INPUT)) ||
+           (v->flags & OC_VALUE_KNOWN);
+}
+
+void oc_graph_count_uses(oc_graph *g)
+{
+    for (int v = 0; v < g->n_values; v++) {
+        g->values[v].consumers = 0;
+        g->values[v].last_use = -1;
+    }
+    for (int i = 0; i < g->n_nodes; i++)
+        for (int k = 0; k < g->nodes[i].n_inputs; k++) {
+            int v = g->nodes[i].inputs[k];
+            if (v >= 0) {
+                g->values[v].consumers++;
+                g->values[v].last_use = i;
+            }
+        }
+}
+
+void oc_graph_remove_nodes(oc_graph *g, const bool *removed)
+{
+    int kept = 0;
+    for (int i = 0; i < g->n_nodes; i++)
+        if (!removed[i])
+            g->nodes[kept++] = g->nodes[i];
+    g->n_nodes = kept;
+    for (int v = 0; v < g->n_values; v++)
+        g->values[v].producer = -1;
+    for (int i = 0; i < kept; i++)
+        for (int k = 0; k < g->nodes[i].n_outputs; k++)
+            if (g->nodes[i].outputs[k] >= 0)
+                g->values[g->nodes[i].outputs[k]].producer = i;
+    oc_graph_count_uses(g);
+}
+
+oc_node *oc_graph_only_reader(oc_graph *g, const oc_node *n)
+{
+    if (n->n_outputs != 1 || n->outputs[0] < 0)
+        return NULL;
+    const oc_value *y = &g->values[n->outputs[0]];
+    if ((y->flags & OC_VALUE_OUTPUT) || y->consumers != 1 || y->last_use < 0)
+        return NULL;
+    return &g->nodes[y->last_use];
 }
 
 const oc_attr *oc_node_attr(const oc_node *node, const char *name)

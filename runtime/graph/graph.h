@@ -4,12 +4,12 @@
  *
  * onnx/ translates a ModelProto into a graph: declared values (graph inputs
  * and initializers), nodes naming their inputs and outputs, declared graph
- * outputs. oc_graph_validate() then checks it: resolves every node's operator
- * first (so an unsupported model is told so before anything else), creates
- * the values nodes produce, links names to values, sorts the nodes
- * topologically and infers the static type and shape of every value. After that the graph is read-only and
- * may be shared by any number of sessions. Everything it holds lives in
- * its pool.
+ * outputs. The compiler's passes (runtime/compile/) then check it, link
+ * names to values, order the nodes and infer every value's static type and
+ * shape, and make from it the programs sessions run. A graph is read-only
+ * once compiled and may be shared by any number of sessions. Everything
+ * it holds lives in its pool (a program also points into the checked
+ * graph it was made from, which outlives it).
  */
 #ifndef ONNXC_GRAPH_H
 #define ONNXC_GRAPH_H
@@ -56,7 +56,12 @@ typedef struct oc_attr {
 enum {
     OC_VALUE_INPUT = 1,        /* a graph input the caller may bind */
     OC_VALUE_OUTPUT = 2,       /* a graph output */
-    OC_VALUE_INITIALIZER = 4   /* has constant data from the model */
+    OC_VALUE_INITIALIZER = 4,  /* has constant data from the model */
+    OC_VALUE_KNOWN = 8,        /* computed by a node, but its contents are
+                                * known at load (a Constant's): data holds
+                                * them; the node runs unless folded */
+    OC_VALUE_FOLDED = 16       /* an initializer made by fold_constants:
+                                * its data belongs to the node's attribute */
 };
 
 typedef struct oc_value {
@@ -66,7 +71,7 @@ typedef struct oc_value {
     unsigned flags;
     const void *data;    /* initializer data, row-major, native order;
                           * NULL once released because every reader
-                          * runs on a packed copy (validate.c) */
+                          * runs on a packed copy (release_weights.c) */
     size_t bytes;
     const char *bad_type; /* set when the value is not a tensor onnxc can
                            * hold ("sequence", "string tensor"): refused
@@ -85,13 +90,17 @@ typedef struct oc_node {
     int n_inputs;
     const char **output_names;  /* "" for an unused optional output */
     int n_outputs;
-    int *inputs;         /* value indices, -1 where omitted (by validate) */
+    int *inputs;         /* value indices, -1 where omitted (link_values) */
     int *outputs;
+    /* Entries of the in/out arrays kernels get: n_inputs (n_outputs), or
+     * the op's maximum when that is finite and larger, so an op may read
+     * in[k] as NULL for any optional input k (resolve_ops). */
+    int in_slots, out_slots;
     oc_attr *attrs;
     int n_attrs;
     int64_t opset;       /* the model's opset for the node's domain, -1
                           * when the model does not import the domain */
-    const struct oc_op *op;  /* resolved by oc_graph_validate */
+    const struct oc_op *op;  /* resolved by resolve_ops */
     int op_version;      /* the operator version that opset selects */
     void *params;        /* the op's parsed attributes */
 } oc_node;
@@ -115,28 +124,44 @@ typedef struct oc_graph {
     int n_nodes;
     int *inputs;         /* bindable graph inputs, in model order */
     int n_inputs;
-    int *outputs;        /* graph outputs, in model order (by validate) */
+    int *outputs;        /* graph outputs, in model order (link_values) */
     oc_value *output_decls;  /* graph outputs as declared (name, type) */
     int n_outputs;
 
     const char **symbols;  /* names of symbolic dims; NULL if anonymous */
     int n_symbols;
+
+    /* A program: the checked graph it was copied from (weights and names
+     * live there); NULL for a checked graph. */
+    struct oc_graph *source;
 } oc_graph;
 
 /* Creates an empty graph; NULL when out of memory. */
 oc_graph *oc_graph_new(void);
 void oc_graph_free(oc_graph *graph);
 
-/* Checks the translated graph, resolves operators, sorts the nodes and
- * infers static shapes. Errors name the node or value at fault; an
- * unsupported model gets one UNSUPPORTED error listing every unsupported
- * operator. */
-onnxc_status *oc_graph_validate(oc_graph *graph);
+/* A copy of a checked graph for the later passes to change: its own
+ * values, nodes (params NULL, to be prepared again) and node input and
+ * output lists; names, attributes and weights stay the source's. NULL
+ * when out of memory. */
+oc_graph *oc_graph_clone(const oc_graph *source);
 
-/* True when v's contents are fixed by the model: an initializer or a
- * folded Constant, but not a graph input's default, which the caller may
- * replace. What prepacking, fusion and load-time inference may rely on. */
+/* True when v's contents are fixed by the model: an initializer, a
+ * Constant's output, but not a graph input's default, which the caller
+ * may replace. What prepacking, fusion and load-time inference may rely
+ * on. */
 bool oc_value_is_constant(const oc_value *v);
+
+/* Recounts each value's consumers and last reader. */
+void oc_graph_count_uses(oc_graph *graph);
+
+/* Drops the nodes marked in `removed` (n_nodes entries), keeping the
+ * order of the rest, renumbers the producers and recounts the uses. */
+void oc_graph_remove_nodes(oc_graph *graph, const bool *removed);
+
+/* The node reading n's only output, when that output feeds exactly one
+ * node input and is not a graph output; else NULL. */
+oc_node *oc_graph_only_reader(oc_graph *graph, const oc_node *n);
 
 /* The attribute called `name` of a node, or NULL. */
 const oc_attr *oc_node_attr(const oc_node *node, const char *name);

@@ -1,59 +1,132 @@
 /*
- * ops.h - the operator interface and the registry.
+ * op.h - the operator interface: what an operator gives the runtime and
+ * what the runtime gives it back. The one header of runtime/ that ops/
+ * builds on (with graph.h and the core headers it includes); the runtime
+ * itself never includes anything from ops/, it finds operators through
+ * oc_ops_find, which ops/registry.c implements.
  *
- * An operator is one file in ops/ defining one oc_op, plus one line in
- * registry.c. The registry maps (domain, op_type, opset) to an oc_op; the
- * op's `versions` list names the ONNX versions of the operator it
- * implements, and the node gets the newest one not above the model's
- * opset (the ONNX rule for picking an operator version).
+ * An operator is one file in an ops/ family folder defining one oc_op,
+ * plus one line in ops/registry.c. The registry maps (domain, op_type,
+ * opset) to an oc_op; the op's `versions` list names the ONNX versions of
+ * the operator it implements, and a node gets the newest one not above
+ * the model's opset (the ONNX rule for picking an operator version).
  *
- * The three stages of a node:
- *  - prepare, once at load: parse and check the attributes into params;
- *  - infer, at load on static shapes (dims may be symbolic, ranks unknown)
- *    and at every plan on concrete shapes: check input types and shapes,
- *    give the type and shape of every output. An input whose contents
- *    decide shapes (Reshape's shape) is named in value_inputs: infer sees
- *    its data whenever it can be known, and the graph refuses a model
- *    where it cannot. An op marked `constant` (Constant) gives its
- *    outputs' contents from infer: the node is folded away at load;
- *  - run, on every inference: compute. It may assume infer accepted the
- *    shapes; it allocates nothing: scratch memory it asks for with
- *    workspace is planned in the session's arena.
- * Optional hooks: prepack (once at load, e.g. weights into the kernel's
- * layout) with reads_packed_only (the original may go), fuse_bias (absorb
- * a following Add of a constant bias) and fuse_activation (absorb a
- * following Relu/LeakyRelu).
+ * The stages of a node:
+ *  - prepare, once per compiled graph: parse and check the attributes
+ *    into params, which the other stages only read;
+ *  - infer, at load on static shapes (dims may be symbolic, ranks and
+ *    contents unknown) and at every plan on concrete shapes: check the
+ *    input types and shapes, give the type and shape of every output.
+ *    Inputs whose contents decide the output's shape (Reshape's shape,
+ *    NonZero's x) are named in value_inputs: at plan time infer always
+ *    sees their contents (the plan is split before a node whose value
+ *    inputs are computed during the run, and the rest is planned when
+ *    the run reaches it). An infer that can give an output's contents
+ *    (Constant) sets its data: later nodes see them at load;
+ *  - run, on every inference, unless every input it reads is known when
+ *    the plan is made: then it runs once, at plan time (or at load, when
+ *    the inputs are constants), and its outputs are values of the plan.
+ *    run may assume that infer accepted the shapes; it allocates nothing
+ *    (scratch memory comes from workspace, planned in the session's
+ *    arena); a bad value it meets (an index out of range, a count that
+ *    does not fit) is an ONNXC_ERR_RUN status naming the node, the tensor
+ *    and the value (oc_run_error).
+ * Optional hooks: workspace, prepack (once per compiled graph, e.g.
+ * weights into the kernel's layout) with reads_packed_only (the stored
+ * copy may go), fuse_activation and fuse_bias (take over the node that
+ * follows).
  */
-#ifndef ONNXC_OPS_H
-#define ONNXC_OPS_H
+#ifndef ONNXC_OP_H
+#define ONNXC_OP_H
 
-#include "runtime/graph/graph.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "onnxc.h"
+#include "runtime/core/pool.h"
 #include "runtime/core/shape.h"
+#include "runtime/graph/graph.h"
 
 struct oc_thread_pool;
 
-/* What a kernel may use to run: the session's threads (pool NULL: one). */
-typedef struct oc_exec {
-    struct oc_thread_pool *pool;
-    int threads;
-} oc_exec;
-
-/* The value types infer sees: a dtype, a shape and, when known, the
- * contents: always for initializers and folded constants; for graph inputs
- * only at plan time, and only for value_inputs. */
+/* A value as infer sees it: an element type, a shape and, when known,
+ * the contents. At load only constants' contents are known; at plan time
+ * also those of graph-independent computations (plan-time values).
+ * `sym` tracks a small 1-D or 0-D int64 tensor whose elements are dims,
+ * some perhaps symbolic (Shape of [batch, 3] is [batch, 3]), so that
+ * shapes computed inside the graph keep their symbols at load. */
 typedef struct oc_type {
     onnxc_dtype dtype;
     oc_shape shape;
-    const void *data;
+    const void *data;    /* the contents, row-major, or NULL */
+    bool has_sym;        /* sym holds the elements (sym.rank of them) */
+    oc_shape sym;
 } oc_type;
 
-/* The most outputs an operator may declare (BatchNormalization-6: 5). */
-#define OC_MAX_OUTPUTS 8
-/* The most inputs an operator may declare. */
-#define OC_MAX_INPUTS 16
+/* What prepare is given. */
+typedef struct oc_prepare_ctx {
+    const oc_node *node;
+    oc_pool *pool;            /* params live here, as long as the graph */
+    onnxc_kernels kernels;    /* which kernels the session options ask for */
+} oc_prepare_ctx;
 
-/* Which inputs infer and run receive: n entries, NULL for an omitted
- * optional input. */
+/* What infer is given. in[k] is NULL for an omitted optional input; out
+ * has n_out entries, zeroed (has_sym false), one per node output: an
+ * output the model leaves out still has an entry, which is ignored. */
+typedef struct oc_infer_ctx {
+    const oc_node *node;
+    const void *params;
+    int n_in, n_out;
+    const oc_type *const *in;
+    oc_type *const *out;
+    bool concrete;            /* plan time: every input dim is known */
+} oc_infer_ctx;
+
+/* What run (and workspace) is given. in[k] is NULL for an omitted
+ * optional input, out[k] NULL for an output the model leaves out. */
+typedef struct oc_run_ctx {
+    const oc_node *node;
+    const void *params;
+    int n_in, n_out;
+    const oc_tensor *const *in;
+    oc_tensor *const *out;
+    void *workspace;          /* the bytes workspace asked for, 64-aligned */
+    struct oc_thread_pool *pool;   /* NULL: the calling thread alone */
+    int threads;
+} oc_run_ctx;
+
+/* What prepack is given: the node's input values (NULL where omitted),
+ * with their contents where the model fixes them. */
+typedef struct oc_prepack_ctx {
+    const oc_node *node;
+    void *params;
+    int n_in;
+    const oc_value *const *in;
+    oc_pool *pool;
+} oc_prepack_ctx;
+
+/* Operators the compiler's passes recognise (fusions match on these, and
+ * on the version, never on op_type strings). */
+typedef enum oc_op_id {
+    OC_OP_OTHER = 0,
+    OC_OP_ADD,
+    OC_OP_RELU,
+    OC_OP_LEAKY_RELU,
+    OC_OP_CONSTANT,
+    OC_OP_IDENTITY
+} oc_op_id;
+
+/* An activation a producer takes into its store. */
+typedef enum oc_activation {
+    OC_ACT_NONE,
+    OC_ACT_RELU,
+    OC_ACT_LEAKY_RELU
+} oc_activation;
+
+/* max_inputs / max_outputs of an operator taking any number. */
+#define OC_VARIADIC INT32_MAX
+
 typedef struct oc_op {
     const char *domain;     /* "" for the default domain */
     const char *op_type;
@@ -61,78 +134,62 @@ typedef struct oc_op {
     int last_opset;         /* the newest opset this op is known to match */
     int min_inputs, max_inputs;
     int min_outputs, max_outputs;
+    oc_op_id id;
     /* Output 0 may be written over input 0 (elementwise, same size). */
     bool in_place;
     /* Bit k set: infer reads input k's contents (see above). */
-    unsigned value_inputs;
-    /* infer gives every output's data: the node is folded at load. */
-    bool constant;
+    uint32_t value_inputs;
+    /* Bit k set: run reads only input k's type and shape, never its
+     * contents (Shape, Size): a node is known at plan time once those
+     * are. */
+    uint32_t shape_inputs;
     /* The element types it runs, for the README's operator table. */
     const char *types;
 
-    onnxc_status *(*prepare)(const oc_node *node, oc_pool *pool,
-                             void **params);
-    /* in: max_inputs entries, NULL where omitted; out: max_outputs
-     * entries, zeroed, filled whether or not the model uses them. */
-    onnxc_status *(*infer)(const oc_node *node, const void *params,
-                           const oc_type *const *in, oc_type *out);
-    /* Optional. in: the input values (NULL where omitted). */
-    onnxc_status *(*prepack)(const oc_node *node, void *params,
-                             const oc_value *const *in, oc_pool *pool);
+    onnxc_status *(*prepare)(const oc_prepare_ctx *ctx, void **params);
+    onnxc_status *(*infer)(const oc_infer_ctx *ctx);
+    onnxc_status *(*run)(const oc_run_ctx *ctx);
+    /* Optional: bytes of scratch run needs for these tensors (ctx's
+     * workspace is NULL). */
+    size_t (*workspace)(const oc_run_ctx *ctx);
+    /* Optional. */
+    onnxc_status *(*prepack)(const oc_prepack_ctx *ctx);
     /* Optional, with prepack. True when no run of this node reads input
      * `input` as stored any more, whatever the other inputs' shapes: it
      * reads the copy prepack made. When every reader of a weight says so,
-     * the graph releases the original. */
+     * the graph releases the stored copy. */
     bool (*reads_packed_only)(const oc_node *node, const void *params,
                               int input);
-    /* Optional. Takes over `next` (a Relu or LeakyRelu with slope
-     * next_alpha) reading this node's only output; false to decline. */
+    /* Optional. Takes over `next` (an activation of kind `act`, read from
+     * the node `next`) applied to this node's only output; false to
+     * decline. */
     bool (*fuse_activation)(const oc_node *node, void *params,
-                            const oc_node *next, float next_alpha);
+                            const oc_node *next, oc_activation act);
     /* Optional. Takes over an Add of this node's only (float) output and a
      * constant bias of n floats along its last dim ([n], [1, n], ...): the
      * bias joins the store. false to decline. */
     bool (*fuse_bias)(const oc_node *node, void *params, const float *bias,
                       size_t n);
-    /* Optional. Bytes of scratch run needs for these shapes on this many
-     * threads. */
-    size_t (*workspace)(const void *params, const oc_tensor *const *in,
-                        const oc_tensor *out, int threads);
-    /* out: max_outputs entries, NULL for outputs the model leaves out. */
-    void (*run)(const void *params, const oc_tensor *const *in,
-                oc_tensor *const *out, void *workspace, const oc_exec *exec);
 } oc_op;
 
 /* The op implementing (domain, op_type) at `opset`, with the selected
- * operator version in *version; NULL when there is none. */
-const oc_op *oc_ops_find(const char *domain, const char *op_type, int64_t opset,
-                      int *version);
+ * operator version in *version; NULL when there is none. (ops/registry.c) */
+const oc_op *oc_ops_find(const char *domain, const char *op_type,
+                         int64_t opset, int *version);
+
+/* NULL when this CPU runs the kernel set `kernels`; else what it lacks
+ * ("AVX-512F"), for the message refusing it. (ops/registry.c) */
+const char *oc_ops_kernels_missing(onnxc_kernels kernels);
 
 /* The registry, for listing what is supported. */
 const oc_op *const *oc_ops_all(size_t *count);
 
-/* Helpers shared by the kernels' prepare and infer. */
-onnxc_status *oc_attr_float(const oc_node *node, const char *name,
-                            float fallback, float *out);
-onnxc_status *oc_attr_int(const oc_node *node, const char *name,
-                          int64_t fallback, int64_t *out);
-/* Refuses attributes the op does not know (a misspelt or newer attribute
- * would otherwise be silently ignored). `known` is NULL-terminated. */
-onnxc_status *oc_check_attrs(const oc_node *node, const char *const *known);
-/* The run of ops whose output holds their input's data (Identity,
- * Flatten, Reshape): a copy, or nothing when the planner gave the output
- * the input's buffer. */
-void oc_run_copy(const void *params, const oc_tensor *const *in,
-                 oc_tensor *const *out, void *workspace, const oc_exec *exec);
-/* Types with a fixed element size: what data-moving ops (Reshape,
- * Identity, ...) can hold. */
-bool oc_dtype_has_size(onnxc_dtype dtype);
-/* axis normalized against rank (negative counts from the end) into *out;
- * allow_end also accepts rank itself (Flatten). A SHAPE error otherwise. */
-onnxc_status *oc_axis(const oc_node *node, int64_t axis, int rank,
-                      bool allow_end, int *out);
-/* An UNSUPPORTED error for an element type the op does not run. */
-onnxc_status *oc_bad_dtype(const oc_node *node, const char *what,
-                           onnxc_dtype dtype, const char *supported);
+/* An ONNXC_ERR_RUN status for a bad value met by a kernel: "node 'x'
+ * (Gather-13): " and the message. (ops/common/attrs.c) */
+onnxc_status *oc_run_error(const oc_run_ctx *ctx, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 
 #endif

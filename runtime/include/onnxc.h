@@ -66,7 +66,11 @@ typedef enum onnxc_code {
     ONNXC_ERR_INVALID_MODEL,    /* the model or tensor file is malformed */
     ONNXC_ERR_UNSUPPORTED,      /* valid ONNX that onnxc does not run yet */
     ONNXC_ERR_SHAPE,            /* an input's type or shape does not fit */
-    ONNXC_ERR_RUN               /* a kernel failed while running */
+    ONNXC_ERR_RUN               /* a kernel met a bad value while running (an
+                                 * index out of range, a count that does not
+                                 * fit); the message names the node, the
+                                 * tensor and the value. The session stays
+                                 * usable. */
 } onnxc_code;
 
 typedef struct onnxc_status onnxc_status;
@@ -163,6 +167,19 @@ ONNXC_API onnxc_status *onnxc_model_input_index(const onnxc_model *model,
 ONNXC_API int64_t onnxc_model_opset(const onnxc_model *model);
 ONNXC_API int64_t onnxc_model_ir_version(const onnxc_model *model);
 
+/* -------------------------------------------------------------- kernels */
+
+/* Which kernels a session runs (onnxc_session_options_set_kernels). AUTO
+ * takes the fastest this CPU has; the others force one, for tests and
+ * benchmarks (one the CPU lacks falls back to the next slower). */
+typedef enum onnxc_kernels {
+    ONNXC_KERNELS_AUTO = 0,
+    ONNXC_KERNELS_AVX512,     /* AVX-512 Gemm tiles and vector math */
+    ONNXC_KERNELS_AVX2,       /* AVX2+FMA */
+    ONNXC_KERNELS_PORTABLE,   /* C only: packed Gemm with a C tile */
+    ONNXC_KERNELS_REFERENCE   /* the definitions: plain loops */
+} onnxc_kernels;
+
 /* -------------------------------------------------------- session options */
 
 typedef struct onnxc_session_options onnxc_session_options;
@@ -195,6 +212,24 @@ ONNXC_API onnxc_status *onnxc_session_options_set_dim(onnxc_session_options *opt
 ONNXC_API onnxc_status *onnxc_session_options_set_threads(
     onnxc_session_options *options, int threads);
 
+/* Which optimizing passes compile the session's program. Default
+ * ONNXC_OPTIMIZE_ALL; NONE runs the graph as written (for debugging, and
+ * to test optimized against unoptimized results). */
+#define ONNXC_OPTIMIZE_NONE 0u
+#define ONNXC_OPTIMIZE_FOLD 1u  /* drop nodes whose outputs are known at
+                                 * load (Constant), keeping their values */
+#define ONNXC_OPTIMIZE_FUSE 2u  /* fold a bias Add and a Relu or LeakyRelu
+                                 * into the Gemm or MatMul before them */
+#define ONNXC_OPTIMIZE_ALL 3u
+/* Errors: INVALID_ARGUMENT for bits outside ONNXC_OPTIMIZE_ALL. */
+ONNXC_API onnxc_status *onnxc_session_options_set_optimizations(
+    onnxc_session_options *options, unsigned flags);
+
+/* Which kernels the session runs (default ONNXC_KERNELS_AUTO). Errors:
+ * INVALID_ARGUMENT for a value not in onnxc_kernels. */
+ONNXC_API onnxc_status *onnxc_session_options_set_kernels(
+    onnxc_session_options *options, onnxc_kernels kernels);
+
 /* The most arena bytes a session may plan (runtime-owned arenas only);
  * a larger plan fails with NO_MEMORY. 0 means no limit. */
 #define ONNXC_DEFAULT_ARENA_LIMIT ((size_t)1 << 32)
@@ -207,7 +242,15 @@ typedef struct onnxc_session onnxc_session;
 
 /* Creates a session over a loaded model. The options are only read during
  * the call (NULL for the defaults). The model must outlive the session.
- * Errors: NO_MEMORY, SHAPE (fixed dims that do not fit the model). */
+ * The first session for a set of optimizations and kernels compiles the
+ * model's program for them (folding, fusions, weights packed for the
+ * kernels); later sessions with the same options share it. Sessions of
+ * one model may be created from several threads. After packing, a model
+ * keeps one copy of a large weight: the packed one. A session whose
+ * options would read such a weight as stored is then refused
+ * (UNSUPPORTED, naming it): load the model once per such option set.
+ * Errors: NO_MEMORY, SHAPE (fixed dims that do not fit the model),
+ * UNSUPPORTED. */
 ONNXC_API onnxc_status *onnxc_session_create(const onnxc_model *model,
                                    const onnxc_session_options *options,
                                    onnxc_session **session);
@@ -233,7 +276,9 @@ ONNXC_API onnxc_status *onnxc_session_bind_output(onnxc_session *session, size_t
 /* Runs the model on the bound inputs. Every input without a default must
  * be bound. Symbolic dims are taken from the inputs; the memory plan is
  * redone only when they change. Errors: INVALID_ARGUMENT (unbound input),
- * SHAPE (inconsistent dims, named), NO_MEMORY (arena). */
+ * SHAPE (inconsistent dims, named), NO_MEMORY (arena), RUN (a kernel met
+ * a bad value; the outputs are then undefined, the session stays usable
+ * for the next run). */
 ONNXC_API onnxc_status *onnxc_session_run(onnxc_session *session);
 
 /* A tensor produced by a run. data and dims point into the session (or the

@@ -1,0 +1,45 @@
+/*
+ * op_util.h - what most operators share: reading attributes, refusing
+ * what they do not run, normalizing an axis, and the run of ops whose
+ * output holds their input's data. (ops/common/attrs.c)
+ */
+#ifndef ONNXC_OP_UTIL_H
+#define ONNXC_OP_UTIL_H
+
+#include "runtime/core/status.h"
+#include "runtime/graph/op.h"
+
+/* The attribute `name` of the node as a float or an int, `fallback` when
+ * absent; INVALID_MODEL when it has another type. */
+onnxc_status *oc_attr_float(const oc_node *node, const char *name,
+                            float fallback, float *out);
+onnxc_status *oc_attr_int(const oc_node *node, const char *name,
+                          int64_t fallback, int64_t *out);
+/* The ints of attribute `name` (NULL and 0 when absent); INVALID_MODEL
+ * when it has another type. */
+onnxc_status *oc_attr_ints(const oc_node *node, const char *name,
+                           const int64_t **values, size_t *count);
+/* The string of attribute `name` (fallback when absent). */
+onnxc_status *oc_attr_string(const oc_node *node, const char *name,
+                             const char *fallback, const char **out);
+/* Refuses attributes the op does not know (a misspelt or newer attribute
+ * would otherwise be silently ignored). `known` is NULL-terminated. */
+onnxc_status *oc_check_attrs(const oc_node *node, const char *const *known);
+/* The run of ops whose output holds their input's data (Identity,
+ * Flatten, Reshape): a copy, or nothing when the planner gave the output
+ * the input's buffer. */
+onnxc_status *oc_run_copy(const oc_run_ctx *ctx);
+/* Types with a fixed element size: what data-moving ops (Reshape,
+ * Identity, ...) can hold. */
+bool oc_dtype_has_size(onnxc_dtype dtype);
+/* axis normalized against rank (negative counts from the end) into *out;
+ * allow_end also accepts rank itself (Flatten). A SHAPE error otherwise. */
+onnxc_status *oc_axis(const oc_node *node, int64_t axis, int rank,
+                      bool allow_end, int *out);
+/* An UNSUPPORTED error for an element type the op does not run. */
+onnxc_status *oc_bad_dtype(const oc_node *node, const char *what,
+                           onnxc_dtype dtype, const char *supported);
+/* A node's message prefix: "node 'x' (Gather-13)" into buf. */
+const char *oc_node_desc(const oc_node *node, char *buf, size_t size);
+
+#endif
