@@ -379,7 +379,7 @@ else
 fi
 ort_version=$(grep -h -o '"version": "[^"]*"' "$RES"/ort__*.json | head -n1 | cut -d'"' -f4)
 envs=""
-for v in OPENBLAS_CORETYPE OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS OMP_NUM_THREADS ONNXC_GEMM; do
+for v in OPENBLAS_CORETYPE OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS OMP_NUM_THREADS; do
   envs="$envs${envs:+, }$v=${!v-(unset)}"
 done
 

@@ -13,8 +13,18 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 echo "--- with the fast Gemm kernels and fusion (the defaults)"
 ctest --test-dir "$work" --output-on-failure -LE slow -E 'unit/test_noalloc|install/'
-# Once more with the plain reference loop and no fusion, so that the
-# portable path passes every test too. test_api checks fusion itself.
-echo "--- with ONNXC_GEMM=reference ONNXC_FUSE=0"
-ONNXC_GEMM=reference ONNXC_FUSE=0 ctest --test-dir "$work" --output-on-failure \
-    -LE slow -E 'unit/test_noalloc|install/|unit/test_api'
+# The conformance sweep once more with each other kernel set, optimizations
+# off with the plain loops, so that every path meets every official model
+# under the sanitizers. (The unit tests choose their kernels themselves.)
+data=/usr/share/libonnx-testdata/data
+if [ -d "$data" ]; then
+    for flags in "--kernels reference --optimize none" "--kernels portable"; do
+        echo "--- conformance sweep with onnxc-run $flags"
+        args=""
+        for f in $flags; do args="$args --runner-arg=$f"; done
+        # shellcheck disable=SC2086
+        python3 "$src/tools/check/conformance.py" --runner "$work/bin/onnxc-run" \
+            $args --data "$data" --require "$src/tests/conformance_required.txt" \
+            --declined "$src/tests/conformance_declined.txt"
+    done
+fi

@@ -12,6 +12,6 @@ for set in 0 1; do
     [ -n "$arena" ] && [ "$arena" = "$bound" ] || { echo "arena $arena != lower bound $bound"; exit 1; }
 done
 # Without fusion Relu is a node of its own, and runs in place.
-out=$(ONNXC_FUSE=0 "$run" --quiet --stats -d "$dir/test_data_set_1" "$dir/model.onnx") || exit 1
+out=$("$run" --optimize none --quiet --stats -d "$dir/test_data_set_1" "$dir/model.onnx") || exit 1
 echo "$out" | grep '^plan:'
 echo "$out" | grep -q ', 1 in place$' || { echo "expected Relu to run in place"; exit 1; }

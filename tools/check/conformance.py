@@ -122,7 +122,7 @@ def run_model(runner, data, rel, timeout, declined):
         return Result(rel, "skipped", "no test_data_set_N folder", [], set())
 
     for i, ds in enumerate(sets):
-        cmd = [runner, "--quiet", "-d", os.path.join(mdir, ds), model]
+        cmd = runner + ["--quiet", "-d", os.path.join(mdir, ds), model]
         where = "" if len(sets) == 1 else ds + ": "
         try:
             # subprocess.run kills the runner when the timeout expires.
@@ -214,6 +214,9 @@ def write_report(path, summary, required_line, results, counts, failures, op_row
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runner", required=True, help="path to onnxc-run")
+    ap.add_argument("--runner-arg", action="append", default=[], metavar="ARG",
+                    help="pass ARG to the runner before its own arguments "
+                         "(repeat: --runner-arg=--kernels --runner-arg=reference)")
     ap.add_argument("--data", default=DEFAULT_DATA, help="test data folder (default %(default)s)")
     ap.add_argument("--timeout", type=float, default=60, help="seconds per data set (default %(default)s)")
     ap.add_argument("--jobs", type=int, default=2, help="models run in parallel (default %(default)s)")
@@ -240,7 +243,7 @@ def main():
     failures = []  # (model, reason) for everything counted as failed
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
         # map() yields in submission order, so the log is sorted and streams.
-        for r in pool.map(lambda m: run_model(runner, data, m, args.timeout, declined), models):
+        for r in pool.map(lambda m: run_model([runner] + args.runner_arg, data, m, args.timeout, declined), models):
             results.append(r)
             if r.status == "refused":
                 continue

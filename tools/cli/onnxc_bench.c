@@ -23,6 +23,7 @@
 
 #include "../../bench/measure.h"
 #include "onnxc.h"
+#include "session_flags.h"
 
 static const char usage[] =
     "usage: onnxc-bench MODEL [options]\n"
@@ -30,19 +31,31 @@ static const char usage[] =
     "Times onnxc on random inputs of the model's declared shapes.\n"
     "\n"
     "options:\n"
-    "  -b, --batch N      value of every symbolic dim (default 1)\n"
-    "  -t, --threads N    intra-op threads (default 1; 1 whatever N is\n"
-    "                     when onnxc is built without the thread option)\n"
-    "  -n, --iters N      timed runs (default 100)\n"
-    "  -s, --seconds S    time runs for S seconds instead (at least one)\n"
-    "      --warmup N     untimed runs first (default 3; with -s, only as\n"
-    "                     many as fit in S seconds, at least one)\n"
-    "      --flops N      floating-point operations per run, for GFLOP/s\n"
-    "                     (e.g. 2*M*N*K summed over the Gemms)\n"
-    "      --json         print one JSON object\n"
-    "  -h, --help         this text\n"
+    "  -b, --batch N        value of every symbolic dim (default 1)\n"
+    "  -t, --threads N      intra-op threads (default 1; 1 whatever N is\n"
+    "                       when onnxc is built without the thread option)\n"
+    "  -n, --iters N        timed runs (default 100)\n"
+    "  -s, --seconds S      time runs for S seconds instead (at least one)\n"
+    "      --warmup N       untimed runs first (default 3; with -s, only as\n"
+    "                       many as fit in S seconds, at least one)\n"
+    "      --flops N        floating-point operations per run, for GFLOP/s\n"
+    "                       (e.g. 2*M*N*K summed over the Gemms)\n"
+    SESSION_FLAGS_USAGE
+    "      --json           print one JSON object\n"
+    "  -h, --help           this text\n"
     "\n"
     "exit status: 0 measured, 2 error\n";
+
+/* --kernels and --optimize, for bench_parse_args. */
+static int parse_session_flag(int argc, char **argv, int i, void *ctx)
+{
+    char err[256];
+    int took = session_flags_parse(argv[i], i + 1 < argc ? argv[i + 1] : NULL,
+                                   ctx, err, sizeof err);
+    if (took < 0)
+        bench_die("%s", err);
+    return took;
+}
 
 typedef struct bench_ctx {
     onnxc_session *session;
@@ -168,13 +181,16 @@ static void output_checksum(const onnxc_model *model,
 int main(int argc, char **argv)
 {
     bench_options o;
-    bench_parse_args("onnxc-bench", usage, argc, argv, &o, NULL, NULL);
+    session_flags flags = session_flags_default();
+    bench_parse_args("onnxc-bench", usage, argc, argv, &o, parse_session_flag,
+                     &flags);
 
     onnxc_model *model;
     onnxc_session_options *opts;
     bench_ctx ctx;
     check(onnxc_model_load_file(o.model, &model), NULL);
     check(onnxc_session_options_create(&opts), "session options");
+    check(session_flags_apply(&flags, opts), "session options");
     fix_symbolic_dims(model, opts, o.batch);
     bool threads_ok = apply_threads(opts, o.threads);
     check(onnxc_session_create(model, opts, &ctx.session), "session");

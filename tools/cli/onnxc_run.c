@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "npy.h"
+#include "session_flags.h"
 #include "onnxc.h"
 
 #define MAX_FILES 256
@@ -32,6 +33,7 @@ typedef struct options {
     double rtol, atol;
     bool stats, quiet;
     bool npy_out;
+    session_flags session;   /* --kernels, --optimize */
 } options;
 
 /* An input file: a TensorProto (.pb) or a NumPy array (.npy), told apart
@@ -66,6 +68,7 @@ static void usage(FILE *f)
         "      --atol X         absolute tolerance for -d (default 1e-7)\n"
         "      --stats          print the memory plan and timings\n"
         "  -q, --quiet          do not print output values\n"
+        SESSION_FLAGS_USAGE
         "      --operators      print the operators this build runs (a\n"
         "                       Markdown table) and exit\n"
         "  -h, --help           this text\n"
@@ -106,9 +109,12 @@ static void parse_args(int argc, char **argv, options *o)
 {
     o->rtol = 1e-3;
     o->atol = 1e-7;
+    o->session = session_flags_default();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        char err[256];
+        int took;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
             exit(0);
@@ -140,6 +146,11 @@ static void parse_args(int argc, char **argv, options *o)
             o->stats = true;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = true;
+        } else if ((took = session_flags_parse(a, next, &o->session, err,
+                                               sizeof err))) {
+            if (took < 0)
+                die("%s", err);
+            i += took - 1;
         } else if (a[0] == '-' && a[1]) {
             die("unknown option '%s' (see --help)", a);
         } else if (!o->model) {
@@ -459,8 +470,12 @@ int main(int argc, char **argv)
     onnxc_model *model;
     check(onnxc_model_load_file(o.model, &model), NULL);
     double t1 = now_seconds();
+    onnxc_session_options *session_options;
     onnxc_session *session;
-    check(onnxc_session_create(model, NULL, &session), o.model);
+    check(onnxc_session_options_create(&session_options), NULL);
+    check(session_flags_apply(&o.session, session_options), NULL);
+    check(onnxc_session_create(model, session_options, &session), o.model);
+    onnxc_session_options_free(session_options);
 
     input_file files[MAX_FILES];
     memset(files, 0, sizeof files);
