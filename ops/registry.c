@@ -33,6 +33,13 @@ extern const oc_op oc_op_hard_swish;
 extern const oc_op oc_op_gelu;
 extern const oc_op oc_op_prelu;
 extern const oc_op oc_op_clip;
+extern const oc_op oc_op_shape;
+extern const oc_op oc_op_gather;
+extern const oc_op oc_op_unsqueeze;
+extern const oc_op oc_op_squeeze;
+extern const oc_op oc_op_concat;
+extern const oc_op oc_op_cast;
+extern const oc_op oc_op_cast_like;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -63,6 +70,13 @@ static const oc_op *const registry[] = {
     &oc_op_gelu,
     &oc_op_prelu,
     &oc_op_clip,
+    &oc_op_shape,
+    &oc_op_gather,
+    &oc_op_unsqueeze,
+    &oc_op_squeeze,
+    &oc_op_concat,
+    &oc_op_cast,
+    &oc_op_cast_like,
 };
 
 static bool is_default_domain(const char *d)

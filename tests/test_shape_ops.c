@@ -104,22 +104,57 @@ Test(shape_ops, symbolic_batch_survives_reshape_and_flatten)
     onnxc_model_free(model);
 }
 
-Test(shape_ops, a_shape_computed_by_a_node_is_refused_at_load)
+/* A shape computed by nodes from a graph input: the plan computes it (the
+ * nodes do not run), and plans again when the input's contents change. */
+Test(shape_ops, a_shape_computed_from_a_graph_input_is_computed_by_the_plan)
 {
     mb_model *m = mb_new(8);
     mb_opset(m, "", 13);
     mb_input(m, "x", ONNXC_FLOAT, "12");
     mb_input(m, "s", ONNXC_INT64, "2");
+    int64_t one[] = {1, 1};
+    mb_initializer_raw(m, "one", ONNXC_INT64, "2", one, sizeof one);
     mb_node(m, "Identity", "id", "s", "s2");
-    mb_node(m, "Reshape", "r", "x,s2", "y");
+    mb_node(m, "Mul", "times_one", "s2,one", "s3");
+    mb_node(m, "Reshape", "r", "x,s3", "y");
     mb_output(m, "y", ONNXC_FLOAT, NULL);
-    onnxc_model *model = NULL;
-    onnxc_status *st = mb_load(m, NULL, &model);
-    mb_free(m);
-    cr_assert_eq(onnxc_status_code(st), ONNXC_ERR_UNSUPPORTED);
-    cr_assert(strstr(onnxc_status_message(st), "computed by node 'id'"), "%s",
-              onnxc_status_message(st));
-    onnxc_status_free(st);
+    onnxc_model *model = load(m);
+    onnxc_session *s = session(model);
+    int64_t n12[] = {12}, n2[] = {2};
+    int64_t shapes[2][2] = {{3, 4}, {2, -1}}, want[2][2] = {{3, 4}, {2, 6}};
+    for (int i = 0; i < 2; i++) {
+        ok(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, n12, 1, data12));
+        ok(onnxc_session_bind_input(s, 1, ONNXC_INT64, n2, 1, shapes[i]));
+        ok(onnxc_session_run(s));
+        onnxc_tensor_view v;
+        ok(onnxc_session_output(s, 0, &v));
+        expect_dims(&v, want[i], 2);
+        cr_assert_eq(memcmp(v.data, data12, sizeof data12), 0);
+        onnxc_plan_stats stats;
+        ok(onnxc_session_plan_stats(s, &stats));
+        cr_assert_eq(stats.plans, (size_t)i + 1, "new contents, new plan");
+        cr_assert_eq(stats.nodes_at_plan, (size_t)2, "Identity and Mul");
+        cr_assert_eq(stats.tensors, (size_t)1, "only y is planned");
+    }
+    onnxc_session_free(s);
+    /* Without folding the two nodes also run: the same result. */
+    onnxc_session_options *o = NULL;
+    ok(onnxc_session_options_create(&o));
+    ok(onnxc_session_options_set_optimizations(o, ONNXC_OPTIMIZE_NONE));
+    ok(onnxc_session_create(model, o, &s));
+    onnxc_session_options_free(o);
+    ok(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, n12, 1, data12));
+    ok(onnxc_session_bind_input(s, 1, ONNXC_INT64, n2, 1, shapes[1]));
+    ok(onnxc_session_run(s));
+    onnxc_tensor_view v;
+    ok(onnxc_session_output(s, 0, &v));
+    expect_dims(&v, want[1], 2);
+    onnxc_plan_stats stats;
+    ok(onnxc_session_plan_stats(s, &stats));
+    cr_assert_eq(stats.nodes_at_plan, (size_t)0);
+    cr_assert_eq(stats.tensors, (size_t)3);
+    onnxc_session_free(s);
+    onnxc_model_free(model);
 }
 
 Test(shape_ops, constants_are_folded_and_feed_add)

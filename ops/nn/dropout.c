@@ -147,6 +147,7 @@ const oc_op oc_op_dropout = {
     .min_outputs = 1, .max_outputs = 2,
     .in_place = true,
     .value_inputs = 1u << 1 | 1u << 2,
+    .no_fold = true,  /* training mode draws a random mask */
     .types = "float, double",
     .prepare = dropout_prepare,
     .infer = dropout_infer,

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "runtime/core/status.h"
+#include "ops/common/dims_value.h"
 #include "ops/common/op_util.h"
 
 typedef struct reshape_params {
@@ -116,7 +117,7 @@ static bool split_product(const oc_shape *s, size_t *known, int *syms,
 /* out = shape with 0s copied from x and the -1 inferred, symbolically
  * where x has symbolic dims. */
 static onnxc_status *resolve_shape(const oc_node *node, const reshape_params *p,
-                                   const oc_shape *x, const int64_t *shape,
+                                   const oc_shape *x, const oc_dim *shape,
                                    int rank, oc_shape *out)
 {
     char s1[128], s2[160];
@@ -124,7 +125,13 @@ static onnxc_status *resolve_shape(const oc_node *node, const reshape_params *p,
     oc_shape rest = {.rank = 0};  /* the dims of out other than -1 */
     out->rank = rank;
     for (int d = 0; d < rank; d++) {
-        int64_t v = shape[d];
+        int64_t v = shape[d].value;
+        if (!dim_is_known(shape[d])) {
+            /* a symbol computed inside the graph (Shape -> Gather) */
+            out->dims[d] = shape[d];
+            rest.dims[rest.rank++] = out->dims[d];
+            continue;
+        }
         if (v == -1) {
             if (infer_at >= 0)
                 goto bad_shape;
@@ -148,7 +155,7 @@ static onnxc_status *resolve_shape(const oc_node *node, const reshape_params *p,
     }
     if (infer_at >= 0 && p->allowzero)
         for (int d = 0; d < rank; d++)
-            if (shape[d] == 0)
+            if (dim_is_known(shape[d]) && shape[d].value == 0)
                 goto bad_shape;  /* -1 next to a literal 0 is ambiguous */
     if (x->rank < 0) {
         if (infer_at >= 0)
@@ -190,7 +197,7 @@ static onnxc_status *resolve_shape(const oc_node *node, const reshape_params *p,
 bad_shape:;
     oc_shape req = {.rank = rank};
     for (int d = 0; d < rank; d++)
-        req.dims[d] = dim_known(shape[d]);
+        req.dims[d] = shape[d];
     return oc_error(ONNXC_ERR_SHAPE,
                     "node '%s' (Reshape): cannot reshape %s to %s%s",
                     node->label, oc_shape_format(x, NULL, s1, sizeof s1),
@@ -214,14 +221,22 @@ static onnxc_status *reshape_infer(const oc_infer_ctx *ctx)
     out[0]->dtype = in[0]->dtype;
     if ((err = requested_shape(node, p, in, &shape, &rank)))
         return err;
-    if (!shape) {
-        /* The shape is a graph input: known when the plan is made. */
+    oc_dim dims[ONNXC_MAX_RANK];
+    int n;
+    if (shape) {
+        for (int d = 0; d < rank; d++)
+            dims[d] = dim_known(shape[d]);
+    } else if (node->op_version >= 5 && oc_type_as_dims(in[1], dims, &n) &&
+               n == rank) {
+        /* computed inside the graph; its symbols are known at load */
+    } else {
+        /* known when the plan is made */
         out[0]->shape.rank = rank;
         for (int d = 0; d < rank; d++)
             out[0]->shape.dims[d] = dim_unknown();
         return NULL;
     }
-    return resolve_shape(node, p, &in[0]->shape, shape, rank, &out[0]->shape);
+    return resolve_shape(node, p, &in[0]->shape, dims, rank, &out[0]->shape);
 }
 
 static const int reshape_versions[] = {1, 5, 13, 14, 19, 21, 0};

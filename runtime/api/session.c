@@ -88,12 +88,79 @@ static const void *known_data(const oc_tensor *t)
     return t->data ? t->data : &empty;
 }
 
-/* Concrete shapes for every value, from the inputs through each node. */
-static onnxc_status *infer_concrete(onnxc_session *s, const input_binding *shapes)
+/* Values the plan computes ahead that do not decide shapes are kept
+ * small: a large one (a mask of the sequence length squared) is better
+ * computed in the arena at each run. */
+#define PLAN_VALUE_MAX_BYTES 65536
+
+/* Whether the plan knows what n reads: constants, plan-time values, the
+ * contents of graph inputs it plans for, and shapes. */
+static bool inputs_known(const onnxc_session *s, const oc_node *n)
+{
+    for (int k = 0; k < n->n_inputs; k++) {
+        int v = n->inputs[k];
+        if (v >= 0 && !(n->op->shape_inputs >> k & 1) && !s->known[v])
+            return false;
+    }
+    return true;
+}
+
+/* Whether the plan computes n's outputs now: every one is a plan-time
+ * value, the plan knows the inputs, and they decide a shape or (with
+ * folding) are small. */
+static bool compute_at_plan(const onnxc_session *s, const oc_node *n)
 {
     const oc_graph *g = s->g;
+    bool decides = false;
+    size_t total = 0, bytes;
+    for (int k = 0; k < n->n_outputs; k++) {
+        int v = n->outputs[k];
+        if (v < 0)
+            continue;
+        const oc_tensor *t = &s->tensors[v];
+        if (!(g->values[v].flags & OC_VALUE_PLAN_TIME))
+            return false;
+        decides = decides || (g->values[v].flags & OC_VALUE_DECIDES_SHAPE);
+        oc_tensor_bytes(t->dtype, t->dims, t->rank, &bytes);
+        total = bytes > SIZE_MAX - total ? SIZE_MAX : total + bytes;
+    }
+    return inputs_known(s, n) &&
+           (decides || (s->fold && total <= PLAN_VALUE_MAX_BYTES));
+}
+
+/* Runs node i into the value store; the node then does not run, unless
+ * it writes a graph output or folding is off. */
+static onnxc_status *compute_node(onnxc_session *s, int i, bool *fits)
+{
+    const oc_graph *g = s->g;
+    const oc_node *n = &g->nodes[i];
+    oc_run_ctx ctx = s->run[i];
+    onnxc_status *err = oc_eval_node(&ctx, &s->values, fits);
+    if (err || !*fits)
+        return err;
+    bool runs = !s->fold;
+    for (int k = 0; k < n->n_outputs; k++)
+        if (n->outputs[k] >= 0) {
+            s->known[n->outputs[k]] = true;
+            runs = runs || (g->values[n->outputs[k]].flags & OC_VALUE_OUTPUT);
+        }
+    s->at_plan[i] = !runs;
+    s->stats.nodes_at_plan += !runs;
+    return NULL;
+}
+
+/* Concrete shapes for every value, from the inputs through each node;
+ * the values the plan knows, computed. *fits is false when the value
+ * store was too small (start again once it has grown). */
+static onnxc_status *infer_concrete(onnxc_session *s, const input_binding *shapes,
+                                    bool *fits)
+{
+    const oc_graph *g = s->g;
+    *fits = true;
+    s->stats.nodes_at_plan = 0;
     for (int v = 0; v < g->n_values; v++) {
         const oc_value *val = &g->values[v];
+        s->known[v] = oc_value_is_constant(val) && val->data;
         if (val->flags & OC_VALUE_INITIALIZER) {
             oc_tensor *t = &s->tensors[v];
             t->dtype = val->dtype;
@@ -109,9 +176,11 @@ static onnxc_status *infer_concrete(onnxc_session *s, const input_binding *shape
         t->rank = shapes[i].rank;
         memcpy(t->dims, shapes[i].dims, sizeof t->dims);
         t->data = (void *)shapes[i].data;
+        s->known[g->inputs[i]] = s->value_input[i];
     }
     for (int i = 0; i < g->n_nodes; i++) {
         const oc_node *n = &g->nodes[i];
+        s->at_plan[i] = false;
         oc_type *types = s->in_types, *out = s->out_types;
         for (int k = 0; k < n->in_slots; k++) {
             int v = k < n->n_inputs ? n->inputs[k] : -1;
@@ -123,7 +192,7 @@ static onnxc_status *infer_concrete(onnxc_session *s, const input_binding *shape
             type_of(&s->tensors[v], &types[k]);
             if (oc_value_is_constant(val))
                 types[k].data = val->data;
-            else if (n->op->value_inputs >> k & 1)
+            else if (s->known[v] || (n->op->value_inputs >> k & 1))
                 types[k].data = known_data(&s->tensors[v]);
             s->in_type[k] = &types[k];
         }
@@ -157,6 +226,9 @@ static onnxc_status *infer_concrete(onnxc_session *s, const input_binding *shape
                                 g->values[n->outputs[k]].name,
                                 oc_dims_format(y->dims, y->rank, dims, sizeof dims));
         }
+        if (compute_at_plan(s, n) &&
+            ((err = compute_node(s, i, fits)) || !*fits))
+            return err;
     }
     return NULL;
 }
@@ -177,7 +249,7 @@ static onnxc_status *make_buffers(onnxc_session *s)
     for (int k = 0; k < g->nodes[i].n_outputs; k++) {
         const oc_node *n = &g->nodes[i];
         int v = n->outputs[k];
-        if (v < 0)
+        if (v < 0 || s->at_plan[i])
             continue;
         const oc_value *val = &g->values[v];
         const oc_tensor *t = &s->tensors[v];
@@ -218,7 +290,7 @@ static onnxc_status *make_buffers(onnxc_session *s)
         s->run[i].pool = s->pool;
         s->run[i].threads = s->threads;
         s->run[i].workspace = NULL;
-        if (n->op->workspace)
+        if (n->op->workspace && !s->at_plan[i])
             bytes = n->op->workspace(&s->run[i]);
         if (!bytes)
             continue;
@@ -276,8 +348,18 @@ static onnxc_status *plan(onnxc_session *s, const input_binding *shapes)
     onnxc_status *err;
     const oc_graph *g = s->g;
     s->has_plan = false;
-    if ((err = bind_symbols(s, shapes)) || (err = infer_concrete(s, shapes)) ||
-        (err = make_buffers(s)))
+    if ((err = bind_symbols(s, shapes)))
+        return err;
+    for (bool fits = false; !fits;) {
+        oc_value_store_reset(&s->values);
+        if ((err = infer_concrete(s, shapes, &fits)))
+            return err;
+        if (!fits && !oc_value_store_reserve(&s->values, s->values.need))
+            return oc_error(ONNXC_ERR_NO_MEMORY,
+                            "cannot allocate %zu bytes for the values the "
+                            "plan computes", s->values.need);
+    }
+    if ((err = make_buffers(s)))
         return err;
     size_t need = oc_plan_assign_offsets(s->buffers, s->n_buffers, s->scratch);
     s->stats.arena_bytes = need;
@@ -334,6 +416,9 @@ void onnxc_session_free(onnxc_session *s)
     free(s->in_type);
     free(s->out_type);
     free(s->value_input);
+    free(s->known);
+    free(s->at_plan);
+    oc_value_store_free(&s->values);
     free(s->inputs);
     free(s->planned);
     free(s->shapes);
@@ -451,6 +536,8 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
     s->in_type = calloc(most_in, sizeof *s->in_type);
     s->out_type = calloc(most_out, sizeof *s->out_type);
     s->value_input = calloc(ni + 1, sizeof *s->value_input);
+    s->known = calloc(nv + 1, sizeof *s->known);
+    s->at_plan = calloc(nn + 1, sizeof *s->at_plan);
     s->inputs = calloc(ni + 1, sizeof *s->inputs);
     s->planned = calloc(ni + 1, sizeof *s->planned);
     s->shapes = calloc(ni + 1, sizeof *s->shapes);
@@ -465,7 +552,7 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
     s->scratch = calloc(PLAN_SCRATCH(nv + nn) + nn + 2, sizeof *s->scratch);
     if (!s->tensors || !s->node_in || !s->node_out || !s->run ||
         !s->in_types || !s->out_types || !s->in_type || !s->out_type ||
-        !s->value_input ||
+        !s->value_input || !s->known || !s->at_plan ||
         !s->inputs || !s->planned || !s->shapes || !s->outputs || !s->fixed_syms ||
         !s->sym_values || !s->sym_source || !s->buffer_of || !s->buffers ||
         !s->scratch_of ||
@@ -489,10 +576,6 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
         for (int k = 0; k < n->in_slots; k++) {
             int v = k < n->n_inputs ? n->inputs[k] : -1;
             s->node_in[slot + k] = v >= 0 ? &s->tensors[v] : NULL;
-            if (v >= 0 && (n->op->value_inputs >> k & 1))
-                for (int j = 0; j < g->n_inputs; j++)
-                    if (g->inputs[j] == v)
-                        s->value_input[j] = true;
         }
         for (int k = 0; k < n->out_slots; k++) {
             int v = k < n->n_outputs ? n->outputs[k] : -1;
@@ -501,6 +584,11 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
         slot += n->in_slots;
         out_slot += n->out_slots;
     }
+    for (size_t j = 0; j < ni; j++)
+        s->value_input[j] =
+            (g->values[g->inputs[j]].flags & OC_VALUE_DECIDES_SHAPE) != 0;
+    s->fold = (options ? options->compile.optimize : defaults.optimize) &
+              ONNXC_OPTIMIZE_FOLD;
     if ((err = apply_options(s, options)))
         goto fail;
 
@@ -653,7 +741,8 @@ onnxc_status *onnxc_session_run(onnxc_session *s)
         return err;
     oc_thread_pool_begin(s->pool);
     for (int i = 0; !err && i < g->n_nodes; i++)
-        err = g->nodes[i].op->run(&s->run[i]);
+        if (!s->at_plan[i])
+            err = g->nodes[i].op->run(&s->run[i]);
     oc_thread_pool_end(s->pool);
     if (err)
         return err;  /* names the node; the next run starts afresh */

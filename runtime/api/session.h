@@ -13,6 +13,7 @@
 #include "runtime/graph/graph.h"
 #include "runtime/graph/op.h"
 #include "runtime/plan/planner.h"
+#include "runtime/exec/eval_node.h"
 #include "runtime/exec/thread_pool.h"
 
 typedef struct fixed_dim {
@@ -63,6 +64,13 @@ struct onnxc_session {
     const oc_type **in_type;
     oc_type **out_type;
     bool *value_input;        /* per graph input: its contents decide shapes */
+    bool *known;              /* per value: contents known to this plan */
+    bool *at_plan;            /* per node: the plan computed its outputs;
+                               * it does not run */
+    oc_value_store values;    /* what the plan computed */
+    bool fold;                /* compute ahead every plan-time value (the
+                               * FOLD optimization), not only those that
+                               * decide shapes */
 
     input_binding *inputs;    /* per graph input */
     input_binding *planned;   /* the input shapes the plan was made for */

@@ -6,30 +6,204 @@
  * Dims may be symbolic (the batch); what only the run can check is
  * checked then. Inputs whose contents decide a shape (value_inputs) must
  * be known by then: constants here, graph inputs when the plan is made.
- * Outputs whose contents infer gives (a Constant's) become known values:
- * later nodes see their contents, and fold_constants may drop the node.
+ * Outputs whose contents infer gives (a Constant's), or that a run at load
+ * computes because every input is fixed (constant folding: Shape of a
+ * static shape, arithmetic on constants), become known values: later
+ * nodes see their contents, and fold_constants may drop the node.
+ *
+ * It also marks what the session computes when it plans: values that
+ * follow from constants, graph inputs and shapes (OC_VALUE_PLAN_TIME),
+ * and those whose contents decide a shape (OC_VALUE_DECIDES_SHAPE): a
+ * graph input so marked makes the session plan again when its contents
+ * change.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "runtime/compile/compile.h"
 #include "runtime/core/status.h"
+#include "runtime/exec/eval_node.h"
 #include "runtime/graph/op.h"
 
-/* An input whose contents decide shapes must be known before a run: a
- * constant, or a graph input (read when the plan is made). */
+/* The most output bytes a node may have to run at load: folding must not
+ * double the weights. */
+#define FOLD_MAX_BYTES ((size_t)1 << 20)
+
+/* An input whose contents decide shapes must be known when the plan is
+ * made: a constant, a graph input, or computed from those and shapes. */
 static onnxc_status *check_value_input(const oc_graph *g, const oc_node *n,
                                        int k)
 {
     const oc_value *v = &g->values[n->inputs[k]];
-    if ((oc_value_is_constant(v) && v->data) || (v->flags & OC_VALUE_INPUT))
+    if ((oc_value_is_constant(v) && v->data) ||
+        (v->flags & (OC_VALUE_INPUT | OC_VALUE_PLAN_TIME)))
         return NULL;
     return oc_error(ONNXC_ERR_UNSUPPORTED,
                     "node '%s' (%s): input %d ('%s') decides the output's "
-                    "shape but is computed by node '%s'; onnxc needs it to "
-                    "be an initializer, a Constant or a graph input",
+                    "shape but node '%s' computes it from tensor contents "
+                    "only the run knows; onnxc plans every shape before the "
+                    "run and cannot split a plan yet",
                     n->label, n->op_type, k, v->name,
                     v->producer >= 0 ? g->nodes[v->producer].label : "?");
+}
+
+static bool shape_static(const oc_shape *s)
+{
+    for (int d = 0; d < s->rank; d++)
+        if (!dim_is_known(s->dims[d]))
+            return false;
+    return s->rank >= 0;
+}
+
+/* Whether the op's run computes its outputs from its inputs alone, so
+ * that they may be computed ahead of the run. */
+static bool computes_ahead(const oc_op *op)
+{
+    return op->run && !op->no_fold;
+}
+
+/* Whether what the run of n reads of input k is fixed by the model: a
+ * constant's contents, or only a static shape. */
+static bool input_fixed(const oc_graph *g, const oc_node *n, int k)
+{
+    int v = n->inputs[k];
+    if (v < 0)
+        return true;
+    const oc_value *val = &g->values[v];
+    if (n->op->shape_inputs >> k & 1)
+        return shape_static(&val->shape);
+    return oc_value_is_constant(val) && shape_static(&val->shape) &&
+           (val->data || val->bytes == 0);
+}
+
+/* Runs n at load when everything it reads is fixed and its outputs are
+ * small: they become known values. */
+static onnxc_status *fold_at_load(oc_graph *g, const oc_node *n,
+                                  const oc_type *outs)
+{
+    size_t total = 0, bytes;
+    if (!computes_ahead(n->op))
+        return NULL;
+    for (int k = 0; k < n->n_inputs; k++)
+        if (!input_fixed(g, n, k))
+            return NULL;
+    for (int k = 0; k < n->n_outputs; k++) {
+        if (n->outputs[k] < 0)
+            continue;
+        int64_t dims[ONNXC_MAX_RANK];
+        if (outs[k].data || !shape_static(&outs[k].shape))
+            return NULL;
+        for (int d = 0; d < outs[k].shape.rank; d++)
+            dims[d] = outs[k].shape.dims[d].value;
+        if (!oc_tensor_bytes(outs[k].dtype, dims, outs[k].shape.rank, &bytes) ||
+            bytes > FOLD_MAX_BYTES - total)
+            return NULL;
+        total += bytes;
+    }
+    onnxc_status *err = NULL;
+    oc_tensor *tensors = calloc((size_t)(n->in_slots + n->out_slots),
+                                sizeof *tensors);
+    const oc_tensor **in = calloc((size_t)n->in_slots, sizeof *in);
+    oc_tensor **out = calloc((size_t)n->out_slots, sizeof *out);
+    oc_value_store store = {0};
+    if (!tensors || !in || !out) {
+        err = oc_no_memory();
+        goto done;
+    }
+    for (int k = 0; k < n->n_inputs; k++) {
+        const oc_value *val = n->inputs[k] >= 0 ? &g->values[n->inputs[k]]
+                                                : NULL;
+        if (!val)
+            continue;
+        oc_tensor *t = &tensors[k];
+        t->dtype = val->dtype;
+        t->rank = val->shape.rank;
+        for (int d = 0; d < t->rank; d++)
+            t->dims[d] = val->shape.dims[d].value;
+        t->data = (void *)val->data;
+        in[k] = t;
+    }
+    for (int k = 0; k < n->n_outputs; k++) {
+        if (n->outputs[k] < 0)
+            continue;
+        oc_tensor *t = &tensors[n->in_slots + k];
+        t->dtype = outs[k].dtype;
+        t->rank = outs[k].shape.rank;
+        for (int d = 0; d < t->rank; d++)
+            t->dims[d] = outs[k].shape.dims[d].value;
+        out[k] = t;
+    }
+    oc_run_ctx ctx = {.node = n, .params = n->params, .n_in = n->n_inputs,
+                      .n_out = n->n_outputs, .in = in, .out = out};
+    bool fits = false;
+    while (!err && !fits) {
+        oc_value_store_reset(&store);
+        if ((err = oc_eval_node(&ctx, &store, &fits)) || fits)
+            break;
+        if (!oc_value_store_reserve(&store, store.need))
+            err = oc_no_memory();
+    }
+    for (int k = 0; !err && k < n->n_outputs; k++) {
+        if (!out[k])
+            continue;
+        oc_value *y = &g->values[n->outputs[k]];
+        oc_tensor_bytes(out[k]->dtype, out[k]->dims, out[k]->rank, &bytes);
+        void *data = oc_pool_alloc(&g->pool, bytes);
+        if (!data) {
+            err = oc_no_memory();
+            break;
+        }
+        if (bytes)
+            memcpy(data, out[k]->data, bytes);
+        y->data = data;
+        y->bytes = bytes;
+        y->flags |= OC_VALUE_KNOWN;
+    }
+done:
+    oc_value_store_free(&store);
+    free(tensors);
+    free(in);
+    free(out);
+    return err;
+}
+
+/* Whether the session can compute n's outputs when it plans: from
+ * constants, graph inputs, plan-time values and shapes. */
+static bool plan_time(const oc_graph *g, const oc_node *n)
+{
+    if (!computes_ahead(n->op))
+        return false;
+    for (int k = 0; k < n->n_inputs; k++) {
+        int v = n->inputs[k];
+        if (v < 0 || (n->op->shape_inputs >> k & 1))
+            continue;
+        const oc_value *val = &g->values[v];
+        if (!oc_value_is_constant(val) &&
+            !(val->flags & (OC_VALUE_INPUT | OC_VALUE_PLAN_TIME)))
+            return false;
+    }
+    return true;
+}
+
+/* Marks the values whose contents decide a shape: the value inputs, and
+ * back through plan-time nodes, what they are computed from. */
+static void mark_shape_deciders(oc_graph *g)
+{
+    for (int i = g->n_nodes - 1; i >= 0; i--) {
+        const oc_node *n = &g->nodes[i];
+        bool decides = false;
+        for (int k = 0; k < n->n_outputs; k++)
+            decides = decides || (n->outputs[k] >= 0 &&
+                                  (g->values[n->outputs[k]].flags &
+                                   OC_VALUE_DECIDES_SHAPE));
+        for (int k = 0; k < n->n_inputs; k++) {
+            int v = n->inputs[k];
+            bool shape_only = n->op->shape_inputs >> k & 1;
+            if (v >= 0 && ((n->op->value_inputs >> k & 1) ||
+                           (decides && !shape_only && plan_time(g, n))))
+                g->values[v].flags |= OC_VALUE_DECIDES_SHAPE;
+        }
+    }
 }
 
 /* Records what infer said of output value y; its contents when given. */
@@ -92,6 +266,12 @@ static onnxc_status *infer_node(oc_graph *g, const oc_node *n, oc_type *types,
         if (n->outputs[k] >= 0 &&
             (err = record_output(n, &g->values[n->outputs[k]], &outs[k])))
             return err;
+    if ((err = fold_at_load(g, n, outs)))
+        return err;
+    bool ahead = plan_time(g, n);
+    for (int k = 0; ahead && k < n->n_outputs; k++)
+        if (n->outputs[k] >= 0)
+            g->values[n->outputs[k]].flags |= OC_VALUE_PLAN_TIME;
     return NULL;
 }
 
@@ -150,6 +330,8 @@ onnxc_status *oc_pass_infer_shapes(oc_graph *g, const oc_compile_options *o)
         err = infer_node(g, &g->nodes[i], types, in, outs, out);
     if (!err)
         err = check_outputs(g);
+    if (!err)
+        mark_shape_deciders(g);
     free(types);
     free(in);
     free(outs);

@@ -60,8 +60,13 @@ enum {
     OC_VALUE_KNOWN = 8,        /* computed by a node, but its contents are
                                 * known at load (a Constant's): data holds
                                 * them; the node runs unless folded */
-    OC_VALUE_FOLDED = 16       /* an initializer made by fold_constants:
+    OC_VALUE_FOLDED = 16,      /* an initializer made by fold_constants:
                                 * its data belongs to the node's attribute */
+    OC_VALUE_PLAN_TIME = 32,   /* computed from constants, graph inputs and
+                                * shapes alone: the session can compute it
+                                * when it plans (infer_shapes.c) */
+    OC_VALUE_DECIDES_SHAPE = 64  /* its contents decide a shape (Reshape's
+                                  * shape, or what that is computed from) */
 };
 
 typedef struct oc_value {

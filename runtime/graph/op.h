@@ -143,6 +143,9 @@ typedef struct oc_op {
      * contents (Shape, Size): a node is known at plan time once those
      * are. */
     uint32_t shape_inputs;
+    /* Its outputs are not a function of its inputs alone (random): never
+     * computed ahead of the run. */
+    bool no_fold;
     /* The element types it runs, for the README's operator table. */
     const char *types;
 

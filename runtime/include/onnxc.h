@@ -307,6 +307,9 @@ typedef struct onnxc_plan_stats {
     size_t in_place;          /* of those, how many share their input's
                                * memory */
     size_t plans;             /* how many times this session has planned */
+    size_t nodes_at_plan;     /* nodes whose outputs the plan computed
+                               * (shapes computed inside the graph): they
+                               * do not run */
 } onnxc_plan_stats;
 
 /* Errors: INVALID_ARGUMENT before the first plan. */
