@@ -212,6 +212,8 @@ static onnxc_status *record_output(const oc_node *n, oc_value *y,
 {
     y->dtype = t->dtype;
     y->shape = t->shape;
+    y->has_sym = t->has_sym;
+    y->sym = t->sym;
     if (!t->data)
         return NULL;
     int64_t dims[ONNXC_MAX_RANK];
@@ -250,6 +252,8 @@ static onnxc_status *infer_node(oc_graph *g, const oc_node *n, oc_type *types,
         types[k].dtype = val->dtype;
         types[k].shape = val->shape;
         types[k].data = oc_value_is_constant(val) ? val->data : NULL;
+        types[k].has_sym = val->has_sym;
+        types[k].sym = val->sym;
         in[k] = &types[k];
     }
     for (int k = 0; k < n->out_slots; k++) {

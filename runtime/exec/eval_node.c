@@ -8,7 +8,10 @@
 
 void *oc_value_store_take(oc_value_store *s, size_t bytes)
 {
-    size_t size = (bytes + STORE_ALIGN - 1) / STORE_ALIGN * STORE_ALIGN;
+    /* An empty tensor still takes one slot: its pointer must not be null
+     * (a null store has no address to offset from), nor alias another. */
+    size_t size = bytes ? (bytes + STORE_ALIGN - 1) / STORE_ALIGN * STORE_ALIGN
+                        : STORE_ALIGN;
     if (size < bytes || s->need > SIZE_MAX - size) {
         s->need = SIZE_MAX;
         return NULL;

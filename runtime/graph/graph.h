@@ -74,6 +74,10 @@ typedef struct oc_value {
     onnxc_dtype dtype;   /* UNDEFINED until declared or inferred */
     oc_shape shape;      /* static shape, symbolic dims included */
     unsigned flags;
+    /* A small int tensor of dims (Shape's output and what is computed
+     * from it): its elements, perhaps symbolic, as infer gave them. */
+    bool has_sym;
+    oc_shape sym;
     const void *data;    /* initializer data, row-major, native order;
                           * NULL once released because every reader
                           * runs on a packed copy (release_weights.c) */
