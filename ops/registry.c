@@ -40,6 +40,19 @@ extern const oc_op oc_op_squeeze;
 extern const oc_op oc_op_concat;
 extern const oc_op oc_op_cast;
 extern const oc_op oc_op_cast_like;
+extern const oc_op oc_op_equal;
+extern const oc_op oc_op_greater;
+extern const oc_op oc_op_less;
+extern const oc_op oc_op_greater_or_equal;
+extern const oc_op oc_op_less_or_equal;
+extern const oc_op oc_op_and;
+extern const oc_op oc_op_or;
+extern const oc_op oc_op_xor;
+extern const oc_op oc_op_not;
+extern const oc_op oc_op_neg;
+extern const oc_op oc_op_abs;
+extern const oc_op oc_op_sign;
+extern const oc_op oc_op_where;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -77,6 +90,19 @@ static const oc_op *const registry[] = {
     &oc_op_concat,
     &oc_op_cast,
     &oc_op_cast_like,
+    &oc_op_equal,
+    &oc_op_greater,
+    &oc_op_less,
+    &oc_op_greater_or_equal,
+    &oc_op_less_or_equal,
+    &oc_op_and,
+    &oc_op_or,
+    &oc_op_xor,
+    &oc_op_not,
+    &oc_op_neg,
+    &oc_op_abs,
+    &oc_op_sign,
+    &oc_op_where,
 };
 
 static bool is_default_domain(const char *d)

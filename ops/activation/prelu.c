@@ -164,8 +164,9 @@ static onnxc_status *prelu_run(const oc_run_ctx *ctx)
     } else {
         oc_broadcast_align(slope, x->rank, &b);
     }
-    oc_broadcast_walk(y->data, x->dims, x->rank, onnxc_dtype_size(x->dtype), &a,
-                   &b, prelu_loops[x->dtype]);
+    size_t esize = onnxc_dtype_size(x->dtype);
+    oc_broadcast_walk(y->data, x->dims, x->rank, esize, esize, &a, &b,
+                      prelu_loops[x->dtype]);
     return NULL;
 }
 

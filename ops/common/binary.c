@@ -98,9 +98,10 @@ onnxc_status *oc_binary_infer(const oc_infer_ctx *ctx)
     bool small_int = t == ONNXC_INT8 || t == ONNXC_INT16 || t == ONNXC_UINT8 ||
                      t == ONNXC_UINT16;
     bool is_float = t == ONNXC_FLOAT || t == ONNXC_DOUBLE;
-    if ((unsigned)t >= BINARY_DTYPES || !p->kernels->loops[t] ||
-        (node->op_version < 6 && !is_float) ||
-        (node->op_version < 14 && small_int))
+    bool gated = !p->kernels->any_version &&
+                 ((node->op_version < 6 && !is_float) ||
+                  (node->op_version < 14 && small_int));
+    if ((unsigned)t >= BINARY_DTYPES || !p->kernels->loops[t] || gated)
         return oc_bad_dtype(node, "A", t, p->kernels->types);
     if (in[1]->dtype != t)
         return oc_error(ONNXC_ERR_SHAPE,
@@ -108,7 +109,7 @@ onnxc_status *oc_binary_infer(const oc_infer_ctx *ctx)
                         "the same type",
                         node->label, node->op_type, onnxc_dtype_name(t),
                         onnxc_dtype_name(in[1]->dtype));
-    out[0]->dtype = t;
+    out[0]->dtype = p->kernels->out_dtype ? p->kernels->out_dtype : t;
     if (p->legacy)
         return legacy_shape(node, p, &in[0]->shape, &in[1]->shape,
                             &out[0]->shape);
@@ -133,7 +134,8 @@ onnxc_status *oc_binary_run(const oc_run_ctx *ctx)
     } else {
         oc_broadcast_align(in[1], y->rank, &b);
     }
-    oc_broadcast_walk(y->data, y->dims, y->rank, onnxc_dtype_size(y->dtype), &a,
-                   &b, p->kernels->loops[y->dtype]);
+    onnxc_dtype t = in[0]->dtype;
+    oc_broadcast_walk(y->data, y->dims, y->rank, onnxc_dtype_size(y->dtype),
+                      onnxc_dtype_size(t), &a, &b, p->kernels->loops[t]);
     return NULL;
 }

@@ -16,8 +16,12 @@
 #define BINARY_DTYPES 17  /* onnxc_dtype values 0..16 */
 
 typedef struct binary_kernels {
-    bcast_loop loops[BINARY_DTYPES];
+    bcast_loop loops[BINARY_DTYPES];   /* indexed by the inputs' type */
     const char *types;  /* "float, double, int32, ..." */
+    onnxc_dtype out_dtype;  /* bool for comparisons; 0: the inputs' type */
+    /* Run every type in loops at every version; else the arithmetic
+     * ops' rule (floats only before 6, 8- and 16-bit integers from 14). */
+    bool any_version;
 } binary_kernels;
 
 onnxc_status *oc_binary_prepare(const oc_node *node, oc_pool *pool,
@@ -35,11 +39,14 @@ extern const int oc_binary_arith_versions[];
  * pattern, so the compiler vectorizes each. A macro because C has no
  * other way to write one loop for ten element types. y may alias a or b
  * element for element (in-place runs). */
-#define BINARY_LOOP(name, T, EXPR)                                             \
+#define BINARY_LOOP(name, T, EXPR) BINARY_LOOP_TO(name, T, T, EXPR)
+
+/* The same with outputs of type TY (bool for comparisons). */
+#define BINARY_LOOP_TO(name, TY, T, EXPR)                                      \
     static void name(void *yv, const void *av, size_t sa, const void *bv,      \
                      size_t sb, size_t n)                                      \
     {                                                                          \
-        T *y = yv;                                                             \
+        TY *y = yv;                                                            \
         const T *a = av, *b = bv;                                              \
         if (sa && sb) {                                                        \
             for (size_t i = 0; i < n; i++) {                                   \
@@ -59,7 +66,8 @@ extern const int oc_binary_arith_versions[];
                 y[i] = (EXPR);                                                 \
             }                                                                  \
         } else {                                                               \
-            T x = a[0], z = b[0], v = (EXPR);                                  \
+            T x = a[0], z = b[0];                                              \
+            TY v = (EXPR);                                                     \
             for (size_t i = 0; i < n; i++)                                     \
                 y[i] = v;                                                      \
         }                                                                      \

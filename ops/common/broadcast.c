@@ -53,57 +53,80 @@ void oc_broadcast_align(const oc_tensor *t, int rank, bcast_operand *op)
     }
 }
 
-void oc_broadcast_walk(void *y, const int64_t *dims, int rank, size_t esize,
-                    const bcast_operand *a, const bcast_operand *b,
-                    bcast_loop loop)
+/* Adapts the binary loop to the walk's run callback. */
+typedef struct binary_loop_box {
+    bcast_loop loop;
+} binary_loop_box;
+
+static void binary_run(void *box, void *y, const void *const *in,
+                       const size_t *step, size_t n)
+{
+    ((const binary_loop_box *)box)->loop(y, in[0], step[0], in[1], step[1], n);
+}
+
+void oc_broadcast_walk(void *y, const int64_t *dims, int rank, size_t y_esize,
+                       size_t in_esize, const bcast_operand *a,
+                       const bcast_operand *b, bcast_loop loop)
+{
+    bcast_operand in[2] = {*a, *b};
+    size_t esize[2] = {in_esize, in_esize};
+    binary_loop_box box = {loop};
+    oc_broadcast_walk_n(y, y_esize, dims, rank, 2, in, esize, binary_run, &box);
+}
+
+void oc_broadcast_walk_n(void *y, size_t y_esize, const int64_t *dims,
+                         int rank, int n_in, const bcast_operand *in,
+                         const size_t *esize, bcast_run run, void *cookie)
 {
     /* Element strides of each operand per output dim (0: broadcast). */
-    size_t sa[ONNXC_MAX_RANK], sb[ONNXC_MAX_RANK], n[ONNXC_MAX_RANK];
-    size_t stride_a = 1, stride_b = 1, count = 1;
+    size_t s[BCAST_MAX_OPERANDS][ONNXC_MAX_RANK], n[ONNXC_MAX_RANK];
+    size_t stride[BCAST_MAX_OPERANDS], step[BCAST_MAX_OPERANDS];
+    size_t count = 1;
+    for (int k = 0; k < n_in; k++)
+        stride[k] = 1;
     for (int d = rank - 1; d >= 0; d--) {
         n[d] = (size_t)dims[d];
-        sa[d] = a->dims[d] == 1 && dims[d] != 1 ? 0 : stride_a;
-        sb[d] = b->dims[d] == 1 && dims[d] != 1 ? 0 : stride_b;
-        stride_a *= (size_t)a->dims[d];
-        stride_b *= (size_t)b->dims[d];
+        for (int k = 0; k < n_in; k++) {
+            s[k][d] = in[k].dims[d] == 1 && dims[d] != 1 ? 0 : stride[k];
+            stride[k] *= (size_t)in[k].dims[d];
+        }
         count *= n[d];
     }
     if (count == 0)
         return;
-    /* Merge inner dims into one run while both operands keep the same
+    /* Merge inner dims into one run while every operand keeps the same
      * kind of stride (1 or 0) across them. */
-    size_t run = 1, ra = 1, rb = 1;
+    size_t len = 1;
     int inner = rank;
-    if (rank > 0) {
-        ra = sa[rank - 1] ? 1 : 0;
-        rb = sb[rank - 1] ? 1 : 0;
-    }
+    for (int k = 0; k < n_in; k++)
+        step[k] = rank > 0 && s[k][rank - 1] ? 1 : rank == 0;
     while (inner > 0) {
         int d = inner - 1;
-        bool a_ok = ra ? sa[d] == run : sa[d] == 0;
-        bool b_ok = rb ? sb[d] == run : sb[d] == 0;
-        if (n[d] != 1 && (!a_ok || !b_ok))
+        bool same = true;
+        for (int k = 0; k < n_in && same; k++)
+            same = step[k] ? s[k][d] == len : s[k][d] == 0;
+        if (n[d] != 1 && !same)
             break;
-        run *= n[d];
+        len *= n[d];
         inner--;
     }
     /* An odometer over the outer dims [0, inner). */
-    size_t idx[ONNXC_MAX_RANK] = {0};
-    size_t off_a = 0, off_b = 0;
+    size_t idx[ONNXC_MAX_RANK] = {0}, off[BCAST_MAX_OPERANDS] = {0};
+    const void *at[BCAST_MAX_OPERANDS];
     unsigned char *out = y;
-    const unsigned char *pa = a->data, *pb = b->data;
-    for (size_t done = 0; done < count; done += run) {
-        loop(out, pa + off_a * esize, ra, pb + off_b * esize, rb, run);
-        out += run * esize;
+    for (size_t done = 0; done < count; done += len) {
+        for (int k = 0; k < n_in; k++)
+            at[k] = (const unsigned char *)in[k].data + off[k] * esize[k];
+        run(cookie, out, at, step, len);
+        out += len * y_esize;
         for (int d = inner - 1; d >= 0; d--) {
-            if (++idx[d] < n[d]) {
-                off_a += sa[d];
-                off_b += sb[d];
+            bool carry = ++idx[d] == n[d];
+            for (int k = 0; k < n_in; k++)
+                off[k] = carry ? off[k] - s[k][d] * (n[d] - 1)
+                               : off[k] + s[k][d];
+            if (!carry)
                 break;
-            }
             idx[d] = 0;
-            off_a -= sa[d] * (n[d] - 1);
-            off_b -= sb[d] * (n[d] - 1);
         }
     }
 }

@@ -32,11 +32,22 @@ typedef struct bcast_operand {
 typedef void (*bcast_loop)(void *y, const void *a, size_t sa, const void *b,
                            size_t sb, size_t n);
 
-/* Walks y (rank, dims, element size esize) over operands a and b, which
- * broadcast to it, calling loop once per run. */
-void oc_broadcast_walk(void *y, const int64_t *dims, int rank, size_t esize,
-                    const bcast_operand *a, const bcast_operand *b,
-                    bcast_loop loop);
+/* Walks y (rank, dims, element size y_esize) over operands a and b
+ * (elements of in_esize bytes), which broadcast to it, calling loop once
+ * per run. */
+void oc_broadcast_walk(void *y, const int64_t *dims, int rank, size_t y_esize,
+                       size_t in_esize, const bcast_operand *a,
+                       const bcast_operand *b, bcast_loop loop);
+
+/* The same over any number of operands (Where has three): run is called
+ * once per run of n output elements with each operand's address and its
+ * step (0 or 1 elements per output element). */
+#define BCAST_MAX_OPERANDS 4
+typedef void (*bcast_run)(void *cookie, void *y, const void *const *in,
+                          const size_t *step, size_t n);
+void oc_broadcast_walk_n(void *y, size_t y_esize, const int64_t *dims,
+                         int rank, int n_in, const bcast_operand *in,
+                         const size_t *esize, bcast_run run, void *cookie);
 
 /* a's dims right-aligned to rank (numpy's rule), into op. */
 void oc_broadcast_align(const oc_tensor *t, int rank, bcast_operand *op);

@@ -1,0 +1,24 @@
+/*
+ * less.c - Less: y = (A < B), elementwise with broadcasting, bool out (versions
+ * 1, 7, 9, 13; before 7 the legacy broadcast of binary.h). A comparison
+ * with NaN is false.
+ */
+#include "ops/common/compare.h"
+
+COMPARE_KERNELS(less, <, false, COMPARE_TYPES)
+COMPARE_PREPARE(less)
+
+static const int less_versions[] = {1, 7, 9, 13, 0};
+
+const oc_op oc_op_less = {
+    .domain = "",
+    .op_type = "Less",
+    .versions = less_versions,
+    .last_opset = 21,
+    .min_inputs = 2, .max_inputs = 2,
+    .min_outputs = 1, .max_outputs = 1,
+    .types = COMPARE_TYPES,
+    .prepare = less_prepare,
+    .infer = oc_binary_infer,
+    .run = oc_binary_run,
+};

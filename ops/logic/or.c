@@ -1,0 +1,23 @@
+/*
+ * or.c - Or: y = A or B on bool tensors, with broadcasting (versions 1, 7;
+ * before 7 the legacy broadcast of binary.h).
+ */
+#include "ops/common/compare.h"
+
+LOGIC_KERNELS(or, |)
+COMPARE_PREPARE(or)
+
+static const int or_versions[] = {1, 7, 0};
+
+const oc_op oc_op_or = {
+    .domain = "",
+    .op_type = "Or",
+    .versions = or_versions,
+    .last_opset = 21,
+    .min_inputs = 2, .max_inputs = 2,
+    .min_outputs = 1, .max_outputs = 1,
+    .types = "bool",
+    .prepare = or_prepare,
+    .infer = oc_binary_infer,
+    .run = oc_binary_run,
+};
