@@ -53,6 +53,14 @@ extern const oc_op oc_op_neg;
 extern const oc_op oc_op_abs;
 extern const oc_op oc_op_sign;
 extern const oc_op oc_op_where;
+extern const oc_op oc_op_transpose;
+extern const oc_op oc_op_slice;
+extern const oc_op oc_op_split;
+extern const oc_op oc_op_expand;
+extern const oc_op oc_op_tile;
+extern const oc_op oc_op_size;
+extern const oc_op oc_op_constant_of_shape;
+extern const oc_op oc_op_range;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -103,6 +111,14 @@ static const oc_op *const registry[] = {
     &oc_op_abs,
     &oc_op_sign,
     &oc_op_where,
+    &oc_op_transpose,
+    &oc_op_slice,
+    &oc_op_split,
+    &oc_op_expand,
+    &oc_op_tile,
+    &oc_op_size,
+    &oc_op_constant_of_shape,
+    &oc_op_range,
 };
 
 static bool is_default_domain(const char *d)

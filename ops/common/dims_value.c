@@ -15,6 +15,16 @@ int64_t oc_int_at(const void *data, onnxc_dtype dtype, size_t i)
     }
 }
 
+bool oc_int_list(const void *data, onnxc_dtype dtype, int64_t n, int max,
+                 int64_t *out)
+{
+    if (n < 0 || n > max)
+        return false;
+    for (int64_t i = 0; i < n; i++)
+        out[i] = oc_int_at(data, dtype, (size_t)i);
+    return true;
+}
+
 bool oc_dtype_is_int(onnxc_dtype t)
 {
     switch (t) {

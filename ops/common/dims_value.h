@@ -23,6 +23,11 @@ void oc_type_set_dims(oc_type *t, const oc_dim *dims, int count);
 /* Element i of an integer tensor of type `dtype` as int64. */
 int64_t oc_int_at(const void *data, onnxc_dtype dtype, size_t i);
 
+/* The elements of a 0-D or 1-D int32/int64 tensor of `n` elements at
+ * data, up to `max` of them, into out: false when there are more. */
+bool oc_int_list(const void *data, onnxc_dtype dtype, int64_t n, int max,
+                 int64_t *out);
+
 /* Whether dtype is one of the integer types (bool excluded). */
 bool oc_dtype_is_int(onnxc_dtype dtype);
 

@@ -29,6 +29,9 @@ onnxc_status *oc_check_attrs(const oc_node *node, const char *const *known);
  * Flatten, Reshape): a copy, or nothing when the planner gave the output
  * the input's buffer. */
 onnxc_status *oc_run_copy(const oc_run_ctx *ctx);
+/* What the data-moving ops carry: every type with a size. */
+#define OC_DATA_TYPES "all numeric types, bool; float16, bfloat16 carried"
+
 /* Types with a fixed element size: what data-moving ops (Reshape,
  * Identity, ...) can hold. */
 bool oc_dtype_has_size(onnxc_dtype dtype);

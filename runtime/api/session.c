@@ -5,6 +5,7 @@
  * The only later allocation is the runtime-owned arena growing when a new
  * set of input shapes needs more; with a caller-owned arena there is none.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -343,6 +344,31 @@ static bool same_contents(const onnxc_session *s, int i, const input_binding *b)
     return bytes == 0 || memcmp(s->planned[i].contents, b->data, bytes) == 0;
 }
 
+/* For a refusal of the arena: the largest tensor the plan holds, named
+ * with the node making it ("" when none). */
+static const char *largest_tensor(const onnxc_session *s, char *what,
+                                  size_t size)
+{
+    const oc_graph *g = s->g;
+    int best = -1;
+    size_t most = 0;
+    what[0] = 0;
+    for (int v = 0; v < g->n_values; v++) {
+        int b = s->buffer_of[v];
+        if (b >= 0 && s->buffers[b].size > most) {
+            most = s->buffers[b].size;
+            best = v;
+        }
+    }
+    if (best < 0)
+        return what;
+    const oc_value *val = &g->values[best];
+    snprintf(what, size, " (the largest, %zu bytes: '%s' from node '%s')",
+             most, val->name,
+             val->producer >= 0 ? g->nodes[val->producer].label : "?");
+    return what;
+}
+
 static onnxc_status *plan(onnxc_session *s, const input_binding *shapes)
 {
     onnxc_status *err;
@@ -371,11 +397,13 @@ static onnxc_status *plan(onnxc_session *s, const input_binding *shapes)
                             "these input shapes need a %zu-byte arena; the "
                             "caller's arena has %zu",
                             need, s->arena_bytes);
+        char largest[400];
         if (s->arena_limit && need > s->arena_limit)
             return oc_error(ONNXC_ERR_NO_MEMORY,
                             "these input shapes need a %zu-byte arena, above "
-                            "the session's limit of %zu",
-                            need, s->arena_limit);
+                            "the session's limit of %zu%s",
+                            need, s->arena_limit,
+                            largest_tensor(s, largest, sizeof largest));
         unsigned char *arena = oc_big_alloc(PLAN_ALIGN, need);
         if (!arena)
             return oc_error(ONNXC_ERR_NO_MEMORY,
