@@ -61,6 +61,9 @@ extern const oc_op oc_op_tile;
 extern const oc_op oc_op_size;
 extern const oc_op oc_op_constant_of_shape;
 extern const oc_op oc_op_range;
+extern const oc_op oc_op_mod;
+extern const oc_op oc_op_bit_shift;
+extern const oc_op oc_op_pad;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -119,6 +122,9 @@ static const oc_op *const registry[] = {
     &oc_op_size,
     &oc_op_constant_of_shape,
     &oc_op_range,
+    &oc_op_mod,
+    &oc_op_bit_shift,
+    &oc_op_pad,
 };
 
 static bool is_default_domain(const char *d)

@@ -30,6 +30,7 @@ onnxc_status *oc_binary_prepare(const oc_node *node, oc_pool *pool,
     p->legacy = node->op_version < 7;
     const char *const *known = node->op_version < 6   ? v1_attrs
                                : node->op_version < 7 ? v6_attrs
+                               : kernels->attrs       ? kernels->attrs
                                                       : none;
     if ((err = oc_check_attrs(node, known)) ||
         (err = oc_attr_int(node, "broadcast", 0, &broadcast)) ||

@@ -22,6 +22,8 @@ typedef struct binary_kernels {
     /* Run every type in loops at every version; else the arithmetic
      * ops' rule (floats only before 6, 8- and 16-bit integers from 14). */
     bool any_version;
+    /* The op's own attributes (Mod's fmod), NULL-terminated, or NULL. */
+    const char *const *attrs;
 } binary_kernels;
 
 onnxc_status *oc_binary_prepare(const oc_node *node, oc_pool *pool,
