@@ -64,6 +64,11 @@ extern const oc_op oc_op_range;
 extern const oc_op oc_op_mod;
 extern const oc_op oc_op_bit_shift;
 extern const oc_op oc_op_pad;
+extern const oc_op oc_op_gather_elements;
+extern const oc_op oc_op_gather_nd;
+extern const oc_op oc_op_scatter;
+extern const oc_op oc_op_scatter_elements;
+extern const oc_op oc_op_scatter_nd;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -125,6 +130,11 @@ static const oc_op *const registry[] = {
     &oc_op_mod,
     &oc_op_bit_shift,
     &oc_op_pad,
+    &oc_op_gather_elements,
+    &oc_op_gather_nd,
+    &oc_op_scatter,
+    &oc_op_scatter_elements,
+    &oc_op_scatter_nd,
 };
 
 static bool is_default_domain(const char *d)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ops/common/dims_value.h"
+#include "ops/common/indices.h"
 #include "ops/common/op_util.h"
 
 typedef struct gather_params {
@@ -31,18 +32,6 @@ static onnxc_status *gather_prepare(const oc_prepare_ctx *ctx, void **params)
         return err;
     *params = p;
     return NULL;
-}
-
-/* Element i of the indices, made non-negative; false when out of range. */
-static bool index_at(const oc_tensor *idx, size_t i, int64_t n, int64_t *out)
-{
-    int64_t v = oc_int_at(idx->data, idx->dtype, i);
-    if (v < -n || v >= n) {
-        *out = v;
-        return false;
-    }
-    *out = v < 0 ? v + n : v;
-    return true;
 }
 
 /* Picks the dims elements of a Gather over a tracked dims vector. */
@@ -123,17 +112,13 @@ static onnxc_status *gather_run(const oc_run_ctx *ctx)
     unsigned char *dst = ctx->out[0]->data;
     for (size_t i = 0; i < count; i++) {
         int64_t at;
-        if (!index_at(idx, i, n, &at))
-            return oc_run_error(ctx,
-                                "indices[%zu] = %lld is out of range for "
-                                "axis %d of size %lld (valid: [%lld, %lld])",
-                                i, (long long)at, axis, (long long)n,
-                                (long long)-n, (long long)n - 1);
+        if (!oc_index_at(idx, i, n, &at))
+            return oc_index_error(ctx, "indices", i, at, axis, n);
     }
     for (size_t o = 0; o < outer; o++)
         for (size_t i = 0; i < count; i++) {
             int64_t at;
-            index_at(idx, i, n, &at);
+            oc_index_at(idx, i, n, &at);
             memcpy(dst + (o * count + i) * inner,
                    src + (o * (size_t)n + (size_t)at) * inner, inner);
         }
