@@ -69,6 +69,12 @@ extern const oc_op oc_op_gather_nd;
 extern const oc_op oc_op_scatter;
 extern const oc_op oc_op_scatter_elements;
 extern const oc_op oc_op_scatter_nd;
+extern const oc_op oc_op_one_hot;
+extern const oc_op oc_op_eye_like;
+extern const oc_op oc_op_trilu;
+extern const oc_op oc_op_depth_to_space;
+extern const oc_op oc_op_space_to_depth;
+extern const oc_op oc_op_reverse_sequence;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -135,6 +141,12 @@ static const oc_op *const registry[] = {
     &oc_op_scatter,
     &oc_op_scatter_elements,
     &oc_op_scatter_nd,
+    &oc_op_one_hot,
+    &oc_op_eye_like,
+    &oc_op_trilu,
+    &oc_op_depth_to_space,
+    &oc_op_space_to_depth,
+    &oc_op_reverse_sequence,
 };
 
 static bool is_default_domain(const char *d)
