@@ -75,6 +75,8 @@ extern const oc_op oc_op_trilu;
 extern const oc_op oc_op_depth_to_space;
 extern const oc_op oc_op_space_to_depth;
 extern const oc_op oc_op_reverse_sequence;
+extern const oc_op oc_op_non_zero;
+extern const oc_op oc_op_compress;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -147,6 +149,8 @@ static const oc_op *const registry[] = {
     &oc_op_depth_to_space,
     &oc_op_space_to_depth,
     &oc_op_reverse_sequence,
+    &oc_op_non_zero,
+    &oc_op_compress,
 };
 
 static bool is_default_domain(const char *d)

@@ -536,6 +536,70 @@ Test(noalloc, caller_arena_batch_changes_allocate_nothing)
     onnxc_model_free(model);
 }
 
+
+/* NonZero's output shape follows x's contents: the plan is split after
+ * it, the rest planned when the run gets there, and kept while the count
+ * repeats. A count seen before re-plans within memory already there. */
+static onnxc_model *load_nonzero_graph(void)
+{
+    mb_model *m = mb_new(8);
+    mb_opset(m, "", 13);
+    mb_input(m, "x", ONNXC_FLOAT, "6");
+    float half = 0.5f;
+    mb_initializer_f32(m, "half", "", &half, 1);
+    mb_node(m, "NonZero", "nz", "x", "nz");
+    mb_node(m, "Transpose", "t", "nz", "t");
+    Onnx__NodeProto *c = mb_node(m, "Cast", "f", "t", "f");
+    mb_attr_int(m, c, "to", ONNXC_FLOAT);
+    mb_node(m, "Shape", "s", "f", "s");
+    mb_node(m, "ConstantOfShape", "zeros", "s", "z");
+    mb_node(m, "Add", "g", "f,z", "g");
+    mb_node(m, "Add", "y", "g,half", "y");
+    mb_output(m, "y", ONNXC_FLOAT, NULL);
+    onnxc_model *model = NULL;
+    expect_ok(mb_load(m, NULL, &model));
+    mb_free(m);
+    return model;
+}
+
+Test(noalloc, a_data_dependent_shape_replans_then_reuses_without_allocating)
+{
+    onnxc_model *model = load_nonzero_graph();
+    onnxc_session *s = NULL;
+    expect_ok(onnxc_session_create(model, NULL, &s));
+    static const float three[6] = {1, 0, -2, 0, 0, 3};   /* at 0, 2, 5 */
+    static const float two[6] = {0, 7, 0, 0, 0.5f, 0};   /* at 1, 4 */
+    static const float want3[3] = {0.5f, 2.5f, 5.5f}, want2[2] = {1.5f, 4.5f};
+    const float *xs[] = {three, two, two, three, two};
+    size_t plans[] = {2, 3, 3, 4, 5};  /* the first run plans both segments */
+    int64_t n6[] = {6};
+    for (int i = 0; i < 5; i++) {
+        onnxc_tensor_view v;
+        onnxc_plan_stats st;
+        expect_ok(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, n6, 1, xs[i]));
+        if (i)
+            count_start();
+        onnxc_status *err = onnxc_session_run(s);
+        size_t calls = i ? count_stop() : 0;
+        cr_assert_null(err, "%s", onnxc_status_message(err));
+        expect_ok(onnxc_session_output(s, 0, &v));
+        expect_ok(onnxc_session_plan_stats(s, &st));
+        size_t k = xs[i] == three ? 3 : 2;
+        const float *want = k == 3 ? want3 : want2;
+        cr_assert_eq(v.rank, 2);
+        cr_assert_eq(v.dims[0], (int64_t)k, "run %d: %lld rows", i,
+                     (long long)v.dims[0]);
+        for (size_t j = 0; j < k; j++)
+            cr_assert_eq(((const float *)v.data)[j], want[j], "run %d [%zu]",
+                         i, j);
+        cr_assert_eq(st.plans, plans[i], "run %d: %zu plans, expected %zu", i,
+                     (size_t)st.plans, plans[i]);
+        cr_assert_eq(calls, 0, "run %d: %zu heap calls", i, calls);
+    }
+    onnxc_session_free(s);
+    onnxc_model_free(model);
+}
+
 /* ------------------------------------------------------------ threads */
 
 static double thread_cpu_seconds(pthread_t id)

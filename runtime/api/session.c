@@ -1,9 +1,11 @@
 /*
- * session.c - binding inputs, planning memory for their shapes, running.
+ * session.c - binding inputs and outputs, running, reading the outputs;
+ * the plans the run follows are made in session_plan.c.
  *
  * Everything a run needs is allocated at creation, sized by the graph.
- * The only later allocation is the runtime-owned arena growing when a new
- * set of input shapes needs more; with a caller-owned arena there is none.
+ * The only later allocations are the runtime-owned arena and the store
+ * of plan-time values growing when a new set of shapes needs more; with
+ * a caller-owned arena the arena never does.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +16,6 @@
 #include "runtime/api/model.h"
 #include "runtime/api/session.h"
 #include "runtime/core/status.h"
-
-static const char *symbol_name(const oc_graph *g, int sym)
-{
-    return g->symbols[sym] ? g->symbols[sym] : "?";
-}
 
 /* The input shapes this run binds: the bindings, or defaults from the
  * initializers of optional inputs. */
@@ -37,389 +34,17 @@ static const input_binding *input_shape(const onnxc_session *s, int i,
     return scratch;
 }
 
-/* Binds each symbolic dim to its value in `shapes`, checking that every
- * input agrees with the options and with the others. */
-static onnxc_status *bind_symbols(onnxc_session *s, const input_binding *shapes)
-{
-    const oc_graph *g = s->g;
-    for (int k = 0; k < g->n_symbols; k++) {
-        s->sym_values[k] = s->fixed_syms[k];
-        s->sym_source[k] = -1;
-    }
-    for (int i = 0; i < g->n_inputs; i++) {
-        const oc_value *v = &g->values[g->inputs[i]];
-        for (int d = 0; d < v->shape.rank && d < shapes[i].rank; d++) {
-            int sym = v->shape.dims[d].sym;
-            if (sym < 0)
-                continue;
-            int64_t got = shapes[i].dims[d];
-            if (s->sym_values[sym] < 0) {
-                s->sym_values[sym] = got;
-                s->sym_source[sym] = i;
-            } else if (s->sym_values[sym] != got) {
-                int src = s->sym_source[sym];
-                return oc_error(
-                    ONNXC_ERR_SHAPE,
-                    "input '%s' has %s = %lld at dim %d, but %s%s%s sets it "
-                    "to %lld",
-                    v->name, symbol_name(g, sym), (long long)got, d,
-                    src < 0 ? "the session options" : "input '",
-                    src < 0 ? "" : g->values[g->inputs[src]].name,
-                    src < 0 ? "" : "'", (long long)s->sym_values[sym]);
-            }
-        }
-    }
-    return NULL;
-}
-
-static void type_of(const oc_tensor *t, oc_type *type)
-{
-    type->dtype = t->dtype;
-    type->shape.rank = t->rank;
-    for (int d = 0; d < t->rank; d++)
-        type->shape.dims[d] = dim_known(t->dims[d]);
-}
-
-/* What infer may see of an input's contents at plan time: those of
- * initializers and, for value inputs, of whatever is bound. An empty
- * tensor's data may be NULL, which would read as "unknown". */
-static const void *known_data(const oc_tensor *t)
-{
-    static const int64_t empty;
-    return t->data ? t->data : &empty;
-}
-
-/* Values the plan computes ahead that do not decide shapes are kept
- * small: a large one (a mask of the sequence length squared) is better
- * computed in the arena at each run. */
-#define PLAN_VALUE_MAX_BYTES 65536
-
-/* Whether the plan knows what n reads: constants, plan-time values, the
- * contents of graph inputs it plans for, and shapes. */
-static bool inputs_known(const onnxc_session *s, const oc_node *n)
-{
-    for (int k = 0; k < n->n_inputs; k++) {
-        int v = n->inputs[k];
-        if (v >= 0 && !(n->op->shape_inputs >> k & 1) && !s->known[v])
-            return false;
-    }
-    return true;
-}
-
-/* Whether the plan computes n's outputs now: every one is a plan-time
- * value, the plan knows the inputs, and they decide a shape or (with
- * folding) are small. */
-static bool compute_at_plan(const onnxc_session *s, const oc_node *n)
-{
-    const oc_graph *g = s->g;
-    bool decides = false;
-    size_t total = 0, bytes;
-    for (int k = 0; k < n->n_outputs; k++) {
-        int v = n->outputs[k];
-        if (v < 0)
-            continue;
-        const oc_tensor *t = &s->tensors[v];
-        if (!(g->values[v].flags & OC_VALUE_PLAN_TIME))
-            return false;
-        decides = decides || (g->values[v].flags & OC_VALUE_DECIDES_SHAPE);
-        oc_tensor_bytes(t->dtype, t->dims, t->rank, &bytes);
-        total = bytes > SIZE_MAX - total ? SIZE_MAX : total + bytes;
-    }
-    return inputs_known(s, n) &&
-           (decides || (s->fold && total <= PLAN_VALUE_MAX_BYTES));
-}
-
-/* Runs node i into the value store; the node then does not run, unless
- * it writes a graph output or folding is off. */
-static onnxc_status *compute_node(onnxc_session *s, int i, bool *fits)
-{
-    const oc_graph *g = s->g;
-    const oc_node *n = &g->nodes[i];
-    oc_run_ctx ctx = s->run[i];
-    onnxc_status *err = oc_eval_node(&ctx, &s->values, fits);
-    if (err || !*fits)
-        return err;
-    bool runs = !s->fold;
-    for (int k = 0; k < n->n_outputs; k++)
-        if (n->outputs[k] >= 0) {
-            s->known[n->outputs[k]] = true;
-            runs = runs || (g->values[n->outputs[k]].flags & OC_VALUE_OUTPUT);
-        }
-    s->at_plan[i] = !runs;
-    s->stats.nodes_at_plan += !runs;
-    return NULL;
-}
-
-/* Concrete shapes for every value, from the inputs through each node;
- * the values the plan knows, computed. *fits is false when the value
- * store was too small (start again once it has grown). */
-static onnxc_status *infer_concrete(onnxc_session *s, const input_binding *shapes,
-                                    bool *fits)
-{
-    const oc_graph *g = s->g;
-    *fits = true;
-    s->stats.nodes_at_plan = 0;
-    for (int v = 0; v < g->n_values; v++) {
-        const oc_value *val = &g->values[v];
-        s->known[v] = oc_value_is_constant(val) && val->data;
-        if (val->flags & OC_VALUE_INITIALIZER) {
-            oc_tensor *t = &s->tensors[v];
-            t->dtype = val->dtype;
-            t->rank = val->shape.rank;
-            for (int d = 0; d < t->rank; d++)
-                t->dims[d] = val->shape.dims[d].value;
-            t->data = (void *)val->data;
-        }
-    }
-    for (int i = 0; i < g->n_inputs; i++) {
-        oc_tensor *t = &s->tensors[g->inputs[i]];
-        t->dtype = shapes[i].dtype;
-        t->rank = shapes[i].rank;
-        memcpy(t->dims, shapes[i].dims, sizeof t->dims);
-        t->data = (void *)shapes[i].data;
-        s->known[g->inputs[i]] = s->value_input[i];
-    }
-    for (int i = 0; i < g->n_nodes; i++) {
-        const oc_node *n = &g->nodes[i];
-        s->at_plan[i] = false;
-        oc_type *types = s->in_types, *out = s->out_types;
-        for (int k = 0; k < n->in_slots; k++) {
-            int v = k < n->n_inputs ? n->inputs[k] : -1;
-            s->in_type[k] = NULL;
-            if (v < 0)
-                continue;
-            const oc_value *val = &g->values[v];
-            memset(&types[k], 0, sizeof types[k]);
-            type_of(&s->tensors[v], &types[k]);
-            if (oc_value_is_constant(val))
-                types[k].data = val->data;
-            else if (s->known[v] || (n->op->value_inputs >> k & 1))
-                types[k].data = known_data(&s->tensors[v]);
-            s->in_type[k] = &types[k];
-        }
-        for (int k = 0; k < n->out_slots; k++) {
-            memset(&out[k], 0, sizeof out[k]);
-            out[k].shape.rank = -1;
-            s->out_type[k] = &out[k];
-        }
-        oc_infer_ctx ctx = {.node = n, .params = n->params,
-                            .n_in = n->n_inputs, .n_out = n->n_outputs,
-                            .in = s->in_type, .out = s->out_type,
-                            .concrete = true};
-        onnxc_status *err = n->op->infer(&ctx);
-        if (err)
-            return err;
-        for (int k = 0; k < n->n_outputs; k++) {
-            if (n->outputs[k] < 0)
-                continue;
-            oc_tensor *y = &s->tensors[n->outputs[k]];
-            y->dtype = out[k].dtype;
-            y->rank = out[k].shape.rank;
-            for (int d = 0; d < out[k].shape.rank; d++)
-                y->dims[d] = out[k].shape.dims[d].value;
-            size_t bytes;
-            char dims[128];
-            if (y->rank < 0 || !oc_tensor_bytes(y->dtype, y->dims, y->rank, &bytes))
-                return oc_error(ONNXC_ERR_SHAPE,
-                                "node '%s' (%s): output '%s' of shape %s is "
-                                "too large",
-                                n->label, n->op_type,
-                                g->values[n->outputs[k]].name,
-                                oc_dims_format(y->dims, y->rank, dims, sizeof dims));
-        }
-        if (compute_at_plan(s, n) &&
-            ((err = compute_node(s, i, fits)) || !*fits))
-            return err;
-    }
-    return NULL;
-}
-
-/* One buffer per value a node produces, except that an in-place op's
- * output takes over its input's buffer when the input dies there. */
-static onnxc_status *make_buffers(onnxc_session *s)
-{
-    const oc_graph *g = s->g;
-    int end = g->n_nodes;  /* outputs stay alive past the last node */
-    s->n_buffers = 0;
-    s->stats.tensors = 0;
-    s->stats.in_place = 0;
-    s->stats.no_reuse_bytes = 0;
-    for (int v = 0; v < g->n_values; v++)
-        s->buffer_of[v] = -1;
-    for (int i = 0; i < g->n_nodes; i++)
-    for (int k = 0; k < g->nodes[i].n_outputs; k++) {
-        const oc_node *n = &g->nodes[i];
-        int v = n->outputs[k];
-        if (v < 0 || s->at_plan[i])
-            continue;
-        const oc_value *val = &g->values[v];
-        const oc_tensor *t = &s->tensors[v];
-        size_t bytes, size;
-        if (!oc_tensor_bytes(t->dtype, t->dims, t->rank, &bytes) ||
-            !oc_plan_align(bytes, &size) ||
-            s->stats.no_reuse_bytes > SIZE_MAX - size)
-            return oc_error(ONNXC_ERR_NO_MEMORY,
-                            "value '%s': the plan's sizes overflow", val->name);
-        int last = (val->flags & OC_VALUE_OUTPUT) ? end
-                   : val->last_use >= 0           ? val->last_use
-                                                  : i;
-        s->stats.tensors++;
-        s->stats.no_reuse_bytes += size;
-
-        int u = n->inputs[0];
-        if (k == 0 && n->op->in_place && u >= 0 && s->buffer_of[u] >= 0 &&
-            !(g->values[u].flags & OC_VALUE_OUTPUT) &&
-            g->values[u].last_use == i && s->buffers[s->buffer_of[u]].size == size) {
-            int b = s->buffer_of[u];
-            s->buffer_of[v] = b;
-            s->buffers[b].last = last;
-            s->stats.in_place++;
-            continue;
-        }
-        plan_buffer *b = &s->buffers[s->n_buffers];
-        b->size = size;
-        b->first = i;
-        b->last = last;
-        b->offset = 0;
-        s->buffer_of[v] = (int)s->n_buffers++;
-    }
-    /* Kernel scratch (packed panels) lives only during its node's step. */
-    for (int i = 0; i < g->n_nodes; i++) {
-        const oc_node *n = &g->nodes[i];
-        size_t bytes = 0, size;
-        s->scratch_of[i] = -1;
-        s->run[i].pool = s->pool;
-        s->run[i].threads = s->threads;
-        s->run[i].workspace = NULL;
-        if (n->op->workspace && !s->at_plan[i])
-            bytes = n->op->workspace(&s->run[i]);
-        if (!bytes)
-            continue;
-        if (!oc_plan_align(bytes, &size))
-            return oc_error(ONNXC_ERR_NO_MEMORY,
-                            "node '%s': its scratch size overflows", n->label);
-        plan_buffer *b = &s->buffers[s->n_buffers];
-        b->size = size;
-        b->first = b->last = i;
-        b->offset = 0;
-        s->scratch_of[i] = (int)s->n_buffers++;
-    }
-    return NULL;
-}
-
-/* The bytes of a value input, which must fit the copy the plan keeps. */
-static onnxc_status *value_bytes(const onnxc_session *s, int i,
-                                 const input_binding *b, size_t *bytes)
-{
-    if (!oc_tensor_bytes(b->dtype, b->dims, b->rank, bytes) ||
-        *bytes > SESSION_MAX_VALUE_BYTES)
-        return oc_error(ONNXC_ERR_UNSUPPORTED,
-                        "input '%s' decides shapes (Reshape's shape or the "
-                        "like) and is larger than %d bytes",
-                        s->g->values[s->g->inputs[i]].name,
-                        SESSION_MAX_VALUE_BYTES);
-    return NULL;
-}
-
-static onnxc_status *keep_contents(const onnxc_session *s, int i,
-                                   input_binding *b)
-{
-    size_t bytes;
-    onnxc_status *err = value_bytes(s, i, b, &bytes);
-    if (!err && bytes)
-        memcpy(b->contents, b->data, bytes);
-    return err;
-}
-
 /* Whether a value input's contents changed since the plan: then so may
  * the shapes, and the plan is made again. */
 static bool same_contents(const onnxc_session *s, int i, const input_binding *b)
 {
     size_t bytes;
-    onnxc_status *err = value_bytes(s, i, b, &bytes);
+    onnxc_status *err = oc_session_value_bytes(s, i, b, &bytes);
     if (err) {
         onnxc_status_free(err);  /* plan() reports it */
         return false;
     }
     return bytes == 0 || memcmp(s->planned[i].contents, b->data, bytes) == 0;
-}
-
-/* For a refusal of the arena: the largest tensor the plan holds, named
- * with the node making it ("" when none). */
-static const char *largest_tensor(const onnxc_session *s, char *what,
-                                  size_t size)
-{
-    const oc_graph *g = s->g;
-    int best = -1;
-    size_t most = 0;
-    what[0] = 0;
-    for (int v = 0; v < g->n_values; v++) {
-        int b = s->buffer_of[v];
-        if (b >= 0 && s->buffers[b].size > most) {
-            most = s->buffers[b].size;
-            best = v;
-        }
-    }
-    if (best < 0)
-        return what;
-    const oc_value *val = &g->values[best];
-    snprintf(what, size, " (the largest, %zu bytes: '%s' from node '%s')",
-             most, val->name,
-             val->producer >= 0 ? g->nodes[val->producer].label : "?");
-    return what;
-}
-
-static onnxc_status *plan(onnxc_session *s, const input_binding *shapes)
-{
-    onnxc_status *err;
-    const oc_graph *g = s->g;
-    s->has_plan = false;
-    if ((err = bind_symbols(s, shapes)))
-        return err;
-    for (bool fits = false; !fits;) {
-        oc_value_store_reset(&s->values);
-        if ((err = infer_concrete(s, shapes, &fits)))
-            return err;
-        if (!fits && !oc_value_store_reserve(&s->values, s->values.need))
-            return oc_error(ONNXC_ERR_NO_MEMORY,
-                            "cannot allocate %zu bytes for the values the "
-                            "plan computes", s->values.need);
-    }
-    if ((err = make_buffers(s)))
-        return err;
-    size_t need = oc_plan_assign_offsets(s->buffers, s->n_buffers, s->scratch);
-    s->stats.arena_bytes = need;
-    s->stats.lower_bound_bytes = oc_plan_lower_bound(s->buffers, s->n_buffers,
-                                                  g->n_nodes + 1, s->scratch);
-    if (need > s->arena_bytes) {
-        if (!s->arena_owned)
-            return oc_error(ONNXC_ERR_NO_MEMORY,
-                            "these input shapes need a %zu-byte arena; the "
-                            "caller's arena has %zu",
-                            need, s->arena_bytes);
-        char largest[400];
-        if (s->arena_limit && need > s->arena_limit)
-            return oc_error(ONNXC_ERR_NO_MEMORY,
-                            "these input shapes need a %zu-byte arena, above "
-                            "the session's limit of %zu%s",
-                            need, s->arena_limit,
-                            largest_tensor(s, largest, sizeof largest));
-        unsigned char *arena = oc_big_alloc(PLAN_ALIGN, need);
-        if (!arena)
-            return oc_error(ONNXC_ERR_NO_MEMORY,
-                            "cannot allocate a %zu-byte arena", need);
-        free(s->arena);
-        s->arena = arena;
-        s->arena_bytes = need;
-    }
-    for (int i = 0; i < g->n_inputs; i++) {
-        s->planned[i] = shapes[i];
-        if (s->value_input[i] && (err = keep_contents(s, i, &s->planned[i])))
-            return err;
-    }
-    s->stats.plans++;
-    s->has_plan = true;
-    return NULL;
 }
 
 static bool same_shape(const input_binding *a, const input_binding *b)
@@ -458,6 +83,7 @@ void onnxc_session_free(onnxc_session *s)
     free(s->scratch_of);
     free(s->buffers);
     free(s->scratch);
+    free(s->segments);
     free(s);
 }
 
@@ -518,7 +144,7 @@ static onnxc_status *apply_options(onnxc_session *s,
         }
     }
     memcpy(s->shapes, s->planned, (size_t)g->n_inputs * sizeof *s->shapes);
-    return plan(s, s->shapes);
+    return oc_session_plan(s, s->shapes);
 }
 
 onnxc_status *onnxc_session_create(const onnxc_model *model,
@@ -578,13 +204,14 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
     /* A buffer per value and one of scratch per node, at most. */
     s->buffers = calloc(nv + nn + 1, sizeof *s->buffers);
     s->scratch = calloc(PLAN_SCRATCH(nv + nn) + nn + 2, sizeof *s->scratch);
+    s->segments = calloc(nn + 1, sizeof *s->segments);
     if (!s->tensors || !s->node_in || !s->node_out || !s->run ||
         !s->in_types || !s->out_types || !s->in_type || !s->out_type ||
         !s->value_input || !s->known || !s->at_plan ||
         !s->inputs || !s->planned || !s->shapes || !s->outputs || !s->fixed_syms ||
         !s->sym_values || !s->sym_source || !s->buffer_of || !s->buffers ||
         !s->scratch_of ||
-        !s->scratch) {
+        !s->scratch || !s->segments) {
         err = oc_no_memory();
         goto fail;
     }
@@ -701,44 +328,103 @@ onnxc_status *onnxc_session_bind_output(onnxc_session *s, size_t index,
     return NULL;
 }
 
-/* Points every value at its memory for this run. */
-static onnxc_status *place_tensors(onnxc_session *s)
+/* Points the values of segment k at their memory for this run (and,
+ * for the first, the graph's inputs and initializers). */
+static onnxc_status *place_tensors(onnxc_session *s, int k)
 {
     const oc_graph *g = s->g;
-    for (int v = 0; v < g->n_values; v++) {
-        const oc_value *val = &g->values[v];
-        /* An all-empty plan has no arena: its tensors have no bytes. */
-        if (s->buffer_of[v] >= 0)
-            s->tensors[v].data =
-                s->arena ? s->arena + s->buffers[s->buffer_of[v]].offset : NULL;
-        else if (val->flags & OC_VALUE_INITIALIZER)
-            s->tensors[v].data = (void *)val->data;
-    }
-    for (int i = 0; i < g->n_inputs; i++) {
+    const plan_segment *seg = &s->segments[k];
+    for (int v = 0; k == 0 && v < g->n_values; v++)
+        if (g->values[v].flags & OC_VALUE_INITIALIZER)
+            s->tensors[v].data = (void *)g->values[v].data;
+    for (int i = 0; k == 0 && i < g->n_inputs; i++) {
         int v = g->inputs[i];
         if (s->inputs[i].bound)
             s->tensors[v].data = (void *)s->inputs[i].data;
     }
-    for (int i = 0; i < g->n_nodes; i++)
+    for (int i = seg->first; i < seg->end; i++) {
+        const oc_node *n = &g->nodes[i];
+        /* An all-empty plan has no arena: its tensors have no bytes. */
+        for (int j = 0; j < n->n_outputs; j++) {
+            int v = n->outputs[j];
+            if (v >= 0 && s->buffer_of[v] >= 0)
+                s->tensors[v].data =
+                    s->arena ? s->arena + s->buffers[s->buffer_of[v]].offset
+                             : NULL;
+        }
         s->run[i].workspace =
             s->scratch_of[i] >= 0 && s->arena
                 ? s->arena + s->buffers[s->scratch_of[i]].offset
                 : NULL;
+    }
     for (int i = 0; i < g->n_outputs; i++) {
         const output_binding *o = &s->outputs[i];
+        const oc_value *val = &g->values[g->outputs[i]];
         const oc_tensor *t = &s->tensors[g->outputs[i]];
         size_t bytes;
+        if (!o->data || val->producer < seg->first || val->producer >= seg->end ||
+            g->nodes[val->producer].op->data_dependent)
+            continue;   /* copied after the run */
         oc_tensor_bytes(t->dtype, t->dims, t->rank, &bytes);
-        if (o->data && o->bytes < bytes)
+        if (o->bytes < bytes)
+            return oc_error(ONNXC_ERR_SHAPE,
+                            "output '%s' needs %zu bytes; its buffer has %zu",
+                            val->name, bytes, o->bytes);
+        /* Write straight into the caller's buffer when a node produces
+         * the output. */
+        s->tensors[g->outputs[i]].data = o->data;
+    }
+    return NULL;
+}
+
+/* The outputs bound to the caller's buffers that no node wrote there (a
+ * graph input passed through, a data-dependent node's): copied. */
+static onnxc_status *copy_outputs(onnxc_session *s)
+{
+    const oc_graph *g = s->g;
+    for (int i = 0; i < g->n_outputs; i++) {
+        const output_binding *o = &s->outputs[i];
+        oc_tensor *t = &s->tensors[g->outputs[i]];
+        size_t bytes;
+        if (!o->data || t->data == o->data)
+            continue;
+        oc_tensor_bytes(t->dtype, t->dims, t->rank, &bytes);
+        if (o->bytes < bytes)
             return oc_error(ONNXC_ERR_SHAPE,
                             "output '%s' needs %zu bytes; its buffer has %zu",
                             g->values[g->outputs[i]].name, bytes, o->bytes);
-        /* Write straight into the caller's buffer when a node produces the
-         * output; a pass-through output is copied after the run. */
-        if (o->data && g->values[g->outputs[i]].producer >= 0)
-            s->tensors[g->outputs[i]].data = o->data;
+        if (bytes)
+            memmove(o->data, t->data, bytes);
+        t->data = o->data;
     }
     return NULL;
+}
+
+/* The nodes in order, planning each segment as the run reaches it. */
+static onnxc_status *run_nodes(onnxc_session *s)
+{
+    const oc_graph *g = s->g;
+    onnxc_status *err;
+    int k = 0;
+    if ((err = place_tensors(s, 0)))
+        return err;
+    oc_thread_pool_begin(s->pool);
+    for (int i = 0; !err && i < g->n_nodes; i++) {
+        if (i == s->segments[k].end) {
+            unsigned char *arena = s->arena;
+            if ((err = oc_session_next_segment(s, ++k)))
+                break;
+            /* a grown arena moved the segments before too */
+            for (int j = arena == s->arena ? k : 0; !err && j <= k; j++)
+                err = place_tensors(s, j);
+            if (err)
+                break;
+        }
+        if (!s->at_plan[i])
+            err = g->nodes[i].op->run(&s->run[i]);
+    }
+    oc_thread_pool_end(s->pool);
+    return err;
 }
 
 onnxc_status *onnxc_session_run(onnxc_session *s)
@@ -762,29 +448,13 @@ onnxc_status *onnxc_session_run(onnxc_session *s)
     if (replan) {
         for (int i = 0; i < g->n_inputs; i++)
             s->shapes[i] = *input_shape(s, i, &s->shapes[i]);
-        if ((err = plan(s, s->shapes)))
+        if ((err = oc_session_plan(s, s->shapes)))
             return err;
     }
-    if ((err = place_tensors(s)))
-        return err;
-    oc_thread_pool_begin(s->pool);
-    for (int i = 0; !err && i < g->n_nodes; i++)
-        if (!s->at_plan[i])
-            err = g->nodes[i].op->run(&s->run[i]);
-    oc_thread_pool_end(s->pool);
-    if (err)
+    if ((err = run_nodes(s)))
         return err;  /* names the node; the next run starts afresh */
-    for (int i = 0; i < g->n_outputs; i++) {
-        const output_binding *o = &s->outputs[i];
-        oc_tensor *t = &s->tensors[g->outputs[i]];
-        if (o->data && g->values[g->outputs[i]].producer < 0) {
-            size_t bytes;
-            oc_tensor_bytes(t->dtype, t->dims, t->rank, &bytes);
-            if (bytes)
-                memmove(o->data, t->data, bytes);
-            t->data = o->data;
-        }
-    }
+    if ((err = copy_outputs(s)))
+        return err;
     s->has_run = true;
     return NULL;
 }

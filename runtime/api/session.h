@@ -51,6 +51,20 @@ typedef struct output_binding {
     size_t bytes;
 } output_binding;
 
+/* A stretch of nodes planned at once (see session_plan.c). */
+#define SEGMENT_KEY_OUTPUTS 4
+typedef struct plan_segment {
+    int first, end;               /* nodes [first, end) */
+    size_t first_buffer, n_buffers;
+    size_t base, bytes;           /* its part of the arena */
+    size_t store_end;             /* the value store's use after it */
+    /* the output shapes of the data-dependent node before it, as the run
+     * gave them when it was planned */
+    int key_rank[SEGMENT_KEY_OUTPUTS];
+    int64_t key_dims[SEGMENT_KEY_OUTPUTS][ONNXC_MAX_RANK];
+    size_t tensors, in_place, no_reuse_bytes, lower_bound;
+} plan_segment;
+
 struct onnxc_session {
     const onnxc_model *model;
     const oc_graph *g;        /* the model's program for these options */
@@ -94,9 +108,24 @@ struct onnxc_session {
     bool arena_owned;
     size_t arena_limit;
 
+    plan_segment *segments;   /* one more than the data-dependent nodes */
+    int n_segments;           /* planned so far for these input shapes */
+
     bool has_plan;
     bool has_run;
     onnxc_plan_stats stats;
 };
+
+/* Plans the first segment for these input shapes. (session_plan.c) */
+onnxc_status *oc_session_plan(onnxc_session *s, const input_binding *shapes);
+
+/* Plans segment k (k >= 1) from the shapes the data-dependent node ending
+ * segment k - 1 gave, or keeps its plan when they repeat. */
+onnxc_status *oc_session_next_segment(onnxc_session *s, int k);
+
+/* The bytes of the contents of value input i, which must fit the copy the
+ * plan keeps. */
+onnxc_status *oc_session_value_bytes(const onnxc_session *s, int i,
+                                     const input_binding *b, size_t *bytes);
 
 #endif

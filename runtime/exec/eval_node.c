@@ -1,5 +1,6 @@
 /* eval_node.c - one node run outside a planned run (see eval_node.h). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "runtime/core/status.h"
 #include "runtime/exec/eval_node.h"
@@ -42,6 +43,25 @@ bool oc_value_store_reserve(oc_value_store *s, size_t bytes)
     s->mem = mem;
     s->cap = size;
     oc_value_store_reset(s);
+    return true;
+}
+
+bool oc_value_store_grow(oc_value_store *s, size_t bytes, size_t keep,
+                         unsigned char **old)
+{
+    *old = NULL;
+    if (bytes <= s->cap)
+        return true;
+    size_t size = (bytes + STORE_ALIGN - 1) / STORE_ALIGN * STORE_ALIGN;
+    unsigned char *mem = size >= bytes ? aligned_alloc(STORE_ALIGN, size)
+                                       : NULL;
+    if (!mem)
+        return false;
+    if (keep && s->mem)
+        memcpy(mem, s->mem, keep);
+    *old = s->mem;
+    s->mem = mem;
+    s->cap = size;
     return true;
 }
 

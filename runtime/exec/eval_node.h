@@ -30,6 +30,11 @@ void oc_value_store_reset(oc_value_store *store);
 /* Grows the store to at least `bytes` (its contents are lost). False
  * when out of memory. */
 bool oc_value_store_reserve(oc_value_store *store, size_t bytes);
+/* Grows the store to at least `bytes`, keeping the first `keep` bytes it
+ * holds; *old gets where they were (for the caller to move its pointers
+ * by the distance), NULL when nothing moved. False when out of memory. */
+bool oc_value_store_grow(oc_value_store *store, size_t bytes, size_t keep,
+                         unsigned char **old);
 void oc_value_store_free(oc_value_store *store);
 
 /* Runs ctx's node (single-threaded), whose input tensors hold their data

@@ -146,6 +146,12 @@ typedef struct oc_op {
     /* Its outputs are not a function of its inputs alone (random): never
      * computed ahead of the run. */
     bool no_fold;
+    /* Its output shapes depend on contents the plan may not know (NonZero,
+     * Unique, Compress): infer then gives the largest shapes the outputs
+     * can take, run writes them row-major at their actual shapes and sets
+     * those dims in its output tensors, and the plan of the nodes after
+     * it is made once it has run (at most 4 outputs). */
+    bool data_dependent;
     /* The element types it runs, for the README's operator table. */
     const char *types;
 
