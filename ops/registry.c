@@ -77,6 +77,7 @@ extern const oc_op oc_op_space_to_depth;
 extern const oc_op oc_op_reverse_sequence;
 extern const oc_op oc_op_non_zero;
 extern const oc_op oc_op_compress;
+extern const oc_op oc_op_unique;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -151,6 +152,7 @@ static const oc_op *const registry[] = {
     &oc_op_reverse_sequence,
     &oc_op_non_zero,
     &oc_op_compress,
+    &oc_op_unique,
 };
 
 static bool is_default_domain(const char *d)

@@ -77,6 +77,23 @@ static onnxc_status *gather_infer(const oc_infer_ctx *ctx)
                         node->label);
     if ((err = oc_axis(node, p->axis, data->shape.rank, false, &axis)))
         return err;
+    /* indices known ahead (constants, the plan's values): checked now */
+    oc_dim n = data->shape.dims[axis];
+    oc_dim count;
+    if (idx->data && dim_is_known(n) &&
+        oc_shape_product(&idx->shape, 0, idx->shape.rank, &count) &&
+        dim_is_known(count))
+        for (int64_t i = 0; i < count.value; i++) {
+            int64_t v = oc_int_at(idx->data, idx->dtype, (size_t)i);
+            if (v < -n.value || v >= n.value)
+                return oc_error(ONNXC_ERR_SHAPE,
+                                "node '%s' (Gather): indices[%lld] = %lld is "
+                                "out of range for axis %d of size %lld "
+                                "(valid: [%lld, %lld])",
+                                node->label, (long long)i, (long long)v, axis,
+                                (long long)n.value, (long long)-n.value,
+                                (long long)n.value - 1);
+        }
     int rank = data->shape.rank - 1 + idx->shape.rank;
     if (rank > ONNXC_MAX_RANK)
         return oc_error(ONNXC_ERR_UNSUPPORTED,
