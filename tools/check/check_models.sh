@@ -1,26 +1,38 @@
 #!/usr/bin/env bash
-# Export the PyTorch models of export_models.py at every opset and check
-# onnxc on each twice: against torch's own outputs (onnxc-run -d, batch 3)
-# and against onnxruntime on random inputs (onnxc-validate, batch 7).
+# Export PyTorch models at every opset and check onnxc on each against
+# torch's own outputs (onnxc-run -d) and against onnxruntime
+# (onnxc-validate):
+#  - models (default): export_models.py, the MLP family; torch at batch 3,
+#    onnxruntime on random inputs at batch 7;
+#  - graphs: export_graphs.py, graphs that compute shapes and carry integer
+#    and bool tensors; torch on both data sets (two sizes of batch and
+#    sequence), onnxruntime on the second set's inputs (token ids must stay
+#    in range, so no random ones).
 #
-# Usage: tools/check/check_models.sh ONNXC_RUN WORKDIR
+# Usage: tools/check/check_models.sh ONNXC_RUN WORKDIR [models|graphs]
 #
 # Prints one line per check and ends with "N passed, N failed"; exits 1 if
 # any check failed, 2 if the models could not be exported.
 set -euo pipefail
 
-if [ "$#" -ne 2 ]; then
-    echo "usage: $0 ONNXC_RUN WORKDIR" >&2
+if [ "$#" -lt 2 ] || [ "$#" -gt 3 ]; then
+    echo "usage: $0 ONNXC_RUN WORKDIR [models|graphs]" >&2
     exit 2
 fi
 run=$1
 workdir=$2
+kind=${3:-models}
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 python=${PYTHON:-/usr/bin/python3}   # needs torch + onnx; not the pyenv python3
 
 mkdir -p "$workdir"
 log=$workdir/export.log
-if ! "$python" "$script_dir/../gen/export_models.py" "$workdir" >"$log" 2>&1; then
+case $kind in
+models) export=("$python" "$script_dir/../gen/export_models.py" "$workdir") ;;
+graphs) export=("$python" "$script_dir/../gen/export_graphs.py" "$workdir" --runner "$run") ;;
+*) echo "check_models: unknown kind $kind" >&2; exit 2 ;;
+esac
+if ! "${export[@]}" >"$log" 2>&1; then
     echo "check_models: export failed; see $log:" >&2
     tail -n 5 "$log" >&2
     exit 2
@@ -58,10 +70,17 @@ fi
 # sort -V: opset7 before opset11.
 while IFS= read -r dir; do
     model=$(basename "$dir")
-    report "$model torch" \
-        "$run" --quiet --rtol 1e-4 --atol 1e-5 -d "$dir/test_data_set_0" "$dir/model.onnx"
-    report "$model onnxruntime" \
-        "$script_dir/../oracle/onnxc-validate" "$dir/model.onnx" --batch 7 --onnxc "$run"
+    for set in "$dir"/test_data_set_*; do
+        report "$model torch $(basename "$set")" \
+            "$run" --quiet --rtol 1e-4 --atol 1e-5 -d "$set" "$dir/model.onnx"
+    done
+    if [ "$kind" = graphs ]; then
+        report "$model onnxruntime" "$script_dir/../oracle/onnxc-validate" \
+            "$dir/model.onnx" "$dir/test_data_set_1/input_0.pb" --onnxc "$run"
+    else
+        report "$model onnxruntime" \
+            "$script_dir/../oracle/onnxc-validate" "$dir/model.onnx" --batch 7 --onnxc "$run"
+    fi
 done < <(printf '%s\n' "${dirs[@]%/}" | sort -V)
 
 echo "$passed passed, $failed failed"

@@ -1,0 +1,259 @@
+#!/usr/bin/python3
+"""Export PyTorch modules whose graphs compute shapes and carry integer and
+bool tensors (what "real graphs" brings: view(x.size(0), -1), attention,
+embeddings, masks, cat/split/stack, permute, slices and flip, pad,
+expand/repeat, arange, gather, integer casts), at several opsets, with
+torch's outputs as test data at two sizes of the dynamic axes:
+
+    OUTDIR/<model>_opset<N>/model.onnx
+    OUTDIR/<model>_opset<N>/test_data_set_0/  batch 3, seq 5
+    OUTDIR/<model>_opset<N>/test_data_set_1/  batch 2, seq 7
+
+Every export must use only operators onnxc runs (`onnxc-run --operators`
+gives the list with --runner); one that does not is an error, not a skip.
+
+Usage: /usr/bin/python3 tools/gen/export_graphs.py OUTDIR [--runner ONNXC_RUN]
+                                   [--models NAME,...] [--opsets 11,13,14,17]
+"""
+import argparse
+import math
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import onnx
+import onnx.numpy_helper
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+OPSETS = [11, 13, 14, 17]
+SIZES = [(3, 5), (2, 7)]   # (batch, seq) of the two data sets
+FEATURES = 8
+
+
+class ViewFlatten(nn.Module):
+    """x.view(x.size(0), -1): Shape, Gather, Unsqueeze, Concat, Reshape."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4 * 6, 5)
+
+    def forward(self, x):          # [batch, 4, 6]
+        return self.fc(x.view(x.size(0), -1))
+
+
+class Attention(nn.Module):
+    """Multi-head self-attention written by hand, without LayerNorm: the
+    head split and merge are view/transpose over the dynamic sequence."""
+
+    def __init__(self, dim=16, heads=2):
+        super().__init__()
+        self.heads, self.head_dim = heads, dim // heads
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.out = nn.Linear(dim, dim)
+
+    def forward(self, x):          # [batch, seq, 16]
+        b, s, d = x.shape
+        q, k, v = self.qkv(x).chunk(3, dim=-1)
+        def split(t):
+            return t.view(b, s, self.heads, self.head_dim).transpose(1, 2)
+        q, k, v = split(q), split(k), split(v)
+        scores = torch.matmul(q, k.transpose(-2, -1)) / math.sqrt(self.head_dim)
+        ctx = torch.matmul(torch.softmax(scores, dim=-1), v)
+        return self.out(ctx.transpose(1, 2).reshape(b, s, d))
+
+
+class EmbeddingLinear(nn.Module):
+    """Token ids (int64) to vectors, then a Linear: Gather on a weight."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(50, FEATURES)
+        self.fc = nn.Linear(FEATURES, 4)
+
+    def forward(self, ids):        # [batch, seq] int64
+        return self.fc(self.emb(ids))
+
+
+class Masks(nn.Module):
+    """masked_fill and where on comparisons: bool tensors between ops."""
+
+    def forward(self, x):          # [batch, seq, 8]
+        y = x.masked_fill(x > 0.5, 0.0)
+        return torch.where(y < -0.5, y * 2.0, y + 1.0)
+
+
+class CatSplitStack(nn.Module):
+    def forward(self, x):          # [batch, seq, 8]
+        a, b = x.chunk(2, dim=-1)
+        c = torch.cat([b, a * 3.0], dim=-1)
+        p, q = torch.split(c, [2, 6], dim=-1)
+        return torch.stack([p, p * 2.0, q[..., :2]], dim=1)
+
+
+class PermuteReshape(nn.Module):
+    def forward(self, x):          # [batch, seq, 8]
+        return x.permute(0, 2, 1).reshape(x.size(0), -1)
+
+
+class SlicesFlip(nn.Module):
+    """Steps, negative ends and flip (a Slice with step -1)."""
+
+    def forward(self, x):          # [batch, seq, 8]
+        return torch.cat([x[:, ::2, 1:-1], torch.flip(x, [1])[:, ::2, 2:]], dim=-1)
+
+
+class Pads(nn.Module):
+    def forward(self, x):          # [batch, seq, 8]
+        a = F.pad(x, (1, 2), value=0.5)
+        b = F.pad(x, (2, 1), mode="reflect")
+        return torch.cat([a, b], dim=-1)
+
+
+class ExpandRepeat(nn.Module):
+    def forward(self, x):          # [batch, seq, 8]
+        m = x[:, :1, :]
+        return torch.cat([m.expand(-1, x.size(1), -1), x.repeat(1, 1, 2)], dim=-1)
+
+
+class ArangePositions(nn.Module):
+    """Positions from torch.arange over the dynamic sequence: Range."""
+
+    def __init__(self):
+        super().__init__()
+        self.pos = nn.Embedding(16, FEATURES)
+
+    def forward(self, x):          # [batch, seq, 8]
+        positions = torch.arange(x.size(1))
+        return x + self.pos(positions)
+
+
+class TorchGather(nn.Module):
+    """torch.gather with indices computed from the shapes: GatherElements."""
+
+    def forward(self, x):          # [batch, seq, 8]
+        b, s, f = x.shape
+        idx = (torch.arange(s) * 2 + 1) % s
+        idx = idx.view(1, s, 1).expand(b, s, f)
+        return torch.gather(x, 1, idx)
+
+
+class IntegerMath(nn.Module):
+    """Casts to int64 (truncation), integer arithmetic, back to float.
+    Division truncates: torch exports `//` (floor) as ONNX Div, which
+    truncates, so torch and the export disagree on negative quotients."""
+
+    def forward(self, x):          # [batch, seq, 8]
+        n = (x * 10.0).long()
+        m = (n + 7) * 3 - x.size(1)
+        return torch.cat([(m % 5).float(), torch.div(n, 4, rounding_mode="trunc").float(), n.abs().float()], dim=-1)
+
+
+def float_input(batch, seq, gen, shape=None):
+    return torch.randn(batch, *(shape or (seq, FEATURES)), generator=gen)
+
+
+# name: (module builder, input maker, dynamic axes, opsets)
+MODELS = {
+    "view_flatten": (ViewFlatten, lambda b, s, g: float_input(b, s, g, (4, 6)),
+                     {0: "batch"}),
+    "attention": (Attention, lambda b, s, g: float_input(b, s, g, (s, 16)),
+                  {0: "batch", 1: "seq"}),
+    "embedding_linear": (EmbeddingLinear,
+                         lambda b, s, g: torch.randint(0, 50, (b, s), generator=g),
+                         {0: "batch", 1: "seq"}),
+    "masks": (Masks, float_input, {0: "batch", 1: "seq"}),
+    "cat_split_stack": (CatSplitStack, float_input, {0: "batch", 1: "seq"}),
+    "permute_reshape": (PermuteReshape, float_input, {0: "batch", 1: "seq"}),
+    "slices_flip": (SlicesFlip, float_input, {0: "batch", 1: "seq"}),
+    "pads": (Pads, float_input, {0: "batch", 1: "seq"}),
+    "expand_repeat": (ExpandRepeat, float_input, {0: "batch", 1: "seq"}),
+    "arange_positions": (ArangePositions, float_input, {0: "batch", 1: "seq"}),
+    "torch_gather": (TorchGather, float_input, {0: "batch", 1: "seq"}),
+    "integer_math": (IntegerMath, float_input, {0: "batch", 1: "seq"}),
+}
+
+
+def write_tensor(path, tensor, name):
+    proto = onnx.numpy_helper.from_array(np.ascontiguousarray(tensor.numpy()), name=name)
+    with open(path, "wb") as f:
+        f.write(proto.SerializeToString())
+
+
+def supported_ops(runner):
+    """The operators onnxc-run lists (its Markdown table's first column)."""
+    out = subprocess.run([runner, "--operators"], check=True, capture_output=True,
+                         text=True).stdout
+    ops = set()
+    for line in out.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if cells and cells[0] and cells[0][0].isalpha() and cells[0] != "operator":
+            ops.add(cells[0].strip("`"))
+    return ops
+
+
+def export(outdir, name, opset, supported):
+    build, make_input, axes = MODELS[name]
+    torch.manual_seed(0)
+    model = build().eval()
+    gen = torch.Generator().manual_seed(1)
+    inputs = [make_input(b, s, gen) for b, s in SIZES]
+    model_dir = os.path.join(outdir, "%s_opset%d" % (name, opset))
+    shutil.rmtree(model_dir, ignore_errors=True)
+    os.makedirs(model_dir)
+    path = os.path.join(model_dir, "model.onnx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, (inputs[0],), path, input_names=["input"],
+                          output_names=["output"], opset_version=opset,
+                          dynamic_axes={"input": axes, "output": {0: "batch"}})
+    proto = onnx.load(path)
+    onnx.checker.check_model(proto)
+    ops = sorted({n.op_type for n in proto.graph.node})
+    missing = sorted(set(ops) - supported) if supported else []
+    if missing:
+        raise RuntimeError("%s_opset%d exports %s, which onnxc does not run"
+                           % (name, opset, ", ".join(missing)))
+    for k, x in enumerate(inputs):
+        data_dir = os.path.join(model_dir, "test_data_set_%d" % k)
+        os.makedirs(data_dir)
+        with torch.no_grad():
+            y = model(x)
+        write_tensor(os.path.join(data_dir, "input_0.pb"), x, "input")
+        write_tensor(os.path.join(data_dir, "output_0.pb"), y, "output")
+    return ops
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("outdir")
+    ap.add_argument("--runner", help="onnxc-run, to check the exported operators")
+    ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--opsets", default=",".join(map(str, OPSETS)))
+    args = ap.parse_args()
+    names = [n for n in args.models.split(",") if n]
+    unknown = [n for n in names if n not in MODELS]
+    if unknown:
+        sys.exit("export_graphs: unknown model %s; known: %s"
+                 % (", ".join(unknown), ", ".join(MODELS)))
+    supported = supported_ops(args.runner) if args.runner else None
+    os.makedirs(args.outdir, exist_ok=True)
+    count = 0
+    try:
+        for name in names:
+            for opset in [int(v) for v in args.opsets.split(",")]:
+                ops = export(args.outdir, name, opset, supported)
+                print("%-28s %s" % ("%s_opset%d" % (name, opset), " ".join(ops)))
+                count += 1
+    except Exception as e:
+        print("export_graphs: error: %s: %s" % (type(e).__name__, e), file=sys.stderr)
+        sys.exit(1)
+    print("exported %d model/opset combinations" % count)
+
+
+if __name__ == "__main__":
+    main()
