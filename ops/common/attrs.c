@@ -139,3 +139,18 @@ onnxc_status *oc_run_error(const oc_run_ctx *ctx, const char *fmt, ...)
     return oc_error(ONNXC_ERR_RUN, "%s: %s",
                     oc_node_desc(ctx->node, desc, sizeof desc), msg);
 }
+
+onnxc_status *oc_prepare_axis_only(const oc_prepare_ctx *ctx, int64_t fallback,
+                                   void **params)
+{
+    static const char *const attrs[] = {"axis", NULL};
+    onnxc_status *err;
+    oc_axis_param *p = oc_pool_calloc(ctx->pool, 1, sizeof *p);
+    if (!p)
+        return oc_no_memory();
+    if ((err = oc_check_attrs(ctx->node, attrs)) ||
+        (err = oc_attr_int(ctx->node, "axis", fallback, &p->axis)))
+        return err;
+    *params = p;
+    return NULL;
+}

@@ -25,6 +25,13 @@ onnxc_status *oc_attr_string(const oc_node *node, const char *name,
 /* Refuses attributes the op does not know (a misspelt or newer attribute
  * would otherwise be silently ignored). `known` is NULL-terminated. */
 onnxc_status *oc_check_attrs(const oc_node *node, const char *const *known);
+/* The prepare of ops whose only attribute is `axis` (Gather,
+ * GatherElements): params becomes an oc_axis_param. */
+typedef struct oc_axis_param {
+    int64_t axis;
+} oc_axis_param;
+onnxc_status *oc_prepare_axis_only(const oc_prepare_ctx *ctx, int64_t fallback,
+                                   void **params);
 /* The run of ops whose output holds their input's data (Identity,
  * Flatten, Reshape): a copy, or nothing when the planner gave the output
  * the input's buffer. */

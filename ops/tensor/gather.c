@@ -16,22 +16,9 @@
 #include "ops/common/indices.h"
 #include "ops/common/op_util.h"
 
-typedef struct gather_params {
-    int64_t axis;
-} gather_params;
-
 static onnxc_status *gather_prepare(const oc_prepare_ctx *ctx, void **params)
 {
-    static const char *const attrs[] = {"axis", NULL};
-    onnxc_status *err;
-    gather_params *p = oc_pool_calloc(ctx->pool, 1, sizeof *p);
-    if (!p)
-        return oc_no_memory();
-    if ((err = oc_check_attrs(ctx->node, attrs)) ||
-        (err = oc_attr_int(ctx->node, "axis", 0, &p->axis)))
-        return err;
-    *params = p;
-    return NULL;
+    return oc_prepare_axis_only(ctx, 0, params);
 }
 
 /* Picks the dims elements of a Gather over a tracked dims vector. */
@@ -57,7 +44,7 @@ static void gather_dims(const oc_type *data, const oc_type *idx, oc_type *y)
 static onnxc_status *gather_infer(const oc_infer_ctx *ctx)
 {
     const oc_node *node = ctx->node;
-    const gather_params *p = ctx->params;
+    const oc_axis_param *p = ctx->params;
     const oc_type *data = ctx->in[0], *idx = ctx->in[1];
     oc_type *y = ctx->out[0];
     onnxc_status *err;
@@ -114,7 +101,7 @@ static onnxc_status *gather_infer(const oc_infer_ctx *ctx)
 
 static onnxc_status *gather_run(const oc_run_ctx *ctx)
 {
-    const gather_params *p = ctx->params;
+    const oc_axis_param *p = ctx->params;
     const oc_tensor *data = ctx->in[0], *idx = ctx->in[1];
     int axis = (int)(p->axis < 0 ? p->axis + data->rank : p->axis);
     size_t outer = 1, inner = onnxc_dtype_size(data->dtype);

@@ -11,28 +11,15 @@
 #include "ops/common/op_util.h"
 #include "ops/common/strided.h"
 
-typedef struct elements_params {
-    int64_t axis;
-} elements_params;
-
 static onnxc_status *gather_elements_prepare(const oc_prepare_ctx *ctx,
                                              void **params)
 {
-    static const char *const attrs[] = {"axis", NULL};
-    onnxc_status *err;
-    elements_params *p = oc_pool_calloc(ctx->pool, 1, sizeof *p);
-    if (!p)
-        return oc_no_memory();
-    if ((err = oc_check_attrs(ctx->node, attrs)) ||
-        (err = oc_attr_int(ctx->node, "axis", 0, &p->axis)))
-        return err;
-    *params = p;
-    return NULL;
+    return oc_prepare_axis_only(ctx, 0, params);
 }
 
 static onnxc_status *gather_elements_infer(const oc_infer_ctx *ctx)
 {
-    const elements_params *p = ctx->params;
+    const oc_axis_param *p = ctx->params;
     const oc_type *data = ctx->in[0], *idx = ctx->in[1];
     oc_type *y = ctx->out[0];
     int axis;
@@ -44,7 +31,7 @@ static onnxc_status *gather_elements_infer(const oc_infer_ctx *ctx)
 
 static onnxc_status *gather_elements_run(const oc_run_ctx *ctx)
 {
-    const elements_params *p = ctx->params;
+    const oc_axis_param *p = ctx->params;
     const oc_tensor *data = ctx->in[0], *idx = ctx->in[1];
     unsigned char *dst = ctx->out[0]->data;
     const unsigned char *src = data->data;
