@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ops/kernels/cpu_features.h"
 #include "ops/kernels/gemm_kernel.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -588,22 +589,17 @@ static const gemm_kernel kernel_avx2 = {
 
 const gemm_kernel *oc_gemm_f32_kernel_avx512(void)
 {
-    __builtin_cpu_init();
-    if (!__builtin_cpu_supports("avx512f"))
+    unsigned cpu = oc_cpu_features();
+    if (!(cpu & OC_CPU_AVX512F))
         return NULL;
-    if (__builtin_cpu_supports("avx512vl"))
+    if (cpu & OC_CPU_AVX512VL)
         return &kernel_avx512;
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
-               ? &kernel_avx512_novl
-               : NULL;
+    return cpu & OC_CPU_AVX2_FMA ? &kernel_avx512_novl : NULL;
 }
 
 const gemm_kernel *oc_gemm_f32_kernel_avx2(void)
 {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
-               ? &kernel_avx2
-               : NULL;
+    return oc_cpu_features() & OC_CPU_AVX2_FMA ? &kernel_avx2 : NULL;
 }
 
 #else

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ops/kernels/cpu_features.h"
 #include "ops/kernels/vec_exp.h"
 
 /* ------------------------------------------------------------- scalar */
@@ -307,14 +308,14 @@ TGT static float max_avx512(const float *x, size_t n)
 bool oc_vec_isa_available(vec_isa isa)
 {
 #ifdef HAVE_X86_VEC
-    __builtin_cpu_init();
+    unsigned cpu = oc_cpu_features();
     switch (isa) {
     case VEC_SCALAR:
         return true;
     case VEC_AVX2:
-        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        return cpu & OC_CPU_AVX2_FMA;
     case VEC_AVX512:
-        return __builtin_cpu_supports("avx512f");
+        return cpu & OC_CPU_AVX512F;
     }
     return false;
 #else

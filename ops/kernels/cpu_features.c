@@ -1,0 +1,51 @@
+/* cpu_features.c - x86 feature bits from cpuid (see cpu_features.h). */
+#include "ops/kernels/cpu_features.h"
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+
+static unsigned detect(void)
+{
+    unsigned a, b, c, d, features = 0;
+    /* Leaf 1 exists on every x86-64 CPU; __get_cpuid would first ask
+     * leaf 0 for the highest leaf, one more trap. */
+    __cpuid(1, a, b, c, d);
+    bool fma = c >> 12 & 1, osxsave = c >> 27 & 1, avx = c >> 28 & 1;
+    if (!osxsave || !avx)
+        return 0;
+    unsigned lo, hi;
+    __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    bool ymm = (lo & 0x6) == 0x6;         /* SSE and AVX state */
+    bool zmm = ymm && (lo & 0xe0) == 0xe0; /* opmask, ZMM low and high */
+    /* An OS that saves AVX state uses XSAVE, whose leaf 0xd lies above
+     * leaf 7: leaf 7 is there. */
+    __cpuid_count(7, 0, a, b, c, d);
+    if (ymm && fma && (b >> 5 & 1))
+        features |= OC_CPU_AVX2_FMA;
+    if (zmm && (b >> 16 & 1))
+        features |= OC_CPU_AVX512F;
+    if (zmm && (b >> 31 & 1))
+        features |= OC_CPU_AVX512VL;
+    return features;
+}
+
+unsigned oc_cpu_features(void)
+{
+    /* Racing threads compute the same value: a plain cache is enough. */
+    static volatile int known;
+    static volatile unsigned features;
+    if (!known) {
+        features = detect();
+        known = 1;
+    }
+    return features;
+}
+
+#else
+
+unsigned oc_cpu_features(void)
+{
+    return 0;
+}
+
+#endif
