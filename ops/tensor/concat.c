@@ -34,19 +34,33 @@ static onnxc_status *concat_prepare(const oc_prepare_ctx *ctx, void **params)
     return NULL;
 }
 
-/* The joined elements of 1-D dims vectors, when every input is one. */
+/* The joined elements of 1-D dims vectors. An input that is not one but
+ * has a known length gives that many unknown dims: [batch * 3] joined to
+ * [4] is [?, 4], and a Reshape to it still knows its last dim. */
 static void concat_dims(const oc_infer_ctx *ctx, oc_type *y)
 {
     oc_dim dims[ONNXC_MAX_RANK], part[ONNXC_MAX_RANK];
-    int count = 0, n;
+    int count = 0, n, known = 0;
     for (int k = 0; k < ctx->n_in; k++) {
-        if (!oc_type_as_dims(ctx->in[k], part, &n) ||
-            ctx->in[k]->shape.rank != 1 || n > ONNXC_MAX_RANK - count)
+        const oc_shape *s = &ctx->in[k]->shape;
+        if (s->rank != 1)
+            return;
+        if (oc_type_as_dims(ctx->in[k], part, &n)) {
+            known++;
+        } else if (dim_is_known(s->dims[0]) && s->dims[0].value <= ONNXC_MAX_RANK) {
+            n = (int)s->dims[0].value;
+            for (int i = 0; i < n; i++)
+                part[i] = dim_unknown();
+        } else {
+            return;
+        }
+        if (n > ONNXC_MAX_RANK - count)
             return;
         memcpy(dims + count, part, (size_t)n * sizeof *part);
         count += n;
     }
-    oc_type_set_dims(y, dims, count);
+    if (known)
+        oc_type_set_dims(y, dims, count);
 }
 
 static onnxc_status *concat_infer(const oc_infer_ctx *ctx)
