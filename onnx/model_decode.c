@@ -16,6 +16,7 @@
 #include "runtime/graph/format.h"
 #include "onnx/tensor_data.h"
 #include "onnx/wire_depth.h"
+#include "onnx/wire_strip.h"
 
 #define IR_VERSION_MIN 3
 #define IR_VERSION_MAX 10
@@ -23,6 +24,9 @@
 typedef struct decoder {
     oc_graph *g;
     const char *base_dir;
+    /* bytes that outlive the graph, whose weights may be used in place */
+    const uint8_t *in_place;
+    size_t in_place_size;
     oc_name_map symbols;  /* dim_param name -> symbol */
     size_t symbol_cap;    /* room in g->symbols */
 } decoder;
@@ -178,6 +182,19 @@ static onnxc_status *decode_initializer(decoder *d, const Onnx__TensorProto *t,
     for (int i = 0; i < l.rank; i++)
         v->shape.dims[i] = dim_known(l.dims[i]);
     v->bytes = l.bytes;
+    /* raw_data in the mapped file, aligned for its elements and already
+     * in the native layout (little-endian, as ONNX stores it): used where
+     * it lies. Misaligned data is copied: it is never read in place. */
+    const uint8_t *raw = t->has_raw_data ? t->raw_data.data : NULL;
+    size_t esize = onnxc_dtype_size(l.dtype);
+    if (raw && d->in_place && raw >= d->in_place &&
+        raw + l.bytes <= d->in_place + d->in_place_size && l.bytes &&
+        t->raw_data.len == l.bytes && esize && (uintptr_t)raw % esize == 0 &&
+        !l.bad_type) {
+        v->data = raw;
+        v->flags |= OC_VALUE_MAPPED;
+        return NULL;
+    }
     void *data = oc_pool_alloc(&g->pool, l.bytes);
     if (!data)
         return oc_error(ONNXC_ERR_NO_MEMORY,
@@ -317,14 +334,16 @@ static onnxc_status *decode_attr(decoder *d, const Onnx__AttributeProto *a,
             return oc_no_memory();
         out->s_len = a->s.len;
     }
-    if (a->n_floats) {
+    /* count belongs to the list the type names: an INTS attribute that
+     * carries floats instead holds no ints (not n_floats of them) */
+    if (out->type == OC_ATTR_FLOATS && a->n_floats) {
         float *f = oc_pool_calloc(pool, a->n_floats, sizeof *f);
         if (!f)
             return oc_no_memory();
         memcpy(f, a->floats, a->n_floats * sizeof *f);
         out->floats = f;
         out->count = a->n_floats;
-    } else if (a->n_ints) {
+    } else if (out->type == OC_ATTR_INTS && a->n_ints) {
         int64_t *v = oc_pool_calloc(pool, a->n_ints, sizeof *v);
         if (!v)
             return oc_no_memory();
@@ -439,10 +458,49 @@ static size_t value_info_dims(const Onnx__ValueInfoProto *vi)
     return t->tensor_type->shape->n_dim;
 }
 
+/* The large raw_data left out of the parse (wire_strip.h), put back as
+ * pointers into the original bytes; undo before freeing the message, which
+ * would free them. */
+static bool point_weights(Onnx__ModelProto *m, const oc_stripped *s,
+                          const uint8_t *data, bool undo)
+{
+    Onnx__GraphProto *gp = m->graph;
+    if (!gp || gp->n_initializer != s->n_refs)
+        return false;
+    for (size_t i = 0; i < s->n_refs; i++) {
+        Onnx__TensorProto *t = gp->initializer[i];
+        if (!s->refs[i].len)
+            continue;
+        t->has_raw_data = !undo;
+        t->raw_data.data = undo ? NULL : (uint8_t *)data + s->refs[i].offset;
+        t->raw_data.len = undo ? 0 : s->refs[i].len;
+    }
+    return true;
+}
+
+/* Parses the bytes; with in_place, without copying the large weights. */
+static Onnx__ModelProto *parse_model(const uint8_t *data, size_t size,
+                                     bool in_place, oc_stripped *stripped)
+{
+    if (in_place &&
+        oc_wire_strip_weights(data, size, WIRE_STRIP_MIN_BYTES, stripped)) {
+        Onnx__ModelProto *m =
+            onnx__model_proto__unpack(NULL, stripped->size, stripped->bytes);
+        if (m && point_weights(m, stripped, data, false))
+            return m;
+        if (m)
+            onnx__model_proto__free_unpacked(m, NULL);
+        oc_stripped_free(stripped);
+    }
+    return onnx__model_proto__unpack(NULL, size, data);
+}
+
 onnxc_status *oc_onnx_decode_model(const void *data, size_t size,
-                                const char *base_dir, oc_graph **graph)
+                                   const char *base_dir, bool in_place,
+                                   oc_graph **graph)
 {
     onnxc_status *err = NULL;
+    oc_stripped stripped = {0};
     *graph = NULL;
     if (size == 0)
         return oc_error(ONNXC_ERR_INVALID_MODEL, "not an ONNX model (empty)");
@@ -452,13 +510,14 @@ onnxc_status *oc_onnx_decode_model(const void *data, size_t size,
                         "the model nests messages more than %d deep; refused "
                         "before parsing",
                         WIRE_MAX_DEPTH);
-    Onnx__ModelProto *m =
-        onnx__model_proto__unpack(NULL, size, (const uint8_t *)data);
+    Onnx__ModelProto *m = parse_model(data, size, in_place, &stripped);
     if (!m)
         return oc_error(ONNXC_ERR_INVALID_MODEL,
                         "not an ONNX model (the protobuf does not parse; is "
                         "the file truncated?)");
-    decoder d = {.g = oc_graph_new(), .base_dir = base_dir};
+    decoder d = {.g = oc_graph_new(), .base_dir = base_dir,
+                 .in_place = in_place ? data : NULL,
+                 .in_place_size = in_place ? size : 0};
     if (!d.g) {
         err = oc_no_memory();
         goto done;
@@ -497,6 +556,9 @@ onnxc_status *oc_onnx_decode_model(const void *data, size_t size,
         (err = decode_outputs(&d, m->graph)))
         goto done;
 done:
+    if (stripped.bytes)
+        point_weights(m, &stripped, data, true);
+    oc_stripped_free(&stripped);
     onnx__model_proto__free_unpacked(m, NULL);
     if (err)
         oc_graph_free(d.g);

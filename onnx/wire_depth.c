@@ -1,20 +1,6 @@
 /* oc_wire_depth.c - bounded walk over protobuf wire format. */
+#include "onnx/wire.h"
 #include "onnx/wire_depth.h"
-
-/* Reads a varint at *p; false when it runs past end or past 10 bytes. */
-static int read_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
-{
-    uint64_t out = 0;
-    for (int shift = 0; shift < 70 && *p < end; shift += 7) {
-        uint8_t b = *(*p)++;
-        out |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) {
-            *v = out;
-            return 1;
-        }
-    }
-    return 0;
-}
 
 /* Walks one message; recursion is bounded by max_depth. */
 static int walk(const uint8_t *p, const uint8_t *end,
@@ -26,11 +12,11 @@ static int walk(const uint8_t *p, const uint8_t *end,
         return depth;
     while (p < end) {
         uint64_t key, len;
-        if (!read_varint(&p, end, &key))
+        if (!oc_wire_varint(&p, end, &key))
             break;
         switch (key & 7) {
         case 0:
-            if (!read_varint(&p, end, &len))
+            if (!oc_wire_varint(&p, end, &len))
                 return deepest;
             break;
         case 1:
@@ -44,7 +30,7 @@ static int walk(const uint8_t *p, const uint8_t *end,
             p += 4;
             break;
         case 2: {
-            if (!read_varint(&p, end, &len) || len > (uint64_t)(end - p))
+            if (!oc_wire_varint(&p, end, &len) || len > (uint64_t)(end - p))
                 return deepest;
             const ProtobufCFieldDescriptor *f =
                 key >> 3 > UINT32_MAX ? NULL

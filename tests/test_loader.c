@@ -18,6 +18,7 @@
 
 #include "model_builder.h"
 #include "onnxc.h"
+#include "runtime/api/model.h"
 
 #define REFERENCE FIXTURES_DIR "/reference/mlp_relu"
 
@@ -897,4 +898,73 @@ Test(loader, external_data_from_a_buffer_with_a_base_folder_loads)
     ext_dir_remove(&d);
     expect_runs_like_reference(model, W, B);
     onnxc_model_free(model);
+}
+
+/* ----------------------------------------------- weights used in place */
+
+/* y = x @ W with W [64, 32] (8 KB of raw_data, above the size loaded in
+ * place) named by `name`: the name's length moves where raw_data lies in
+ * the file, aligned to its floats or not. */
+static void write_matmul_model(const char *path, const char *name, float *w)
+{
+    mb_model *m = mb_new(8);
+    mb_opset(m, "", 13);
+    mb_input(m, "x", ONNXC_FLOAT, "1,64");
+    for (int i = 0; i < 64 * 32; i++)
+        w[i] = (float)((i * 37) % 101) / 50.0f - 1.0f;
+    mb_initializer_f32(m, name, "64,32", w, 64 * 32);
+    char inputs[64];
+    snprintf(inputs, sizeof inputs, "x,%s", name);
+    mb_node(m, "MatMul", "mm", inputs, "y");
+    mb_output(m, "y", ONNXC_FLOAT, "1,32");
+    cr_assert_eq(mb_write_file(m, path), 0);
+    mb_free(m);
+}
+
+Test(loader, large_aligned_weights_are_read_in_place_from_the_mapped_file)
+{
+    char path[] = "/tmp/onnxc_inplace_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    static const char *const names[] = {"w", "ww", "www", "wwww"};
+    int mapped = 0, copied = 0;
+    for (int k = 0; k < 4; k++) {
+        static float w[64 * 32];
+        write_matmul_model(path, names[k], w);
+        onnxc_model *model = NULL;
+        onnxc_status *st = onnxc_model_load_file(path, &model);
+        cr_assert_null(st, "%s", onnxc_status_message(st));
+        const oc_graph *g = model->graph;
+        for (int v = 0; v < g->n_values; v++)
+            if (strcmp(g->values[v].name, names[k]) == 0) {
+                bool in_place = g->values[v].flags & OC_VALUE_MAPPED;
+                mapped += in_place;
+                copied += !in_place;
+                /* in place only where aligned for its floats */
+                cr_assert(!in_place || (uintptr_t)g->values[v].data % 4 == 0);
+            }
+        onnxc_session *s = NULL;
+        cr_assert_null(onnxc_session_create(model, NULL, &s));
+        float x[64];
+        for (int i = 0; i < 64; i++)
+            x[i] = (float)(i % 7) - 3.0f;
+        int64_t dims[] = {1, 64};
+        cr_assert_null(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, dims, 2, x));
+        cr_assert_null(onnxc_session_run(s));
+        onnxc_tensor_view y;
+        cr_assert_null(onnxc_session_output(s, 0, &y));
+        for (int j = 0; j < 32; j++) {
+            double want = 0;
+            for (int i = 0; i < 64; i++)
+                want += (double)x[i] * w[i * 32 + j];
+            cr_assert_float_eq(((const float *)y.data)[j], want, 1e-4,
+                               "name %s, y[%d]", names[k], j);
+        }
+        onnxc_session_free(s);
+        onnxc_model_free(model);
+    }
+    unlink(path);
+    cr_assert_gt(mapped, 0, "one of four offsets is aligned");
+    cr_assert_gt(copied, 0, "and the others are copied");
 }

@@ -74,42 +74,57 @@ fail:
     return err;
 }
 
+/* The graph decoded from the bytes, checked, as a model; in_place: the
+ * bytes are the model's mapped file, kept until the model is freed. */
+static onnxc_status *load(const void *data, size_t size, const char *base_dir,
+                          bool in_place, onnxc_model **model)
+{
+    oc_graph *g;
+    if (!data && size)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "data is NULL");
+    onnxc_status *err = oc_onnx_decode_model(data, size, base_dir, in_place, &g);
+    if (err)
+        return err;
+    return model_from_graph(g, model);
+}
+
 onnxc_status *onnxc_model_load_buffer(const void *data, size_t size,
                                       const char *base_dir,
                                       onnxc_model **model)
 {
-    oc_graph *g;
     if (!model)
         return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "model is NULL");
     *model = NULL;
-    if (!data && size)
-        return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "data is NULL");
-    onnxc_status *err = oc_onnx_decode_model(data, size, base_dir, &g);
-    if (err)
-        return err;
-    return model_from_graph(g, model);
+    return load(data, size, base_dir, false, model);
 }
 
 onnxc_status *onnxc_model_load_file(const char *path, onnxc_model **model)
 {
     void *data = NULL;
     size_t size;
+    bool mapped;
     if (!model || !path)
         return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "path or model is NULL");
     *model = NULL;
-    onnxc_status *err = oc_file_read_all(path, &data, &size);
+    onnxc_status *err = oc_file_map(path, &data, &size, &mapped);
     if (err)
         return err;  /* its message names the file */
     /* External data lives beside the model file. */
     char *copy = strdup(path);
     if (!copy) {
-        free(data);
+        oc_file_unmap(data, size, mapped);
         return oc_no_memory();
     }
-    err = onnxc_model_load_buffer(data, size, dirname(copy), model);
+    err = load(data, size, dirname(copy), mapped, model);
     free(copy);
-    free(data);
-    return err ? oc_error_wrap(err, "%s", path) : NULL;
+    if (err || !mapped) {
+        oc_file_unmap(data, size, mapped);
+        return err ? oc_error_wrap(err, "%s", path) : NULL;
+    }
+    /* Its weights are read where they lie in the file. */
+    (*model)->mapping = data;
+    (*model)->mapping_size = size;
+    return NULL;
 }
 
 void onnxc_model_free(onnxc_model *model)
@@ -123,6 +138,8 @@ void onnxc_model_free(onnxc_model *model)
     }
     pthread_mutex_destroy(&model->lock);
     oc_graph_free(model->graph);
+    if (model->mapping)
+        oc_file_unmap(model->mapping, model->mapping_size, true);
     free(model);
 }
 

@@ -26,6 +26,9 @@ struct onnxc_model {
     pthread_mutex_t lock;       /* guards programs, and the weights
                                  * release_weights frees in graph */
     oc_program *programs;
+    void *mapping;              /* the model's file, mapped: weights used in
+                                 * place point into it (OC_VALUE_MAPPED) */
+    size_t mapping_size;
 };
 
 /* The model's program for these options, compiled at the first request;

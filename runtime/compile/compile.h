@@ -70,4 +70,8 @@ onnxc_status *oc_pass_fuse_activation(oc_graph *g, const oc_compile_options *o);
 onnxc_status *oc_pass_prepack_weights(oc_graph *g, const oc_compile_options *o);
 onnxc_status *oc_pass_release_weights(oc_graph *g, const oc_compile_options *o);
 
+/* Whether every node reading value v reads only the copy it prepacked
+ * (release_weights.c). */
+bool oc_read_packed_only(const oc_graph *g, int v);
+
 #endif

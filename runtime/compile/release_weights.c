@@ -11,11 +11,11 @@
  * refused, naming it.
  */
 #include "runtime/compile/compile.h"
+#include "runtime/core/file.h"
 #include "runtime/core/status.h"
 #include "runtime/graph/op.h"
 
-/* Whether every node reading value v reads only the copy it prepacked. */
-static bool read_packed_only(const oc_graph *g, int v)
+bool oc_read_packed_only(const oc_graph *g, int v)
 {
     for (int i = 0; i < g->n_nodes; i++) {
         const oc_node *n = &g->nodes[i];
@@ -38,7 +38,7 @@ onnxc_status *oc_pass_release_weights(oc_graph *g, const oc_compile_options *o)
                       !(val->flags & (OC_VALUE_INPUT | OC_VALUE_FOLDED));
         if (!weight || val->consumers == 0)
             continue;
-        bool packed_only = read_packed_only(g, v);
+        bool packed_only = oc_read_packed_only(g, v);
         if (!val->data && val->bytes && !packed_only)
             return oc_error(ONNXC_ERR_UNSUPPORTED,
                             "weight '%s' was released after an earlier "
@@ -48,7 +48,13 @@ onnxc_status *oc_pass_release_weights(oc_graph *g, const oc_compile_options *o)
                             val->name);
         if (!val->data || (val->flags & OC_VALUE_OUTPUT) || !packed_only)
             continue;
-        if (oc_pool_release(&store->pool, val->data)) {
+        if (val->flags & OC_VALUE_MAPPED) {
+            /* in the mapped file: its pages go; nothing reads them again */
+            oc_file_forget(val->data, val->bytes);
+            val->data = NULL;
+            if (g->source)
+                g->source->values[v].data = NULL;
+        } else if (oc_pool_release(&store->pool, val->data)) {
             val->data = NULL;
             if (g->source)
                 g->source->values[v].data = NULL;

@@ -9,16 +9,20 @@
 #ifndef ONNXC_ONNX_FORMAT_H
 #define ONNXC_ONNX_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "runtime/graph/graph.h"
 #include "onnxc.h"
 
 /* Translates a ModelProto. base_dir is the folder external data is read
- * from; NULL refuses external data. On success *graph is a new graph the
- * caller frees with oc_graph_free(). */
+ * from; NULL refuses external data. in_place: the bytes outlive the graph
+ * (a mapped file), so weights whose raw_data is aligned are used where
+ * they lie (OC_VALUE_MAPPED) instead of copied. On success *graph is a new
+ * graph the caller frees with oc_graph_free(). */
 onnxc_status *oc_onnx_decode_model(const void *data, size_t size,
-                                const char *base_dir, oc_graph **graph);
+                                   const char *base_dir, bool in_place,
+                                   oc_graph **graph);
 
 /* A tensor read from a TensorProto: one malloc block holding the struct,
  * its name and its data, so free() releases it all. */

@@ -65,6 +65,8 @@ enum {
     OC_VALUE_PLAN_TIME = 32,   /* computed from constants, graph inputs and
                                 * shapes alone: the session can compute it
                                 * when it plans (infer_shapes.c) */
+    OC_VALUE_MAPPED = 128,     /* data lies in the model's mapped file, not
+                                * in the pool */
     OC_VALUE_DECIDES_SHAPE = 64  /* its contents decide a shape (Reshape's
                                   * shape, or what that is computed from) */
 };
