@@ -118,7 +118,7 @@ onnxc_status *oc_attr_string(const oc_node *node, const char *name,
         return oc_error(ONNXC_ERR_INVALID_MODEL,
                         "node '%s' (%s): attribute '%s' must be a string",
                         node->label, node->op_type, name);
-    *out = a->s;
+    *out = a->s ? a->s : "";   /* typed STRING but carrying no s */
     return NULL;
 }
 
