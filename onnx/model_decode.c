@@ -334,6 +334,8 @@ static onnxc_status *decode_attr(decoder *d, const Onnx__AttributeProto *a,
             return oc_no_memory();
         out->s_len = a->s.len;
     }
+    else if (out->type == OC_ATTR_STRING)
+        out->s = "";   /* typed STRING but carrying none: the empty one */
     /* count belongs to the list the type names: an INTS attribute that
      * carries floats instead holds no ints (not n_floats of them) */
     if (out->type == OC_ATTR_FLOATS && a->n_floats) {
