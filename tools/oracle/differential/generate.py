@@ -35,6 +35,7 @@ sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 import cases as C  # noqa: E402
 import op_cases  # noqa: E402
 import oracle  # noqa: E402
+import tensor_cases  # noqa: E402
 from templates import NEW_TEMPLATES, TEMPLATES, build_graph  # noqa: E402
 
 GEMM_DIMS = (
@@ -129,11 +130,15 @@ def pytorch_graph_specs():
     return specs
 
 
-def plan(n):
+def plan(n, known_failures=False):
     """The spec for each of the n cases (None: a random draw, made with the
-    case's own RNG)."""
+    case's own RNG); known_failures: with the cases onnxc is known to get
+    wrong (tensor_cases.KNOWN_FAILURES) at the end of the matrix."""
     matrix = (gemm_specs() + unary_specs() + other_specs() + op_cases.specs()
-              + pytorch_graph_specs() + op_cases.invalid_op_specs())
+              + tensor_cases.specs() + pytorch_graph_specs() + op_cases.invalid_op_specs()
+              + tensor_cases.invalid_specs())
+    if known_failures:
+        matrix += tensor_cases.known_failure_specs()
     if n <= len(matrix):
         return [matrix[i * len(matrix) // n] for i in range(n)], matrix
     return matrix + [None] * (n - len(matrix)), matrix
@@ -141,8 +146,9 @@ def plan(n):
 
 BUILDERS = {'gemm': C.build_gemm, 'unary': C.build_unary, 'graph': build_graph,
             'invalid': C.build_invalid, 'op': op_cases.build_op,
-            'invalid-op': op_cases.build_invalid_op}
-INVALID_KINDS = ('invalid', 'invalid-op')
+            'invalid-op': op_cases.build_invalid_op, 'tensor': tensor_cases.build_tensor_op,
+            'invalid-tensor': tensor_cases.build_invalid}
+INVALID_KINDS = ('invalid', 'invalid-op', 'invalid-tensor')
 
 
 def category(spec, built, expected):
@@ -196,7 +202,8 @@ def write_case(folder, index, spec, built, args):
         'reference': ref, 'reference_reason': why, 'onnxruntime_runs': ort_runs,
         'inputs': inputs, 'outputs': outputs, 'details': built.details,
         'regenerate': (f'/usr/bin/python3 tools/oracle/differential/generate.py --seed {args.seed} '
-                       f'--cases {args.cases} --out DIR --only {index}'),
+                       f'--cases {args.cases} --out DIR --only {index}'
+                       + (' --known-failures' if args.known_failures else '')),
     }
     with open(os.path.join(folder, 'meta.json'), 'w') as f:
         json.dump(meta, f, indent=1, default=str)
@@ -212,6 +219,8 @@ def parse_args(argv):
     p.add_argument('--cases', type=int, default=DEFAULT_CASES)
     p.add_argument('--out', required=True)
     p.add_argument('--only', help='comma-separated case indices to (re)build')
+    p.add_argument('--known-failures', action='store_true',
+                   help='add the cases onnxc is known to fail (tensor_cases.KNOWN_FAILURES)')
     args = p.parse_args(argv)
     if args.cases < 1:
         p.error('--cases must be at least 1')
@@ -220,7 +229,7 @@ def parse_args(argv):
 
 def main(argv):
     args = parse_args(argv)
-    specs, matrix = plan(args.cases)
+    specs, matrix = plan(args.cases, args.known_failures)
     only = [int(i) for i in args.only.split(',')] if args.only else range(args.cases)
     os.makedirs(args.out, exist_ok=True)
     if not args.only:   # stale cases from a bigger run would be run too
