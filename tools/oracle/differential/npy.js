@@ -31,7 +31,8 @@ function dtypeOfDescr(descr) {
     if (descr === d || descr === '=' + d.slice(1) || descr === '<' + d.slice(1)
       || descr === '|' + d.slice(1)) return dtype;
   }
-  throw new Error(`unsupported .npy dtype '${descr}' (float16/32/64, int8..64, uint8..64, bool are)`);
+  throw new Error(`unsupported .npy dtype '${descr}' `
+    + '(float16/32/64, int8..64, uint8..64 and bool are)');
 }
 
 // The header is a Python dict literal; pick out the three keys with regular

@@ -37,6 +37,8 @@ Conventions where the spec is loose, chosen to match the usual reading:
    zero or a NaN: Softsign(+-inf) = inf / inf = NaN, Selu(-0) = +0,
    Elu(-0) = -0, a Softmax row whose maximum is +-inf is NaN.
  - Dropout in inference returns its input and a mask of ones (true).
+ - Cast rounds each element's exact value once (IEEE 754), see
+   cast_element; Shape clamps start and end to [0, rank].
 """
 import math
 
@@ -835,7 +837,8 @@ def concat(inputs, attrs, version, order=None):
     for x in inputs:
         if x.ndim != r or any(a != b for d, (a, b) in enumerate(zip(x.shape, inputs[0].shape))
                               if d != axis):
-            raise ModelError(f'Concat of {list(x.shape)} and {list(inputs[0].shape)} at axis {axis}')
+            raise ModelError(f'Concat of {list(x.shape)} and {list(inputs[0].shape)} '
+                             f'at axis {axis}')
     return c_order(np.concatenate(inputs, axis=axis)), None
 
 

@@ -14,16 +14,14 @@ rest (shapes, axes, indices, values) from the case's RNG."""
 import numpy as np
 
 import values as V
-from cases import random_shape
+from cases import pick_opset, random_shape
 from graph import Built, Graph
 from op_cases import dims, legacy_attrs, reshape_case, version_range
 from reference import (TYPE_NAMES, TYPE_NUMBERS, VERSIONS, allowed_types, numpy_dtype,
                        op_version)
-from cases import pick_opset
 
 TYPES = ('float32', 'float64', 'float16', 'bfloat16', 'int8', 'int16', 'int32', 'int64',
          'uint8', 'uint16', 'uint32', 'uint64', 'bool')
-FLOAT_TYPES = ('float32', 'float64', 'float16', 'bfloat16')
 
 
 def types_at(op, version):
@@ -173,11 +171,10 @@ def gather_specs():
         row = [dict(section='gather', kind='tensor', op='Gather', version=version, dtype=t)
                for t in types_at('Gather', version)]
         specs += rotate(row, forms[::-1])
+        ts = types_at('Gather', version)
         for i, form in enumerate(forms):
             specs.append(dict(section='gather-forms', kind='tensor', op='Gather',
-                              version=version, form=form,
-                              dtype=types_at('Gather', version)[(3 * i + version)
-                                                                 % len(types_at('Gather', version))]))
+                              version=version, form=form, dtype=ts[(3 * i + version) % len(ts)]))
     return specs
 
 
