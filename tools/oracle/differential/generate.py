@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Generate the differential test cases for run.js.
 
-    generate.py --seed S --cases N --out DIR [--only I[,I...]]
+    generate.py --seed S --cases N --out DIR [--only I[,I...]] [--known-failures]
+    generate.py --seed S --cases N --counts
 
 writes DIR/case_NNNN/ with model.onnx, input_K.npy (bound by position to
 the graph inputs without a default), expected_K.npy (the NumPy reference)
@@ -35,6 +36,7 @@ sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 import cases as C  # noqa: E402
 import op_cases  # noqa: E402
 import oracle  # noqa: E402
+import tensor_cases  # noqa: E402
 from templates import NEW_TEMPLATES, TEMPLATES, build_graph  # noqa: E402
 
 GEMM_DIMS = (
@@ -49,7 +51,7 @@ GEMM_DIMS = (
     (257, 31, 19), (5, 263, 7), (23, 17, 269), (128, 200, 96), (211, 223, 227),
     (300, 300, 300), (384, 1, 384),
 )
-DEFAULT_CASES = 3000
+DEFAULT_CASES = 4000
 # Opset groups for the PyTorch-like templates (each from its lowest opset).
 NEW_GRAPH_RANGES = ((1, 6), (7, 12), (13, 16), (17, 21))
 
@@ -129,11 +131,15 @@ def pytorch_graph_specs():
     return specs
 
 
-def plan(n):
+def plan(n, known_failures=False):
     """The spec for each of the n cases (None: a random draw, made with the
-    case's own RNG)."""
+    case's own RNG); known_failures: with the cases onnxc is known to get
+    wrong (tensor_cases.KNOWN_FAILURES) at the end of the matrix."""
     matrix = (gemm_specs() + unary_specs() + other_specs() + op_cases.specs()
-              + pytorch_graph_specs() + op_cases.invalid_op_specs())
+              + tensor_cases.specs() + pytorch_graph_specs() + op_cases.invalid_op_specs()
+              + tensor_cases.invalid_specs())
+    if known_failures:
+        matrix += tensor_cases.known_failure_specs()
     if n <= len(matrix):
         return [matrix[i * len(matrix) // n] for i in range(n)], matrix
     return matrix + [None] * (n - len(matrix)), matrix
@@ -141,8 +147,9 @@ def plan(n):
 
 BUILDERS = {'gemm': C.build_gemm, 'unary': C.build_unary, 'graph': build_graph,
             'invalid': C.build_invalid, 'op': op_cases.build_op,
-            'invalid-op': op_cases.build_invalid_op}
-INVALID_KINDS = ('invalid', 'invalid-op')
+            'invalid-op': op_cases.build_invalid_op, 'tensor': tensor_cases.build_tensor_op,
+            'invalid-tensor': tensor_cases.build_invalid}
+INVALID_KINDS = ('invalid', 'invalid-op', 'invalid-tensor')
 
 
 def category(spec, built, expected):
@@ -196,7 +203,8 @@ def write_case(folder, index, spec, built, args):
         'reference': ref, 'reference_reason': why, 'onnxruntime_runs': ort_runs,
         'inputs': inputs, 'outputs': outputs, 'details': built.details,
         'regenerate': (f'/usr/bin/python3 tools/oracle/differential/generate.py --seed {args.seed} '
-                       f'--cases {args.cases} --out DIR --only {index}'),
+                       f'--cases {args.cases} --out DIR --only {index}'
+                       + (' --known-failures' if args.known_failures else '')),
     }
     with open(os.path.join(folder, 'meta.json'), 'w') as f:
         json.dump(meta, f, indent=1, default=str)
@@ -210,17 +218,65 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--seed', type=int, default=1)
     p.add_argument('--cases', type=int, default=DEFAULT_CASES)
-    p.add_argument('--out', required=True)
+    p.add_argument('--out', help='where to write the cases (required unless --counts)')
+    p.add_argument('--counts', action='store_true',
+                   help='print the case count per operator version and element type, and exit')
     p.add_argument('--only', help='comma-separated case indices to (re)build')
+    p.add_argument('--known-failures', action='store_true',
+                   help='add the cases onnxc is known to fail (tensor_cases.KNOWN_FAILURES)')
     args = p.parse_args(argv)
     if args.cases < 1:
         p.error('--cases must be at least 1')
+    if not args.out and not args.counts:
+        p.error('--out is required')
     return args
+
+
+def count_key(spec):
+    """(operator and version, element type) of a spec, for --counts."""
+    kind = spec['kind']
+    if kind == 'gemm':
+        return f"Gemm-{spec['version'] if spec['version'] != 6 else '1/6'}", spec['dtype']
+    if kind == 'unary':
+        lo, hi = spec['opsets']
+        return f"{spec['op']} (opsets {lo}-{hi})", spec['dtype']
+    if kind == 'graph':
+        return f"graph {spec['template']}", spec['dtype']
+    if kind in INVALID_KINDS:
+        return 'invalid models', spec['variant']
+    dtype = spec['dtype'] + (f"->{spec['to']}" if 'to' in spec else '')
+    return f"{spec['op']}-{spec['version']}", dtype
+
+
+def print_counts(args, specs, matrix):
+    """The case count per operator version and element type of the plan
+    (Cast and CastLike: per source -> target pair), without building."""
+    from collections import Counter, defaultdict
+    counts = Counter()
+    for index in range(args.cases):
+        spec = specs[index] or matrix[np.random.default_rng([args.seed, index]).integers(
+            len(matrix))]
+        counts[count_key(spec)] += 1
+    rows = defaultdict(dict)
+    for (op, dtype), n in counts.items():
+        rows[op][dtype] = n
+    def order(key):     # Gemm-9 before Gemm-11
+        return [(0, int(t), '') if t.isdigit() else (1, 0, t) for t in
+                key.replace('-', ' ').split()]
+    print(f'{args.cases} cases (seed {args.seed}, matrix of {len(matrix)}): operator version, '
+          'cases, then the cases per element type')
+    for op in sorted(rows, key=order):
+        per = rows[op]
+        print(f'{op:28s} {sum(per.values()):5d}  '
+              + ', '.join(f'{t} {n}' for t, n in sorted(per.items())))
 
 
 def main(argv):
     args = parse_args(argv)
-    specs, matrix = plan(args.cases)
+    specs, matrix = plan(args.cases, args.known_failures)
+    if args.counts:
+        print_counts(args, specs, matrix)
+        return
     only = [int(i) for i in args.only.split(',')] if args.only else range(args.cases)
     os.makedirs(args.out, exist_ok=True)
     if not args.only:   # stale cases from a bigger run would be run too

@@ -10,8 +10,10 @@ import reference
 
 # Schemas newer than the installed onnx package knows (onnx 1.12 stops at
 # opset 17): models using them skip onnx.checker; onnxruntime, which knows
-# them, checks the model when it loads it.
+# them, checks the model when it loads it. Also the attributes added after
+# opset 17 to operators it knows (Cast-19's saturate).
 UNKNOWN_TO_CHECKER = {'Gelu'}
+NEW_ATTRIBUTES = {('Cast', 'saturate'), ('CastLike', 'saturate')}
 
 
 def c_order(array, dtype=None):
@@ -20,6 +22,8 @@ def c_order(array, dtype=None):
 
 
 def elem_type(dtype):
+    if np.dtype(dtype) == reference.BFLOAT16:
+        return onnx.TensorProto.BFLOAT16
     return NP_TYPE_TO_TENSOR_TYPE[np.dtype(dtype)]
 
 
@@ -45,6 +49,7 @@ class Graph:
         self.feeds = []          # (name, array) for inputs without a default
         self.relu_fed = set()    # tensors a Relu output flows into
         self.invalid_output_rank = 2     # the output shape an invalid model declares
+        self.invalid_output_dtype = None     # ... and its type (default: the graph's)
         self.atol_floor = {}     # output name -> smallest atol (see reference.graph_tolerance)
         self.values = {}         # every tensor's reference value, after finish()
 
@@ -94,7 +99,10 @@ class Graph:
         outs = []
         for i, name in enumerate(self.outputs):
             if expected is None:            # an invalid model
-                shape, etype = [None] * self.invalid_output_rank, elem_type(self.dtype)
+                shape = [None] * self.invalid_output_rank
+                out = self.invalid_output_dtype
+                etype = elem_type(self.dtype if out is None else reference.numpy_dtype(out)
+                                  if isinstance(out, str) else out)
             else:
                 etype = elem_type(expected[i].dtype)
                 if self.symbolic_batch:     # leave the dims to shape inference
@@ -112,7 +120,9 @@ class Graph:
         return model
 
     def checkable(self):
-        return not any(n.op_type in UNKNOWN_TO_CHECKER for n in self.nodes)
+        return not any(n.op_type in UNKNOWN_TO_CHECKER
+                       or any((n.op_type, a.name) in NEW_ATTRIBUTES for a in n.attribute)
+                       for n in self.nodes)
 
     def finish(self):
         """Evaluates the reference; returns (model, expected outputs, their

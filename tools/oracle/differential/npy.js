@@ -1,7 +1,7 @@
 'use strict';
 // npy.js - read and write NumPy .npy files (format 1.0 to 3.0), only what the
-// differential suite exchanges: C-order, little-endian float32 / float64,
-// int8..int64, uint8..uint64 and bool.
+// differential suite exchanges: C-order, little-endian float16 / float32 /
+// float64, int8..int64, uint8..uint64 and bool.
 // Written here rather than pulled from npm so the suite has no dependency
 // beyond onnxruntime-node itself.
 
@@ -10,14 +10,16 @@ const fs = require('fs');
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
 
 // dtype name (as onnxruntime-node spells it) <-> .npy descr. 64-bit integers
-// are BigInt64Array / BigUint64Array, as onnxruntime-node wants them.
+// are BigInt64Array / BigUint64Array, as onnxruntime-node wants them;
+// float16 is its bits in a Uint16Array, as onnxruntime-node takes it
+// where there is no Float16Array (halfValue decodes one).
 const DESCR = {
-  float32: '<f4', float64: '<f8', bool: '|b1',
+  float16: '<f2', float32: '<f4', float64: '<f8', bool: '|b1',
   int8: '|i1', int16: '<i2', int32: '<i4', int64: '<i8',
   uint8: '|u1', uint16: '<u2', uint32: '<u4', uint64: '<u8',
 };
 const ARRAY = {
-  float32: Float32Array, float64: Float64Array, bool: Uint8Array,
+  float16: Uint16Array, float32: Float32Array, float64: Float64Array, bool: Uint8Array,
   int8: Int8Array, int16: Int16Array, int32: Int32Array, int64: BigInt64Array,
   uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array, uint64: BigUint64Array,
 };
@@ -29,7 +31,8 @@ function dtypeOfDescr(descr) {
     if (descr === d || descr === '=' + d.slice(1) || descr === '<' + d.slice(1)
       || descr === '|' + d.slice(1)) return dtype;
   }
-  throw new Error(`unsupported .npy dtype '${descr}' (float32, float64, int8..64, uint8..64, bool are)`);
+  throw new Error(`unsupported .npy dtype '${descr}' `
+    + '(float16/32/64, int8..64, uint8..64 and bool are)');
 }
 
 // The header is a Python dict literal; pick out the three keys with regular
@@ -84,4 +87,13 @@ function writeNpy(file, dtype, dims, data) {
   fs.writeFileSync(file, Buffer.concat([head, Buffer.from(dict, 'latin1'), body]));
 }
 
-module.exports = { readNpy, writeNpy };
+// The value of the float16 whose bits are h.
+function halfValue(h) {
+  const sign = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0x1f) return m ? NaN : sign * Infinity;
+  return sign * (e ? (1 + m / 1024) * 2 ** (e - 15) : m * 2 ** -24);
+}
+
+module.exports = { readNpy, writeNpy, halfValue };

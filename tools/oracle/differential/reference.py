@@ -37,6 +37,8 @@ Conventions where the spec is loose, chosen to match the usual reading:
    zero or a NaN: Softsign(+-inf) = inf / inf = NaN, Selu(-0) = +0,
    Elu(-0) = -0, a Softmax row whose maximum is +-inf is NaN.
  - Dropout in inference returns its input and a mask of ones (true).
+ - Cast rounds each element's exact value once (IEEE 754), see
+   cast_element; Shape clamps start and end to [0, rank].
 """
 import math
 
@@ -60,12 +62,28 @@ VERSIONS = {
     'Flatten': (1, 9, 11, 13, 21), 'Reshape': (1, 5, 13, 14, 19, 21),
     'Identity': (1, 13, 14, 16, 19, 21), 'Dropout': (1, 6, 7, 10, 12, 13),
     'Constant': (1, 9, 11, 12, 13, 19, 21), 'BatchNormalization': (1, 6, 7, 9, 14, 15),
+    'Shape': (1, 13, 15, 19, 21), 'Gather': (1, 11, 13), 'Unsqueeze': (1, 11, 13, 21),
+    'Squeeze': (1, 11, 13, 21), 'Concat': (1, 4, 11, 13), 'Cast': (1, 6, 9, 13, 19, 21),
+    'CastLike': (15, 19, 21),
 }
 
 FLOATS = {'float32', 'float64'}
 INTS4 = {'int32', 'int64', 'uint32', 'uint64'}
 INTS = INTS4 | {'int8', 'int16', 'uint8', 'uint16'}
 ANY = FLOATS | INTS | {'bool'}
+# float16 tensors are NumPy's float16; bfloat16 ones (which NumPy lacks)
+# hold their bits in BFLOAT16, a structured dtype of one uint16 field, so
+# they cannot be mistaken for uint16 (see dtype_name). Neither is in FLOATS:
+# their outputs are compared exactly, like integers (only Cast rounds to
+# them, and it is correctly rounded).
+BFLOAT16 = np.dtype([('bfloat16', '<u2')])
+ALL = ANY | {'float16'}            # every type the suite holds, but bfloat16
+ALL_BF = ALL | {'bfloat16'}        # ... and bfloat16 (ONNX adds it at opset 13)
+
+
+def dtype_name(dtype):
+    """The ONNX name of a NumPy dtype: float32, ..., bool, float16, bfloat16."""
+    return 'bfloat16' if np.dtype(dtype) == BFLOAT16 else str(np.dtype(dtype))
 
 
 def allowed_types(op, version):
@@ -82,12 +100,20 @@ def allowed_types(op, version):
         return FLOATS | INTS
     if op == 'Relu':
         return FLOATS | {'int8', 'int16', 'int32', 'int64'} if version >= 14 else FLOATS
-    if op in ('Flatten', 'Constant'):
+    if op == 'Constant':
         return ANY if version >= 9 else FLOATS
+    if op == 'Flatten':
+        return ALL_BF if version >= 13 else ALL if version >= 9 else FLOATS | {'float16'}
     if op == 'Reshape':
-        return ANY if version >= 5 else FLOATS
+        return ALL_BF if version >= 13 else ALL if version >= 5 else FLOATS | {'float16'}
     if op == 'Identity':
-        return ANY
+        return ALL_BF if version >= 13 else ALL
+    if op in ('Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Cast'):
+        return ALL_BF if version >= 13 else ALL
+    if op == 'Concat':
+        return ALL_BF if version >= 13 else ALL if version >= 4 else FLOATS | {'float16'}
+    if op == 'CastLike':
+        return ALL_BF
     return FLOATS
 
 # Per-operator tolerances, as (rtol in units of the type's epsilon, atol).
@@ -159,12 +185,22 @@ def node_tolerance(op, dtype, attrs):
     return k * EPS[dtype], atol
 
 
+# Operators that move or convert elements without arithmetic: a graph of
+# only these is compared exactly (Cast and CastLike round correctly, once).
+EXACT_OPS = {'Identity', 'Dropout', 'Reshape', 'Flatten', 'Constant', 'Shape', 'Gather',
+             'Unsqueeze', 'Squeeze', 'Concat', 'Cast', 'CastLike'}
+EXACT = {'rtol': 0.0, 'atol': 0.0}
+
+
 def graph_tolerance(model, dtype, atol_floor=0.0):
-    """The tolerance of a graph output: the default unless every node is
-    approximate (then the sum of theirs: each adds its error); never below
-    atol_floor. None for integer and bool outputs (compared exactly)."""
+    """The tolerance of a graph output: exact when every node is in
+    EXACT_OPS, else the default unless every node is approximate (then the
+    sum of theirs: each adds its error); never below atol_floor. None for
+    integer, bool and float16 outputs (compared exactly)."""
     if dtype not in FLOATS:
         return None
+    if all(n.op_type in EXACT_OPS for n in model.graph.node) and not atol_floor:
+        return dict(EXACT)
     nodes = [n for n in model.graph.node if n.op_type not in ('Identity', 'Dropout', 'Reshape',
                                                               'Flatten', 'Constant')]
     tols = [node_tolerance(n.op_type, dtype, {a.name: helper.get_attribute_value(a)
@@ -181,7 +217,9 @@ def within_tolerance(got, want, tol=None):
     """run.js's criterion, less the sign of zero."""
     if got.shape != want.shape or got.dtype != want.dtype:
         return False
-    if want.dtype.kind != 'f':
+    if want.dtype.kind != 'f' or want.dtype == np.float16:
+        if want.dtype == np.float16:
+            return bool(((got == want) | (np.isnan(got) & np.isnan(want))).all())
         return bool((got == want).all())
     tol = tol or TOLERANCE[str(want.dtype)]
     nan_g, nan_w = np.isnan(got), np.isnan(want)
@@ -685,6 +723,282 @@ def constant(inputs, attrs, version, order=None):
     raise UndefinedCase(f'Constant {key} is not generated')
 
 
+# ------------------------- Shape, Gather, Unsqueeze, Squeeze, Concat
+
+def shape(inputs, attrs, version, order=None):
+    """x's dims [start, end) as int64; start and end (15+) count from the
+    back when negative and are then clamped to [0, rank]. (The spec's text
+    says start is clamped to [0, r-1], its examples and its reference
+    implementation - Python slicing - use [0, r]; onnxruntime too.)"""
+    x = inputs[0]
+    r = x.ndim
+    if version < 15 and ('start' in attrs or 'end' in attrs):
+        raise ModelError('Shape has start and end from version 15')
+
+    def clamp(i):
+        i = i + r if i < 0 else i
+        return min(max(i, 0), r)
+    lo = clamp(int(attrs.get('start', 0)))
+    hi = clamp(int(attrs['end'])) if 'end' in attrs else r
+    return np.array(x.shape[lo:max(lo, hi)], np.int64), None
+
+
+def gather(inputs, attrs, version, order=None):
+    """Slices of data along axis at indices (int32 or int64, of any rank);
+    output dims: data's before axis, indices', data's after axis. Negative
+    indices count from the end (documented from Gather-11, which the
+    generator keeps to); an index out of [-n, n-1] is an error."""
+    data, idx = inputs
+    if idx.dtype not in (np.int32, np.int64):
+        raise ModelError(f'Gather indices must be int32 or int64, not {dtype_name(idx.dtype)}')
+    r = data.ndim
+    axis = int(attrs.get('axis', 0))
+    if r == 0 or not -r <= axis < r:
+        raise ModelError(f'Gather axis {axis} out of range for rank {r}')
+    axis %= r
+    n = data.shape[axis]
+    wide_idx = idx.astype(np.int64)
+    if ((wide_idx < -n) | (wide_idx >= n)).any():
+        raise ModelError(f'a Gather index is out of range [{-n}, {n - 1}]')
+    if version < 11 and (wide_idx < 0).any():
+        raise UndefinedCase('negative Gather indices are documented from Gather-11')
+    wide_idx = np.where(wide_idx < 0, wide_idx + n, wide_idx)
+    return c_order(np.take(data, wide_idx, axis=axis)), None
+
+
+def axes_list(node_op, inputs, attrs, version, attr_until=13):
+    """The axes of Unsqueeze or Squeeze: the attribute before 13, the
+    optional int64 input from 13 (None when absent)."""
+    if version < attr_until:
+        return [int(a) for a in attrs['axes']] if 'axes' in attrs else None
+    if 'axes' in attrs:
+        raise ModelError(f'{node_op}-{version} takes axes as an input, not an attribute')
+    if len(inputs) < 2 or inputs[1] is None:
+        return None
+    a = inputs[1]
+    if a.dtype != np.int64 or a.ndim != 1:
+        raise ModelError(f'{node_op} axes must be a 1-D int64 tensor')
+    return [int(v) for v in a]
+
+
+def normalise_axes(op, axes, rank, version):
+    lo = -rank if version >= 11 else 0
+    for a in axes:
+        if not lo <= a < rank:
+            raise ModelError(f'{op} axis {a} out of range for rank {rank}')
+    axes = [a % rank for a in axes]
+    if len(set(axes)) != len(axes):
+        raise ModelError(f'{op} axes {axes} repeat a dim')
+    return axes
+
+
+def unsqueeze(inputs, attrs, version, order=None):
+    """x with dims of 1 inserted at axes, which count in the output's rank
+    (negative from 11); repeated axes are an error."""
+    x = inputs[0]
+    axes = axes_list('Unsqueeze', inputs, attrs, version)
+    if axes is None:
+        raise ModelError('Unsqueeze needs axes')
+    rank = x.ndim + len(axes)
+    axes = set(normalise_axes('Unsqueeze', axes, rank, version))
+    dims, rest = [], iter(x.shape)
+    for d in range(rank):
+        dims.append(1 if d in axes else next(rest))
+    return x.reshape(dims).copy(), None
+
+
+def squeeze(inputs, attrs, version, order=None):
+    """x without the dims at axes (each must be 1), or without every dim of
+    1 when no axes are given."""
+    x = inputs[0]
+    axes = axes_list('Squeeze', inputs, attrs, version)
+    if axes is None:
+        axes = [d for d, n in enumerate(x.shape) if n == 1]
+    axes = normalise_axes('Squeeze', axes, x.ndim, version)
+    for a in axes:
+        if x.shape[a] != 1:
+            raise ModelError(f'Squeeze of dim {a}, which is {x.shape[a]}, not 1')
+    return x.reshape([n for d, n in enumerate(x.shape) if d not in axes]).copy(), None
+
+
+def concat(inputs, attrs, version, order=None):
+    """The inputs joined along axis (Concat-1: default 1; required from 4;
+    negative from 11); all of one rank >= 1 and of the same dims elsewhere."""
+    if not inputs or any(x is None for x in inputs):
+        raise ModelError('Concat needs one or more inputs')
+    r = inputs[0].ndim
+    if 'axis' not in attrs and version >= 4:
+        raise ModelError('Concat needs axis from version 4')
+    axis = int(attrs.get('axis', 1))
+    lo = -r if version >= 11 else 0
+    if r == 0 or not lo <= axis < r:
+        raise ModelError(f'Concat axis {axis} out of range for rank {r}')
+    axis %= r
+    for x in inputs:
+        if x.ndim != r or any(a != b for d, (a, b) in enumerate(zip(x.shape, inputs[0].shape))
+                              if d != axis):
+            raise ModelError(f'Concat of {list(x.shape)} and {list(inputs[0].shape)} '
+                             f'at axis {axis}')
+    return c_order(np.concatenate(inputs, axis=axis)), None
+
+
+# ------------------------------------------------------- Cast, CastLike
+
+# The TensorProto numbers and Cast-1's names of the types the suite uses.
+TYPE_NUMBERS = {'float32': 1, 'uint8': 2, 'int8': 3, 'uint16': 4, 'int16': 5, 'int32': 6,
+                'int64': 7, 'bool': 9, 'float16': 10, 'float64': 11, 'uint32': 12, 'uint64': 13,
+                'bfloat16': 16}
+TYPE_NAMES = {'float32': 'FLOAT', 'uint8': 'UINT8', 'int8': 'INT8', 'uint16': 'UINT16',
+              'int16': 'INT16', 'int32': 'INT32', 'int64': 'INT64', 'bool': 'BOOL',
+              'float16': 'FLOAT16', 'float64': 'DOUBLE', 'uint32': 'UINT32', 'uint64': 'UINT64',
+              'bfloat16': 'BFLOAT16'}
+# Binary floating-point formats: (significand bits with the leading one,
+# the smallest normal exponent, the largest exponent).
+FLOAT_FORMATS = {'float16': (11, -14, 15), 'bfloat16': (8, -126, 127),
+                 'float32': (24, -126, 127), 'float64': (53, -1022, 1023)}
+
+
+def numpy_dtype(name):
+    return BFLOAT16 if name == 'bfloat16' else np.dtype(name)
+
+
+def exact_elements(x):
+    """Every element of x as the Python number it is exactly: an int for
+    integer and bool tensors, a float (float64 holds every float16,
+    bfloat16 and float32 value) for floating-point ones."""
+    if x.dtype == BFLOAT16:
+        bits = x.reshape(-1).view(np.uint16).astype(np.uint32) << 16
+        return [float(v) for v in bits.view(np.float32)]
+    if x.dtype.kind == 'f':
+        return [float(v) for v in x.reshape(-1)]
+    return [int(v) for v in x.reshape(-1)]
+
+
+def round_to_format(v, fmt):
+    """The finite number v (int or float) rounded to the floating-point
+    format fmt, to nearest with ties to even, as IEEE 754 converts: once,
+    from the exact value (subnormals kept; a magnitude at or beyond the
+    largest finite value plus half an ulp becomes infinity). Returns a
+    Python float that fmt holds exactly."""
+    p, emin, emax = FLOAT_FORMATS[fmt]
+    neg = math.copysign(1.0, v) < 0 if isinstance(v, float) else v < 0
+    if isinstance(v, float):
+        n, d = abs(v).as_integer_ratio()
+        m, e = n, -(d.bit_length() - 1)
+    else:
+        m, e = abs(v), 0
+    if m == 0:
+        return -0.0 if neg else 0.0
+    top = m.bit_length() - 1 + e            # the exponent of the leading bit
+    q = max(top, emin) - (p - 1)            # the exponent of the last bit kept
+    if e < q:
+        shift = q - e
+        r, rest = m >> shift, m & ((1 << shift) - 1)
+        half = 1 << (shift - 1)
+        if rest > half or (rest == half and r & 1):
+            r += 1
+    else:
+        r = m << (e - q)
+    if r and r.bit_length() - 1 + q > emax:
+        out = math.inf
+    else:
+        out = math.ldexp(r, q)
+    return -out if neg else out
+
+
+def bfloat16_array(values, shape):
+    """A BFLOAT16 tensor of values bfloat16 holds exactly (NaN: a quiet NaN)."""
+    f = np.array(values, np.float32).reshape(shape)
+    bits = np.array(f.view(np.uint32) >> 16, np.uint16).reshape(shape)
+    bits[np.isnan(f)] = 0x7FC0
+    return c_order(bits.view(BFLOAT16).reshape(shape))
+
+
+def cast_element(v, to):
+    """One element (exact_elements) converted to the type named `to`, by
+    the spec's rules (Cast-19's table): to a float type, rounded to nearest
+    even (NaN stays NaN, infinities stay, out of range is +-inf); to an
+    integer, a float truncated towards zero - undefined out of range and
+    for NaN and infinities, which the generator does not produce - and an
+    integer wrapped to the width (two's complement); to bool, v != 0 (NaN
+    is true); from bool, 0 or 1."""
+    if to in FLOAT_FORMATS:
+        if isinstance(v, float) and not math.isfinite(v):
+            return v
+        return round_to_format(v, to)
+    if to == 'bool':
+        return v != 0
+    info = np.iinfo(to)
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise UndefinedCase(f'Cast of {v} to {to} is undefined')
+        t = math.trunc(v)
+        if not info.min <= t <= info.max:
+            raise UndefinedCase(f'Cast of {v!r} to {to} is out of range (undefined)')
+        return t
+    width = 1 << info.bits
+    w = v % width
+    return w - width if info.min < 0 and w > info.max else w
+
+
+def cast_tensor(x, to):
+    vals = [cast_element(v, to) for v in exact_elements(x)]
+    if to == 'bfloat16':
+        return bfloat16_array(vals, x.shape)
+    return c_order(np.array(vals, dtype=np.dtype(to)).reshape(x.shape))
+
+
+def rounds_twice_differently(v, to):
+    """Whether rounding v to float32 first, then to `to` (float16 or
+    bfloat16), gives another result than rounding it once: the double
+    rounding onnxruntime's and onnxc's conversions of float64 and of wide
+    integers to float16 and bfloat16 make (see oracle.py)."""
+    if to not in ('float16', 'bfloat16') or (isinstance(v, float) and not math.isfinite(v)):
+        return False
+    once = round_to_format(v, to)
+    f32 = round_to_format(v, 'float32')
+    twice = f32 if math.isinf(f32) else round_to_format(f32, to)
+    return once != twice or math.copysign(1, once) != math.copysign(1, twice)
+
+
+def cast_to_name(attrs, version):
+    to = attrs.get('to')
+    if to is None:
+        raise ModelError("Cast needs 'to'")
+    if version < 6:
+        if not isinstance(to, bytes):
+            raise ModelError("Cast-1 names 'to' with a string")
+        names = {v: k for k, v in TYPE_NAMES.items()}
+        name = names.get(to.decode())
+    else:
+        if not isinstance(to, int):
+            raise ModelError("Cast-6 and later give 'to' as an int")
+        name = {v: k for k, v in TYPE_NUMBERS.items()}.get(to)
+    if name is None:
+        raise ModelError(f"Cast 'to' = {to!r} is not a type the suite uses")
+    return name
+
+
+def cast(inputs, attrs, version, order=None):
+    if version < 19 and 'saturate' in attrs:
+        raise ModelError('Cast has saturate from version 19')
+    to = cast_to_name(attrs, version)
+    if to not in allowed_types('Cast', version):
+        raise ModelError(f'Cast-{version} does not cast to {to}')
+    return cast_tensor(inputs[0], to), None
+
+
+def cast_like(inputs, attrs, version, order=None):
+    if len(inputs) != 2 or inputs[1] is None:
+        raise ModelError('CastLike needs input and target_type')
+    if version < 19 and 'saturate' in attrs:
+        raise ModelError('CastLike has saturate from version 19')
+    to = dtype_name(inputs[1].dtype)
+    if to not in allowed_types('CastLike', version):
+        raise ModelError(f'CastLike-{version} does not cast to {to}')
+    return cast_tensor(inputs[0], to), None
+
+
 # -------------------------------------------------- BatchNormalization
 
 def batch_norm(inputs, attrs, version, order=None):
@@ -726,15 +1040,19 @@ OPS = {'Gemm': gemm, 'Relu': relu, 'LeakyRelu': leaky_relu, 'MatMul': matmul,
        'Erf': float_unary(f_erf), 'Gelu': float_unary(f_gelu), 'PRelu': prelu, 'Clip': clip,
        'Softmax': softmax_family(False), 'LogSoftmax': softmax_family(True),
        'Flatten': flatten, 'Reshape': reshape, 'Identity': identity, 'Dropout': dropout,
-       'Constant': constant, 'BatchNormalization': batch_norm}
+       'Constant': constant, 'BatchNormalization': batch_norm, 'Shape': shape,
+       'Gather': gather, 'Unsqueeze': unsqueeze, 'Squeeze': squeeze, 'Concat': concat,
+       'Cast': cast, 'CastLike': cast_like}
 # Which inputs must share the first input's element type (default: all).
-SAME_TYPE = {'Reshape': 1, 'Dropout': 1, 'BatchNormalization': 1}
+SAME_TYPE = {'Reshape': 1, 'Dropout': 1, 'BatchNormalization': 1, 'Shape': 1, 'Gather': 1,
+             'Unsqueeze': 1, 'Squeeze': 1, 'Cast': 1, 'CastLike': 1}
 # Optional inputs that may be left out before a later one ('' as the name).
 OPTIONAL = {'Clip': {1, 2}, 'Dropout': {1, 2}, 'Gemm': {2}}
 # Operators whose output zeros keep the sign of the input zero they come
 # from: a marked zero stays marked (for Relu, whichever sign it gives).
 CARRY_SIGN = {'Relu', 'LeakyRelu', 'PRelu', 'Clip', 'Identity', 'Dropout', 'Reshape',
-              'Flatten', 'Elu', 'Selu', 'HardSwish', 'Softsign', 'Tanh', 'Erf', 'Gelu'}
+              'Flatten', 'Elu', 'Selu', 'HardSwish', 'Softsign', 'Tanh', 'Erf', 'Gelu',
+              'Unsqueeze', 'Squeeze'}
 
 
 # ------------------------------------------------------------- graphs
@@ -746,8 +1064,9 @@ def check_types(node, version, inputs):
     same = present[:SAME_TYPE.get(node.op_type, len(present))]
     if len({x.dtype for x in same}) > 1:
         raise ModelError(f'{node.name}: mixed element types')
-    if str(present[0].dtype) not in allowed_types(node.op_type, version):
-        raise ModelError(f'{node.name}: {node.op_type}-{version} does not take {present[0].dtype}')
+    if dtype_name(present[0].dtype) not in allowed_types(node.op_type, version):
+        raise ModelError(f'{node.name}: {node.op_type}-{version} does not take '
+                         f'{dtype_name(present[0].dtype)}')
 
 
 def node_inputs(node, env):

@@ -50,7 +50,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
-const { readNpy, writeNpy } = require('./npy');
+const { readNpy, writeNpy, halfValue } = require('./npy');
 
 const ORT_PATH = path.join(__dirname, '..', 'node_modules', 'onnxruntime-node');
 const TOLERANCE = {
@@ -101,9 +101,12 @@ function parseArgs(argv) {
 
 // The tolerance of output k: the generator's, else the dtype's default;
 // --rtol / --atol override. null: compared exactly (integers, bools).
+// float16 (only ever moved, or rounded once by Cast) is compared exactly
+// too, as values: NaN matches any NaN, and the sign of zero counts.
 function tolerance(meta, k, opts) {
   const out = meta.outputs[k];
   const dtype = out.dtype || meta.dtype;
+  if (dtype === 'float16') return { rtol: 0, atol: 0 };
   if (!FLOATS.has(dtype)) return null;
   const t = out.tolerance || TOLERANCE[dtype];
   return { rtol: opts.rtol ?? t.rtol, atol: opts.atol ?? t.atol };
@@ -188,6 +191,11 @@ function elementMismatch(a, b, tol) {
   return Math.abs(a - b) <= tol.atol + tol.rtol * Math.abs(b) ? null : 'value';
 }
 
+// A float16 tensor with its values (numbers) in place of its bits.
+function values(t) {
+  return t.dtype === 'float16' ? { ...t, data: Float64Array.from(t.data, halfValue) } : t;
+}
+
 function unravel(flat, dims) {
   const idx = [];
   for (let d = dims.length - 1; d >= 0; d--) {
@@ -206,6 +214,10 @@ function compareTensor(got, want, tol, zeroSignOk, second) {
   if (got.dtype !== want.dtype) return { ok: false, why: `dtype ${got.dtype} vs ${want.dtype}` };
   if (got.dims.join() !== want.dims.join()) {
     return { ok: false, why: `shape [${got.dims}] vs [${want.dims}]` };
+  }
+  if (want.dtype === 'float16') {
+    [got, want] = [got, want].map(values);
+    if (second) second = values(second);
   }
   const other = second && second.dtype === want.dtype && second.dims.join() === want.dims.join()
     ? second.data : null;
@@ -271,7 +283,7 @@ function ulp(x, dtype) {
 function errorStats(got, want, meta, opts, stats) {
   for (let k = 0; k < want.length; k++) {
     const tol = tolerance(meta, k, opts);
-    if (tol === null || got[k].dtype !== want[k].dtype
+    if (tol === null || !FLOATS.has(want[k].dtype) || got[k].dtype !== want[k].dtype
         || got[k].dims.join() !== want[k].dims.join()) continue;
     const tiny = want[k].dtype === 'float32' ? 2 ** -126 : 2 ** -1022;
     const g = got[k].data;
@@ -284,7 +296,8 @@ function errorStats(got, want, meta, opts, stats) {
       stats.ulps = Math.max(stats.ulps, u);
       if (Math.abs(w[i]) >= tiny) stats.rel = Math.max(stats.rel, err / Math.abs(w[i]));
       stats.abs = Math.max(stats.abs, err);
-      stats.share = Math.max(stats.share, err / (tol.atol + tol.rtol * Math.abs(w[i])));
+      const room = tol.atol + tol.rtol * Math.abs(w[i]);    // 0: compared exactly
+      stats.share = Math.max(stats.share, room ? err / room : err ? Infinity : 0);
       stats.tol = tol;
     }
   }

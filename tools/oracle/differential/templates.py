@@ -1,8 +1,13 @@
 """Multi-node graphs: chains and fan-outs of Gemm, Relu and LeakyRelu, and
 (NEW_TEMPLATES) the shapes PyTorch gives MLPs: MatMul + Add, Gemm ->
 Sigmoid -> Gemm -> Softmax, Flatten -> Gemm, the Erf GELU, BatchNorm ->
-Relu, Constants feeding Reshape and Add, Dropout with its mask, and
-elementwise graphs where running a node in place would go wrong.
+Relu, Constants feeding Reshape and Add, Dropout with its mask,
+elementwise graphs where running a node in place would go wrong, and
+shapes computed at run time: x.view(x.size(0), -1) as Shape -> Gather ->
+Unsqueeze -> Concat -> Reshape on a symbolic batch, a dim cast to float
+scaling attention scores, heads split and merged, embeddings (Gather by
+int64 ids), float16/bfloat16 in the middle of a graph, Squeeze/Unsqueeze
+around a MatMul.
 
 They exercise what single nodes cannot: the memory planner reusing and
 aliasing buffers (Relu and LeakyRelu may run in place, so a tensor that
@@ -445,12 +450,156 @@ def t_hard_activations(cx):
         cx.g.output(cx.g.node('HardSwish', [x]))
 
 
+# --------------------------- dynamic shapes, as PyTorch exports them
+
+def int64s(cx, values, scalar=False):
+    """An int64 constant (1-D, or a scalar): an initializer or, from
+    opset 9 on, sometimes a Constant node, as exporters write both."""
+    arr = np.array(values[0] if scalar else values, np.int64)
+    if cx.g.opset >= 9 and cx.rng.random() < 0.4:
+        from onnx import numpy_helper
+        return cx.g.node('Constant', [], value=numpy_helper.from_array(arr, 'c'))
+    return cx.g.init(f'i64_{len(cx.g.nodes)}_{len(cx.g.inits)}', arr, dtype=np.int64)
+
+
+def unsqueeze(cx, t, axes):
+    if v(cx, 'Unsqueeze') < 13:
+        return cx.g.node('Unsqueeze', [t], axes=axes)
+    return cx.g.node('Unsqueeze', [t, int64s(cx, axes)])
+
+
+def squeeze(cx, t, axes):
+    if v(cx, 'Squeeze') < 13:
+        return cx.g.node('Squeeze', [t], axes=axes)
+    return cx.g.node('Squeeze', [t, int64s(cx, axes)])
+
+
+def dim(cx, shape, i, rank):
+    """shape[i] as a 1-element int64 tensor: Gather with a scalar index,
+    then Unsqueeze (x.size(i) in torch.onnx); a negative index from opset
+    11, where Gather documents them."""
+    index = i - rank if v(cx, 'Gather') >= 11 and cx.rng.random() < 0.5 else i
+    return unsqueeze(cx, cx.g.node('Gather', [shape, int64s(cx, [index], scalar=True)],
+                                   axis=0), [0])
+
+
+def dynamic(cx):
+    """These graphs compute shapes at run time: give them a symbolic batch."""
+    cx.g.symbolic_batch = True
+
+
+def t_view_batch(cx):
+    """x.view(x.size(0), -1) -> Linear -> Relu: Shape -> Gather(0) ->
+    Unsqueeze -> Concat with [-1] -> Reshape, on a batch of symbolic size."""
+    dynamic(cx)
+    n, c, hh, ww, o = cx.dim(4), cx.dim(3), cx.dim(3), cx.dim(3), cx.dim()
+    x = cx.data('X', (n, c, hh, ww))
+    target = cx.g.node('Concat', [dim(cx, cx.g.node('Shape', [x]), 0, 4), int64s(cx, [-1])],
+                       axis=0)
+    flat = cx.g.node('Reshape', [x, target])
+    cx.g.output(cx.g.node('Relu', [linear(cx, flat, c * hh * ww, o, 'fc')]))
+
+
+def t_scale_by_dim(cx):
+    """Attention's scores / d: the last dim, read with Shape -> Gather (or
+    Shape(start=-1) -> Squeeze from opset 15), cast from int64 to the
+    data's type (Cast, or CastLike from opset 15), divides MatMul's
+    result before a Softmax."""
+    dynamic(cx)
+    b, t, d = cx.dim(3), cx.dim(4), cx.dim(6, 2)
+    x = cx.data('X', (b, t, d))
+    scores = cx.g.node('MatMul', [x, cx.weight('W', (d, d))])
+    shape = cx.g.node('Shape', [x])
+    if cx.g.opset >= 15 and cx.rng.random() < 0.5:
+        last = squeeze(cx, cx.g.node('Shape', [x], start=-1), [0])
+    else:
+        last = cx.g.node('Gather', [shape, int64s(cx, [2 if v(cx, 'Gather') < 11 else -1],
+                                                  scalar=True)])
+    if cx.g.opset >= 15 and cx.rng.random() < 0.5:
+        size = cx.g.node('CastLike', [last, x])
+    else:
+        size = cx.g.node('Cast', [last], to=1 if cx.dtype == np.float32 else 11)
+    scaled = cx.g.node('Div', [scores, size])
+    cx.g.output(cx.g.node('Softmax', [scaled], axis=2 if v(cx, 'Softmax') < 13 else -1))
+    cx.g.output(size)
+
+
+def t_split_heads(cx):
+    """A transformer's head split and merge: [B, T, H*D] reshaped to
+    [B, T, H, D] with a shape built from Shape -> Gather -> Unsqueeze and
+    constants (Concat), then back to [B, T, H*D] from the first two dims
+    of its own shape (Gather of [0, 1], or Shape(end=2) from opset 15) and
+    [-1], then a Linear."""
+    dynamic(cx)
+    b, t, h, d = cx.dim(3), cx.dim(4), cx.dim(3), cx.dim(3)
+    x = cx.data('X', (b, t, h * d))
+    shape = cx.g.node('Shape', [x])
+    heads = cx.g.node('Concat', [dim(cx, shape, 0, 3), dim(cx, shape, 1, 3),
+                                 int64s(cx, [h, d])], axis=0)
+    y = cx.g.node('Reshape', [x, heads])
+    cx.g.output(y)
+    if cx.g.opset >= 15 and cx.rng.random() < 0.5:
+        lead = cx.g.node('Shape', [y], end=2)
+    else:
+        lead = cx.g.node('Gather', [cx.g.node('Shape', [y]), int64s(cx, [0, 1])])
+    back = cx.g.node('Reshape', [y, cx.g.node('Concat', [lead, int64s(cx, [-1])], axis=0)])
+    cx.g.output(linear(cx, back, h * d, cx.dim(), 'out'))
+
+
+def t_embedding(cx):
+    """Token and position embeddings: Gather of a [V, D] weight by int64
+    ids (a graph input; negative ones from opset 11), plus a Gather of a
+    position table by constant positions, joined to a second embedding
+    by Concat on the last axis, then a Linear."""
+    dynamic(cx)
+    b, t, vocab, d = cx.dim(3), cx.dim(5), cx.dim(9, 3), cx.dim(4)
+    lo = -vocab if v(cx, 'Gather') >= 11 else 0
+    ids = cx.g.input('ids', cx.rng.integers(lo, vocab, (b, t)), dtype=np.int64)
+    tok = cx.g.node('Gather', [cx.weight('E', (vocab, d)), ids])
+    pos = cx.g.node('Gather', [cx.weight('P', (t + 2, d)), int64s(cx, list(range(t)))])
+    emb = cx.g.node('Add', [tok, pos])
+    cx.g.output(emb)
+    other = cx.g.node('Gather', [cx.weight('E2', (vocab, 2)), ids], axis=0)
+    joined = cx.g.node('Concat', [emb, other], axis=2 if v(cx, 'Concat') < 11 else -1)
+    cx.g.output(linear(cx, joined, d + 2, cx.dim(), 'fc'))
+
+
+def t_mixed_precision(cx):
+    """Half precision in the middle of a graph: X and Z cast to float16
+    (or bfloat16 from opset 13), joined by Concat, through Unsqueeze and
+    Squeeze, cast back (Cast, or CastLike to X from opset 15) and added to
+    a bias. Exact values survive float16; float ones are rounded to it."""
+    a, b = cx.dim(4), cx.dim(5)
+    half = 16 if cx.g.opset >= 13 and cx.rng.random() < 0.5 else 10
+    x, z = cx.data('X', (a, b)), cx.data('Z', (a, b))
+    hx, hz = (cx.g.node('Cast', [t], to=half) for t in (x, z))
+    axis = int(cx.rng.integers(0, 2))
+    j = cx.g.node('Concat', [hx, hz], axis=axis)
+    j = squeeze(cx, unsqueeze(cx, j, [0, 3]), [3, 0])
+    if cx.g.opset >= 15 and cx.rng.random() < 0.5:
+        back = cx.g.node('CastLike', [j, x])
+    else:
+        back = cx.g.node('Cast', [j], to=1 if cx.dtype == np.float32 else 11)
+    cx.g.output(back)
+    cx.g.output(cx.g.node('Add', [back, cx.weight('bias', (b * (1 + axis),))]))
+
+
+def t_squeeze_matmul(cx):
+    """[B, 1, F] squeezed to [B, F] for a MatMul, the result unsqueezed
+    back and concatenated with the input along the squeezed axis."""
+    b, f = cx.dim(4), cx.dim(5)
+    x = cx.data('X', (b, 1, f))
+    y = cx.g.node('MatMul', [squeeze(cx, x, [1]), cx.weight('W', (f, f))])
+    cx.g.output(cx.g.node('Concat', [x, unsqueeze(cx, y, [1])], axis=1))
+
+
 # name -> (template, the lowest opset it can be built at)
 NEW_TEMPLATES = {f.__name__[2:]: (f, lo) for f, lo in (
     (t_matmul_add, 7), (t_mlp_softmax, 7), (t_flatten_gemm, 6), (t_gelu_erf, 9),
     (t_bn_relu, 7), (t_const_reshape_add, 7), (t_dropout_mask, 7), (t_silu_fanout, 6),
     (t_unary_chain, 6), (t_add_self, 6), (t_residual, 6), (t_softmax_pair, 7),
-    (t_reshape_chain, 6), (t_hard_activations, 6))}
+    (t_reshape_chain, 6), (t_hard_activations, 6), (t_view_batch, 7), (t_scale_by_dim, 7),
+    (t_split_heads, 7), (t_embedding, 7), (t_mixed_precision, 7), (t_squeeze_matmul, 7))}
 
 TEMPLATES = {f.__name__[2:]: f for f in (
     t_mlp, t_mlp_inputs, t_fanout_acts, t_fanout_gemm, t_shared_operand, t_computed_c,

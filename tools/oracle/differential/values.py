@@ -206,3 +206,239 @@ def safe_divisors(rng, a, b):
             idx = np.broadcast_to(np.arange(b.size).reshape(b.shape), ab.shape)[bad]
             flat_b[np.unique(idx)] = 2
     return b
+
+
+# ------------------------------------------- float16, bfloat16, Cast
+
+def half_values(rng, shape, special=False, fraction=0.15):
+    """float16 values: random signs and mantissas over the whole exponent
+    range (subnormals too), some zeros; with special, also NaN, +-inf, -0
+    and the largest finite values."""
+    size = int(np.prod(shape, dtype=np.int64))
+    mant = rng.uniform(1.0, 2.0, size) * rng.choice([-1.0, 1.0], size)
+    vals = np.ldexp(mant, rng.integers(-24, 16, size))
+    small = rng.random(size) < 0.5
+    vals[small] = np.ldexp(mant[small], rng.integers(-6, 7, int(small.sum())))
+    vals[rng.random(size) < 0.05] = 0.0
+    out = vals.astype(np.float16)
+    if special and size:
+        flat = out.reshape(-1)
+        for i in rng.choice(size, max(1, int(round(fraction * size))), replace=False):
+            flat[i] = rng.choice([np.nan, np.inf, -np.inf, -0.0, 65504.0, -65504.0,
+                                  float(np.ldexp(rng.integers(1, 1024), -24))])
+    return out.reshape(shape)
+
+
+def bfloat16_values(rng, shape, special=False, fraction=0.15):
+    """float32 values that bfloat16 holds exactly (their low 16 bits zero),
+    over bfloat16's range (float32's), subnormals included; with special,
+    also NaN, +-inf, -0 and the largest finite values."""
+    x = wide_values(rng, shape, np.dtype(np.float32)).astype(np.float32)
+    if special:
+        sprinkle(rng, x, np.dtype(np.float32), ELEMENTWISE_SPECIALS, fraction)
+    bits = np.array(x.view(np.uint32) & np.uint32(0xFFFF0000), np.uint32).reshape(x.shape)
+    out = bits.view(np.float32).copy()
+    out[np.isnan(x)] = np.nan
+    return out
+
+
+def bool_values(rng, shape):
+    return rng.random(shape) < 0.5
+
+
+# Cast's value classes. A float's exact value goes into round_to_format:
+# the generator builds every value from the source type's own bits, so
+# each is exactly representable there.
+
+def format_of(name):
+    import reference
+    return reference.FLOAT_FORMATS[name]
+
+
+def exponent(v):
+    """floor(log2 |v|), exactly, for a nonzero int or finite float."""
+    import math
+    return abs(v).bit_length() - 1 if isinstance(v, int) else math.frexp(v)[1] - 1
+
+
+def ulp_at(v, fmt):
+    """The spacing of fmt at |v| (v != 0 finite, fmt-representable)."""
+    p, emin, _ = format_of(fmt)
+    top = exponent(v) if v else emin
+    return 2.0 ** (max(top, emin) - (p - 1))
+
+
+def random_of_format(rng, fmt, lo_exp=None, hi_exp=None):
+    """A random finite value of fmt, exponent in [lo_exp, hi_exp] (the
+    format's whole range by default, subnormals included)."""
+    p, emin, emax = format_of(fmt)
+    lo = emin - 1 if lo_exp is None else max(lo_exp, emin - 1)
+    hi = emax if hi_exp is None else min(hi_exp, emax)
+    e = int(rng.integers(lo, hi + 1))
+    if e < emin:            # a subnormal: 1 .. 2^(p-1) - 1 quanta
+        return float(np.ldexp(float(rng.integers(1, 2 ** (p - 1))), emin - (p - 1)))
+    m = int(rng.integers(2 ** (p - 1), 2 ** p))
+    return float(np.ldexp(float(m), e - (p - 1)))
+
+
+def midpoints(rng, fmt, n, lo_exp=None, hi_exp=None, integer=False):
+    """n values halfway between two neighbours of fmt: (2m + 1) 2^(q - 1)
+    for a random m 2^q of fmt, exponent in [lo_exp, hi_exp]; a tenth of
+    them at the top (halfway from the largest finite value to the next
+    power of two: the overflow threshold, which rounds to infinity) and at
+    the bottom (half the smallest subnormal, and 1.5 times it), where
+    allowed. integer: only integers (q >= 1)."""
+    p, emin, emax = format_of(fmt)
+    out = []
+    for _ in range(n):
+        r = rng.random()
+        if r < 0.1 and (hi_exp is None or hi_exp >= emax):
+            m, q = 2 ** p - 1, emax - (p - 1)
+        elif r < 0.2 and not integer and (lo_exp is None or lo_exp < emin):
+            m, q = int(rng.integers(0, 2)), emin - (p - 1)
+        else:
+            v = random_of_format(rng, fmt, lo_exp, hi_exp)
+            q = exponent(ulp_at(v, fmt))
+            m = int(v / 2.0 ** q)
+        if integer and q < 1:
+            continue
+        out.append((2 * m + 1) * 2 ** (q - 1) if q >= 1 else float(np.ldexp(2 * m + 1, q - 1)))
+    return out
+
+
+def next_down(v, fmt):
+    """The largest value of fmt below the positive fmt value v."""
+    p, emin, _ = format_of(fmt)
+    top = exponent(v)
+    step = 2.0 ** (max(top, emin) - (p - 1))
+    if v == 2.0 ** top and top > emin:      # a power of two: the spacing below is half
+        step /= 2
+    return v - step
+
+
+def float_to_int_values(rng, n, src, dst):
+    """Values of the float type src whose truncation fits the integer type
+    dst (the only ones the spec defines): fractions, halves, values just
+    inside both ends, large magnitudes up to dst's width, and (unsigned)
+    negative fractions above -1."""
+    import reference as R
+    info = np.iinfo(dst)
+    p, _, emax = format_of(src)
+    top = float(np.ldexp(2.0 ** p - 1, emax - (p - 1)))       # src's largest value
+    lo, hi = max(float(info.min), -top), min(float(info.max), top)
+    out = list(rng.uniform(max(lo, -300.0) - 0.99, min(hi, 300.0) + 0.99, n))
+    out += [k + 0.5 for k in rng.integers(-6, 7, max(1, n // 8))]
+    out += list(-rng.uniform(0, 1, max(1, n // 8)))
+    bits = min(info.bits, emax + 1)
+    for e in rng.integers(0, bits, n // 2):
+        out.append(float(rng.uniform(1, 2)) * 2.0 ** int(e) * float(rng.choice([-1, 1])))
+    for edge in (float(info.min), float(info.max)):
+        if abs(edge) <= top:
+            r = R.round_to_format(edge, src)
+            out += [r, next_down(abs(r), src) * np.sign(r) if r else 0.0]
+    out += [float(info.max) + 0.99, float(info.min) - 0.99, 0.0, -0.0,
+            float(np.ldexp(1.0, -20)), -float(np.ldexp(1.0, -20))]
+    vals = []
+    for v in out:
+        if not np.isfinite(v) or abs(v) > top:
+            continue
+        v = R.round_to_format(float(v), src)
+        if math_trunc_fits(v, info):
+            vals.append(v)
+    return vals
+
+
+def math_trunc_fits(v, info):
+    import math
+    return math.isfinite(v) and info.min <= math.trunc(v) <= info.max
+
+
+def float_source_values(rng, n, src, dst, halfway=0.5):
+    """Values of the float type src for a Cast to the float or bool type
+    dst: the whole range of src, its special values and subnormals, and
+    where dst is a different format, dst's halfway points (ties, to even)
+    with the values of src on either side, dst's own values (exact), its
+    overflow threshold and its subnormals; all with both signs. halfway:
+    how many halfway points, per value."""
+    import reference as R
+    p, emin, emax = format_of(src)
+    out = [random_of_format(rng, src) for _ in range(n // 3)]
+    out += [random_of_format(rng, src, -4, 4) for _ in range(n // 6)]
+    top = float(np.ldexp(2.0 ** p - 1, emax - (p - 1)))
+    out += [np.nan, np.inf, -np.inf, 0.0, -0.0, top, -top, float(np.ldexp(1.0, emin - (p - 1))),
+            float(np.ldexp(1.0, emin))]
+    if dst in R.FLOAT_FORMATS and dst != src:
+        _, demin, demax = format_of(dst)
+        lo_exp, hi_exp = max(emin - p, demin - 1), min(emax, demax)
+        for h in midpoints(rng, dst, int(n * halfway), lo_exp, hi_exp):
+            out.append(h)
+            if R.round_to_format(h, src) == h and h:
+                u = ulp_at(h, src)
+                out += [h + u, h - u]
+        out += [random_of_format(rng, dst, lo_exp, hi_exp) for _ in range(n // 8)]
+    vals = []
+    for v in out:
+        v = float(v) * float(rng.choice([-1.0, 1.0]))
+        if np.isfinite(v):
+            v = R.round_to_format(v, src)
+        vals.append(v)
+    return vals
+
+
+def int_source_values(rng, n, src, dst, halfway=0.5):
+    """Integers of src for a Cast to dst: over src's whole range and at
+    its ends (which wrap around into a narrower integer), and for a float
+    dst, integers halfway between two of dst's neighbours (ties, to even)
+    and either side of them, up to dst's overflow threshold; zeros for a
+    bool dst."""
+    info = np.iinfo(src)
+    out = [int(v) for v in int_values(rng, (n,), np.dtype(src))]
+    if dst == 'bool':
+        out += [0] * (n // 4)
+    import reference as R
+    if dst in R.FLOAT_FORMATS:
+        p, _, demax = format_of(dst)
+        hi_exp = min(demax, info.bits - 1)
+        if hi_exp >= p:
+            for h in midpoints(rng, dst, int(n * halfway), p, hi_exp, integer=True):
+                out += [h, h + 1, h - 1, -h, -h - 1, -h + 1]
+        if dst == 'float16':
+            out += [65504, 65505, 65519, 65520, 65535, 2048, 2049, 2050, 2051, -65520, -65519]
+    return [v for v in out if info.min <= v <= info.max]
+
+
+def cast_values(rng, shape, src, dst, kind='mixed'):
+    """An input for Cast from src to dst (type names): a tensor of src
+    values, each with a result the spec defines (see reference.cast_element):
+    no NaN, infinity or out-of-range value into an integer. kind 'mixed':
+    every class of values; 'rounding': mostly dst's halfway points and
+    their neighbours; 'double-rounding': only values whose rounding to
+    float16 or bfloat16 depends on whether they are rounded to float32
+    first, which the others leave out (a known onnxc failure: see
+    oracle.py and tensor_cases.KNOWN_FAILURES). bfloat16 comes as float32
+    holding bfloat16 values."""
+    import reference as R
+    size = int(np.prod(shape, dtype=np.int64))
+    n = max(size, 24)
+    halfway = {'mixed': 0.5, 'rounding': 2.0, 'double-rounding': 8.0}[kind]
+    if src == 'bool':
+        vals = [bool(b) for b in rng.random(n) < 0.5]
+    elif src in R.FLOAT_FORMATS:
+        if dst in R.FLOAT_FORMATS or dst == 'bool':
+            vals = float_source_values(rng, n, src, dst, halfway)
+        else:
+            vals = float_to_int_values(rng, n, src, dst)
+    else:
+        vals = int_source_values(rng, n, src, dst, halfway)
+    kept = []
+    for v in vals:
+        try:
+            R.cast_element(v, dst)
+        except R.UndefinedCase:
+            continue
+        twice = src not in ('float32', 'float16', 'bfloat16') and R.rounds_twice_differently(v, dst)
+        if twice == (kind == 'double-rounding'):
+            kept.append(v)
+    pick = [kept[i] for i in rng.choice(len(kept), size, replace=size > len(kept))] if size else []
+    dtype = np.float32 if src == 'bfloat16' else np.dtype(src)
+    return np.array(pick, dtype=dtype).reshape(shape)
