@@ -1,5 +1,6 @@
 /* convert.c - element type conversions (see convert.h). */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "ops/common/convert.h"
@@ -139,6 +140,54 @@ static float as_float(element e)
                                                               : (float)e.u;
 }
 
+/* d rounded to float toward zero, the last bit set when inexact (round
+ * to odd): rounding that again to a format of at most 22 bits of
+ * precision (float16: 11, bfloat16: 8) gives what one rounding of d
+ * would, with no double rounding. */
+static float odd_float(double d)
+{
+    float f = (float)d;
+    if ((double)f == d || isnan(d))
+        return f;
+    if (fabs((double)f) > fabs(d))
+        f = nextafterf(f, 0.0f);
+    uint32_t x;
+    memcpy(&x, &f, sizeof x);
+    x |= 1;
+    memcpy(&f, &x, sizeof f);
+    return f;
+}
+
+/* The same from an integer of magnitude m: above 2^53 going through
+ * double would round once already. The top 24 bits are exact in a
+ * float; any bit below them is the sticky one. */
+static float odd_float_from_int(uint64_t m, bool negative)
+{
+    int shift = 0;
+    while (m >> shift >= (UINT64_C(1) << 24))
+        shift++;
+    bool sticky = shift && (m & ((UINT64_C(1) << shift) - 1));
+    float f = ldexpf((float)(m >> shift), shift);
+    if (sticky) {
+        uint32_t x;
+        memcpy(&x, &f, sizeof x);
+        x |= 1;
+        memcpy(&f, &x, sizeof f);
+    }
+    return negative ? -f : f;
+}
+
+/* The element as a float rounded to odd, for float16 and bfloat16. */
+static float as_odd_float(element e)
+{
+    if (e.kind == AS_FLOAT)
+        return odd_float(e.f);
+    if (e.kind == AS_UINT)
+        return odd_float_from_int(e.u, false);
+    return odd_float_from_int(e.i < 0 ? 0 - (uint64_t)e.i : (uint64_t)e.i,
+                              e.i < 0);
+}
+
 static int64_t as_signed(element e, int64_t lo, int64_t hi)
 {
     if (e.kind == AS_FLOAT)
@@ -158,9 +207,11 @@ static void write_at(void *dst, onnxc_dtype t, size_t k, element e)
     switch (t) {
     case ONNXC_FLOAT: ((float *)dst)[k] = as_float(e); break;
     case ONNXC_DOUBLE: ((double *)dst)[k] = as_double(e); break;
-    case ONNXC_FLOAT16: ((uint16_t *)dst)[k] = oc_half_from_float(as_float(e)); break;
+    case ONNXC_FLOAT16:
+        ((uint16_t *)dst)[k] = oc_half_from_float(as_odd_float(e));
+        break;
     case ONNXC_BFLOAT16:
-        ((uint16_t *)dst)[k] = oc_bfloat16_from_float(as_float(e));
+        ((uint16_t *)dst)[k] = oc_bfloat16_from_float(as_odd_float(e));
         break;
     case ONNXC_BOOL:
         ((uint8_t *)dst)[k] = e.kind == AS_FLOAT ? e.f != 0

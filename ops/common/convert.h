@@ -6,8 +6,9 @@
  * the target's range its nearest bound (the spec leaves both undefined:
  * this is the saturating choice, the same on every CPU). To bool: x != 0
  * (NaN is true). Integer -> integer keeps the low bits (two's
- * complement). To float16 and bfloat16: round to nearest even, NaN and
- * infinities kept (Cast 19 and onnxruntime; double goes through float).
+ * complement). To float16 and bfloat16: round to nearest even, once,
+ * from any source (double and 64-bit integers too), NaN and infinities
+ * kept (Cast 19 and onnxruntime).
  */
 #ifndef ONNXC_CONVERT_H
 #define ONNXC_CONVERT_H

@@ -102,6 +102,13 @@ onnxc_status *oc_cast_infer_to(const oc_infer_ctx *ctx, onnxc_dtype to)
     if (!oc_convert_supports(x->dtype))
         return oc_bad_dtype(ctx->node, "input", x->dtype,
                             "numeric types, bool, float16, bfloat16");
+    /* bfloat16 joins Cast's types at 13 */
+    if (ctx->node->op_version < 13 &&
+        (x->dtype == ONNXC_BFLOAT16 || to == ONNXC_BFLOAT16))
+        return oc_bad_dtype(ctx->node, x->dtype == ONNXC_BFLOAT16 ? "input"
+                                                                 : "output",
+                            ONNXC_BFLOAT16,
+                            "numeric types, bool, float16 (bfloat16 from 13)");
     y->dtype = to;
     y->shape = x->shape;
     oc_dim dims[ONNXC_MAX_RANK];

@@ -85,6 +85,10 @@ static onnxc_status *concat_infer(const oc_infer_ctx *ctx)
                             oc_node_desc(node, desc, sizeof desc), k,
                             onnxc_dtype_name(t->dtype),
                             onnxc_dtype_name(first->dtype));
+        if (node->op_version < 4 && t->dtype != ONNXC_FLOAT &&
+            t->dtype != ONNXC_DOUBLE && t->dtype != ONNXC_FLOAT16)
+            return oc_bad_dtype(node, "inputs", t->dtype,
+                                "float16, float, double (all types from 4)");
         if (rank < 0)
             rank = t->shape.rank;
     }

@@ -218,6 +218,11 @@ static onnxc_status *reshape_infer(const oc_infer_ctx *ctx)
     if (!oc_dtype_has_size(in[0]->dtype))
         return oc_bad_dtype(node, "data", in[0]->dtype,
                             "numeric and bool tensors");
+    onnxc_dtype t = in[0]->dtype;
+    if (node->op_version < 5 && t != ONNXC_FLOAT && t != ONNXC_DOUBLE &&
+        t != ONNXC_FLOAT16)
+        return oc_bad_dtype(node, "data", t,
+                            "float16, float, double (all types from 5)");
     out[0]->dtype = in[0]->dtype;
     if ((err = requested_shape(node, p, in, &shape, &rank)))
         return err;

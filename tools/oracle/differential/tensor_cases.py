@@ -533,18 +533,18 @@ def invalid_specs(variants=None):
 
 # ----------------------------------------------- known onnxc failures
 
-# Cases onnxc gets wrong, left out of the default plan so the suite stays
-# green (README: "Known onnxc failures"); generate.py --known-failures
-# appends them to the matrix, to reproduce them:
+# Cases onnxc got wrong, fixed since and kept at the end of the default
+# plan as regressions (found by this suite's first run on these ops):
 #  - invalid models onnxc runs: Concat-1 and Reshape-1 of int32 (both
 #    take float16/float/double only), and Cast to bfloat16 at opset 12
 #    (bfloat16 is a Cast type from Cast-13);
 #  - double rounding: onnxc converts float64 to float16 and bfloat16, and
 #    int32/int64/uint32/uint64 to bfloat16, by rounding to float32 first,
 #    then to the target; where the float32 value lands on a halfway point
-#    of the target, ties-to-even then goes the wrong way (IEEE 754
-#    converts with one rounding). onnxruntime rounds twice too (oracle.py:
-#    DOUBLE_ROUNDING), so the NumPy reference judges these.
+#    of the target, ties-to-even then went the wrong way (IEEE 754
+#    converts with one rounding; onnxc now rounds to odd first). onnxruntime
+#    rounds twice (oracle.py: DOUBLE_ROUNDING), so the NumPy reference
+#    judges these.
 KNOWN_INVALID = ('concat1-int32', 'reshape1-int32', 'cast-to-bfloat16-v12')
 DOUBLE_ROUNDING_PAIRS = (('float64', 'float16'), ('float64', 'bfloat16'), ('int64', 'bfloat16'),
                          ('uint64', 'bfloat16'), ('int32', 'bfloat16'), ('uint32', 'bfloat16'))
