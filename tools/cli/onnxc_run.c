@@ -224,10 +224,28 @@ static size_t element_count(const onnxc_tensor_view *v)
 /* Element i as a double, for printing and comparing; 64-bit integers
  * beyond 2^53 lose precision here, which printing tolerates and the
  * comparison avoids by comparing integers exactly. */
+/* A float16 or bfloat16 element's value, for printing. */
+static double half_value(uint16_t h, bool bfloat)
+{
+    if (bfloat) {
+        uint32_t x = (uint32_t)h << 16;
+        float f;
+        memcpy(&f, &x, sizeof f);
+        return f;
+    }
+    int e = h >> 10 & 0x1f, m = h & 0x3ff;
+    double v = e == 0    ? ldexp(m, -24)
+               : e == 31 ? (m ? NAN : INFINITY)
+                         : ldexp(m | 0x400, e - 25);
+    return h & 0x8000 ? -v : v;
+}
+
 static double element(const onnxc_tensor_view *v, size_t i)
 {
     const void *p = v->data;
     switch (v->dtype) {
+    case ONNXC_FLOAT16: return half_value(((const uint16_t *)p)[i], false);
+    case ONNXC_BFLOAT16: return half_value(((const uint16_t *)p)[i], true);
     case ONNXC_FLOAT: return ((const float *)p)[i];
     case ONNXC_DOUBLE: return ((const double *)p)[i];
     case ONNXC_INT8: return ((const int8_t *)p)[i];
