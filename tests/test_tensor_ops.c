@@ -571,6 +571,24 @@ Test(tensor_ops, concat_of_bool)
                   dims, want, sizeof want);
 }
 
+Test(tensor_ops, concat_names_the_input_that_differs)
+{
+    /* Inputs 0 and 1 agree, 2 does not: the message names 0 and 2 (it
+     * named 0 and 1, two shapes that agree). */
+    const char *shapes[] = {"2,3", "2,3", "4,3"};
+    expect_load_error(concat_model(3, ONNXC_FLOAT, shapes, 1), ONNXC_ERR_SHAPE,
+                      "node 'cat'",
+                      "inputs 0 and 2 of shapes [2,3] and [4,3] differ off axis 1",
+                      NULL);
+    const char *ranks[] = {"2,3", "2,3", "2,3,1"};
+    expect_load_error(concat_model(3, ONNXC_FLOAT, ranks, 0), ONNXC_ERR_SHAPE,
+                      "inputs 0 and 2 of shapes [2,3] and [2,3,1] differ", NULL);
+    /* A symbolic dim in input 0: the known dims of 1 and 2 disagree. */
+    const char *sym[] = {"n,3", "2,3", "4,3"};
+    expect_load_error(concat_model(3, ONNXC_FLOAT, sym, 1), ONNXC_ERR_SHAPE,
+                      "inputs 1 and 2 of shapes [2,3] and [4,3]", NULL);
+}
+
 /* ----------------------------------------------------------------- Cast */
 
 /* y = Cast(x, to) of x [n] of type `from`; runs it both ways and gives the
