@@ -324,6 +324,74 @@ Test(tensor_ops, gather_index_out_of_range_fails_the_run_and_the_session_recover
             gather_errors_then_recovers(relu, opt);
 }
 
+Test(tensor_ops, gather_constant_index_out_of_range_is_refused_at_load)
+{
+    /* Data computed in the run (Relu), a constant index: the model can
+     * never run, and load says so (before the fix, every run did). */
+    for (int k = 0; k < 3; k++) {
+        static const int64_t bad[3][2] = {{0, 4}, {-5, 0}, {1, 1000000}};
+        mb_model *m = mb_new(8);
+        mb_opset(m, "", 13);
+        mb_input(m, "x", ONNXC_FLOAT, "4,3");
+        mb_initializer_raw(m, "i", ONNXC_INT64, "2", bad[k], sizeof bad[k]);
+        mb_node(m, "Relu", "relu", "x", "r");
+        mb_node(m, "Gather", "pick", "r,i", "y");
+        mb_output(m, "y", ONNXC_FLOAT, NULL);
+        char part[64];
+        int at = bad[k][0] >= -4 && bad[k][0] < 4;
+        snprintf(part, sizeof part, "indices[%d] = %lld", at,
+                 (long long)bad[k][at]);
+        expect_load_error(m, ONNXC_ERR_INVALID_MODEL, "node 'pick'", part,
+                          "axis 0 of size 4", "valid: [-4, 3]", NULL);
+    }
+    /* Data and index constants: the same, at load. */
+    mb_model *m = mb_new(8);
+    mb_opset(m, "", 13);
+    float d[3] = {1, 2, 3};
+    int64_t i = -4;
+    mb_initializer_raw(m, "d", ONNXC_FLOAT, "3", d, sizeof d);
+    mb_initializer_raw(m, "i", ONNXC_INT64, "", &i, sizeof i);
+    mb_node(m, "Gather", "pick", "d,i", "y");
+    mb_output(m, "y", ONNXC_FLOAT, NULL);
+    expect_load_error(m, ONNXC_ERR_INVALID_MODEL, "node 'pick'",
+                      "indices[0] = -4", "valid: [-3, 2]", NULL);
+}
+
+Test(tensor_ops, gather_constant_index_on_a_symbolic_axis_is_checked_when_planning)
+{
+    /* x [batch, 2] -> Relu -> Gather(axis 0, constant [3]): only the
+     * batch says; the plan refuses batch 3 (nothing runs: RUN, the
+     * session stays usable), batch 4 runs. */
+    mb_model *m = mb_new(8);
+    mb_opset(m, "", 13);
+    mb_input(m, "x", ONNXC_FLOAT, "batch,2");
+    int64_t i = 3;
+    mb_initializer_raw(m, "i", ONNXC_INT64, "1", &i, sizeof i);
+    mb_node(m, "Relu", "relu", "x", "r");
+    mb_node(m, "Gather", "pick", "r,i", "y");
+    mb_output(m, "y", ONNXC_FLOAT, NULL);
+    onnxc_model *model = load(m);
+    for (int opt = 0; opt < 2; opt++) {
+        onnxc_session *s = session(model, opt);
+        int64_t small[] = {3, 2}, big[] = {4, 2};
+        ok(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, small, 2, x24));
+        expect_status(onnxc_session_run(s), ONNXC_ERR_RUN, "node 'pick'",
+                      "indices[0] = 3", "axis 0 of size 3", NULL);
+        /* the plan refused it: there is none (from the run, there was) */
+        onnxc_plan_stats stats;
+        expect_status(onnxc_session_plan_stats(s, &stats),
+                      ONNXC_ERR_INVALID_ARGUMENT, "no plan yet", NULL);
+        ok(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, big, 2, x24));
+        ok(onnxc_session_run(s));
+        onnxc_tensor_view v;
+        ok(onnxc_session_output(s, 0, &v));
+        int64_t dims[] = {1, 2};
+        expect_view(&v, ONNXC_FLOAT, 2, dims, x24 + 6, 2 * sizeof *x24, "batch 4");
+        onnxc_session_free(s);
+    }
+    onnxc_model_free(model);
+}
+
 /* ------------------------------------------------------ Unsqueeze, Squeeze */
 
 /* op(x) of x [dims of x_shape] = 0..count-1 with axes as an attribute
