@@ -106,6 +106,8 @@ static onnxc_status *compress_run(const oc_run_ctx *ctx)
     }
     int64_t len = c->dims[0], count = kept(cond, len, n);
     y->dims[axis] = count;
+    if (!oc_tensor_count(y))
+        return NULL;   /* nothing kept, or empty slices */
     const unsigned char *src = x->data;
     unsigned char *dst = y->data;
     for (size_t o = 0; o < outer; o++)

@@ -34,6 +34,18 @@ static onnxc_status *concat_prepare(const oc_prepare_ctx *ctx, void **params)
     return NULL;
 }
 
+/* Whether shapes a and b (ranks known) cannot both be inputs of a Concat
+ * along axis: their ranks differ, or a dim off the axis does. */
+static bool shapes_conflict(const oc_shape *a, const oc_shape *b, int axis)
+{
+    if (a->rank != b->rank)
+        return true;
+    for (int d = 0; d < a->rank; d++)
+        if (d != axis && !oc_dim_compatible(a->dims[d], b->dims[d]))
+            return true;
+    return false;
+}
+
 /* The joined elements of 1-D dims vectors. An input that is not one but
  * has a known length gives that many unknown dims: [batch * 3] joined to
  * [4] is [?, 4], and a Reshape to it still knows its last dim. */
@@ -71,7 +83,7 @@ static onnxc_status *concat_infer(const oc_infer_ctx *ctx)
     oc_type *y = ctx->out[0];
     char desc[300], s1[128], s2[128];
     onnxc_status *err;
-    int axis, rank = -1;
+    int axis, rank = -1, bad = 0;
     for (int k = 0; k < ctx->n_in; k++) {
         const oc_type *t = ctx->in[k];
         if (!t)
@@ -109,6 +121,7 @@ static onnxc_status *concat_infer(const oc_infer_ctx *ctx)
         const oc_shape *s = &ctx->in[k]->shape;
         if (s->rank < 0)
             continue;
+        bad = k;
         if (s->rank != rank)
             goto mismatch;
         for (int d = 0; d < rank; d++) {
@@ -133,16 +146,20 @@ static onnxc_status *concat_infer(const oc_infer_ctx *ctx)
     concat_dims(ctx, y);
     return NULL;
 mismatch:
-    for (int k = 1; k < ctx->n_in; k++)
-        if (ctx->in[k]->shape.rank >= 0)
+    /* Name the input that disagrees and an earlier one it disagrees with:
+     * naming input 0 and the first other input with a known rank, as this
+     * did, named two inputs that agree when a third was the bad one. */
+    for (int j = 0; j < bad; j++) {
+        const oc_shape *a = &ctx->in[j]->shape, *b = &ctx->in[bad]->shape;
+        if (a->rank >= 0 && shapes_conflict(a, b, axis))
             return oc_error(ONNXC_ERR_SHAPE,
-                            "%s: inputs of shapes %s and %s differ off axis "
-                            "%lld",
-                            oc_node_desc(node, desc, sizeof desc),
-                            oc_shape_format(&first->shape, NULL, s1, sizeof s1),
-                            oc_shape_format(&ctx->in[k]->shape, NULL, s2,
-                                            sizeof s2),
+                            "%s: inputs %d and %d of shapes %s and %s differ "
+                            "off axis %lld",
+                            oc_node_desc(node, desc, sizeof desc), j, bad,
+                            oc_shape_format(a, NULL, s1, sizeof s1),
+                            oc_shape_format(b, NULL, s2, sizeof s2),
                             (long long)p->axis);
+    }
     return oc_error(ONNXC_ERR_SHAPE, "%s: input shapes differ",
                     oc_node_desc(node, desc, sizeof desc));
 }

@@ -6,9 +6,10 @@
  * Any element type with a fixed size; indices int32 or int64, negative
  * ones counting from the end (the axis' size n: valid is [-n, n-1]). An
  * index out of range is an error naming the node, the index and the
- * range, at plan time when the indices are known then, else from the
- * run. A Gather of dims (Shape's output, with constant indices) keeps
- * their symbols at load.
+ * range: at load when the indices are a constant and the axis is static,
+ * at plan time when the plan knows both, else from the run. A Gather of
+ * dims (Shape's output, with constant indices) keeps their symbols at
+ * load.
  */
 #include <string.h>
 
@@ -41,6 +42,39 @@ static void gather_dims(const oc_type *data, const oc_type *idx, oc_type *y)
         oc_type_set_dims(y, out, count);
 }
 
+/* Indices whose contents infer sees (a constant at load; at plan time also
+ * a value the plan computed) are checked here against a known axis. Left
+ * to the run, as before, a constant index out of range was reported at
+ * load only when data was a constant too, and otherwise by every run,
+ * although the model could never run: now at load when the axis is
+ * static (INVALID_MODEL), else when the plan knows it (RUN, the session
+ * stays usable). The message is the run's. */
+static onnxc_status *check_known_indices(const oc_infer_ctx *ctx,
+                                         const oc_type *idx, int axis,
+                                         oc_dim n)
+{
+    char desc[300];
+    size_t count = 1;
+    if (!idx->data || !dim_is_known(n))
+        return NULL;
+    for (int d = 0; d < idx->shape.rank; d++)
+        if (!dim_is_known(idx->shape.dims[d]) ||
+            !oc_size_mul(count, (size_t)idx->shape.dims[d].value, &count))
+            return NULL;
+    for (size_t i = 0; i < count; i++) {
+        int64_t v = oc_int_at(idx->data, idx->dtype, i);
+        if (v < -n.value || v >= n.value)
+            return oc_error(ctx->concrete ? ONNXC_ERR_RUN
+                                          : ONNXC_ERR_INVALID_MODEL,
+                            "%s: indices[%zu] = %lld is out of range for "
+                            "axis %d of size %lld (valid: [%lld, %lld])",
+                            oc_node_desc(ctx->node, desc, sizeof desc), i,
+                            (long long)v, axis, (long long)n.value,
+                            (long long)-n.value, (long long)n.value - 1);
+    }
+    return NULL;
+}
+
 static onnxc_status *gather_infer(const oc_infer_ctx *ctx)
 {
     const oc_node *node = ctx->node;
@@ -62,25 +96,9 @@ static onnxc_status *gather_infer(const oc_infer_ctx *ctx)
         return oc_error(ONNXC_ERR_SHAPE,
                         "node '%s' (Gather): data must have rank >= 1, got 0",
                         node->label);
-    if ((err = oc_axis(node, p->axis, data->shape.rank, false, &axis)))
+    if ((err = oc_axis(node, p->axis, data->shape.rank, false, &axis)) ||
+        (err = check_known_indices(ctx, idx, axis, data->shape.dims[axis])))
         return err;
-    /* indices known ahead (constants, the plan's values): checked now */
-    oc_dim n = data->shape.dims[axis];
-    oc_dim count;
-    if (idx->data && dim_is_known(n) &&
-        oc_shape_product(&idx->shape, 0, idx->shape.rank, &count) &&
-        dim_is_known(count))
-        for (int64_t i = 0; i < count.value; i++) {
-            int64_t v = oc_int_at(idx->data, idx->dtype, (size_t)i);
-            if (v < -n.value || v >= n.value)
-                return oc_error(ONNXC_ERR_SHAPE,
-                                "node '%s' (Gather): indices[%lld] = %lld is "
-                                "out of range for axis %d of size %lld "
-                                "(valid: [%lld, %lld])",
-                                node->label, (long long)i, (long long)v, axis,
-                                (long long)n.value, (long long)-n.value,
-                                (long long)n.value - 1);
-        }
     int rank = data->shape.rank - 1 + idx->shape.rank;
     if (rank > ONNXC_MAX_RANK)
         return oc_error(ONNXC_ERR_UNSUPPORTED,
@@ -119,6 +137,8 @@ static onnxc_status *gather_run(const oc_run_ctx *ctx)
         if (!oc_index_at(idx, i, n, &at))
             return oc_index_error(ctx, "indices", i, at, axis, n);
     }
+    if (!oc_tensor_count(ctx->out[0]))
+        return NULL;   /* empty slices: data may have no address */
     for (size_t o = 0; o < outer; o++)
         for (size_t i = 0; i < count; i++) {
             int64_t at;

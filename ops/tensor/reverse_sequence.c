@@ -82,6 +82,8 @@ static onnxc_status *reverse_run(const oc_run_ctx *ctx)
                                 "[0, %lld]",
                                 (long long)b, (long long)len[b],
                                 (long long)steps);
+    if (!oc_tensor_count(x))
+        return NULL;
     /* the (time, batch) entry's row of inner bytes */
     size_t t_stride = p->time_axis == 0 ? (size_t)batch : 1;
     size_t b_stride = p->time_axis == 0 ? 1 : (size_t)steps;

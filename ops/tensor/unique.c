@@ -244,7 +244,7 @@ static onnxc_status *unique_run(const oc_run_ctx *ctx)
         }
         y->dims[axis] = (int64_t)groups;
         size_t row = in.e.inner * esize;
-        for (size_t o = 0; o < in.e.outer; o++)
+        for (size_t o = 0; row && o < in.e.outer; o++)
             for (size_t r = 0; r < groups; r++)
                 memcpy((unsigned char *)y->data + (o * groups + r) * row,
                        (const unsigned char *)x->data +

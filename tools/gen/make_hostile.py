@@ -725,6 +725,210 @@ def data_set_cases(c):
     c.write("ds_input_is_folder/output_0.pb", good_out)
 
 
+def computed_shape_cases(c):
+    """Models whose shapes are computed inside the graph (Shape, Gather,
+    Unsqueeze, Squeeze, Concat, Cast, CastLike feeding Reshape, Expand,
+    ConstantOfShape): sizes that overflow or cannot be held, indices out of
+    range, wrong element types, cycles. Every one is refused when the model
+    is loaded or first planned: none has a graph input left to bind."""
+    node = helper.make_node
+
+    def ints(name, v, dtype=np.int64):
+        return numpy_helper.from_array(np.array(v, dtype), name)
+
+    def floats(name, v):
+        return numpy_helper.from_array(np.array(v, np.float32), name)
+
+    def out(name="y", elem_type=TensorProto.FLOAT):
+        return value(name, elem_type, None)
+
+    def case(name, nodes, initializers, inputs=(), outputs=None, opset=13):
+        c.write(name + ".onnx", model(
+            nodes=nodes, inputs=list(inputs), initializers=initializers,
+            outputs=[out()] if outputs is None else outputs, opset=opset))
+
+    x24 = floats("x", np.arange(24).reshape(2, 3, 4))
+
+    def view(dims_node_inputs, *extra_nodes, inits=(), x=x24):
+        """Reshape(x, Concat(...)) after extra_nodes."""
+        return ([*extra_nodes,
+                 node("Concat", dims_node_inputs, ["shp"], name="concat", axis=0),
+                 node("Reshape", ["x", "shp"], ["y"], name="reshape")],
+                [x, *inits])
+
+    # -------------------------------- computed shapes that overflow int64
+    # Two dims of 2^62: their product overflows before any count is made.
+    case("cs_concat_2p62_dims_into_reshape",
+         *view(["a", "b"], inits=[ints("a", [1 << 62]), ints("b", [1 << 62])]))
+    # Eight dims of 256: 2^64 elements, each dim small.
+    case("cs_concat_eight_256_dims_into_reshape",
+         *view(["d%d" % k for k in range(8)],
+               inits=[ints("d%d" % k, [256]) for k in range(8)]))
+    # x.view(x.size(0) * 2^62, -1): the batch times 2^62 wraps to -2^63.
+    case("cs_batch_times_2p62_into_reshape", *view(
+        ["n2", "m1"],
+        node("Shape", ["x"], ["s"], name="shape"),
+        node("Gather", ["s", "i0"], ["n"], name="gather"),
+        node("Unsqueeze", ["n", "ax0"], ["nu"], name="unsqueeze"),
+        node("Mul", ["nu", "big"], ["n2"], name="mul"),
+        inits=[ints("i0", 0), ints("ax0", [0]), ints("big", [1 << 62]),
+               ints("m1", [-1])]))
+    # Shape(x) squared six times: 2^(2^6) and 3^64 wrap to garbage dims.
+    squares = [node("Shape", ["x"], ["s0"], name="shape")]
+    for k in range(6):
+        squares.append(node("Mul", ["s%d" % k] * 2, ["s%d" % (k + 1)],
+                            name="square%d" % k))
+    squares.append(node("Reshape", ["x", "s6"], ["y"], name="reshape"))
+    case("cs_shape_squared_six_times_into_reshape", squares, [x24])
+    # Concat along an axis whose declared sizes sum past 2^63.
+    case("cs_concat_axis_sum_overflows",
+         [node("Concat", ["a", "b"], ["y"], name="concat", axis=0)], [],
+         inputs=[value("a", TensorProto.BOOL, [1 << 62]),
+                 value("b", TensorProto.BOOL, [1 << 62])],
+         outputs=[out("y", TensorProto.BOOL)])
+    # Expand to Shape(x) * 2^40: 2^80 elements.
+    case("cs_expand_to_shape_times_2p40",
+         [node("Shape", ["x"], ["s"], name="shape"),
+          node("Mul", ["s", "k"], ["s2"], name="mul"),
+          node("Expand", ["x", "s2"], ["y"], name="expand")],
+         [floats("x", [[1.0]]), ints("k", [1 << 40, 1 << 40])])
+    # ConstantOfShape of 2^62 floats: 2^64 bytes.
+    case("cs_constant_of_shape_2p64_bytes",
+         [node("Concat", ["a", "b"], ["shp"], name="concat", axis=0),
+          node("ConstantOfShape", ["shp"], ["y"], name="fill")],
+         [ints("a", [1 << 31]), ints("b", [1 << 31])])
+
+    # --------------------------------------------- indices out of range
+    relu_x = node("Relu", ["x"], ["r"], name="relu")
+    # A constant index past the end of data computed at run time: refused
+    # at load, not by every run.
+    case("ix_gather_constant_index_past_end",
+         [relu_x, node("Gather", ["r", "i"], ["y"], name="gather", axis=0)],
+         [x24, ints("i", [0, 2])])
+    case("ix_gather_constant_index_below_minus_n",
+         [relu_x, node("Gather", ["r", "i"], ["y"], name="gather", axis=-1)],
+         [x24, ints("i", [-5])])
+    case("ix_gather_int32_index_int_min",
+         [relu_x, node("Gather", ["r", "i"], ["y"], name="gather", axis=1)],
+         [x24, ints("i", [1, -(1 << 31)], np.int32)])
+    case("ix_gather_2d_indices_one_bad",
+         [relu_x, node("Gather", ["r", "i"], ["y"], name="gather", axis=2)],
+         [x24, ints("i", [[0, 3], [-4, 4]])])
+    # Constant data and index: the run at load meets it.
+    case("ix_gather_constant_data_index_int64_max",
+         [node("Gather", ["d", "i"], ["y"], name="gather")],
+         [floats("d", [1, 2, 3]), ints("i", [(1 << 63) - 1])])
+    # Picking dims of Shape(x) beyond x's rank, x with a symbolic batch.
+    for name, index in (("ix_gather_shape_past_rank", 2),
+                        ("ix_gather_shape_below_minus_rank", -3)):
+        case(name,
+             [node("Shape", ["x"], ["s"], name="shape"),
+              node("Gather", ["s", "i"], ["y"], name="gather")],
+             [ints("i", index)], inputs=[value("x", shape=["batch", 3])],
+             outputs=[out("y", TensorProto.INT64)])
+    case("ix_unsqueeze_axis_past_rank",
+         [node("Unsqueeze", ["x", "ax"], ["y"], name="unsqueeze")],
+         [x24, ints("ax", [0, 5])])
+    case("ix_squeeze_axis_below_minus_rank",
+         [node("Squeeze", ["x", "ax"], ["y"], name="squeeze")],
+         [x24, ints("ax", [-4])])
+
+    # --------------------------------------------------- absurd counts
+    # Reshape to a computed shape of 2^62 elements (x has 24).
+    case("ac_reshape_to_computed_2p62_elements",
+         *view(["a", "b"], inits=[ints("a", [1 << 31]), ints("b", [1 << 31])]))
+    case("ac_unsqueeze_100_axes_input",
+         [node("Unsqueeze", ["x", "ax"], ["y"], name="unsqueeze")],
+         [x24, ints("ax", list(range(100)))])
+    case("ac_unsqueeze_100_axes_attribute",
+         [node("Unsqueeze", ["x"], ["y"], name="unsqueeze", axes=list(range(100)))],
+         [x24], opset=11)
+    case("ac_squeeze_100_axes",
+         [node("Squeeze", ["x", "ax"], ["y"], name="squeeze")],
+         [x24, ints("ax", [0] * 100)])
+    # Six new axes on a rank-3 x: rank 9.
+    case("ac_unsqueeze_to_rank_9",
+         [node("Unsqueeze", ["x", "ax"], ["y"], name="unsqueeze")],
+         [x24, ints("ax", list(range(6)))])
+    # Data of rank 8 and 2-D indices: rank 9.
+    case("ac_gather_output_rank_9",
+         [node("Gather", ["d", "i"], ["y"], name="gather")],
+         [floats("d", np.zeros([2] * 8)), ints("i", [[0], [1]])])
+    # 2^60 floats from a computed shape: the arena would be 2^62 bytes.
+    case("ac_constant_of_shape_2p62_bytes",
+         [node("Concat", ["a", "b"], ["shp"], name="concat", axis=0),
+          node("ConstantOfShape", ["shp"], ["y"], name="fill")],
+         [ints("a", [1 << 30]), ints("b", [1 << 30])])
+    case("ac_expand_to_computed_2p62_elements",
+         [node("Concat", ["a", "b"], ["shp"], name="concat", axis=0),
+          node("Expand", ["x", "shp"], ["y"], name="expand")],
+         [floats("x", [1.0]), ints("a", [1 << 31]), ints("b", [1 << 31])])
+
+    # --------------------------------------------------- type mismatches
+    case("tm_concat_float_and_int64",
+         [node("Concat", ["x", "i"], ["y"], name="concat", axis=0)],
+         [floats("x", [1.0, 2.0]), ints("i", [1, 2])])
+    case("tm_concat_shape_and_float",
+         [node("Shape", ["x"], ["s"], name="shape"),
+          node("Concat", ["s", "f"], ["y"], name="concat", axis=0)],
+         [x24, floats("f", [-1.0])], outputs=[out("y", TensorProto.INT64)])
+    case("tm_gather_float_indices",
+         [relu_x, node("Gather", ["r", "i"], ["y"], name="gather")],
+         [x24, floats("i", [0.0])])
+    case("tm_castlike_string_target",
+         [node("CastLike", ["x", "t"], ["y"], name="castlike")],
+         [x24, helper.make_tensor("t", TensorProto.STRING, [1], [b"int64"])],
+         opset=15)
+    case("tm_castlike_complex64_target",
+         [node("CastLike", ["x", "t"], ["y"], name="castlike")], [x24],
+         inputs=[value("t", TensorProto.COMPLEX64, [1])], opset=15)
+    case("tm_cast_to_string",
+         [node("Cast", ["x"], ["y"], name="cast", to=TensorProto.STRING)], [x24])
+    case("tm_reshape_shape_as_float",
+         [node("Reshape", ["x", "s"], ["y"], name="reshape")],
+         [x24, floats("s", [4.0, 6.0])])
+    # Shape(x) cast to float, then used as a shape.
+    case("tm_reshape_shape_cast_to_float",
+         [node("Shape", ["x"], ["s"], name="shape"),
+          node("Cast", ["s"], ["sf"], name="cast", to=TensorProto.FLOAT),
+          node("Reshape", ["x", "sf"], ["y"], name="reshape")], [x24])
+    case("tm_unsqueeze_int32_axes",
+         [node("Unsqueeze", ["x", "ax"], ["y"], name="unsqueeze")],
+         [x24, ints("ax", [0], np.int32)])
+
+    # ------------------------------------- cycles through computed shapes
+    # Reshape(x, Shape(y)) -> y: the shape read is its own output's.
+    case("cy_shape_of_own_reshape",
+         [node("Shape", ["y"], ["s"], name="shape"),
+          node("Reshape", ["x", "s"], ["y"], name="reshape")], [x24])
+    # The whole view chain, closed on itself.
+    case("cy_view_chain", *view(
+        ["nu", "m1"],
+        node("Shape", ["y"], ["s"], name="shape"),
+        node("Gather", ["s", "i0"], ["n"], name="gather"),
+        node("Unsqueeze", ["n", "ax0"], ["nu"], name="unsqueeze"),
+        inits=[ints("i0", 0), ints("ax0", [0]), ints("m1", [-1])]))
+    case("cy_expand_to_own_shape",
+         [node("Shape", ["y"], ["s"], name="shape"),
+          node("Expand", ["x", "s"], ["y"], name="expand")], [x24])
+    case("cy_constant_of_own_shape",
+         [node("Shape", ["y"], ["s"], name="shape"),
+          node("ConstantOfShape", ["s"], ["y"], name="fill")], [])
+    # CastLike reads only its target's type, but the target is its output.
+    case("cy_castlike_of_own_output",
+         [node("CastLike", ["x", "y"], ["y"], name="castlike")], [x24],
+         opset=15)
+    # A valid head, then a loop through Squeeze's axes: Squeeze(h, axes)
+    # with axes from the shape of what it makes.
+    case("cy_squeeze_axes_from_own_output",
+         [relu_x,
+          node("Shape", ["y"], ["s"], name="shape"),
+          node("Slice", ["s", "i0", "i1"], ["ax"], name="slice"),
+          node("Sub", ["ax", "one"], ["ax0"], name="sub"),
+          node("Squeeze", ["r", "ax0"], ["y"], name="squeeze")],
+         [x24, ints("i0", [0]), ints("i1", [1]), ints("one", [1])])
+
+
 def misc_cases(c):
     c.write("folder_as_model.onnx/README", b"a folder, not a model\n")
 
@@ -733,7 +937,7 @@ def generate(root):
     c = Corpus(root)
     for make in (wire_cases, truncation_cases, nesting_cases, graph_cases,
                  node_cases, value_cases, initializer_cases, external_cases,
-                 input_cases, data_set_cases, misc_cases):
+                 input_cases, data_set_cases, computed_shape_cases, misc_cases):
         make(c)
     with open(os.path.join(root, "README.txt"), "w") as f:
         f.write(README_FIRST_LINE + "\n"
