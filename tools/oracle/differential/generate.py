@@ -36,6 +36,7 @@ sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 import cases as C  # noqa: E402
 import op_cases  # noqa: E402
 import oracle  # noqa: E402
+import logic_cases  # noqa: E402
 import tensor_cases  # noqa: E402
 from templates import NEW_TEMPLATES, TEMPLATES, build_graph  # noqa: E402
 
@@ -51,7 +52,7 @@ GEMM_DIMS = (
     (257, 31, 19), (5, 263, 7), (23, 17, 269), (128, 200, 96), (211, 223, 227),
     (300, 300, 300), (384, 1, 384),
 )
-DEFAULT_CASES = 4000
+DEFAULT_CASES = 4400
 # Opset groups for the PyTorch-like templates (each from its lowest opset).
 NEW_GRAPH_RANGES = ((1, 6), (7, 12), (13, 16), (17, 21))
 
@@ -131,7 +132,7 @@ def pytorch_graph_specs():
     return specs
 
 
-def plan(n, known_failures=True):
+def plan(n, known_failures=True, logic_half=False):
     """The spec for each of the n cases (None: a random draw, made with the
     case's own RNG). The matrix ends with the cases onnxc once got wrong
     (tensor_cases.known_failure_specs: single rounding to float16 and
@@ -142,6 +143,10 @@ def plan(n, known_failures=True):
               + tensor_cases.invalid_specs())
     if known_failures:
         matrix += tensor_cases.known_failure_specs()
+    # Last, so that every earlier entry keeps its index (and so its RNG).
+    matrix += logic_cases.specs()
+    if logic_half:      # float16/bfloat16 comparisons, Neg, Abs, Sign, Mod: onnxc refuses them
+        matrix += logic_cases.half_specs()
     if n <= len(matrix):
         return [matrix[i * len(matrix) // n] for i in range(n)], matrix
     return matrix + [None] * (n - len(matrix)), matrix
@@ -150,7 +155,8 @@ def plan(n, known_failures=True):
 BUILDERS = {'gemm': C.build_gemm, 'unary': C.build_unary, 'graph': build_graph,
             'invalid': C.build_invalid, 'op': op_cases.build_op,
             'invalid-op': op_cases.build_invalid_op, 'tensor': tensor_cases.build_tensor_op,
-            'invalid-tensor': tensor_cases.build_invalid}
+            'invalid-tensor': tensor_cases.build_invalid,
+            'logic': logic_cases.build_logic_op}
 INVALID_KINDS = ('invalid', 'invalid-op', 'invalid-tensor')
 
 
@@ -206,7 +212,8 @@ def write_case(folder, index, spec, built, args):
         'inputs': inputs, 'outputs': outputs, 'details': built.details,
         'regenerate': (f'/usr/bin/python3 tools/oracle/differential/generate.py --seed {args.seed} '
                        f'--cases {args.cases} --out DIR --only {index}'
-                       + (' --known-failures' if args.known_failures else '')),
+                       + (' --known-failures' if args.known_failures else '')
+                       + (' --logic-half' if args.logic_half else '')),
     }
     with open(os.path.join(folder, 'meta.json'), 'w') as f:
         json.dump(meta, f, indent=1, default=str)
@@ -226,6 +233,9 @@ def parse_args(argv):
     p.add_argument('--only', help='comma-separated case indices to (re)build')
     p.add_argument('--known-failures', action='store_true',
                    help='kept for old command lines: the fixed failures are in the default plan')
+    p.add_argument('--logic-half', action='store_true',
+                   help='add the float16/bfloat16 cases of the comparison, Neg, Abs, Sign and '
+                        'Mod operators, which onnxc refuses (logic_cases.refused_half)')
     args = p.parse_args(argv)
     if args.cases < 1:
         p.error('--cases must be at least 1')
@@ -275,7 +285,7 @@ def print_counts(args, specs, matrix):
 
 def main(argv):
     args = parse_args(argv)
-    specs, matrix = plan(args.cases, args.known_failures)
+    specs, matrix = plan(args.cases, args.known_failures, args.logic_half)
     if args.counts:
         print_counts(args, specs, matrix)
         return

@@ -67,6 +67,28 @@ NO_KERNEL = (
     # inserting a Cast with an int 'to' that Cast-1 refuses).
     ('Cast', ALL_TYPES, ((1, 5),)),
     ('Concat', ALL_TYPES, ((1, 3),)),
+    # logic_cases: nothing before opset 7 (Abs, Neg: 6), no bfloat16
+    # comparison, Abs, Neg, Mod or Where; Where only of float32/64,
+    # int32/64, uint8; BitShift not of uint16.
+    ('Equal', ('bool', 'int32', 'int64'), ((1, 6),)),
+    ('Equal', ('bfloat16',), ((13, 21),)),
+    ('Greater', ('float16', 'float32', 'float64'), ((1, 6),)),
+    ('Greater', ('bfloat16',), ((13, 21),)),
+    ('Less', ('float16', 'float32', 'float64'), ((1, 6),)),
+    ('Less', ('bfloat16',), ((13, 21),)),
+    ('GreaterOrEqual', ('bfloat16',), ((16, 21),)),
+    ('LessOrEqual', ('bfloat16',), ((16, 21),)),
+    ('And', ('bool',), ((1, 6),)),
+    ('Or', ('bool',), ((1, 6),)),
+    ('Xor', ('bool',), ((1, 6),)),
+    ('Abs', ('float16', 'float32', 'float64'), ((1, 5),)),
+    ('Abs', ('bfloat16',), ((13, 21),)),
+    ('Neg', ('float16', 'float32', 'float64'), ((1, 5),)),
+    ('Neg', ('bfloat16',), ((13, 21),)),
+    ('Mod', ('bfloat16',), ((13, 21),)),
+    ('Where', ('bool', 'int8', 'int16', 'uint16', 'uint32', 'uint64'), ((9, 21),)),
+    ('Where', ('bfloat16',), ((16, 21),)),
+    ('BitShift', ('uint16',), ((11, 21),)),
 )
 
 
@@ -94,9 +116,15 @@ def no_kernel(op, dtype, opset, attrs, inputs):
     return None
 
 
+BOOL_OUTPUT = {'Equal', 'Greater', 'Less', 'GreaterOrEqual', 'LessOrEqual', 'And', 'Or', 'Xor',
+               'Not'}
+
+
 def node_dtype(node, types):
     """The element type an operator's kernel is chosen by: its first input's
     (the output's for Constant)."""
+    if node.op_type == 'Where':      # by X (the condition is bool)
+        return types.get(node.input[1])
     if node.input and node.input[0]:
         return types.get(node.input[0])
     return types.get(node.output[0])
@@ -126,6 +154,10 @@ def tensor_types(built):
             t = ({v: k for k, v in TYPE_NAMES.items()}.get(to.decode()) if isinstance(to, bytes)
                  else {v: k for k, v in TYPE_NUMBERS.items()}.get(to))
         elif node.op_type == 'CastLike':
+            t = types.get(node.input[1])
+        elif node.op_type in BOOL_OUTPUT:
+            t = 'bool'
+        elif node.op_type == 'Where':
             t = types.get(node.input[1])
         else:
             t = types.get(node.input[0]) if node.input else None
@@ -183,10 +215,21 @@ DOUBLE_ROUNDING = ('onnxruntime converts float64 to float16 and bfloat16, and 32
                    'rounds once (these values are the ones where that differs)')
 
 
+MOD_FMOD_INT64 = ('int64/uint64 Mod with fmod=1: onnxruntime computes it in double '
+                  '(std::fmod of the converted operands), which loses the low bits of '
+                  'operands beyond 2^53; the spec\'s fmod is exact')
+
+
 def deviation(built):
     """Why onnxruntime's answer is not the spec's on this case, or None."""
     from onnx import helper
     g = built.graph
+    for node in g.nodes:
+        if node.op_type == 'Mod':
+            attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+            a = g.values.get(node.input[0])
+            if attrs.get('fmod') == 1 and a is not None and a.dtype in (np.int64, np.uint64):
+                return MOD_FMOD_INT64
     if built.details.get('K') == 0:
         return ORT_K0_BUG
     if built.details.get('values') == 'double-rounding':

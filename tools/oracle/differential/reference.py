@@ -65,6 +65,10 @@ VERSIONS = {
     'Shape': (1, 13, 15, 19, 21), 'Gather': (1, 11, 13), 'Unsqueeze': (1, 11, 13, 21),
     'Squeeze': (1, 11, 13, 21), 'Concat': (1, 4, 11, 13), 'Cast': (1, 6, 9, 13, 19, 21),
     'CastLike': (15, 19, 21),
+    'Equal': (1, 7, 11, 13, 19), 'Greater': (1, 7, 9, 13), 'Less': (1, 7, 9, 13),
+    'GreaterOrEqual': (12, 16), 'LessOrEqual': (12, 16), 'And': (1, 7), 'Or': (1, 7),
+    'Xor': (1, 7), 'Not': (1,), 'Neg': (1, 6, 13), 'Abs': (1, 6, 13), 'Sign': (9, 13),
+    'Where': (9, 16), 'Mod': (10, 13), 'BitShift': (11,),
 }
 
 FLOATS = {'float32', 'float64'}
@@ -114,6 +118,30 @@ def allowed_types(op, version):
         return ALL_BF if version >= 13 else ALL if version >= 4 else FLOATS | {'float16'}
     if op == 'CastLike':
         return ALL_BF
+    numeric = FLOATS | INTS | {'float16'}
+    if op == 'Equal':
+        return ({'bool', 'int32', 'int64'} if version < 11 else numeric | {'bool'}
+                if version < 13 else numeric | {'bool', 'bfloat16'})
+    if op in ('Greater', 'Less'):
+        return (FLOATS | {'float16'} if version < 9 else numeric if version < 13
+                else numeric | {'bfloat16'})
+    if op in ('GreaterOrEqual', 'LessOrEqual'):
+        return numeric if version < 16 else numeric | {'bfloat16'}
+    if op in ('And', 'Or', 'Xor', 'Not'):
+        return {'bool'}
+    if op == 'Neg':
+        signed = FLOATS | {'float16', 'int8', 'int16', 'int32', 'int64'}
+        return (FLOATS | {'float16'} if version < 6 else signed if version < 13
+                else signed | {'bfloat16'})
+    if op == 'Abs':
+        return FLOATS | {'float16'} if version < 6 else numeric if version < 13 else (
+            numeric | {'bfloat16'})
+    if op in ('Sign', 'Mod'):
+        return numeric if version < 13 else numeric | {'bfloat16'}
+    if op == 'Where':      # X's type (the condition is bool)
+        return ALL if version < 16 else ALL_BF
+    if op == 'BitShift':
+        return {'uint8', 'uint16', 'uint32', 'uint64'}
     return FLOATS
 
 # Per-operator tolerances, as (rtol in units of the type's epsilon, atol).
@@ -188,7 +216,9 @@ def node_tolerance(op, dtype, attrs):
 # Operators that move or convert elements without arithmetic: a graph of
 # only these is compared exactly (Cast and CastLike round correctly, once).
 EXACT_OPS = {'Identity', 'Dropout', 'Reshape', 'Flatten', 'Constant', 'Shape', 'Gather',
-             'Unsqueeze', 'Squeeze', 'Concat', 'Cast', 'CastLike'}
+             'Unsqueeze', 'Squeeze', 'Concat', 'Cast', 'CastLike',
+             'Equal', 'Greater', 'Less', 'GreaterOrEqual', 'LessOrEqual', 'And', 'Or', 'Xor',
+             'Not', 'Neg', 'Abs', 'Sign', 'Where', 'Mod', 'BitShift'}
 EXACT = {'rtol': 0.0, 'atol': 0.0}
 
 
@@ -1030,6 +1060,140 @@ def batch_norm(inputs, attrs, version, order=None):
         return c_order(y.astype(x.dtype)), None
 
 
+# ------------------------------------- comparison, logic, sign, Where, Mod
+
+def as_float(x):
+    """x's values as float64 (bfloat16 from its bits), else x itself."""
+    if x.dtype == BFLOAT16:
+        bits = np.ascontiguousarray(x['bfloat16'], np.uint32).reshape(-1) << 16
+        return bits.view(np.float32).reshape(x.shape).astype(np.float64)
+    if x.dtype.kind == 'f':
+        return x.astype(np.float64)
+    return x
+
+
+def like(w, x):
+    """w (exact values) back in x's type; bfloat16 as its bits."""
+    if x.dtype == BFLOAT16:
+        return bfloat16_array(np.asarray(w, np.float64).astype(np.float32), np.shape(w))
+    return np.asarray(w).astype(x.dtype)
+
+
+def compare(fn):
+    """A comparison, elementwise on the exact values (Python's
+    integers: no conversion to a common float), NaN unordered."""
+    def op(inputs, attrs, version, order=None):
+        a, b = broadcast_operands(inputs[0], inputs[1], attrs, version)
+        a, b = as_float(a), as_float(b)
+        if a.dtype.kind in 'iub':
+            a, b = a.astype(object), b.astype(object)
+        with np.errstate(invalid='ignore'):
+            out = np.asarray(fn(a, b), dtype=bool)
+        return c_order(out), None
+    return op
+
+
+def logic(fn):
+    def op(inputs, attrs, version, order=None):
+        a, b = broadcast_operands(inputs[0], inputs[1], attrs, version)
+        return c_order(np.asarray(fn(a, b), dtype=bool)), None
+    return op
+
+
+def logical_not(inputs, attrs, version, order=None):
+    return c_order(~inputs[0]), None
+
+
+def wrap(v, dtype):
+    """Python integers (objects) wrapped to dtype's width."""
+    info = np.iinfo(dtype)
+    span = 1 << info.bits
+    return np.array([((int(e) - int(info.min)) % span) + int(info.min) for e in np.ravel(v)],
+                    dtype=dtype).reshape(np.shape(v))
+
+
+def neg(inputs, attrs, version, order=None):
+    x = inputs[0]
+    if x.dtype.kind in 'iu':
+        return c_order(wrap(-x.astype(object), x.dtype)), None
+    return c_order(like(-as_float(x), x)), None
+
+
+def absolute(inputs, attrs, version, order=None):
+    x = inputs[0]
+    if x.dtype.kind in 'iu':
+        return c_order(wrap(np.array([abs(int(e)) for e in x.ravel()], object).reshape(x.shape),
+                            x.dtype)), None
+    w = as_float(x)
+    return c_order(like(np.where(np.signbit(w), -w, w), x)), None
+
+
+def sign(inputs, attrs, version, order=None):
+    """-1, 0 or 1; NaN stays NaN and a zero keeps its sign (x itself)."""
+    x = inputs[0]
+    if x.dtype.kind in 'iu':
+        return c_order(np.array([(e > 0) - (e < 0) for e in x.ravel().tolist()],
+                                dtype=x.dtype).reshape(x.shape)), None
+    w = as_float(x)
+    with np.errstate(invalid='ignore'):
+        out = np.where(w > 0, 1.0, np.where(w < 0, -1.0, w))
+    return c_order(like(out, x)), None
+
+
+def where(inputs, attrs, version, order=None):
+    c, x, y = inputs
+    try:
+        shape = np.broadcast_shapes(c.shape, x.shape, y.shape)
+    except ValueError:
+        raise ModelError('Where: shapes do not broadcast')
+    c, x, y = (np.broadcast_to(t, shape) for t in (c, x, y))
+    out = x.copy()
+    out[~c] = y[~c]
+    return c_order(out), None
+
+
+def mod(inputs, attrs, version, order=None):
+    """fmod=0 (integers): the remainder with the divisor's sign (Python's
+    %); fmod=1: C's fmod, the dividend's sign (floats: exact)."""
+    a, b = broadcast_operands(inputs[0], inputs[1], attrs, version)
+    f = attrs.get('fmod', 0)
+    kind = a.dtype.kind
+    if kind not in 'iu' and not f:
+        raise ModelError('Mod of floats needs fmod=1')
+    if kind in 'iu':
+        a_b, b_b = np.broadcast_arrays(a, b)
+        if (b_b == 0).any():
+            raise UndefinedCase('integer Mod by zero')
+        out = []
+        for p, q in zip(a_b.ravel().tolist(), b_b.ravel().tolist()):
+            if f:
+                r = abs(p) % abs(q)
+                out.append(-r if p < 0 else r)
+            else:
+                out.append(p % q)
+        return c_order(np.array(out, dtype=a.dtype).reshape(a_b.shape)), None
+    import math
+    wa, wb = np.broadcast_arrays(as_float(a), as_float(b))
+    out = np.array([math.fmod(p, q) if not (math.isinf(p) or q == 0 or math.isnan(p)
+                                            or math.isnan(q)) else math.nan
+                    for p, q in zip(wa.ravel().tolist(), wb.ravel().tolist())],
+                   np.float64).reshape(wa.shape)
+    return c_order(like(out, a)), None
+
+
+def bit_shift(inputs, attrs, version, order=None):
+    a, b = broadcast_operands(inputs[0], inputs[1], attrs, version)
+    left = attrs['direction'] in ('LEFT', b'LEFT')
+    a_b, b_b = np.broadcast_arrays(a, b)
+    bits = a.dtype.itemsize * 8
+    if (b_b >= bits).any():
+        raise UndefinedCase('shift by the width or more')
+    mask = (1 << bits) - 1
+    out = [((p << q) & mask) if left else (p >> q)
+           for p, q in zip(a_b.ravel().tolist(), b_b.ravel().tolist())]
+    return c_order(np.array(out, dtype=a.dtype).reshape(a_b.shape)), None
+
+
 OPS = {'Gemm': gemm, 'Relu': relu, 'LeakyRelu': leaky_relu, 'MatMul': matmul,
        'Add': arithmetic(np.add), 'Sub': arithmetic(np.subtract),
        'Mul': arithmetic(np.multiply), 'Div': arithmetic(np.divide),
@@ -1042,7 +1206,15 @@ OPS = {'Gemm': gemm, 'Relu': relu, 'LeakyRelu': leaky_relu, 'MatMul': matmul,
        'Flatten': flatten, 'Reshape': reshape, 'Identity': identity, 'Dropout': dropout,
        'Constant': constant, 'BatchNormalization': batch_norm, 'Shape': shape,
        'Gather': gather, 'Unsqueeze': unsqueeze, 'Squeeze': squeeze, 'Concat': concat,
-       'Cast': cast, 'CastLike': cast_like}
+       'Cast': cast, 'CastLike': cast_like,
+       'Equal': compare(lambda a, b: a == b), 'Greater': compare(lambda a, b: a > b),
+       'Less': compare(lambda a, b: a < b), 'GreaterOrEqual': compare(lambda a, b: a >= b),
+       'LessOrEqual': compare(lambda a, b: a <= b), 'And': logic(lambda a, b: a & b),
+       'Or': logic(lambda a, b: a | b), 'Xor': logic(lambda a, b: a != b),
+       'Not': logical_not, 'Neg': neg, 'Abs': absolute, 'Sign': sign, 'Where': where,
+       'Mod': mod, 'BitShift': bit_shift}
+# The input whose element type allowed_types checks (default: the first).
+TYPED_INPUT = {'Where': 1}
 # Which inputs must share the first input's element type (default: all).
 SAME_TYPE = {'Reshape': 1, 'Dropout': 1, 'BatchNormalization': 1, 'Shape': 1, 'Gather': 1,
              'Unsqueeze': 1, 'Squeeze': 1, 'Cast': 1, 'CastLike': 1}
@@ -1061,12 +1233,15 @@ def check_types(node, version, inputs):
     present = [x for x in inputs if x is not None]
     if not present:
         return
-    same = present[:SAME_TYPE.get(node.op_type, len(present))]
+    k = TYPED_INPUT.get(node.op_type, 0)
+    if node.op_type == 'Where' and present[0].dtype != np.bool_:
+        raise ModelError(f'{node.name}: the condition is not bool')
+    same = present[k:k + SAME_TYPE.get(node.op_type, len(present))]
     if len({x.dtype for x in same}) > 1:
         raise ModelError(f'{node.name}: mixed element types')
-    if dtype_name(present[0].dtype) not in allowed_types(node.op_type, version):
+    if dtype_name(present[k].dtype) not in allowed_types(node.op_type, version):
         raise ModelError(f'{node.name}: {node.op_type}-{version} does not take '
-                         f'{dtype_name(present[0].dtype)}')
+                         f'{dtype_name(present[k].dtype)}')
 
 
 def node_inputs(node, env):
