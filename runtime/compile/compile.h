@@ -14,7 +14,8 @@
  * optimizing passes over the copy: prepare_nodes (for those kernels),
  * fold_constants, fuse_bias, fuse_activation, prepack_weights,
  * release_weights. Each pass is one file with its purpose on the first
- * line and can be run alone on a hand-built graph (the unit tests do).
+ * line and can be run alone on a hand-built graph (tests/test_passes.c
+ * runs each so).
  */
 #ifndef ONNXC_COMPILE_H
 #define ONNXC_COMPILE_H
