@@ -4,7 +4,8 @@
  *
  * Each operator file gives a table of inner loops indexed by element type
  * (NULL: the type is not run) and the text naming those types; this file
- * does the rest. From version 7 the operands broadcast both ways (numpy);
+ * does the rest. The arithmetic four give only their expressions, to
+ * BINARY_ARITH_OP. From version 7 the operands broadcast both ways (numpy);
  * before, B broadcasts onto A only when the node says broadcast=1,
  * aligned at `axis` or at A's last dims.
  */
@@ -74,6 +75,54 @@ extern const int oc_binary_arith_versions[];
                 y[i] = v;                                                      \
         }                                                                      \
     }
+
+/* One operator of the arithmetic family (Add, Sub, Mul, Div: versions 1,
+ * 6, 7, 13, 14 over the BINARY_TYPES): its ten loops, kernel table,
+ * prepare hook and oc_op `oc_op_<op>`. The family differs in nothing but
+ * the expression of x and z: FE for float and double, SE(T) for the
+ * signed integer types and UE(T) for the unsigned ones (SE and UE are the
+ * names of function-like macros of T). ID is the op's identity for the
+ * compiler's passes (OC_OP_OTHER when none matches on it). */
+#define BINARY_ARITH_OP(op, NAME, ID, FE, SE, UE)                              \
+    BINARY_LOOP(op##_float, float, FE)                                         \
+    BINARY_LOOP(op##_double, double, FE)                                       \
+    BINARY_LOOP(op##_int8, int8_t, SE(int8_t))                                 \
+    BINARY_LOOP(op##_int16, int16_t, SE(int16_t))                              \
+    BINARY_LOOP(op##_int32, int32_t, SE(int32_t))                              \
+    BINARY_LOOP(op##_int64, int64_t, SE(int64_t))                              \
+    BINARY_LOOP(op##_uint8, uint8_t, UE(uint8_t))                              \
+    BINARY_LOOP(op##_uint16, uint16_t, UE(uint16_t))                           \
+    BINARY_LOOP(op##_uint32, uint32_t, UE(uint32_t))                           \
+    BINARY_LOOP(op##_uint64, uint64_t, UE(uint64_t))                           \
+    static const binary_kernels op##_kernels = {                               \
+        .loops = {                                                             \
+            [ONNXC_FLOAT] = op##_float, [ONNXC_DOUBLE] = op##_double,          \
+            [ONNXC_INT8] = op##_int8, [ONNXC_INT16] = op##_int16,              \
+            [ONNXC_INT32] = op##_int32, [ONNXC_INT64] = op##_int64,            \
+            [ONNXC_UINT8] = op##_uint8, [ONNXC_UINT16] = op##_uint16,          \
+            [ONNXC_UINT32] = op##_uint32, [ONNXC_UINT64] = op##_uint64,        \
+        },                                                                     \
+        .types = BINARY_TYPES,                                                 \
+    };                                                                         \
+    static onnxc_status *op##_prepare(const oc_prepare_ctx *ctx,               \
+                                      void **params)                           \
+    {                                                                          \
+        return oc_binary_prepare(ctx->node, ctx->pool, &op##_kernels, params); \
+    }                                                                          \
+    const oc_op oc_op_##op = {                                                 \
+        .domain = "",                                                          \
+        .op_type = NAME,                                                       \
+        .id = ID,                                                              \
+        .versions = oc_binary_arith_versions,                                  \
+        .last_opset = 21,                                                      \
+        .min_inputs = 2, .max_inputs = 2,                                      \
+        .min_outputs = 1, .max_outputs = 1,                                    \
+        .in_place = true,                                                      \
+        .types = BINARY_TYPES,                                                 \
+        .prepare = op##_prepare,                                               \
+        .infer = oc_binary_infer,                                              \
+        .run = oc_binary_run,                                                  \
+    };
 
 /* Integer arithmetic wraps (two's complement) as onnxruntime's does;
  * signed overflow in C would be undefined, so it is done unsigned. */

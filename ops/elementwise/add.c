@@ -6,46 +6,6 @@
  */
 #include "ops/common/binary.h"
 
-BINARY_LOOP(add_float, float, x + z)
-BINARY_LOOP(add_double, double, x + z)
-BINARY_LOOP(add_int8, int8_t, WRAP(int8_t, (uint64_t)x + (uint64_t)z))
-BINARY_LOOP(add_int16, int16_t, WRAP(int16_t, (uint64_t)x + (uint64_t)z))
-BINARY_LOOP(add_int32, int32_t, WRAP(int32_t, (uint64_t)x + (uint64_t)z))
-BINARY_LOOP(add_int64, int64_t, WRAP(int64_t, (uint64_t)x + (uint64_t)z))
-BINARY_LOOP(add_uint8, uint8_t, WRAP(uint8_t, (uint64_t)x + (uint64_t)z))
-BINARY_LOOP(add_uint16, uint16_t, WRAP(uint16_t, (uint64_t)x + (uint64_t)z))
-BINARY_LOOP(add_uint32, uint32_t, WRAP(uint32_t, (uint64_t)x + (uint64_t)z))
-BINARY_LOOP(add_uint64, uint64_t, x + z)
+#define ADD_INT(T) WRAP(T, (uint64_t)x + (uint64_t)z)
 
-static const binary_kernels add_kernels = {
-    .loops = {
-        [ONNXC_FLOAT] = add_float, [ONNXC_DOUBLE] = add_double,
-        [ONNXC_INT8] = add_int8, [ONNXC_INT16] = add_int16,
-        [ONNXC_INT32] = add_int32, [ONNXC_INT64] = add_int64,
-        [ONNXC_UINT8] = add_uint8, [ONNXC_UINT16] = add_uint16,
-        [ONNXC_UINT32] = add_uint32, [ONNXC_UINT64] = add_uint64,
-    },
-    .types = BINARY_TYPES,
-};
-
-static onnxc_status *add_prepare(const oc_prepare_ctx *ctx, void **params)
-{
-    const oc_node *node = ctx->node;
-    oc_pool *pool = ctx->pool;
-    return oc_binary_prepare(node, pool, &add_kernels, params);
-}
-
-const oc_op oc_op_add = {
-    .domain = "",
-    .op_type = "Add",
-    .id = OC_OP_ADD,
-    .versions = oc_binary_arith_versions,
-    .last_opset = 21,
-    .min_inputs = 2, .max_inputs = 2,
-    .min_outputs = 1, .max_outputs = 1,
-    .in_place = true,
-    .types = BINARY_TYPES,
-    .prepare = add_prepare,
-    .infer = oc_binary_infer,
-    .run = oc_binary_run,
-};
+BINARY_ARITH_OP(add, "Add", OC_OP_ADD, x + z, ADD_INT, ADD_INT)
