@@ -7,7 +7,9 @@
  *
  * The SIMD kernels are compiled for their instruction sets with target
  * attributes and chosen at run time from the CPU's features, so one binary
- * runs everywhere. The portable kernel is plain C.
+ * runs everywhere; each is written once for every vector width
+ * (gemm_tile_simd.h, gemm_narrow_simd.h) and instantiated here per
+ * instruction set. The portable kernel is plain C.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -168,89 +170,23 @@ static __m512 act512(__m512 v, int act, __m512 slope)
     return v;
 }
 
-/* The sums of rows [0, m) of the tile (m a constant once inlined),
- * A'(i, l) at ap[i * lda + l * astep]: with lda == 1 (a packed panel)
- * the values of a step are contiguous; with astep == 1 (A as stored)
- * they are rows apart, and one pointer per three rows reaches them by a
- * scaled index, which x86 addresses without arithmetic. */
-__attribute__((target("avx512f"))) static inline
-    __attribute__((always_inline)) void
-    tile_avx512_sums(int m, bool rows_apart, size_t kc, const float *ap,
-                     size_t lda, size_t astep, const float *bp,
-                     __m512 acc[][2])
-{
-    const float *r[5];
-    for (int q = 0; q < (m + 2) / 3; q++)
-        r[q] = ap + (size_t)(3 * q) * lda;
-    for (size_t l = 0; l < kc; l++, bp += AVX512_NR) {
-        __m512 b0 = _mm512_load_ps(bp), b1 = _mm512_load_ps(bp + 16);
-#pragma GCC unroll 14
-        for (int i = 0; i < m; i++) {
-            __m512 a = _mm512_set1_ps(rows_apart ? r[i / 3][(size_t)(i % 3) * lda]
-                                                 : ap[i]);
-            acc[i][0] = _mm512_fmadd_ps(a, b0, acc[i][0]);
-            acc[i][1] = _mm512_fmadd_ps(a, b1, acc[i][1]);
-        }
-        if (rows_apart)
-            for (int q = 0; q < (m + 2) / 3; q++)
-                r[q]++;
-        else
-            ap += astep;
-    }
-}
-
-/* Rows [0, m) of the tile, m a constant once inlined. */
-__attribute__((target("avx512f"))) static inline
-    __attribute__((always_inline)) void
-    tile_avx512_rows(int m, size_t kc, const float *ap, size_t lda,
-                     size_t astep, const float *bp, float *t, size_t ldt,
-                     float alpha, bool accumulate, int act, float act_alpha)
-{
-    __m512 acc[AVX512_MR][2];
-    if (accumulate)
-        prefetch_tile(t, ldt, m, AVX512_NR * sizeof(float));
-    for (int i = 0; i < m; i++)
-        acc[i][0] = acc[i][1] = _mm512_setzero_ps();
-    if (lda == 1)
-        tile_avx512_sums(m, false, kc, ap, 1, astep, bp, acc);
-    else
-        tile_avx512_sums(m, true, kc, ap, lda, 1, bp, acc);
-    __m512 slope = _mm512_set1_ps(act_alpha), va = _mm512_set1_ps(alpha);
-    for (int i = 0; i < m; i++) {
-        float *row = t + (size_t)i * ldt;
-        __m512 y0 = _mm512_mul_ps(va, acc[i][0]);
-        __m512 y1 = _mm512_mul_ps(va, acc[i][1]);
-        if (accumulate) {
-            y0 = _mm512_add_ps(_mm512_loadu_ps(row), y0);
-            y1 = _mm512_add_ps(_mm512_loadu_ps(row + 16), y1);
-        }
-        _mm512_storeu_ps(row, act512(y0, act, slope));
-        _mm512_storeu_ps(row + 16, act512(y1, act, slope));
-    }
-}
-
-/* A tile of `rows` rows: a kernel of its own for each count, so that M's
- * edge costs its rows only (256 = 18 x 14 + 4 computed 10 rows for
- * nothing). */
-__attribute__((target("avx512f")))
-static void tile_avx512(size_t kc, size_t rows, const float *ap, size_t lda,
-                        size_t astep, const float *bp, float *t, size_t ldt,
-                        float alpha, bool accumulate, int act,
-                        float act_alpha)
-{
-#define TILE_AVX512(m)                                                  \
-    case m:                                                             \
-        tile_avx512_rows(m, kc, ap, lda, astep, bp, t, ldt, alpha,      \
-                         accumulate, act, act_alpha);                   \
-        break;
-    switch (rows) {
-        TILE_AVX512(1) TILE_AVX512(2) TILE_AVX512(3) TILE_AVX512(4)
-        TILE_AVX512(5) TILE_AVX512(6) TILE_AVX512(7) TILE_AVX512(8)
-        TILE_AVX512(9) TILE_AVX512(10) TILE_AVX512(11) TILE_AVX512(12)
-        TILE_AVX512(13) TILE_AVX512(14)
-    }
-#undef TILE_AVX512
-}
+/* The tile and the row path (gemm_tile_simd.h). */
+#define TS(name) avx512_##name
+#define TS_TARGET __attribute__((target("avx512f")))
+#define TS_MR AVX512_MR
+#define TS_NR AVX512_NR
+#define TS_UNROLL _Pragma("GCC unroll 14")
+#define ts_vec __m512
+#define ts_zero() _mm512_setzero_ps()
+#define ts_set1(x) _mm512_set1_ps(x)
+#define ts_load(p) _mm512_load_ps(p)
+#define ts_loadu(p) _mm512_loadu_ps(p)
+#define ts_storeu(p, v) _mm512_storeu_ps(p, v)
+#define ts_fmadd(a, b, c) _mm512_fmadd_ps(a, b, c)
+#define ts_mul(a, b) _mm512_mul_ps(a, b)
+#define ts_add(a, b) _mm512_add_ps(a, b)
+#define ts_act(v, act, slope) act512(v, act, slope)
+#include "ops/kernels/gemm_tile_simd.h"
 
 /* The narrow path (gemm_narrow_simd.h): up to 8 columns in a ymm (on
  * CPUs that split zmm operations in two, twice the rate of a masked zmm),
@@ -306,89 +242,15 @@ static void narrow_avx512(const gemm_narrow_block *blk, size_t i0, size_t i1)
         narrow_avx512_16_kernel(blk, i0, i1);
 }
 
-/* The row path: m rows of np panels at once (both constants once
- * inlined), two zmm of sums per row and panel; B read once for all the
- * rows, A's values broadcast from cache. */
-__attribute__((target("avx512f"))) static inline
-    __attribute__((always_inline)) void
-    rows_avx512_step(int m, int np, size_t kc, const float *a, size_t a_i,
-                     size_t a_l, const float *bp, size_t ldb, size_t pstride,
-                     float *y, size_t ldy, bool accumulate)
-{
-    __m512 acc[2][GEMM_ROWS_MAX_M][2];
-    for (int q = 0; q < np; q++)
-        for (int i = 0; i < m; i++)
-            for (int h = 0; h < 2; h++)
-                acc[q][i][h] =
-                    accumulate
-                        ? _mm512_loadu_ps(y + q * AVX512_NR + i * ldy + h * 16)
-                        : _mm512_setzero_ps();
-    for (size_t l = 0; l < kc; l++, bp += ldb, a += a_l) {
-        __m512 b[2][2];
-        for (int q = 0; q < np; q++)
-            for (int h = 0; h < 2; h++)
-                b[q][h] = _mm512_loadu_ps(bp + q * pstride + h * 16);
-        for (int i = 0; i < m; i++) {
-            __m512 ai = _mm512_set1_ps(a[(size_t)i * a_i]);
-            for (int q = 0; q < np; q++)
-                for (int h = 0; h < 2; h++)
-                    acc[q][i][h] = _mm512_fmadd_ps(ai, b[q][h], acc[q][i][h]);
-        }
-    }
-    for (int q = 0; q < np; q++)
-        for (int i = 0; i < m; i++)
-            for (int h = 0; h < 2; h++)
-                _mm512_storeu_ps(y + q * AVX512_NR + i * ldy + h * 16,
-                                 acc[q][i][h]);
-}
-
-/* One or two rows take two panels at a time: with one panel, their two
- * or four chains of dependent FMAs (4 cycles each) would keep the FMA
- * unit waiting when B comes from cache. */
-__attribute__((target("avx512f")))
-static void rows_avx512(size_t m, size_t kc, const float *a, size_t a_i,
-                        size_t a_l, const float *bp, size_t ldb,
-                        size_t pstride, size_t panels, float *y, size_t ldy,
-                        bool accumulate)
-{
-    size_t q = 0;
-    for (; m <= 2 && q + 2 <= panels; q += 2, bp += 2 * pstride,
-                                      y += 2 * AVX512_NR) {
-        if (m == 1)
-            rows_avx512_step(1, 2, kc, a, a_i, a_l, bp, ldb, pstride, y, ldy,
-                             accumulate);
-        else
-            rows_avx512_step(2, 2, kc, a, a_i, a_l, bp, ldb, pstride, y, ldy,
-                             accumulate);
-    }
-    for (; q < panels; q++, bp += pstride, y += AVX512_NR) {
-        if (m == 1)
-            rows_avx512_step(1, 1, kc, a, a_i, a_l, bp, ldb, 0, y, ldy,
-                             accumulate);
-        else if (m == 2)
-            rows_avx512_step(2, 1, kc, a, a_i, a_l, bp, ldb, 0, y, ldy,
-                             accumulate);
-        else if (m == 3)
-            rows_avx512_step(3, 1, kc, a, a_i, a_l, bp, ldb, 0, y, ldy,
-                             accumulate);
-        else
-            rows_avx512_step(4, 1, kc, a, a_i, a_l, bp, ldb, 0, y, ldy,
-                             accumulate);
-    }
-}
-
 static void narrow_avx2(const gemm_narrow_block *blk, size_t i0, size_t i1);
-static void rows_avx2(size_t m, size_t kc, const float *a, size_t a_i,
-                      size_t a_l, const float *bp, size_t ldb, size_t pstride,
-                      size_t panels, float *y, size_t ldy, bool accumulate);
 
 static const gemm_kernel kernel_avx512 = {
-    .name = "avx512", .mr = AVX512_MR, .nr = AVX512_NR, .tile = tile_avx512,
-    .narrow = narrow_avx512, .narrow_width = 16, .rows = rows_avx512};
+    .name = "avx512", .mr = AVX512_MR, .nr = AVX512_NR, .tile = avx512_tile,
+    .narrow = narrow_avx512, .narrow_width = 16, .rows = avx512_rows};
 /* AVX-512 without VL (Xeon Phi): the AVX2 narrow kernel. */
 static const gemm_kernel kernel_avx512_novl = {
-    .name = "avx512", .mr = AVX512_MR, .nr = AVX512_NR, .tile = tile_avx512,
-    .narrow = narrow_avx2, .narrow_width = 8, .rows = rows_avx512};
+    .name = "avx512", .mr = AVX512_MR, .nr = AVX512_NR, .tile = avx512_tile,
+    .narrow = narrow_avx2, .narrow_width = 8, .rows = avx512_rows};
 
 /* ---------------------------------------------------------- AVX2 + FMA */
 
@@ -411,79 +273,23 @@ static __m256 act256(__m256 v, int act, __m256 slope)
     return v;
 }
 
-/* As tile_avx512_sums: up to six rows, a pointer per three. */
-__attribute__((target("avx2,fma"))) static inline
-    __attribute__((always_inline)) void
-    tile_avx2_sums(int m, bool rows_apart, size_t kc, const float *ap,
-                   size_t lda, size_t astep, const float *bp, __m256 acc[][2])
-{
-    const float *r[2];
-    for (int q = 0; q < (m + 2) / 3; q++)
-        r[q] = ap + (size_t)(3 * q) * lda;
-    for (size_t l = 0; l < kc; l++, bp += AVX2_NR) {
-        __m256 b0 = _mm256_load_ps(bp), b1 = _mm256_load_ps(bp + 8);
-#pragma GCC unroll 6
-        for (int i = 0; i < m; i++) {
-            __m256 a = _mm256_set1_ps(rows_apart ? r[i / 3][(size_t)(i % 3) * lda]
-                                                  : ap[i]);
-            acc[i][0] = _mm256_fmadd_ps(a, b0, acc[i][0]);
-            acc[i][1] = _mm256_fmadd_ps(a, b1, acc[i][1]);
-        }
-        if (rows_apart)
-            for (int q = 0; q < (m + 2) / 3; q++)
-                r[q]++;
-        else
-            ap += astep;
-    }
-}
-
-/* As tile_avx512_rows. */
-__attribute__((target("avx2,fma"))) static inline
-    __attribute__((always_inline)) void
-    tile_avx2_rows(int m, size_t kc, const float *ap, size_t lda,
-                   size_t astep, const float *bp, float *t, size_t ldt,
-                   float alpha, bool accumulate, int act, float act_alpha)
-{
-    __m256 acc[AVX2_MR][2];
-    if (accumulate)
-        prefetch_tile(t, ldt, m, AVX2_NR * sizeof(float));
-    for (int i = 0; i < m; i++)
-        acc[i][0] = acc[i][1] = _mm256_setzero_ps();
-    if (lda == 1)
-        tile_avx2_sums(m, false, kc, ap, 1, astep, bp, acc);
-    else
-        tile_avx2_sums(m, true, kc, ap, lda, 1, bp, acc);
-    __m256 slope = _mm256_set1_ps(act_alpha), va = _mm256_set1_ps(alpha);
-    for (int i = 0; i < m; i++) {
-        float *row = t + (size_t)i * ldt;
-        __m256 y0 = _mm256_mul_ps(va, acc[i][0]);
-        __m256 y1 = _mm256_mul_ps(va, acc[i][1]);
-        if (accumulate) {
-            y0 = _mm256_add_ps(_mm256_loadu_ps(row), y0);
-            y1 = _mm256_add_ps(_mm256_loadu_ps(row + 8), y1);
-        }
-        _mm256_storeu_ps(row, act256(y0, act, slope));
-        _mm256_storeu_ps(row + 8, act256(y1, act, slope));
-    }
-}
-
-/* As tile_avx512: a kernel per row count. */
-__attribute__((target("avx2,fma")))
-static void tile_avx2(size_t kc, size_t rows, const float *ap, size_t lda,
-                      size_t astep, const float *bp, float *t, size_t ldt,
-                      float alpha, bool accumulate, int act, float act_alpha)
-{
-#define TILE_AVX2(m)                                                    \
-    case m:                                                             \
-        tile_avx2_rows(m, kc, ap, lda, astep, bp, t, ldt, alpha,        \
-                       accumulate, act, act_alpha);                     \
-        break;
-    switch (rows) {
-        TILE_AVX2(1) TILE_AVX2(2) TILE_AVX2(3) TILE_AVX2(4) TILE_AVX2(5)
-        TILE_AVX2(6)
-    }
-#undef TILE_AVX2
-}
+/* The tile and the row path (gemm_tile_simd.h). */
+#define TS(name) avx2_##name
+#define TS_TARGET __attribute__((target("avx2,fma")))
+#define TS_MR AVX2_MR
+#define TS_NR AVX2_NR
+#define TS_UNROLL _Pragma("GCC unroll 6")
+#define ts_vec __m256
+#define ts_zero() _mm256_setzero_ps()
+#define ts_set1(x) _mm256_set1_ps(x)
+#define ts_load(p) _mm256_load_ps(p)
+#define ts_loadu(p) _mm256_loadu_ps(p)
+#define ts_storeu(p, v) _mm256_storeu_ps(p, v)
+#define ts_fmadd(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define ts_mul(a, b) _mm256_mul_ps(a, b)
+#define ts_add(a, b) _mm256_add_ps(a, b)
+#define ts_act(v, act, slope) act256(v, act, slope)
+#include "ops/kernels/gemm_tile_simd.h"
 
 /* The narrow path, up to 8 columns: a ymm per row. AVX2's masked store
  * (vmaskmovps) is slow on AMD's cores: whole rows are stored whole, see
@@ -517,75 +323,9 @@ static void narrow_avx2(const gemm_narrow_block *blk, size_t i0, size_t i1)
     narrow_avx2_kernel(blk, i0, i1);
 }
 
-/* The row path: as rows_avx512_step, 16-wide panels in two ymm. */
-__attribute__((target("avx2,fma"))) static inline
-    __attribute__((always_inline)) void
-    rows_avx2_step(int m, int np, size_t kc, const float *a, size_t a_i,
-                   size_t a_l, const float *bp, size_t ldb, size_t pstride,
-                   float *y, size_t ldy, bool accumulate)
-{
-    __m256 acc[2][GEMM_ROWS_MAX_M][2];
-    for (int q = 0; q < np; q++)
-        for (int i = 0; i < m; i++)
-            for (int h = 0; h < 2; h++)
-                acc[q][i][h] =
-                    accumulate
-                        ? _mm256_loadu_ps(y + q * AVX2_NR + i * ldy + h * 8)
-                        : _mm256_setzero_ps();
-    for (size_t l = 0; l < kc; l++, bp += ldb, a += a_l) {
-        __m256 b[2][2];
-        for (int q = 0; q < np; q++)
-            for (int h = 0; h < 2; h++)
-                b[q][h] = _mm256_loadu_ps(bp + q * pstride + h * 8);
-        for (int i = 0; i < m; i++) {
-            __m256 ai = _mm256_set1_ps(a[(size_t)i * a_i]);
-            for (int q = 0; q < np; q++)
-                for (int h = 0; h < 2; h++)
-                    acc[q][i][h] = _mm256_fmadd_ps(ai, b[q][h], acc[q][i][h]);
-        }
-    }
-    for (int q = 0; q < np; q++)
-        for (int i = 0; i < m; i++)
-            for (int h = 0; h < 2; h++)
-                _mm256_storeu_ps(y + q * AVX2_NR + i * ldy + h * 8,
-                                 acc[q][i][h]);
-}
-
-/* As rows_avx512: two panels at a time for one or two rows. */
-__attribute__((target("avx2,fma")))
-static void rows_avx2(size_t m, size_t kc, const float *a, size_t a_i,
-                      size_t a_l, const float *bp, size_t ldb, size_t pstride,
-                      size_t panels, float *y, size_t ldy, bool accumulate)
-{
-    size_t q = 0;
-    for (; m <= 2 && q + 2 <= panels; q += 2, bp += 2 * pstride,
-                                      y += 2 * AVX2_NR) {
-        if (m == 1)
-            rows_avx2_step(1, 2, kc, a, a_i, a_l, bp, ldb, pstride, y, ldy,
-                           accumulate);
-        else
-            rows_avx2_step(2, 2, kc, a, a_i, a_l, bp, ldb, pstride, y, ldy,
-                           accumulate);
-    }
-    for (; q < panels; q++, bp += pstride, y += AVX2_NR) {
-        if (m == 1)
-            rows_avx2_step(1, 1, kc, a, a_i, a_l, bp, ldb, 0, y, ldy,
-                           accumulate);
-        else if (m == 2)
-            rows_avx2_step(2, 1, kc, a, a_i, a_l, bp, ldb, 0, y, ldy,
-                           accumulate);
-        else if (m == 3)
-            rows_avx2_step(3, 1, kc, a, a_i, a_l, bp, ldb, 0, y, ldy,
-                           accumulate);
-        else
-            rows_avx2_step(4, 1, kc, a, a_i, a_l, bp, ldb, 0, y, ldy,
-                           accumulate);
-    }
-}
-
 static const gemm_kernel kernel_avx2 = {
-    .name = "avx2", .mr = AVX2_MR, .nr = AVX2_NR, .tile = tile_avx2,
-    .narrow = narrow_avx2, .narrow_width = 8, .rows = rows_avx2};
+    .name = "avx2", .mr = AVX2_MR, .nr = AVX2_NR, .tile = avx2_tile,
+    .narrow = narrow_avx2, .narrow_width = 8, .rows = avx2_rows};
 
 const gemm_kernel *oc_gemm_f32_kernel_avx512(void)
 {
