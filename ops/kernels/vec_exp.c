@@ -189,6 +189,25 @@ static void shift_scalar(float *y, const float *x, size_t n, double max,
         }                                                                      \
     }
 
+/* The largest element of x[0, n) (NaNs skipped: max_ps(a, b) gives b
+ * where a is NaN), two vectors of WF floats at a time; P the intrinsics'
+ * prefix (_mm256_, _mm512_). */
+#define MAX_LOOP_PS(NAMEF, P, VF, WF)                                          \
+    TGT static float NAMEF(const float *x, size_t n)                           \
+    {                                                                          \
+        VF m0 = P##set1_ps(-INFINITY), m1 = m0;                                \
+        size_t i = 0;                                                          \
+        for (; i + 2 * WF <= n; i += 2 * WF) {                                 \
+            m0 = P##max_ps(P##loadu_ps(x + i), m0);                            \
+            m1 = P##max_ps(P##loadu_ps(x + i + WF), m1);                       \
+        }                                                                      \
+        float lanes[WF];                                                       \
+        P##storeu_ps(lanes, P##max_ps(m0, m1));                                \
+        float m = max_scalar(lanes, WF);                                       \
+        float t = max_scalar(x + i, n - i);                                    \
+        return t > m ? t : m;                                                  \
+    }
+
 #define vf __m256
 #define vi __m256i
 #define ABS_PS(v) _mm256_andnot_ps(_mm256_set1_ps(-0.0f), (v))
@@ -210,21 +229,7 @@ MAP_LOOP_PS(tanh_avx2, tanh_v256, __m256, 8, _mm256_loadu_ps,
 #undef SEL_LT_PS
 #undef SEL_NAN_PS
 
-TGT static float max_avx2(const float *x, size_t n)
-{
-    __m256 m0 = _mm256_set1_ps(-INFINITY), m1 = m0;
-    size_t i = 0;
-    /* max_ps(a, b) gives b where a is NaN: NaNs are skipped */
-    for (; i + 16 <= n; i += 16) {
-        m0 = _mm256_max_ps(_mm256_loadu_ps(x + i), m0);
-        m1 = _mm256_max_ps(_mm256_loadu_ps(x + i + 8), m1);
-    }
-    float lanes[8];
-    _mm256_storeu_ps(lanes, _mm256_max_ps(m0, m1));
-    float m = max_scalar(lanes, 8);
-    float t = max_scalar(x + i, n - i);
-    return t > m ? t : m;
-}
+MAX_LOOP_PS(max_avx2, _mm256_, __m256, 8)
 
 #undef TGT
 #undef NAME
@@ -286,20 +291,7 @@ MAP_LOOP_PS(sigmoid_avx512, sigmoid_v512, __m512, 16, _mm512_loadu_ps,
 MAP_LOOP_PS(tanh_avx512, tanh_v512, __m512, 16, _mm512_loadu_ps,
             _mm512_storeu_ps)
 
-TGT static float max_avx512(const float *x, size_t n)
-{
-    __m512 m0 = _mm512_set1_ps(-INFINITY), m1 = m0;
-    size_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        m0 = _mm512_max_ps(_mm512_loadu_ps(x + i), m0);
-        m1 = _mm512_max_ps(_mm512_loadu_ps(x + i + 16), m1);
-    }
-    float lanes[16];
-    _mm512_storeu_ps(lanes, _mm512_max_ps(m0, m1));
-    float m = max_scalar(lanes, 16);
-    float t = max_scalar(x + i, n - i);
-    return t > m ? t : m;
-}
+MAX_LOOP_PS(max_avx512, _mm512_, __m512, 16)
 
 #endif /* x86 */
 
