@@ -61,16 +61,6 @@ static onnxc_status *prelu_prepare(const oc_prepare_ctx *ctx, void **params)
     return NULL;
 }
 
-static bool same_shape(const oc_shape *a, const oc_shape *b)
-{
-    if (a->rank != b->rank)
-        return false;
-    for (int d = 0; d < a->rank; d++)
-        if (!oc_dim_compatible(a->dims[d], b->dims[d]))
-            return false;
-    return true;
-}
-
 /* Versions 1 and 6: slope has one element, one per channel (X's dim 1)
  * or X's shape. Left to the plan while a count or dim is symbolic. */
 static bool legacy_slope_fits(const oc_shape *x, const oc_shape *slope)
@@ -79,7 +69,7 @@ static bool legacy_slope_fits(const oc_shape *x, const oc_shape *slope)
     if (x->rank < 0 || slope->rank < 0 ||
         !oc_shape_product(slope, 0, slope->rank, &count) || !dim_is_known(count))
         return true;
-    if (count.value == 1 || same_shape(x, slope))
+    if (count.value == 1 || oc_shape_compatible(x, slope))
         return true;
     return x->rank >= 2 &&
            (!dim_is_known(x->dims[1]) || x->dims[1].value == count.value);

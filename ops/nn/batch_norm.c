@@ -128,16 +128,6 @@ static oc_shape statistics_shape(const batch_norm_params *p, const oc_shape *x)
     return s;
 }
 
-static bool shapes_compatible(const oc_shape *a, const oc_shape *b)
-{
-    if (a->rank != b->rank)
-        return false;
-    for (int d = 0; d < a->rank; d++)
-        if (!oc_dim_compatible(a->dims[d], b->dims[d]))
-            return false;
-    return true;
-}
-
 static onnxc_status *batch_norm_infer(const oc_infer_ctx *ctx)
 {
     const oc_node *node = ctx->node;
@@ -171,7 +161,7 @@ static onnxc_status *batch_norm_infer(const oc_infer_ctx *ctx)
                         node->label, v, x->rank, v < 9 ? 2 : 1);
     oc_shape want = x->rank > 0 ? statistics_shape(p, x) : in[3]->shape;
     for (int k = 1; k < 5 && x->rank > 0; k++)
-        if (in[k]->shape.rank >= 0 && !shapes_compatible(&in[k]->shape, &want))
+        if (in[k]->shape.rank >= 0 && !oc_shape_compatible(&in[k]->shape, &want))
             return oc_error(ONNXC_ERR_SHAPE,
                             "node '%s' (BatchNormalization-%d): %s has shape "
                             "%s; X of shape %s needs %s",

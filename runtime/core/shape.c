@@ -11,6 +11,16 @@ bool oc_dim_compatible(oc_dim a, oc_dim b)
     return a.value == b.value;
 }
 
+bool oc_shape_compatible(const oc_shape *a, const oc_shape *b)
+{
+    if (a->rank != b->rank)
+        return false;
+    for (int d = 0; d < a->rank; d++)
+        if (!oc_dim_compatible(a->dims[d], b->dims[d]))
+            return false;
+    return true;
+}
+
 bool oc_size_mul(size_t a, size_t b, size_t *out)
 {
     if (b != 0 && a > SIZE_MAX / b)

@@ -43,6 +43,8 @@ static inline bool dim_is_known(oc_dim d) { return d.sym < 0; }
 /* True when the two dims may be equal: both symbolic, or equal values.
  * A known and a symbolic dim are left for the run to check. */
 bool oc_dim_compatible(oc_dim a, oc_dim b);
+/* The same for two shapes: equal ranks, each dim pair compatible. */
+bool oc_shape_compatible(const oc_shape *a, const oc_shape *b);
 
 /* a * b into *out; false on overflow (or a negative operand). */
 bool oc_size_mul(size_t a, size_t b, size_t *out);
