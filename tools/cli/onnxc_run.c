@@ -9,6 +9,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -221,9 +222,6 @@ static size_t element_count(const onnxc_tensor_view *v)
     return size ? v->bytes / size : 0;
 }
 
-/* Element i as a double, for printing and comparing; 64-bit integers
- * beyond 2^53 lose precision here, which printing tolerates and the
- * comparison avoids by comparing integers exactly. */
 /* A float16 or bfloat16 element's value, for printing. */
 static double half_value(uint16_t h, bool bfloat)
 {
@@ -240,6 +238,8 @@ static double half_value(uint16_t h, bool bfloat)
     return h & 0x8000 ? -v : v;
 }
 
+/* Element i as a double, for comparing floats (integers are compared
+ * exactly, and printed by format_element). */
 static double element(const onnxc_tensor_view *v, size_t i)
 {
     const void *p = v->data;
@@ -261,6 +261,29 @@ static double element(const onnxc_tensor_view *v, size_t i)
     }
 }
 
+/* Element i as text: integers exactly (all 64 bits), floating point with
+ * `digits` significant digits (15 for double). Returns buf. */
+static const char *format_element(const onnxc_tensor_view *v, size_t i,
+                                  int digits, char *buf, size_t size)
+{
+    const void *p = v->data;
+    switch (v->dtype) {
+    case ONNXC_INT64:
+        snprintf(buf, size, "%" PRId64, ((const int64_t *)p)[i]);
+        break;
+    case ONNXC_UINT64:
+        snprintf(buf, size, "%" PRIu64, ((const uint64_t *)p)[i]);
+        break;
+    case ONNXC_DOUBLE:
+        snprintf(buf, size, "%.*g", digits > 15 ? digits : 15, element(v, i));
+        break;
+    default:
+        snprintf(buf, size, "%.*g", digits, element(v, i));
+        break;
+    }
+    return buf;
+}
+
 static void print_tensor(const char *name, const onnxc_tensor_view *v,
                          bool values)
 {
@@ -270,16 +293,14 @@ static void print_tensor(const char *name, const onnxc_tensor_view *v,
     if (!values)
         return;
     size_t n = element_count(v), head = n > 12 ? 8 : n;
+    char e[64], f[64];
     printf("  [");
     for (size_t i = 0; i < head; i++)
-        printf("%s%.*g", i ? ", " : "", v->dtype == ONNXC_DOUBLE ? 15 : 7,
-               element(v, i));
-    if (head < n) {
-        printf(", ... (%zu more), ", n - head - 2);
-        printf("%.*g, %.*g", v->dtype == ONNXC_DOUBLE ? 15 : 7,
-               element(v, n - 2), v->dtype == ONNXC_DOUBLE ? 15 : 7,
-               element(v, n - 1));
-    }
+        printf("%s%s", i ? ", " : "", format_element(v, i, 7, e, sizeof e));
+    if (head < n)
+        printf(", ... (%zu more), %s, %s", n - head - 2,
+               format_element(v, n - 2, 7, e, sizeof e),
+               format_element(v, n - 1, 7, f, sizeof f));
     printf("]\n");
 }
 
@@ -328,9 +349,10 @@ static bool compare(const char *name, const onnxc_tensor_view *got,
     }
     if (bad) {
         printf("%s: %zu of %zu values differ (rtol %g, atol %g); first at "
-               "flat index %zu: expected %.9g, got %.9g; max abs error %.3g\n",
-               name, bad, n, rtol, atol, first, element(want, first),
-               element(got, first), worst);
+               "flat index %zu: expected %s, got %s; max abs error %.3g\n",
+               name, bad, n, rtol, atol, first,
+               format_element(want, first, 9, w, sizeof w),
+               format_element(got, first, 9, g, sizeof g), worst);
         return false;
     }
     return true;
