@@ -79,9 +79,13 @@ static onnxc_status *cast_prepare(const oc_prepare_ctx *ctx, void **params)
                                                           : v19_attrs)))
         return err;
     const oc_attr *a = oc_node_attr(node, "to");
-    if (a && node->op_version < 6 && a->type == OC_ATTR_STRING)
-        to = type_from_name(a->s);
-    else if (a && node->op_version >= 6 && a->type == OC_ATTR_INT)
+    if (a && node->op_version < 6 && a->type == OC_ATTR_STRING) {
+        if ((to = type_from_name(a->s)) < 0)
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "%s: 'to' = \"%.40s\" is not a type name (FLOAT, "
+                            "INT64, ... as TensorProto spells them)",
+                            oc_node_desc(node, desc, sizeof desc), a->s);
+    } else if (a && node->op_version >= 6 && a->type == OC_ATTR_INT)
         to = a->i;
     else
         return oc_error(ONNXC_ERR_INVALID_MODEL,

@@ -884,6 +884,9 @@ def computed_shape_cases(c):
          inputs=[value("t", TensorProto.COMPLEX64, [1])], opset=15)
     case("tm_cast_to_string",
          [node("Cast", ["x"], ["y"], name="cast", to=TensorProto.STRING)], [x24])
+    # Cast-1 spells its target as a string; this one names no type.
+    case("tm_cast1_unknown_type_name",
+         [node("Cast", ["x"], ["y"], name="cast", to="FLOAT33")], [x24], opset=1)
     case("tm_reshape_shape_as_float",
          [node("Reshape", ["x", "s"], ["y"], name="reshape")],
          [x24, floats("s", [4.0, 6.0])])
