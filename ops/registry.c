@@ -78,6 +78,16 @@ extern const oc_op oc_op_reverse_sequence;
 extern const oc_op oc_op_non_zero;
 extern const oc_op oc_op_compress;
 extern const oc_op oc_op_unique;
+extern const oc_op oc_op_reduce_sum;
+extern const oc_op oc_op_reduce_mean;
+extern const oc_op oc_op_reduce_max;
+extern const oc_op oc_op_reduce_min;
+extern const oc_op oc_op_reduce_prod;
+extern const oc_op oc_op_reduce_l1;
+extern const oc_op oc_op_reduce_l2;
+extern const oc_op oc_op_reduce_log_sum;
+extern const oc_op oc_op_reduce_log_sum_exp;
+extern const oc_op oc_op_reduce_sum_square;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -153,6 +163,16 @@ static const oc_op *const registry[] = {
     &oc_op_non_zero,
     &oc_op_compress,
     &oc_op_unique,
+    &oc_op_reduce_sum,
+    &oc_op_reduce_mean,
+    &oc_op_reduce_max,
+    &oc_op_reduce_min,
+    &oc_op_reduce_prod,
+    &oc_op_reduce_l1,
+    &oc_op_reduce_l2,
+    &oc_op_reduce_log_sum,
+    &oc_op_reduce_log_sum_exp,
+    &oc_op_reduce_sum_square,
 };
 
 static bool is_default_domain(const char *d)
