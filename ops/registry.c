@@ -88,6 +88,24 @@ extern const oc_op oc_op_reduce_l2;
 extern const oc_op oc_op_reduce_log_sum;
 extern const oc_op oc_op_reduce_log_sum_exp;
 extern const oc_op oc_op_reduce_sum_square;
+extern const oc_op oc_op_exp;
+extern const oc_op oc_op_log;
+extern const oc_op oc_op_sqrt;
+extern const oc_op oc_op_reciprocal;
+extern const oc_op oc_op_floor;
+extern const oc_op oc_op_ceil;
+extern const oc_op oc_op_round;
+extern const oc_op oc_op_sin;
+extern const oc_op oc_op_cos;
+extern const oc_op oc_op_tan;
+extern const oc_op oc_op_asin;
+extern const oc_op oc_op_acos;
+extern const oc_op oc_op_atan;
+extern const oc_op oc_op_sinh;
+extern const oc_op oc_op_cosh;
+extern const oc_op oc_op_asinh;
+extern const oc_op oc_op_acosh;
+extern const oc_op oc_op_atanh;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -173,6 +191,24 @@ static const oc_op *const registry[] = {
     &oc_op_reduce_log_sum,
     &oc_op_reduce_log_sum_exp,
     &oc_op_reduce_sum_square,
+    &oc_op_exp,
+    &oc_op_log,
+    &oc_op_sqrt,
+    &oc_op_reciprocal,
+    &oc_op_floor,
+    &oc_op_ceil,
+    &oc_op_round,
+    &oc_op_sin,
+    &oc_op_cos,
+    &oc_op_tan,
+    &oc_op_asin,
+    &oc_op_acos,
+    &oc_op_atan,
+    &oc_op_sinh,
+    &oc_op_cosh,
+    &oc_op_asinh,
+    &oc_op_acosh,
+    &oc_op_atanh,
 };
 
 static bool is_default_domain(const char *d)

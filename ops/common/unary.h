@@ -1,6 +1,7 @@
 /*
- * unary.h - what the elementwise float activations share (Sigmoid, Tanh,
- * Erf, Softplus, Softsign, Elu, Selu, HardSigmoid, HardSwish, Gelu):
+ * unary.h - what the elementwise float functions share (Sigmoid, Tanh,
+ * Erf, Softplus, Softsign, Elu, Selu, HardSigmoid, HardSwish, Gelu, and
+ * the math functions of ops/math: Exp, Log, Sqrt, Sin, ...):
  * attribute checks, the float/double type check, and a run that hands the
  * whole tensor to the op's loop for its element type.
  *
@@ -65,5 +66,34 @@ onnxc_status *oc_unary_run(const oc_run_ctx *ctx);
             yv[i] = y;                                                         \
         }                                                                      \
     }
+
+/* A math function of the float types with no attributes (Exp, Log, Sin,
+ * ...): `oc_op_<op>` named NAME, y = EXPR of x, at the versions listed
+ * (0-ended by the macro). Version 1 of the oldest ones carries the legacy
+ * `consumed_inputs` attribute, accepted and ignored there. */
+#define UNARY_MATH_OP(op, NAME, EXPR, ...)                                     \
+    UNARY_LOOPS(op, y = (EXPR))                                                \
+    static onnxc_status *op##_prepare(const oc_prepare_ctx *ctx, void **params) \
+    {                                                                          \
+        static const char *const v1_attrs[] = {"consumed_inputs", NULL};       \
+        static const char *const none[] = {NULL};                              \
+        return oc_unary_prepare(ctx, ctx->node->op_version < 6 ? v1_attrs      \
+                                                               : none,         \
+                                op##_float, op##_double, params);              \
+    }                                                                          \
+    static const int op##_versions[] = {__VA_ARGS__, 0};                       \
+    const oc_op oc_op_##op = {                                                 \
+        .domain = "",                                                          \
+        .op_type = NAME,                                                       \
+        .versions = op##_versions,                                             \
+        .last_opset = 21,                                                      \
+        .min_inputs = 1, .max_inputs = 1,                                      \
+        .min_outputs = 1, .max_outputs = 1,                                    \
+        .in_place = true,                                                      \
+        .types = UNARY_TYPES,                                                  \
+        .prepare = op##_prepare,                                               \
+        .infer = oc_unary_infer,                                               \
+        .run = oc_unary_run,                                                   \
+    };
 
 #endif
