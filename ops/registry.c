@@ -106,6 +106,10 @@ extern const oc_op oc_op_cosh;
 extern const oc_op oc_op_asinh;
 extern const oc_op oc_op_acosh;
 extern const oc_op oc_op_atanh;
+extern const oc_op oc_op_max;
+extern const oc_op oc_op_min;
+extern const oc_op oc_op_sum;
+extern const oc_op oc_op_mean;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -209,6 +213,10 @@ static const oc_op *const registry[] = {
     &oc_op_asinh,
     &oc_op_acosh,
     &oc_op_atanh,
+    &oc_op_max,
+    &oc_op_min,
+    &oc_op_sum,
+    &oc_op_mean,
 };
 
 static bool is_default_domain(const char *d)
