@@ -110,6 +110,7 @@ extern const oc_op oc_op_max;
 extern const oc_op oc_op_min;
 extern const oc_op oc_op_sum;
 extern const oc_op oc_op_mean;
+extern const oc_op oc_op_pow;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -217,6 +218,7 @@ static const oc_op *const registry[] = {
     &oc_op_min,
     &oc_op_sum,
     &oc_op_mean,
+    &oc_op_pow,
 };
 
 static bool is_default_domain(const char *d)
