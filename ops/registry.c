@@ -111,6 +111,8 @@ extern const oc_op oc_op_min;
 extern const oc_op oc_op_sum;
 extern const oc_op oc_op_mean;
 extern const oc_op oc_op_pow;
+extern const oc_op oc_op_arg_max;
+extern const oc_op oc_op_arg_min;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -219,6 +221,8 @@ static const oc_op *const registry[] = {
     &oc_op_sum,
     &oc_op_mean,
     &oc_op_pow,
+    &oc_op_arg_max,
+    &oc_op_arg_min,
 };
 
 static bool is_default_domain(const char *d)

@@ -351,3 +351,57 @@ Test(reduce, bad_axes_and_types_are_refused_at_load_naming_the_node)
     expect_load_error(m, ONNXC_ERR_INVALID_MODEL, "'reduce'",
                       "attribute before version 18");
 }
+
+/* ---------------------------------------------------- ArgMax, ArgMin */
+
+static mb_model *arg_model(const char *op, int opset, const char *shape,
+                           int64_t axis, int64_t keepdims, int64_t last)
+{
+    mb_model *m = mb_new(8);
+    mb_opset(m, "", opset);
+    mb_input(m, "x", ONNXC_FLOAT, shape);
+    Onnx__NodeProto *n = mb_node(m, op, "arg", "x", "y");
+    mb_attr_int(m, n, "axis", axis);
+    mb_attr_int(m, n, "keepdims", keepdims);
+    if (last >= 0)
+        mb_attr_int(m, n, "select_last_index", last);
+    mb_output(m, "y", ONNXC_INT64, NULL);
+    return m;
+}
+
+Test(reduce, arg_max_and_min_break_ties_and_let_nan_win)
+{
+    /* [2, 4]: row 0 has a tie, row 1 two NaNs */
+    const float x[8] = {3, 1, 3, 0, 2, NAN, 5, NAN};
+    static const int64_t dims[2] = {2, 4};
+    static const struct {
+        const char *op;
+        int64_t last, want[2];
+    } cases[] = {
+        {"ArgMax", 0, {0, 1}}, {"ArgMax", 1, {2, 3}},
+        {"ArgMin", 0, {3, 1}}, {"ArgMin", 1, {3, 3}},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        onnxc_model *model;
+        onnxc_session *s;
+        onnxc_tensor_view v = run1(arg_model(cases[c].op, 13, "2,4", -1, 0,
+                                             cases[c].last),
+                                   &model, &s, ONNXC_FLOAT, dims, 2, x);
+        cr_assert(v.rank == 1 && v.dims[0] == 2);
+        const int64_t *y = v.data;
+        cr_assert(y[0] == cases[c].want[0] && y[1] == cases[c].want[1],
+                  "%s last %lld: %lld %lld", cases[c].op,
+                  (long long)cases[c].last, (long long)y[0], (long long)y[1]);
+        done(model, s);
+    }
+}
+
+Test(reduce, arg_max_refuses_an_empty_axis_and_early_negative_axes)
+{
+    expect_load_error(arg_model("ArgMax", 13, "2,0", 1, 1, 0), ONNXC_ERR_SHAPE,
+                      "'arg'", "empty");
+    expect_load_error(arg_model("ArgMin", 1, "2,3", -1, 1, -1),
+                      ONNXC_ERR_INVALID_MODEL, "'arg'", "from version 11");
+    expect_load_error(arg_model("ArgMax", 13, "2,3", 2, 1, 0), ONNXC_ERR_SHAPE,
+                      "'arg'", "2");
+}

@@ -1,0 +1,7 @@
+/*
+ * arg_max.c - ArgMax: the index of the largest element along one axis
+ * (versions 1, 11, 12, 13). See ops/common/arg_reduce.h.
+ */
+#include "ops/common/arg_reduce.h"
+
+ARG_REDUCE_OP(arg_max, "ArgMax", true)
