@@ -113,6 +113,7 @@ extern const oc_op oc_op_mean;
 extern const oc_op oc_op_pow;
 extern const oc_op oc_op_arg_max;
 extern const oc_op oc_op_arg_min;
+extern const oc_op oc_op_layer_normalization;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -223,6 +224,7 @@ static const oc_op *const registry[] = {
     &oc_op_pow,
     &oc_op_arg_max,
     &oc_op_arg_min,
+    &oc_op_layer_normalization,
 };
 
 static bool is_default_domain(const char *d)

@@ -2,7 +2,9 @@
 """Export PyTorch modules whose graphs compute shapes and carry integer and
 bool tensors (what "real graphs" brings: view(x.size(0), -1), attention,
 embeddings, masks, cat/split/stack, permute, slices and flip, pad,
-expand/repeat, arange, gather, integer casts), at several opsets, with
+expand/repeat, arange, gather, integer casts; and a transformer block with
+LayerNorm and GELU, and the reductions and math functions of norms and
+heads), at several opsets, with
 torch's outputs as test data at two sizes of the dynamic axes:
 
     OUTDIR/<model>_opset<N>/model.onnx
@@ -153,6 +155,37 @@ class IntegerMath(nn.Module):
         return torch.cat([(m % 5).float(), torch.div(n, 4, rounding_mode="trunc").float(), n.abs().float()], dim=-1)
 
 
+class TransformerBlock(nn.Module):
+    """A pre-norm transformer block: LayerNorm (decomposed into ReduceMean,
+    Sub, Pow, Sqrt, Div before opset 17, LayerNormalization from 17),
+    attention, GELU (Erf) and residual adds."""
+
+    def __init__(self, dim=16):
+        super().__init__()
+        self.ln1, self.ln2 = nn.LayerNorm(dim), nn.LayerNorm(dim)
+        self.attn = Attention(dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, 2 * dim), nn.GELU(),
+                                 nn.Linear(2 * dim, dim))
+
+    def forward(self, x):          # [batch, seq, 16]
+        x = x + self.attn(self.ln1(x))
+        return x + self.mlp(self.ln2(x))
+
+
+class Statistics(nn.Module):
+    """RMSNorm by hand, argmax, logsumexp, std, max over a dim, exp/log/
+    sqrt: the reductions and math functions real heads and norms use."""
+
+    def forward(self, x):          # [batch, seq, 8]
+        rms = x * x.pow(2).mean(-1, keepdim=True).add(1e-6).rsqrt()
+        top = x.argmax(dim=-1, keepdim=True).float()
+        lse = torch.logsumexp(x, dim=-1, keepdim=True)
+        std = x.std(-1, keepdim=True)
+        peak = x.amax(dim=1, keepdim=True).expand_as(x)
+        return torch.cat([rms, top, lse, std, peak, x.exp().clamp(max=10.0),
+                          x.abs().sqrt().log1p(), x.sum(-1, keepdim=True)], dim=-1)
+
+
 def float_input(batch, seq, gen, shape=None):
     return torch.randn(batch, *(shape or (seq, FEATURES)), generator=gen)
 
@@ -175,6 +208,10 @@ MODELS = {
     "arange_positions": (ArangePositions, float_input, {0: "batch", 1: "seq"}),
     "torch_gather": (TorchGather, float_input, {0: "batch", 1: "seq"}),
     "integer_math": (IntegerMath, float_input, {0: "batch", 1: "seq"}),
+    "transformer_block": (TransformerBlock,
+                          lambda b, s, g: float_input(b, s, g, (s, 16)),
+                          {0: "batch", 1: "seq"}),
+    "statistics": (Statistics, float_input, {0: "batch", 1: "seq"}),
 }
 
 
