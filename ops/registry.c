@@ -114,6 +114,11 @@ extern const oc_op oc_op_pow;
 extern const oc_op oc_op_arg_max;
 extern const oc_op oc_op_arg_min;
 extern const oc_op oc_op_layer_normalization;
+extern const oc_op oc_op_celu;
+extern const oc_op oc_op_thresholded_relu;
+extern const oc_op oc_op_shrink;
+extern const oc_op oc_op_is_nan;
+extern const oc_op oc_op_is_inf;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -225,6 +230,11 @@ static const oc_op *const registry[] = {
     &oc_op_arg_max,
     &oc_op_arg_min,
     &oc_op_layer_normalization,
+    &oc_op_celu,
+    &oc_op_thresholded_relu,
+    &oc_op_shrink,
+    &oc_op_is_nan,
+    &oc_op_is_inf,
 };
 
 static bool is_default_domain(const char *d)
