@@ -119,6 +119,7 @@ extern const oc_op oc_op_thresholded_relu;
 extern const oc_op oc_op_shrink;
 extern const oc_op oc_op_is_nan;
 extern const oc_op oc_op_is_inf;
+extern const oc_op oc_op_cum_sum;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -235,6 +236,7 @@ static const oc_op *const registry[] = {
     &oc_op_shrink,
     &oc_op_is_nan,
     &oc_op_is_inf,
+    &oc_op_cum_sum,
 };
 
 static bool is_default_domain(const char *d)

@@ -216,3 +216,30 @@ Test(run_errors, range_and_constant_of_shape_sizes_are_refused_naming_the_node)
     onnxc_status_free(st);
     onnxc_model_free(bad);
 }
+
+Test(run_errors, cum_sum_axis_from_the_graph_out_of_range_then_recovers)
+{
+    mb_model *m = mb_new(8);
+    mb_opset(m, "", 14);
+    mb_input(m, "x", ONNXC_FLOAT, "2,3");
+    mb_input(m, "a", ONNXC_INT64, "");
+    mb_node(m, "CumSum", "running", "x,a", "y");
+    mb_output(m, "y", ONNXC_FLOAT, NULL);
+    onnxc_model *model = load(m);
+    onnxc_session *s = NULL;
+    ok(onnxc_session_create(model, NULL, &s));
+    float x[6] = {1, 2, 3, 4, 5, 6};
+    int64_t xd[] = {2, 3}, bad = 2, good = -1;
+    ok(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, xd, 2, x));
+    ok(onnxc_session_bind_input(s, 1, ONNXC_INT64, NULL, 0, &bad));
+    const char *parts[] = {"node 'running'", "axis 2", "rank 2", NULL};
+    expect_run_error(s, parts);
+    ok(onnxc_session_bind_input(s, 1, ONNXC_INT64, NULL, 0, &good));
+    ok(onnxc_session_run(s));
+    onnxc_tensor_view v;
+    ok(onnxc_session_output(s, 0, &v));
+    const float want[6] = {1, 3, 6, 4, 9, 15};
+    cr_assert_eq(memcmp(v.data, want, sizeof want), 0);
+    onnxc_session_free(s);
+    onnxc_model_free(model);
+}
