@@ -24,7 +24,9 @@ onnxc_status *oc_variadic_prepare(const oc_prepare_ctx *ctx,
 onnxc_status *oc_variadic_infer(const oc_infer_ctx *ctx);
 onnxc_status *oc_variadic_run(const oc_run_ctx *ctx);
 
-/* `oc_op_<op>` named NAME over kernels KERNELS at the versions listed. */
+/* `oc_op_<op>` named NAME over kernels KERNELS at the versions listed;
+ * the file defines `<op>_types`, the type list both point to (a member of
+ * KERNELS is not a constant expression in C, as clang insists). */
 #define VARIADIC_OP(op, NAME, KERNELS, ...)                                    \
     static onnxc_status *op##_prepare(const oc_prepare_ctx *ctx, void **params) \
     {                                                                          \
@@ -38,7 +40,7 @@ onnxc_status *oc_variadic_run(const oc_run_ctx *ctx);
         .last_opset = 21,                                                      \
         .min_inputs = 1, .max_inputs = OC_VARIADIC,                            \
         .min_outputs = 1, .max_outputs = 1,                                    \
-        .types = (KERNELS).types,                                              \
+        .types = op##_types,                                                   \
         .prepare = op##_prepare,                                               \
         .infer = oc_variadic_infer,                                            \
         .run = oc_variadic_run,                                                \

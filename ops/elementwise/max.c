@@ -22,6 +22,8 @@ BINARY_LOOP(max_uint16, uint16_t, PICK_INT(x, z))
 BINARY_LOOP(max_uint32, uint32_t, PICK_INT(x, z))
 BINARY_LOOP(max_uint64, uint64_t, PICK_INT(x, z))
 
+static const char max_types[] = "float, double; the integer types from 12";
+
 static const variadic_kernels max_kernels = {
     .loops = {
         [ONNXC_FLOAT] = max_float, [ONNXC_DOUBLE] = max_double,
@@ -30,7 +32,7 @@ static const variadic_kernels max_kernels = {
         [ONNXC_UINT8] = max_uint8, [ONNXC_UINT16] = max_uint16,
         [ONNXC_UINT32] = max_uint32, [ONNXC_UINT64] = max_uint64,
     },
-    .types = "float, double; the integer types from 12",
+    .types = max_types,
     .ints_from_12 = true,
 };
 

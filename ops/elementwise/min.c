@@ -22,6 +22,8 @@ BINARY_LOOP(min_uint16, uint16_t, PICK_INT(x, z))
 BINARY_LOOP(min_uint32, uint32_t, PICK_INT(x, z))
 BINARY_LOOP(min_uint64, uint64_t, PICK_INT(x, z))
 
+static const char min_types[] = "float, double; the integer types from 12";
+
 static const variadic_kernels min_kernels = {
     .loops = {
         [ONNXC_FLOAT] = min_float, [ONNXC_DOUBLE] = min_double,
@@ -30,7 +32,7 @@ static const variadic_kernels min_kernels = {
         [ONNXC_UINT8] = min_uint8, [ONNXC_UINT16] = min_uint16,
         [ONNXC_UINT32] = min_uint32, [ONNXC_UINT64] = min_uint64,
     },
-    .types = "float, double; the integer types from 12",
+    .types = min_types,
     .ints_from_12 = true,
 };
 
