@@ -120,6 +120,7 @@ extern const oc_op oc_op_shrink;
 extern const oc_op oc_op_is_nan;
 extern const oc_op oc_op_is_inf;
 extern const oc_op oc_op_cum_sum;
+extern const oc_op oc_op_hardmax;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -237,6 +238,7 @@ static const oc_op *const registry[] = {
     &oc_op_is_nan,
     &oc_op_is_inf,
     &oc_op_cum_sum,
+    &oc_op_hardmax,
 };
 
 static bool is_default_domain(const char *d)

@@ -1,6 +1,7 @@
 /*
- * softmax_common.c - the kernels Softmax and LogSoftmax share (versions
- * 1, 11 and 13 of both).
+ * softmax_common.c - the kernels Softmax, LogSoftmax and Hardmax share
+ * (versions 1, 11 and 13 of each). Hardmax sets 1 at the first maximum
+ * of each row (a row whose first element is NaN: there).
  *
  * Versions 1 and 11 coerce the input to the matrix
  * [d0 * ... * d(axis-1), d(axis) * ... * d(r-1)] and normalize its rows;
@@ -122,7 +123,10 @@ size_t oc_softmax_workspace(const oc_run_ctx *ctx)
                     max = x[i];                                                \
                     top = i;                                                   \
                 }                                                              \
-            if (kind == SOFTMAX_EXP) {                                         \
+            if (kind == SOFTMAX_HARD) {                                        \
+                for (size_t i = 0; i < len; i++)                               \
+                    y[i] = (T)(i == top);                                      \
+            } else if (kind == SOFTMAX_EXP) {                                  \
                 for (size_t i = 0; i < len; i++) {                             \
                     double e = exp(x[i] - max);                                \
                     y[i] = (T)e;                                               \
@@ -166,7 +170,11 @@ size_t oc_softmax_workspace(const oc_run_ctx *ctx)
                         max[j] = x[a * inner + j];                             \
                         top[j] = a;                                            \
                     }                                                          \
-            if (kind == SOFTMAX_EXP) {                                         \
+            if (kind == SOFTMAX_HARD) {                                        \
+                for (size_t a = 0; a < len; a++)                               \
+                    for (size_t j = 0; j < inner; j++)                         \
+                        y[a * inner + j] = (T)(a == top[j]);                   \
+            } else if (kind == SOFTMAX_EXP) {                                  \
                 for (size_t a = 0; a < len; a++)                               \
                     for (size_t j = 0; j < inner; j++) {                       \
                         double e = exp(x[a * inner + j] - max[j]);             \
@@ -205,7 +213,7 @@ SOFTMAX_COLUMNS(softmax_columns_f64, double)
 static void softmax_rows_f32(vec_isa isa, softmax_kind kind, const float *x,
                              float *y, size_t rows, size_t len)
 {
-    if (isa == VEC_SCALAR) {
+    if (isa == VEC_SCALAR || kind == SOFTMAX_HARD) {
         softmax_rows_f32_scalar(kind, x, y, rows, len);
         return;
     }

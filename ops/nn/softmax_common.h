@@ -1,5 +1,5 @@
 /*
- * softmax_common.h - what Softmax and LogSoftmax share: the attribute,
+ * softmax_common.h - what Softmax, LogSoftmax and Hardmax share: the attribute,
  * the shape checks and the kernels (see softmax_common.c).
  */
 #ifndef ONNXC_SOFTMAX_COMMON_H
@@ -10,7 +10,8 @@
 
 typedef enum softmax_kind {
     SOFTMAX_EXP,  /* Softmax: exp(x - max) / sum */
-    SOFTMAX_LOG   /* LogSoftmax: x - max - log(sum) */
+    SOFTMAX_LOG,  /* LogSoftmax: x - max - log(sum) */
+    SOFTMAX_HARD  /* Hardmax: 1 at the first maximum, 0 elsewhere */
 } softmax_kind;
 
 typedef struct softmax_params {
