@@ -121,6 +121,8 @@ extern const oc_op oc_op_is_nan;
 extern const oc_op oc_op_is_inf;
 extern const oc_op oc_op_cum_sum;
 extern const oc_op oc_op_hardmax;
+extern const oc_op oc_op_nll_loss;
+extern const oc_op oc_op_softmax_cross_entropy_loss;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -239,6 +241,8 @@ static const oc_op *const registry[] = {
     &oc_op_is_inf,
     &oc_op_cum_sum,
     &oc_op_hardmax,
+    &oc_op_nll_loss,
+    &oc_op_softmax_cross_entropy_loss,
 };
 
 static bool is_default_domain(const char *d)

@@ -333,6 +333,18 @@ void mb_attr_ints(mb_model *m, Onnx__NodeProto *n, const char *name,
     a->n_ints = count;
 }
 
+void mb_attr_string(mb_model *m, Onnx__NodeProto *n, const char *name,
+                    const char *value)
+{
+    Onnx__AttributeProto *a =
+        attr(m, n, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING);
+    size_t len = strlen(value);
+    a->has_s = 1;
+    a->s.data = mb_alloc(m, len + 1);
+    memcpy(a->s.data, value, len + 1);
+    a->s.len = len;
+}
+
 void *mb_pack(const mb_model *m, size_t *size)
 {
     *size = onnx__model_proto__get_packed_size(&m->model);

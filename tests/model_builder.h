@@ -77,6 +77,8 @@ void mb_attr_float(mb_model *m, Onnx__NodeProto *n, const char *name, float f);
 void mb_attr_int(mb_model *m, Onnx__NodeProto *n, const char *name, int64_t i);
 void mb_attr_ints(mb_model *m, Onnx__NodeProto *n, const char *name,
                   const int64_t *values, size_t count);
+void mb_attr_string(mb_model *m, Onnx__NodeProto *n, const char *name,
+                    const char *value);
 
 /* The model serialized: a malloc'd buffer the caller frees. */
 void *mb_pack(const mb_model *m, size_t *size);
