@@ -932,6 +932,59 @@ def computed_shape_cases(c):
          [x24, ints("i0", [0]), ints("i1", [1]), ints("one", [1])])
 
 
+def math_cases(c):
+    """Reductions, arg-reductions, normalizations and losses given axes,
+    classes or shapes they cannot take. Every input is fixed by the model,
+    so each is refused when the model is loaded or first planned."""
+    node = helper.make_node
+    x = numpy_helper.from_array(np.arange(24, dtype=np.float32).reshape(2, 3, 4), "x")
+    logp = numpy_helper.from_array(-np.arange(8, dtype=np.float32).reshape(2, 4), "x")
+
+    def ints(name, v):
+        return numpy_helper.from_array(np.array(v, np.int64), name)
+
+    def case(name, nodes, initializers, opset=13):
+        c.write(name + ".onnx", model(
+            nodes=nodes, inputs=[], initializers=initializers,
+            outputs=[value("y", TensorProto.FLOAT, None)], opset=opset))
+
+    case("mh_reduce_axis_out_of_range",
+         [node("ReduceSum", ["x", "ax"], ["y"], name="sum")], [x, ints("ax", [3])])
+    case("mh_reduce_axes_repeated",
+         [node("ReduceMean", ["x"], ["y"], name="mean", axes=[1, -2])], [x])
+    case("mh_reduce18_axes_input_out_of_range",
+         [node("ReduceMax", ["x", "ax"], ["y"], name="max")],
+         [x, ints("ax", [-4])], opset=18)
+    case("mh_argmax_axis_out_of_range",
+         [node("ArgMax", ["x"], ["i"], name="argmax", axis=5),
+          node("Cast", ["i"], ["y"], name="cast", to=TensorProto.FLOAT)], [x])
+    case("mh_cumsum_axis_out_of_range",
+         [node("CumSum", ["x", "ax"], ["y"], name="cumsum")], [x, ints("ax", 7)])
+    case("mh_hardmax_axis_out_of_range",
+         [node("Hardmax", ["x"], ["y"], name="hardmax", axis=-4)], [x])
+    case("mh_layernorm_axis_out_of_range",
+         [node("LayerNormalization", ["x", "s"], ["y"], name="ln", axis=3)],
+         [x, numpy_helper.from_array(np.ones(4, np.float32), "s")], opset=17)
+    case("mh_nll_class_out_of_range",
+         [node("NegativeLogLikelihoodLoss", ["x", "t"], ["y"], name="nll")],
+         [logp, ints("t", [1, 9])])
+    case("mh_nll_negative_class_not_ignored",
+         [node("NegativeLogLikelihoodLoss", ["x", "t"], ["y"], name="nll",
+               ignore_index=-100)],
+         [logp, ints("t", [-1, 0])])
+    case("mh_nll_target_shape",
+         [node("NegativeLogLikelihoodLoss", ["x", "t"], ["y"], name="nll")],
+         [logp, ints("t", [1, 2, 3])])
+    case("mh_nll_unknown_reduction",
+         [node("NegativeLogLikelihoodLoss", ["x", "t"], ["y"], name="nll",
+               reduction="average")],
+         [logp, ints("t", [1, 2])])
+    case("mh_sce_weight_shape",
+         [node("SoftmaxCrossEntropyLoss", ["x", "t", "w"], ["y"], name="sce")],
+         [logp, ints("t", [1, 2]),
+          numpy_helper.from_array(np.ones(3, np.float32), "w")])
+
+
 def misc_cases(c):
     c.write("folder_as_model.onnx/README", b"a folder, not a model\n")
 
@@ -940,7 +993,8 @@ def generate(root):
     c = Corpus(root)
     for make in (wire_cases, truncation_cases, nesting_cases, graph_cases,
                  node_cases, value_cases, initializer_cases, external_cases,
-                 input_cases, data_set_cases, computed_shape_cases, misc_cases):
+                 input_cases, data_set_cases, computed_shape_cases, math_cases,
+                 misc_cases):
         make(c)
     with open(os.path.join(root, "README.txt"), "w") as f:
         f.write(README_FIRST_LINE + "\n"
