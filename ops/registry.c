@@ -122,6 +122,7 @@ extern const oc_op oc_op_is_inf;
 extern const oc_op oc_op_cum_sum;
 extern const oc_op oc_op_hardmax;
 extern const oc_op oc_op_nll_loss;
+extern const oc_op oc_op_top_k;
 extern const oc_op oc_op_softmax_cross_entropy_loss;
 
 static const oc_op *const registry[] = {
@@ -242,6 +243,7 @@ static const oc_op *const registry[] = {
     &oc_op_cum_sum,
     &oc_op_hardmax,
     &oc_op_nll_loss,
+    &oc_op_top_k,
     &oc_op_softmax_cross_entropy_loss,
 };
 
