@@ -37,6 +37,7 @@ import cases as C  # noqa: E402
 import op_cases  # noqa: E402
 import oracle  # noqa: E402
 import logic_cases  # noqa: E402
+import reduce_cases  # noqa: E402
 import tensor_cases  # noqa: E402
 from templates import NEW_TEMPLATES, TEMPLATES, build_graph  # noqa: E402
 
@@ -145,6 +146,7 @@ def plan(n, known_failures=True, logic_half=False):
         matrix += tensor_cases.known_failure_specs()
     # Last, so that every earlier entry keeps its index (and so its RNG).
     matrix += logic_cases.specs()
+    matrix += reduce_cases.specs()      # after the logic operators, for the same reason
     if logic_half:      # float16/bfloat16 comparisons, Neg, Abs, Sign, Mod: onnxc refuses them
         matrix += logic_cases.half_specs()
     if n <= len(matrix):
@@ -156,7 +158,7 @@ BUILDERS = {'gemm': C.build_gemm, 'unary': C.build_unary, 'graph': build_graph,
             'invalid': C.build_invalid, 'op': op_cases.build_op,
             'invalid-op': op_cases.build_invalid_op, 'tensor': tensor_cases.build_tensor_op,
             'invalid-tensor': tensor_cases.build_invalid,
-            'logic': logic_cases.build_logic_op}
+            'logic': logic_cases.build_logic_op, 'reduce': reduce_cases.build_reduce}
 INVALID_KINDS = ('invalid', 'invalid-op', 'invalid-tensor')
 
 

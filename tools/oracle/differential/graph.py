@@ -14,6 +14,11 @@ import reference
 # opset 17 to operators it knows (Cast-19's saturate).
 UNKNOWN_TO_CHECKER = {'Gelu'}
 NEW_ATTRIBUTES = {('Cast', 'saturate'), ('CastLike', 'saturate')}
+# Operators whose signature changed after opset 17 (the Reduce operators
+# but ReduceSum take axes as an input from 18): the checker would judge
+# their models at opsets 18+ by the 13 schema.
+REVISED_AFTER_17 = {'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
+                    'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare'}
 
 
 def c_order(array, dtype=None):
@@ -121,6 +126,7 @@ class Graph:
 
     def checkable(self):
         return not any(n.op_type in UNKNOWN_TO_CHECKER
+                       or (n.op_type in REVISED_AFTER_17 and self.opset >= 18)
                        or any((n.op_type, a.name) in NEW_ATTRIBUTES for a in n.attribute)
                        for n in self.nodes)
 

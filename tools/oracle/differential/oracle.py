@@ -220,11 +220,45 @@ MOD_FMOD_INT64 = ('int64/uint64 Mod with fmod=1: onnxruntime computes it in doub
                   'operands beyond 2^53; the spec\'s fmod is exact')
 
 
+# reduce_cases.py
+REDUCE_EMPTY_NEGATIVE_AXIS = ('a Reduce operator of an empty input (a zero-size dim) with a '
+                              'negative axis: onnxruntime returns a tensor of the input\'s '
+                              'shape (it reduces nothing); with the same axis non-negative it '
+                              'gives the spec\'s shape and identity values')
+REDUCE_NOOP_TRANSFORM = ('noop_with_empty_axes=1 with no axes: the spec says "the output tensor '
+                         'would be equivalent to input tensor"; onnxruntime (like the ONNX '
+                         'reference implementation) applies the reduction\'s elementwise part '
+                         '(|x| for ReduceL1/L2, x^2 for ReduceSumSquare, log x for ReduceLogSum, '
+                         'log exp x for ReduceLogSumExp)')
+NOOP_TRANSFORMED = ('ReduceL1', 'ReduceL2', 'ReduceSumSquare', 'ReduceLogSum', 'ReduceLogSumExp')
+
+
+def reduce_deviation(g, node):
+    from onnx import helper
+    if not node.op_type.startswith('Reduce'):
+        return None
+    attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+    x = g.values.get(node.input[0])
+    axes = attrs.get('axes')
+    if len(node.input) > 1 and node.input[1]:
+        axes = g.values.get(node.input[1])
+    axes = [] if axes is None else [int(a) for a in np.ravel(axes)]
+    if x is not None and x.size == 0 and any(a < 0 for a in axes):
+        return REDUCE_EMPTY_NEGATIVE_AXIS
+    if (node.op_type in NOOP_TRANSFORMED and attrs.get('noop_with_empty_axes', 0)
+            and not axes):
+        return REDUCE_NOOP_TRANSFORM
+    return None
+
+
 def deviation(built):
     """Why onnxruntime's answer is not the spec's on this case, or None."""
     from onnx import helper
     g = built.graph
     for node in g.nodes:
+        why = reduce_deviation(g, node)
+        if why:
+            return why
         if node.op_type == 'Mod':
             attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
             a = g.values.get(node.input[0])

@@ -69,7 +69,15 @@ VERSIONS = {
     'GreaterOrEqual': (12, 16), 'LessOrEqual': (12, 16), 'And': (1, 7), 'Or': (1, 7),
     'Xor': (1, 7), 'Not': (1,), 'Neg': (1, 6, 13), 'Abs': (1, 6, 13), 'Sign': (9, 13),
     'Where': (9, 16), 'Mod': (10, 13), 'BitShift': (11,),
+    # reduce_cases.py
+    'ReduceSum': (1, 11, 13), 'ReduceMax': (1, 11, 12, 13, 18, 20),
+    'ReduceMin': (1, 11, 12, 13, 18, 20), 'ArgMax': (1, 11, 12, 13), 'ArgMin': (1, 11, 12, 13),
 }
+for _op in ('ReduceMean', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSum',
+            'ReduceLogSumExp', 'ReduceSumSquare'):
+    VERSIONS[_op] = (1, 11, 13, 18)
+REDUCE_OPS = ('ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
+              'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare')
 
 FLOATS = {'float32', 'float64'}
 INTS4 = {'int32', 'int64', 'uint32', 'uint64'}
@@ -142,6 +150,13 @@ def allowed_types(op, version):
         return ALL if version < 16 else ALL_BF
     if op == 'BitShift':
         return {'uint8', 'uint16', 'uint32', 'uint64'}
+    if op in ('ReduceMax', 'ReduceMin'):
+        return (FLOATS | INTS4 | ({'int8', 'uint8'} if version >= 12 else set())
+                | ({'bool'} if version >= 20 else set()))
+    if op in REDUCE_OPS:
+        return FLOATS | INTS4
+    if op in ('ArgMax', 'ArgMin'):
+        return FLOATS | INTS
     return FLOATS
 
 # Per-operator tolerances, as (rtol in units of the type's epsilon, atol).
@@ -171,6 +186,17 @@ APPROX = {
     # plus, per case, 2 eps ln(n) for a row of n (op_cases.build_softmax):
     # log(sum) is rounded relative to itself, not to the result.
     'LogSoftmax': {'float32': (4, TINY), 'float64': (4, TINY)},
+    # reductions (reduce_cases.py): plus, per case, an atol of (n + 2) eps
+    # times the largest error bound of an output (sum |x| for a sum, ...):
+    # an accumulation in the type rounds at each of its n - 1 steps.
+    'ReduceSum': {'float32': (2, TINY), 'float64': (2, TINY)},
+    'ReduceMean': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'ReduceL1': {'float32': (2, TINY), 'float64': (2, TINY)},
+    'ReduceL2': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'ReduceSumSquare': {'float32': (2, TINY), 'float64': (2, TINY)},
+    'ReduceProd': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'ReduceLogSum': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'ReduceLogSumExp': {'float32': (4, TINY), 'float64': (4, TINY)},
 }
 # Summation orders a correct runtime might use: one product at a time,
 # either way along K, and K in blocks of 128 or 256 added onto beta * C
@@ -218,7 +244,8 @@ def node_tolerance(op, dtype, attrs):
 EXACT_OPS = {'Identity', 'Dropout', 'Reshape', 'Flatten', 'Constant', 'Shape', 'Gather',
              'Unsqueeze', 'Squeeze', 'Concat', 'Cast', 'CastLike',
              'Equal', 'Greater', 'Less', 'GreaterOrEqual', 'LessOrEqual', 'And', 'Or', 'Xor',
-             'Not', 'Neg', 'Abs', 'Sign', 'Where', 'Mod', 'BitShift'}
+             'Not', 'Neg', 'Abs', 'Sign', 'Where', 'Mod', 'BitShift',
+             'ReduceMax', 'ReduceMin', 'ArgMax', 'ArgMin'}
 EXACT = {'rtol': 0.0, 'atol': 0.0}
 
 
@@ -1194,6 +1221,161 @@ def bit_shift(inputs, attrs, version, order=None):
     return c_order(np.array(out, dtype=a.dtype).reshape(a_b.shape)), None
 
 
+# ------------------------------------------------------ reductions
+
+def reduce_axes_of(op, inputs, attrs, version):
+    """The reduced axes (sorted, non-negative) or None for no reduction
+    (noop_with_empty_axes with no axes: the input is copied)."""
+    x = inputs[0]
+    if version >= (13 if op == 'ReduceSum' else 18):
+        if 'axes' in attrs:
+            raise ModelError(f'{op}-{version} takes axes as an input')
+        axes = None
+        if len(inputs) > 1 and inputs[1] is not None:
+            if inputs[1].dtype != np.int64 or inputs[1].ndim != 1:
+                raise ModelError('axes must be a 1-D int64 tensor')
+            axes = [int(a) for a in inputs[1]]
+        if not axes:
+            if attrs.get('noop_with_empty_axes', 0):
+                return None
+            axes = None
+    else:
+        if len(inputs) > 1:
+            raise ModelError(f'{op}-{version} takes one input')
+        if 'noop_with_empty_axes' in attrs:
+            raise ModelError(f'{op}-{version} has no noop_with_empty_axes')
+        axes = attrs.get('axes')
+        axes = [int(a) for a in axes] if axes is not None and len(axes) else None
+    r = x.ndim
+    if axes is None:
+        return list(range(r))
+    if any(not -r <= a < r for a in axes) or (version < 11 and any(a < 0 for a in axes)):
+        raise ModelError(f'{op}: axes {axes} out of range for rank {r}')
+    norm = sorted(a % r for a in axes)
+    if len(set(norm)) != len(norm):
+        raise ModelError(f'{op}: repeated axes {axes}')
+    return norm
+
+
+def int_reduce(op, x, axes, keepdims):
+    """Integers: exact (Python integers), wrapped to the type; Mean
+    truncates towards zero (C's /)."""
+    moved = np.moveaxis(x, axes, list(range(x.ndim - len(axes), x.ndim)))
+    keep_shape = moved.shape[:x.ndim - len(axes)]
+    n = int(np.prod(moved.shape[x.ndim - len(axes):], dtype=np.int64))
+    rows = moved.reshape(int(np.prod(keep_shape, dtype=np.int64)), n).astype(object)
+    info = np.iinfo(x.dtype)
+    out = []
+    for row in rows:
+        v = [int(e) for e in row]
+        if op == 'ReduceSum':
+            r = sum(v)
+        elif op == 'ReduceMean':
+            if not n:
+                raise UndefinedCase('integer mean of nothing')
+            s = sum(v)
+            r = abs(s) // n * (1 if s >= 0 else -1)
+        elif op == 'ReduceMax':
+            r = max(v) if v else int(info.min)
+        elif op == 'ReduceMin':
+            r = min(v) if v else int(info.max)
+        elif op == 'ReduceProd':
+            r = 1
+            for e in v:
+                r *= e
+        elif op == 'ReduceL1':
+            r = sum(abs(e) for e in v)
+        elif op == 'ReduceSumSquare':
+            r = sum(e * e for e in v)
+        else:
+            raise UndefinedCase(f'integer {op} is not generated')
+        out.append(r)
+    y = wrap(np.array(out, dtype=object), x.dtype).reshape(keep_shape)
+    return y
+
+
+def reduce_op(op):
+    def run(inputs, attrs, version, order=None):
+        x = inputs[0]
+        axes = reduce_axes_of(op, inputs, attrs, version)
+        if axes is None:
+            return c_order(x), None
+        keepdims = attrs.get('keepdims', 1)
+        if x.dtype.kind in 'iu':
+            y = int_reduce(op, x, axes, keepdims)
+            if keepdims:
+                y = y.reshape([1 if i in axes else d for i, d in enumerate(x.shape)])
+            return c_order(y), None
+        w = wide(x)
+        ax = tuple(axes)
+        empty = any(x.shape[a] == 0 for a in ax)
+        with np.errstate(all='ignore'):
+            if op == 'ReduceSum':
+                y = w.sum(axis=ax, keepdims=True)
+            elif op == 'ReduceMean':
+                y = w.sum(axis=ax, keepdims=True) / w.dtype.type(
+                    max(1, int(np.prod([x.shape[a] for a in ax]))))
+                if empty:
+                    y = np.full(y.shape, np.nan, w.dtype)
+            elif op in ('ReduceMax', 'ReduceMin'):
+                fill = -np.inf if op == 'ReduceMax' else np.inf
+                if empty:
+                    y = np.full([1 if i in ax else d for i, d in enumerate(x.shape)], fill,
+                                w.dtype)
+                else:
+                    y = (np.max if op == 'ReduceMax' else np.min)(w, axis=ax, keepdims=True)
+            elif op == 'ReduceProd':
+                y = w.prod(axis=ax, keepdims=True)
+            elif op == 'ReduceL1':
+                y = np.abs(w).sum(axis=ax, keepdims=True)
+            elif op == 'ReduceL2':
+                y = np.sqrt((w * w).sum(axis=ax, keepdims=True))
+            elif op == 'ReduceSumSquare':
+                y = (w * w).sum(axis=ax, keepdims=True)
+            elif op == 'ReduceLogSum':
+                y = np.log(w.sum(axis=ax, keepdims=True))
+            elif op == 'ReduceLogSumExp':
+                shape = [1 if i in ax else d for i, d in enumerate(x.shape)]
+                if empty:
+                    y = np.full(shape, -np.inf, w.dtype)
+                else:
+                    m = np.max(w, axis=ax, keepdims=True)
+                    fin = np.where(np.isfinite(m), m, w.dtype.type(0))
+                    y = fin + np.log(np.exp(w - fin).sum(axis=ax, keepdims=True))
+                    # +inf or NaN anywhere decides it; all -inf gives -inf
+                    y = np.where(np.isnan(m) | np.isposinf(m), m, y)
+        if not keepdims:
+            y = y.reshape([d for i, d in enumerate(x.shape) if i not in ax])
+        return c_order(np.asarray(y).astype(x.dtype)), None
+    return run
+
+
+def arg_reduce(largest):
+    def run(inputs, attrs, version, order=None):
+        x = inputs[0]
+        axis = attrs.get('axis', 0)
+        r = x.ndim
+        if version < 12 and 'select_last_index' in attrs:
+            raise ModelError('select_last_index is from version 12')
+        if not -r <= axis < r or (version < 11 and axis < 0):
+            raise ModelError(f'axis {axis} out of range for rank {r}')
+        axis %= r
+        if x.shape[axis] == 0:
+            raise UndefinedCase('arg-reduction of an empty axis')
+        w = as_float(x) if x.dtype.kind == 'f' else x
+        if x.dtype.kind == 'f' and np.isnan(w).any():
+            raise UndefinedCase('NaN in an arg-reduction')
+        last = attrs.get('select_last_index', 0)
+        v = np.flip(w, axis) if last else w
+        idx = (np.argmax if largest else np.argmin)(v, axis=axis)
+        if last:
+            idx = x.shape[axis] - 1 - idx
+        if attrs.get('keepdims', 1):
+            idx = np.expand_dims(idx, axis)
+        return c_order(np.asarray(idx, np.int64)), None
+    return run
+
+
 OPS = {'Gemm': gemm, 'Relu': relu, 'LeakyRelu': leaky_relu, 'MatMul': matmul,
        'Add': arithmetic(np.add), 'Sub': arithmetic(np.subtract),
        'Mul': arithmetic(np.multiply), 'Div': arithmetic(np.divide),
@@ -1212,14 +1394,18 @@ OPS = {'Gemm': gemm, 'Relu': relu, 'LeakyRelu': leaky_relu, 'MatMul': matmul,
        'LessOrEqual': compare(lambda a, b: a <= b), 'And': logic(lambda a, b: a & b),
        'Or': logic(lambda a, b: a | b), 'Xor': logic(lambda a, b: a != b),
        'Not': logical_not, 'Neg': neg, 'Abs': absolute, 'Sign': sign, 'Where': where,
-       'Mod': mod, 'BitShift': bit_shift}
+       'Mod': mod, 'BitShift': bit_shift,
+       'ArgMax': arg_reduce(True), 'ArgMin': arg_reduce(False)}
+OPS.update({op: reduce_op(op) for op in REDUCE_OPS})
 # The input whose element type allowed_types checks (default: the first).
 TYPED_INPUT = {'Where': 1}
 # Which inputs must share the first input's element type (default: all).
 SAME_TYPE = {'Reshape': 1, 'Dropout': 1, 'BatchNormalization': 1, 'Shape': 1, 'Gather': 1,
              'Unsqueeze': 1, 'Squeeze': 1, 'Cast': 1, 'CastLike': 1}
+SAME_TYPE.update({op: 1 for op in REDUCE_OPS})
 # Optional inputs that may be left out before a later one ('' as the name).
 OPTIONAL = {'Clip': {1, 2}, 'Dropout': {1, 2}, 'Gemm': {2}}
+OPTIONAL.update({op: {1} for op in REDUCE_OPS})
 # Operators whose output zeros keep the sign of the input zero they come
 # from: a marked zero stays marked (for Relu, whichever sign it gives).
 CARRY_SIGN = {'Relu', 'LeakyRelu', 'PRelu', 'Clip', 'Identity', 'Dropout', 'Reshape',
