@@ -38,6 +38,7 @@ import op_cases  # noqa: E402
 import oracle  # noqa: E402
 import logic_cases  # noqa: E402
 import reduce_cases  # noqa: E402
+import math_cases  # noqa: E402
 import tensor_cases  # noqa: E402
 from templates import NEW_TEMPLATES, TEMPLATES, build_graph  # noqa: E402
 
@@ -147,6 +148,7 @@ def plan(n, known_failures=True, logic_half=False):
     # Last, so that every earlier entry keeps its index (and so its RNG).
     matrix += logic_cases.specs()
     matrix += reduce_cases.specs()      # after the logic operators, for the same reason
+    matrix += math_cases.specs()        # and after the reductions
     if logic_half:      # float16/bfloat16 comparisons, Neg, Abs, Sign, Mod: onnxc refuses them
         matrix += logic_cases.half_specs()
     if n <= len(matrix):
@@ -158,7 +160,8 @@ BUILDERS = {'gemm': C.build_gemm, 'unary': C.build_unary, 'graph': build_graph,
             'invalid': C.build_invalid, 'op': op_cases.build_op,
             'invalid-op': op_cases.build_invalid_op, 'tensor': tensor_cases.build_tensor_op,
             'invalid-tensor': tensor_cases.build_invalid,
-            'logic': logic_cases.build_logic_op, 'reduce': reduce_cases.build_reduce}
+            'logic': logic_cases.build_logic_op, 'reduce': reduce_cases.build_reduce,
+            'math': math_cases.build_math_op}
 INVALID_KINDS = ('invalid', 'invalid-op', 'invalid-tensor')
 
 

@@ -89,6 +89,37 @@ NO_KERNEL = (
     ('Where', ('bool', 'int8', 'int16', 'uint16', 'uint32', 'uint64'), ((9, 21),)),
     ('Where', ('bfloat16',), ((16, 21),)),
     ('BitShift', ('uint16',), ((11, 21),)),
+    # math_cases: no kernel for version 1 (opsets 1-5) of the elementwise
+    # math and variadic operators; float64 only for Exp/Log/Sqrt/Reciprocal/
+    # Floor/Ceil/Sin/Cos among the trigonometric and hyperbolic functions; no
+    # float64 Hardmax, ThresholdedRelu, Mean, nor Max/Min before 8; no
+    # unsigned CumSum.
+    ('Exp', ('float32', 'float64'), ((1, 5),)),
+    ('Log', ('float32', 'float64'), ((1, 5),)),
+    ('Sqrt', ('float32', 'float64'), ((1, 5),)),
+    ('Reciprocal', ('float32', 'float64'), ((1, 5),)),
+    ('Floor', ('float32', 'float64'), ((1, 5),)),
+    ('Ceil', ('float32', 'float64'), ((1, 5),)),
+    ('Pow', ('float32', 'float64'), ((1, 6),)),
+    ('Max', ('float32', 'float64'), ((1, 5),)),
+    ('Max', ('float64',), ((6, 7),)),
+    ('Min', ('float32', 'float64'), ((1, 5),)),
+    ('Min', ('float64',), ((6, 7),)),
+    ('Sum', ('float32', 'float64'), ((1, 5),)),
+    ('Mean', ('float32', 'float64'), ((1, 5),)),
+    ('Mean', ('float64',), ((6, 21),)),
+    ('Tan', ('float64',), ((7, 21),)),
+    ('Asin', ('float64',), ((7, 21),)),
+    ('Acos', ('float64',), ((7, 21),)),
+    ('Atan', ('float64',), ((7, 21),)),
+    ('Sinh', ('float64',), ((9, 21),)),
+    ('Cosh', ('float64',), ((9, 21),)),
+    ('Asinh', ('float64',), ((9, 21),)),
+    ('Acosh', ('float64',), ((9, 21),)),
+    ('Atanh', ('float64',), ((9, 21),)),
+    ('Hardmax', ('float64',), ((1, 21),)),
+    ('ThresholdedRelu', ('float64',), ((10, 17), (19, 21))),   # 18: the function body
+    ('CumSum', ('uint32', 'uint64'), ((11, 21),)),
 )
 
 
@@ -117,7 +148,7 @@ def no_kernel(op, dtype, opset, attrs, inputs):
 
 
 BOOL_OUTPUT = {'Equal', 'Greater', 'Less', 'GreaterOrEqual', 'LessOrEqual', 'And', 'Or', 'Xor',
-               'Not'}
+               'Not', 'IsNaN', 'IsInf'}
 
 
 def node_dtype(node, types):
@@ -230,6 +261,11 @@ REDUCE_NOOP_TRANSFORM = ('noop_with_empty_axes=1 with no axes: the spec says "th
                          'reference implementation) applies the reduction\'s elementwise part '
                          '(|x| for ReduceL1/L2, x^2 for ReduceSumSquare, log x for ReduceLogSum, '
                          'log exp x for ReduceLogSumExp)')
+REDUCE_LSE_NAN_INF = ('ReduceLogSumExp of a set holding both NaN and +inf: onnxruntime gives '
+                      '+inf (its maximum passes over the NaN), the formula log(sum(exp x)) NaN')
+REDUCE_LSE_NEG_INF = ('ReduceLogSumExp of a set holding -inf and values far below 0 (~-1000): '
+                      'onnxruntime gives -inf (it takes no maximum off such a set, so every '
+                      'exp underflows), the spec\'s log(sum(exp x)) is finite')
 NOOP_TRANSFORMED = ('ReduceL1', 'ReduceL2', 'ReduceSumSquare', 'ReduceLogSum', 'ReduceLogSumExp')
 
 
@@ -245,10 +281,20 @@ def reduce_deviation(g, node):
     axes = [] if axes is None else [int(a) for a in np.ravel(axes)]
     if x is not None and x.size == 0 and any(a < 0 for a in axes):
         return REDUCE_EMPTY_NEGATIVE_AXIS
+    if (node.op_type == 'ReduceLogSumExp' and x is not None and np.isnan(x).any()
+            and np.isposinf(x).any()):
+        return REDUCE_LSE_NAN_INF
+    if (node.op_type == 'ReduceLogSumExp' and x is not None and np.isneginf(x).any()
+            and (np.isfinite(x) & (x < -80)).any()):
+        return REDUCE_LSE_NEG_INF
     if (node.op_type in NOOP_TRANSFORMED and attrs.get('noop_with_empty_axes', 0)
             and not axes):
         return REDUCE_NOOP_TRANSFORM
     return None
+
+
+SHRINK_F64 = ('float64 Shrink: onnxruntime rounds the result through float32 (~1e-8 '
+              'relative error)')
 
 
 def deviation(built):
@@ -259,6 +305,9 @@ def deviation(built):
         why = reduce_deviation(g, node)
         if why:
             return why
+        x = g.values.get(node.input[0]) if node.input else None
+        if node.op_type == 'Shrink' and x is not None and x.dtype == np.float64:
+            return SHRINK_F64
         if node.op_type == 'Mod':
             attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
             a = g.values.get(node.input[0])

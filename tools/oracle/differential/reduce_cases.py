@@ -216,9 +216,9 @@ def build_reduce(spec, rng):
         # a reduced dim of 0 (the identity of the reduction) or a kept one
         red = [a % rank for a in ax]
         kept = [d for d in range(rank) if d not in red]
-        # an integer mean of nothing is 0 / 0: none generated
-        pick = kept if (kept and rng.random() < 0.5) or (op == 'ReduceMean'
-                                                        and dtype.startswith('int')) else red
+        # a mean of nothing is 0 / 0 (the spec: undefined; onnxruntime
+        # gives 0): none generated
+        pick = kept if (kept and rng.random() < 0.5) or op == 'ReduceMean' else red
         if pick:
             shape[int(rng.choice(pick))] = 0
     if dtype.startswith('float'):

@@ -76,6 +76,20 @@ VERSIONS = {
 for _op in ('ReduceMean', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSum',
             'ReduceLogSumExp', 'ReduceSumSquare'):
     VERSIONS[_op] = (1, 11, 13, 18)
+# math_cases.py
+for _op in ('Exp', 'Log', 'Sqrt', 'Reciprocal', 'Floor', 'Ceil'):
+    VERSIONS[_op] = (1, 6, 13)
+for _op in ('Sin', 'Cos', 'Tan', 'Asin', 'Acos', 'Atan'):
+    VERSIONS[_op] = (7,)
+for _op in ('Sinh', 'Cosh', 'Asinh', 'Acosh', 'Atanh'):
+    VERSIONS[_op] = (9,)
+VERSIONS.update({
+    'Round': (11,), 'IsNaN': (9, 13, 20), 'IsInf': (10, 20), 'Celu': (12,),
+    'ThresholdedRelu': (10,), 'Shrink': (9,), 'Pow': (1, 7, 12, 13, 15),
+    'Max': (1, 6, 8, 12, 13), 'Min': (1, 6, 8, 12, 13), 'Sum': (1, 6, 8, 13),
+    'Mean': (1, 6, 8, 13), 'CumSum': (11, 14), 'Hardmax': (1, 11, 13),
+    'LayerNormalization': (17,), 'NegativeLogLikelihoodLoss': (12, 13),
+    'SoftmaxCrossEntropyLoss': (12, 13)})
 REDUCE_OPS = ('ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
               'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare')
 
@@ -157,6 +171,14 @@ def allowed_types(op, version):
         return FLOATS | INTS4
     if op in ('ArgMax', 'ArgMin'):
         return FLOATS | INTS
+    if op == 'Celu':
+        return {'float32'}
+    if op == 'Pow':      # X's type (Y: any numeric type from 12)
+        return FLOATS | {'int32', 'int64'} if version >= 12 else FLOATS
+    if op in ('Max', 'Min'):
+        return FLOATS | INTS if version >= 12 else FLOATS
+    if op == 'CumSum':
+        return FLOATS | INTS4
     return FLOATS
 
 # Per-operator tolerances, as (rtol in units of the type's epsilon, atol).
@@ -197,6 +219,32 @@ APPROX = {
     'ReduceProd': {'float32': (4, TINY), 'float64': (4, TINY)},
     'ReduceLogSum': {'float32': (4, TINY), 'float64': (4, TINY)},
     'ReduceLogSumExp': {'float32': (4, TINY), 'float64': (4, TINY)},
+    # math_cases.py (Sum, Mean, CumSum, LayerNormalization and the losses
+    # also get a per-case atol for their accumulation, as the reductions)
+    'Exp': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'Log': {'float32': (4, TINY), 'float64': (4, TINY)},
+    # float64 Sin and Cos: onnxruntime's are off by up to 53 ULP (40 eps
+    # relative) for arguments up to 1000, and by 3e-16 absolute near a zero
+    # of the function (its range reduction)
+    'Sin': {'float32': (4, TINY), 'float64': (64, 2.0 ** -50)},
+    'Cos': {'float32': (4, TINY), 'float64': (64, 2.0 ** -50)},
+    'Tan': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'Asin': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'Acos': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'Atan': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'Sinh': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'Cosh': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'Asinh': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'Acosh': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'Atanh': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'Celu': {'float32': (2, 2.0 ** -23), 'float64': (4, 2.0 ** -52)},
+    'Pow': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'Sum': {'float32': (2, TINY), 'float64': (2, TINY)},
+    'Mean': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'CumSum': {'float32': (2, TINY), 'float64': (2, TINY)},
+    'LayerNormalization': {'float32': (8, TINY), 'float64': (8, TINY)},
+    'NegativeLogLikelihoodLoss': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'SoftmaxCrossEntropyLoss': {'float32': (8, TINY), 'float64': (8, TINY)},
 }
 # Summation orders a correct runtime might use: one product at a time,
 # either way along K, and K in blocks of 128 or 256 added onto beta * C
@@ -230,7 +278,7 @@ def node_tolerance(op, dtype, attrs):
         atol = float(np.finfo(dtype).tiny)
     # Elu and Selu compute alpha * (exp(x) - 1): near 0 the subtraction
     # cancels, so the absolute error scales with alpha (and gamma).
-    if op in ('Elu', 'Selu'):
+    if op in ('Elu', 'Selu', 'Celu'):
         scale = abs(float(attrs.get('alpha', 1.0)))
         if op == 'Selu':
             scale = (abs(float(attrs.get('alpha', 1.6732632)))
@@ -245,7 +293,9 @@ EXACT_OPS = {'Identity', 'Dropout', 'Reshape', 'Flatten', 'Constant', 'Shape', '
              'Unsqueeze', 'Squeeze', 'Concat', 'Cast', 'CastLike',
              'Equal', 'Greater', 'Less', 'GreaterOrEqual', 'LessOrEqual', 'And', 'Or', 'Xor',
              'Not', 'Neg', 'Abs', 'Sign', 'Where', 'Mod', 'BitShift',
-             'ReduceMax', 'ReduceMin', 'ArgMax', 'ArgMin'}
+             'ReduceMax', 'ReduceMin', 'ArgMax', 'ArgMin',
+             'Floor', 'Ceil', 'Round', 'Sqrt', 'Reciprocal', 'IsNaN', 'IsInf',
+             'ThresholdedRelu', 'Shrink', 'Max', 'Min', 'Hardmax'}
 EXACT = {'rtol': 0.0, 'atol': 0.0}
 
 
@@ -1376,6 +1426,271 @@ def arg_reduce(largest):
     return run
 
 
+# ------------------------------------------------- math_cases.py operators
+
+def native_unary(fn):
+    """fn on x in its own type: correctly rounded operations (sqrt, 1/x,
+    floor, ceil, round half to even)."""
+    def op(inputs, attrs, version, order=None):
+        x = inputs[0]
+        if x.dtype.kind != 'f':
+            raise UndefinedCase('integer input to a float-only function')
+        with np.errstate(all='ignore'):
+            return c_order(np.asarray(fn(x)).astype(x.dtype)), None
+    return op
+
+
+def f_celu(w, attrs, version):
+    alpha = w.dtype.type(np.float32(attrs.get('alpha', 1.0)))
+    return np.where(w > 0, w, alpha * np.expm1(w / alpha))
+
+
+def f_thresholded_relu(w, attrs, version):
+    alpha = w.dtype.type(np.float32(attrs.get('alpha', 1.0)))
+    return np.where(w > alpha, w, w.dtype.type(0))
+
+
+def f_shrink(w, attrs, version):
+    lambd = w.dtype.type(np.float32(attrs.get('lambd', 0.5)))
+    bias = w.dtype.type(np.float32(attrs.get('bias', 0.0)))
+    return np.where(w < -lambd, w + bias, np.where(w > lambd, w - bias, w.dtype.type(0)))
+
+
+def is_nan(inputs, attrs, version, order=None):
+    return c_order(np.isnan(inputs[0])), None
+
+
+def is_inf(inputs, attrs, version, order=None):
+    x = inputs[0]
+    pos, neg = attrs.get('detect_positive', 1), attrs.get('detect_negative', 1)
+    return c_order((np.isposinf(x) & bool(pos)) | (np.isneginf(x) & bool(neg))), None
+
+
+POW_EXPONENT_TYPES = FLOATS | {'int32', 'int64'}
+
+
+def power(inputs, attrs, version, order=None):
+    """X ** Y in X's type. Floats: in the wide type, rounded once. An
+    integer base: the exact integer (the generator keeps exponents
+    non-negative integers and results in range)."""
+    x, y = inputs
+    if version < 12 and x.dtype != y.dtype:
+        raise ModelError('Pow before version 12: X and Y of one type')
+    if dtype_name(y.dtype) not in POW_EXPONENT_TYPES:
+        raise ModelError(f'Pow exponent of type {y.dtype}')
+    a, b = broadcast_operands(x, y, attrs, version)
+    if x.dtype.kind == 'f':
+        wa = wide(a)
+        wb = b.astype(wa.dtype)
+        with np.errstate(all='ignore'):
+            return c_order(np.power(wa, wb).astype(x.dtype)), None
+    a_b, b_b = np.broadcast_arrays(a, b)
+    out = []
+    for p, q in zip(a_b.ravel().tolist(), b_b.ravel().tolist()):
+        if q != int(q) or q < 0:
+            raise UndefinedCase('integer Pow with a negative or fractional exponent')
+        out.append(int(p) ** int(q))
+    info = np.iinfo(x.dtype)
+    if any(not info.min <= v <= info.max for v in out):
+        raise UndefinedCase('integer Pow out of range')
+    return c_order(np.array(out, dtype=x.dtype).reshape(a_b.shape)), None
+
+
+def variadic(kind):
+    """Max, Min, Sum, Mean of 1 or more inputs: the same shape before
+    version 8, broadcast from 8. Floats in the wide type, rounded once."""
+    def op(inputs, attrs, version, order=None):
+        if not inputs or any(t is None for t in inputs):
+            raise ModelError(f'{kind}: at least one input')
+        if version < 8 and len({t.shape for t in inputs}) > 1:
+            raise ModelError(f'{kind}-{version}: inputs of different shapes')
+        try:
+            shape = np.broadcast_shapes(*(t.shape for t in inputs))
+        except ValueError:
+            raise ModelError(f'{kind}: shapes do not broadcast')
+        x = inputs[0]
+        ts = [np.broadcast_to(wide(t) if x.dtype.kind == 'f' else t, shape) for t in inputs]
+        with np.errstate(all='ignore'):
+            if kind in ('Max', 'Min'):
+                y = ts[0]
+                fn = np.maximum if kind == 'Max' else np.minimum
+                for t in ts[1:]:
+                    y = fn(y, t)
+            else:
+                if x.dtype.kind != 'f':
+                    raise UndefinedCase('integer Sum/Mean is not generated')
+                y = ts[0]
+                for t in ts[1:]:
+                    y = y + t
+                if kind == 'Mean':
+                    y = y / y.dtype.type(len(ts))
+        return c_order(np.asarray(y).astype(x.dtype)), None
+    return op
+
+
+def cum_sum(inputs, attrs, version, order=None):
+    x, a = inputs
+    if a.dtype not in (np.int32, np.int64) or a.size != 1 or a.ndim > 1:
+        raise ModelError('CumSum axis: a 0-D (or one-element 1-D) int32/int64 tensor')
+    r = x.ndim
+    axis = int(a.reshape(-1)[0])
+    if r == 0 or not -r <= axis < r:
+        raise ModelError(f'CumSum axis {axis} out of range for rank {r}')
+    axis %= r
+    w = wide(x) if x.dtype.kind == 'f' else x.astype(object)
+    if attrs.get('reverse', 0):
+        w = np.flip(w, axis)
+    with np.errstate(all='ignore'):
+        y = np.cumsum(w, axis=axis, dtype=w.dtype)
+        if attrs.get('exclusive', 0):
+            y = y - w
+            # exclusive: the first element is exactly 0 (not x - x: -0 or NaN)
+            idx = [slice(None)] * r
+            idx[axis] = slice(0, 1)
+            y[tuple(idx)] = 0
+    if attrs.get('reverse', 0):
+        y = np.flip(y, axis)
+    if x.dtype.kind in 'iu':
+        return c_order(wrap(y, x.dtype)), None
+    return c_order(np.asarray(y).astype(x.dtype)), None
+
+
+def hardmax(inputs, attrs, version, order=None):
+    x = inputs[0]
+    r = x.ndim
+    axis = attrs.get('axis', -1 if version >= 13 else 1)
+    lo = -r if version >= 11 else 0
+    if r == 0 or not lo <= axis < r:
+        raise ModelError(f'axis {axis} out of range for rank {r}')
+    axis %= r
+    if x.size == 0:
+        return x.copy(), None
+    if np.isnan(x).any():
+        raise UndefinedCase('NaN in Hardmax')
+    if version < 13:
+        w = x.reshape(int(np.prod(x.shape[:axis], dtype=np.int64)), -1)
+        ax = 1
+    else:
+        w, ax = x, axis
+    idx = np.expand_dims(np.argmax(w, axis=ax), ax)
+    y = np.zeros(w.shape, x.dtype)
+    np.put_along_axis(y, idx, 1, axis=ax)
+    return c_order(y.reshape(x.shape)), None
+
+
+def layer_norm(inputs, attrs, version, order=None):
+    x, scale = inputs[0], inputs[1]
+    b = inputs[2] if len(inputs) > 2 else None
+    r = x.ndim
+    axis = attrs.get('axis', -1)
+    if r == 0 or not -r <= axis < r:
+        raise ModelError(f'LayerNormalization axis {axis} out of range for rank {r}')
+    axis %= r
+    stash = attrs.get('stash_type', 1)
+    if stash not in (1, 11):
+        raise UndefinedCase(f'stash_type {stash} is not generated')
+    ax = tuple(range(axis, r))
+    for t in (scale, b):
+        if t is not None:
+            try:
+                if np.broadcast_shapes(t.shape, x.shape[axis:]) != x.shape[axis:]:
+                    raise ValueError
+            except ValueError:
+                raise ModelError(f'Scale/B {list(t.shape)} do not broadcast to {x.shape[axis:]}')
+    eps = np.float32(attrs.get('epsilon', 1e-5))
+    w = x.astype(np.longdouble)
+    with np.errstate(all='ignore'):
+        mean = w.mean(axis=ax, keepdims=True)
+        var = ((w - mean) ** 2).mean(axis=ax, keepdims=True)
+        inv = 1 / np.sqrt(var + np.longdouble(eps))
+        y = (w - mean) * inv * scale.astype(np.longdouble)
+        if b is not None:
+            y = y + b.astype(np.longdouble)
+    st = np.float32 if stash == 1 else np.float64
+    return [c_order(y.astype(x.dtype)), c_order(mean.astype(st)), c_order(inv.astype(st))], None
+
+
+def loss_common(op, inputs, attrs, version, log_prob):
+    """log_prob [N, C, d...], target [N, d...]: (loss, log_prob)."""
+    x, t = inputs[0], inputs[1]
+    wts = inputs[2] if len(inputs) > 2 else None
+    if t.dtype not in (np.int32, np.int64):
+        raise ModelError(f'{op}: the target must be int32 or int64')
+    if x.ndim < 2 or t.shape != (x.shape[0],) + x.shape[2:]:
+        raise ModelError(f'{op}: target {list(t.shape)} does not fit input {list(x.shape)}')
+    c = x.shape[1]
+    if wts is not None and wts.shape != (c,):
+        raise ModelError(f'{op}: weights of shape {list(wts.shape)}, want [{c}]')
+    reduction = attrs.get('reduction', b'mean')
+    reduction = reduction.decode() if isinstance(reduction, bytes) else reduction
+    if reduction not in ('none', 'sum', 'mean'):
+        raise ModelError(f'{op}: reduction {reduction!r}')
+    ignore = attrs.get('ignore_index')
+    tt = t.astype(np.int64)
+    keep = np.ones(t.shape, bool) if ignore is None else tt != ignore
+    if ((tt[keep] < 0) | (tt[keep] >= c)).any():
+        raise UndefinedCase(f'{op}: a class out of range')
+    safe = np.where(keep, tt, 0)
+    picked = np.take_along_axis(log_prob, np.expand_dims(safe, 1), axis=1)[:, 0]
+    wt = (np.ones(c, log_prob.dtype) if wts is None else wts.astype(log_prob.dtype))[safe]
+    wt = np.where(keep, wt, 0)
+    loss = -picked * wt
+    loss = np.where(keep, loss, 0)       # +0 for an ignored element
+    if reduction == 'none':
+        out = loss
+    elif reduction == 'sum':
+        out = loss.sum()
+    else:
+        den = wt.sum()
+        if den == 0:
+            raise UndefinedCase(f'{op}: mean over no weight')
+        out = loss.sum() / den
+    return c_order(np.asarray(out).astype(x.dtype))
+
+
+def nll_loss(inputs, attrs, version, order=None):
+    x = inputs[0]
+    with np.errstate(all='ignore'):
+        return [loss_common('NegativeLogLikelihoodLoss', inputs, attrs, version,
+                            wide(x))], None
+
+
+def sce_loss(inputs, attrs, version, order=None):
+    x = inputs[0]
+    if x.ndim < 2:
+        raise ModelError('SoftmaxCrossEntropyLoss: scores of rank >= 2')
+    w = wide(x)
+    with np.errstate(all='ignore'):
+        m = np.max(w, axis=1, keepdims=True)
+        lp = (w - m) - np.log(np.exp(w - m).sum(axis=1, keepdims=True))
+        loss = loss_common('SoftmaxCrossEntropyLoss', inputs, attrs, version, lp)
+    return [loss, c_order(lp.astype(x.dtype))], None
+
+
+MATH_OPS = {
+    'Exp': float_unary(lambda w, a, v: np.exp(w)), 'Log': float_unary(lambda w, a, v: np.log(w)),
+    'Sqrt': native_unary(np.sqrt), 'Reciprocal': native_unary(lambda x: 1 / x),
+    'Floor': native_unary(np.floor), 'Ceil': native_unary(np.ceil),
+    'Round': native_unary(np.rint),
+    'Sin': float_unary(lambda w, a, v: np.sin(w)), 'Cos': float_unary(lambda w, a, v: np.cos(w)),
+    'Tan': float_unary(lambda w, a, v: np.tan(w)),
+    'Asin': float_unary(lambda w, a, v: np.arcsin(w)),
+    'Acos': float_unary(lambda w, a, v: np.arccos(w)),
+    'Atan': float_unary(lambda w, a, v: np.arctan(w)),
+    'Sinh': float_unary(lambda w, a, v: np.sinh(w)),
+    'Cosh': float_unary(lambda w, a, v: np.cosh(w)),
+    'Asinh': float_unary(lambda w, a, v: np.arcsinh(w)),
+    'Acosh': float_unary(lambda w, a, v: np.arccosh(w)),
+    'Atanh': float_unary(lambda w, a, v: np.arctanh(w)),
+    'IsNaN': is_nan, 'IsInf': is_inf, 'Celu': float_unary(f_celu),
+    'ThresholdedRelu': float_unary(f_thresholded_relu), 'Shrink': float_unary(f_shrink),
+    'Pow': power, 'Max': variadic('Max'), 'Min': variadic('Min'), 'Sum': variadic('Sum'),
+    'Mean': variadic('Mean'), 'CumSum': cum_sum, 'Hardmax': hardmax,
+    'LayerNormalization': layer_norm, 'NegativeLogLikelihoodLoss': nll_loss,
+    'SoftmaxCrossEntropyLoss': sce_loss,
+}
+
+
 OPS = {'Gemm': gemm, 'Relu': relu, 'LeakyRelu': leaky_relu, 'MatMul': matmul,
        'Add': arithmetic(np.add), 'Sub': arithmetic(np.subtract),
        'Mul': arithmetic(np.multiply), 'Div': arithmetic(np.divide),
@@ -1397,12 +1712,15 @@ OPS = {'Gemm': gemm, 'Relu': relu, 'LeakyRelu': leaky_relu, 'MatMul': matmul,
        'Mod': mod, 'BitShift': bit_shift,
        'ArgMax': arg_reduce(True), 'ArgMin': arg_reduce(False)}
 OPS.update({op: reduce_op(op) for op in REDUCE_OPS})
+OPS.update(MATH_OPS)
 # The input whose element type allowed_types checks (default: the first).
 TYPED_INPUT = {'Where': 1}
 # Which inputs must share the first input's element type (default: all).
 SAME_TYPE = {'Reshape': 1, 'Dropout': 1, 'BatchNormalization': 1, 'Shape': 1, 'Gather': 1,
              'Unsqueeze': 1, 'Squeeze': 1, 'Cast': 1, 'CastLike': 1}
 SAME_TYPE.update({op: 1 for op in REDUCE_OPS})
+SAME_TYPE.update({'Pow': 1, 'CumSum': 1, 'NegativeLogLikelihoodLoss': 1,
+                  'SoftmaxCrossEntropyLoss': 1})
 # Optional inputs that may be left out before a later one ('' as the name).
 OPTIONAL = {'Clip': {1, 2}, 'Dropout': {1, 2}, 'Gemm': {2}}
 OPTIONAL.update({op: {1} for op in REDUCE_OPS})
