@@ -54,7 +54,7 @@ GEMM_DIMS = (
     (257, 31, 19), (5, 263, 7), (23, 17, 269), (128, 200, 96), (211, 223, 227),
     (300, 300, 300), (384, 1, 384),
 )
-DEFAULT_CASES = 4400
+DEFAULT_CASES = 5700
 # Opset groups for the PyTorch-like templates (each from its lowest opset).
 NEW_GRAPH_RANGES = ((1, 6), (7, 12), (13, 16), (17, 21))
 
