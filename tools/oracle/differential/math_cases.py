@@ -2,8 +2,8 @@
 built on them: Exp, Log, Sqrt, Reciprocal, Floor, Ceil, Round, Sin, Cos,
 Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh, IsNaN, IsInf,
 Celu, ThresholdedRelu, Shrink, Pow, Max, Min, Sum, Mean (variadic),
-CumSum, Hardmax, LayerNormalization, NegativeLogLikelihoodLoss and
-SoftmaxCrossEntropyLoss.
+CumSum, Hardmax, LayerNormalization, NegativeLogLikelihoodLoss,
+SoftmaxCrossEntropyLoss and TopK.
 
 Every version runs in models of each opset it spans (1-21), in float32
 and float64 (Celu: float32, all its spec allows) and the integer types
@@ -60,6 +60,8 @@ LN_FORMS = ('default', 'axis0', 'axis-middle', 'negative', 'epsilon', 'no-bias',
 LOSS_FORMS = ('mean', 'none', 'sum', 'weights', 'ignore-index', 'ignore-weights', 'spatial',
               'spatial-none', 'target-int32', 'log-prob')
 LOSSES = ('NegativeLogLikelihoodLoss', 'SoftmaxCrossEntropyLoss')
+TOPK_FORMS = ('default', 'axis0', 'negative-axis', 'ties', 'k0', 'k-all', 'rank1', 'zero-rows',
+              'k-graph-input', 'smallest', 'smallest-ties', 'unsorted-k1')
 
 
 def per_version(op, types, forms_of, section, extra=None):
@@ -119,6 +121,9 @@ def specs():
     for op in LOSSES:
         forms = LOSS_FORMS if op == 'SoftmaxCrossEntropyLoss' else LOSS_FORMS[:-1]
         out += per_version(op, FLOATS, forms, 'loss')
+    # last, so the entries above keep their indices
+    out += per_version('TopK', lambda v: FLOATS + (INTS if v >= 11 else ()),
+                       lambda v: TOPK_FORMS[:{1: 8, 10: 9}.get(v, len(TOPK_FORMS))], 'topk')
     return out
 
 
@@ -554,6 +559,60 @@ def build_loss(spec, rng):
                            'form': form})
 
 
+def build_top_k(spec, rng):
+    dtype, form, version = spec['dtype'], spec['form'], spec['version']
+    g = new_graph(rng, spec)
+    rank = 1 if form == 'rank1' else int(rng.integers(1, 5))
+    shape = list(random_shape(rng, rank, 256))
+    axis = {'axis0': 0}.get(form, rank - 1 if rng.random() < 0.5 else int(rng.integers(rank)))
+    if form == 'zero-rows' and rank > 1:
+        shape[(axis + 1) % rank] = 0
+    n = shape[axis]
+    # onnx's shape inference refuses TopK-1 with k < 1 (onnxruntime with it)
+    lowest = 1 if version == 1 else 0
+    if version == 1 and n == 0:
+        shape[axis] = n = 1
+    k = {'k0': lowest, 'k-all': n}.get(form, int(rng.integers(lowest, n + 1)))
+    if form == 'unsorted-k1':
+        k = min(n, 1)
+    attrs = {}
+    if axis != rank - 1 or rng.random() < 0.3:
+        attrs['axis'] = axis - rank if form == 'negative-axis' or (
+            rng.random() < 0.3) else axis
+    if version >= 11:
+        if form.startswith('smallest') or rng.random() < 0.3:
+            attrs['largest'] = 0
+        if form == 'unsorted-k1':
+            attrs['sorted'] = 0
+        elif rng.random() < 0.2:
+            attrs['sorted'] = 1
+    size = int(np.prod(shape, dtype=np.int64))
+    if form in ('ties', 'smallest-ties') or rng.random() < 0.3:
+        pool = [1.0, -2.0, 0.5, 7.0, -np.inf, np.inf]
+        if dtype not in FLOATS:
+            pool = [1, -2, 0, 7, np.iinfo(dtype).min, np.iinfo(dtype).max]
+        x = np.array(rng.choice(pool[:2 + int(rng.integers(5))], size)).astype(dtype)
+    elif dtype in FLOATS:
+        x = V.wide_values(rng, (size,), np.dtype(dtype))
+        x[np.isnan(x)] = 0
+    else:
+        x = V.int_values(rng, (size,), np.dtype(dtype))
+    x = x.reshape(shape)
+    g.input('X', x)
+    inputs = ['X']
+    if version == 1:
+        attrs['k'] = k
+    elif form == 'k-graph-input':
+        inputs.append(g.input('K', np.array([k], np.int64), dtype=np.int64))
+    else:
+        inputs.append(g.init('K', np.array([k], np.int64), dtype=np.int64))
+    values, indices = g.node('TopK', inputs, outputs=2, **attrs)
+    g.output(values)
+    g.output(indices)
+    desc = f"TopK-{op_version('TopK', g.opset)} {dtype} X{shape} k={k} {attrs} ({form})"
+    return Built(g, desc, {'shape': shape, 'k': k, 'attrs': attrs, 'form': form})
+
+
 def build_math_op(spec, rng):
     op = spec['op']
     if op == 'Pow':
@@ -568,4 +627,6 @@ def build_math_op(spec, rng):
         return build_layer_norm(spec, rng)
     if op in LOSSES:
         return build_loss(spec, rng)
+    if op == 'TopK':
+        return build_top_k(spec, rng)
     return build_unary(spec, rng)

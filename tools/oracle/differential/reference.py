@@ -89,7 +89,7 @@ VERSIONS.update({
     'Max': (1, 6, 8, 12, 13), 'Min': (1, 6, 8, 12, 13), 'Sum': (1, 6, 8, 13),
     'Mean': (1, 6, 8, 13), 'CumSum': (11, 14), 'Hardmax': (1, 11, 13),
     'LayerNormalization': (17,), 'NegativeLogLikelihoodLoss': (12, 13),
-    'SoftmaxCrossEntropyLoss': (12, 13)})
+    'SoftmaxCrossEntropyLoss': (12, 13), 'TopK': (1, 10, 11)})
 REDUCE_OPS = ('ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
               'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare')
 
@@ -179,6 +179,8 @@ def allowed_types(op, version):
         return FLOATS | INTS if version >= 12 else FLOATS
     if op == 'CumSum':
         return FLOATS | INTS4
+    if op == 'TopK':
+        return FLOATS | INTS if version >= 11 else FLOATS
     return FLOATS
 
 # Per-operator tolerances, as (rtol in units of the type's epsilon, atol).
@@ -295,7 +297,7 @@ EXACT_OPS = {'Identity', 'Dropout', 'Reshape', 'Flatten', 'Constant', 'Shape', '
              'Not', 'Neg', 'Abs', 'Sign', 'Where', 'Mod', 'BitShift',
              'ReduceMax', 'ReduceMin', 'ArgMax', 'ArgMin',
              'Floor', 'Ceil', 'Round', 'Sqrt', 'Reciprocal', 'IsNaN', 'IsInf',
-             'ThresholdedRelu', 'Shrink', 'Max', 'Min', 'Hardmax'}
+             'ThresholdedRelu', 'Shrink', 'Max', 'Min', 'Hardmax', 'TopK'}
 EXACT = {'rtol': 0.0, 'atol': 0.0}
 
 
@@ -1578,6 +1580,42 @@ def hardmax(inputs, attrs, version, order=None):
     return c_order(y.reshape(x.shape)), None
 
 
+def top_k(inputs, attrs, version, order=None):
+    x = inputs[0]
+    r = x.ndim
+    if version < 10:
+        k = attrs.get('k')
+        if k is None:
+            raise ModelError('TopK-1 needs the attribute k')
+    else:
+        kt = inputs[1]
+        if kt.dtype != np.int64 or kt.shape != (1,):
+            raise ModelError('TopK K: a one-element 1-D int64 tensor')
+        k = int(kt[0])
+    axis = attrs.get('axis', -1)
+    if r == 0 or not -r <= axis < r:
+        raise ModelError(f'TopK axis {axis} out of range for rank {r}')
+    axis %= r
+    n = x.shape[axis]
+    if not 0 <= k <= n:
+        raise ModelError(f'TopK k {k} not in [0, {n}]')
+    if attrs.get('sorted', 1) == 0 and k > 1:
+        raise UndefinedCase('TopK sorted=0: the order of the outputs is open')
+    if x.dtype.kind == 'f' and np.isnan(x).any():
+        raise UndefinedCase('NaN in TopK')
+    largest = attrs.get('largest', 1)
+    m = np.moveaxis(x, axis, -1)
+    lines = m.reshape(int(np.prod(m.shape[:-1], dtype=np.int64)), n)
+    idx = np.zeros((lines.shape[0], k), np.int64)
+    for i, line in enumerate(lines):
+        vals = [v.item() for v in line]     # Python numbers: no overflow in the key
+        order = sorted(range(n), key=lambda j: (-vals[j] if largest else vals[j], j))
+        idx[i] = order[:k]
+    idx = idx.reshape(list(m.shape[:-1]) + [k])
+    values = np.take_along_axis(m, idx, axis=-1)
+    return [c_order(np.moveaxis(values, -1, axis)), c_order(np.moveaxis(idx, -1, axis))], None
+
+
 def layer_norm(inputs, attrs, version, order=None):
     x, scale = inputs[0], inputs[1]
     b = inputs[2] if len(inputs) > 2 else None
@@ -1687,7 +1725,7 @@ MATH_OPS = {
     'Pow': power, 'Max': variadic('Max'), 'Min': variadic('Min'), 'Sum': variadic('Sum'),
     'Mean': variadic('Mean'), 'CumSum': cum_sum, 'Hardmax': hardmax,
     'LayerNormalization': layer_norm, 'NegativeLogLikelihoodLoss': nll_loss,
-    'SoftmaxCrossEntropyLoss': sce_loss,
+    'SoftmaxCrossEntropyLoss': sce_loss, 'TopK': top_k,
 }
 
 
@@ -1720,7 +1758,7 @@ SAME_TYPE = {'Reshape': 1, 'Dropout': 1, 'BatchNormalization': 1, 'Shape': 1, 'G
              'Unsqueeze': 1, 'Squeeze': 1, 'Cast': 1, 'CastLike': 1}
 SAME_TYPE.update({op: 1 for op in REDUCE_OPS})
 SAME_TYPE.update({'Pow': 1, 'CumSum': 1, 'NegativeLogLikelihoodLoss': 1,
-                  'SoftmaxCrossEntropyLoss': 1})
+                  'SoftmaxCrossEntropyLoss': 1, 'TopK': 1})
 # Optional inputs that may be left out before a later one ('' as the name).
 OPTIONAL = {'Clip': {1, 2}, 'Dropout': {1, 2}, 'Gemm': {2}}
 OPTIONAL.update({op: {1} for op in REDUCE_OPS})
