@@ -224,7 +224,7 @@ static void walk_make(const oc_tensor *x, unsigned mask, walk *w)
 #define FLOAT_REDUCER(name, T)                                                 \
     static double name##_one(oc_reduce_kind kind, const walk *w, const T *p)  \
     {                                                                          \
-        double acc = 0, m = -INFINITY;                                         \
+        double acc = 0, m = kind == OC_REDUCE_VARIANCE ? 0 : -INFINITY;        \
         bool nan = false;                                                      \
         switch (kind) {                                                        \
         case OC_REDUCE_SUM:                                                    \
@@ -233,6 +233,12 @@ static void walk_make(const oc_tensor *x, unsigned mask, walk *w)
             return kind == OC_REDUCE_SUM ? acc : log(acc);                     \
         case OC_REDUCE_MEAN:                                                   \
             VISIT(T, double, w, p, acc += v);                                  \
+            return acc / (double)w->n;                                         \
+        case OC_REDUCE_VARIANCE:                                               \
+            /* about the mean: no cancellation of E(x^2) - E(x)^2 */         \
+            VISIT(T, double, w, p, m += v);                                    \
+            m /= (double)w->n;                                                 \
+            VISIT(T, double, w, p, acc += (v - m) * (v - m));                  \
             return acc / (double)w->n;                                         \
         case OC_REDUCE_MAX:                                                    \
             acc = -INFINITY;                                                   \
@@ -341,6 +347,17 @@ INT_REDUCER(reduce_uint32, uint32_t, uint64_t, 0, UINT32_MAX, ABS_UNSIGNED)
 INT_REDUCER(reduce_int64, int64_t, int64_t, INT64_MIN, INT64_MAX, ABS_SIGNED)
 INT_REDUCER(reduce_uint64, uint64_t, uint64_t, 0, UINT64_MAX, ABS_UNSIGNED)
 
+/* float in, the double each output was accumulated in out: statistics
+ * a kernel goes on computing with (MVN's mean). */
+#define ONE_reduce_float_wide(off, o) (y[o] = reduce_float_one(kind, w, x + (off)))
+static void reduce_float_wide(oc_reduce_kind kind, const walk *w, const void *xv,
+                              void *yv)
+{
+    const float *x = xv;
+    double *y = yv;
+    EACH_OUTPUT(w, ONE_reduce_float_wide);
+}
+
 typedef void (*reducer)(oc_reduce_kind kind, const walk *w, const void *x,
                         void *y);
 
@@ -360,6 +377,18 @@ static reducer reducer_for(onnxc_dtype t)
     }
 }
 
+void oc_reduce_tensor(oc_reduce_kind kind, const oc_tensor *x, unsigned mask,
+                      oc_tensor *y)
+{
+    reducer r = x->dtype == ONNXC_FLOAT && y->dtype == ONNXC_DOUBLE
+                    ? reduce_float_wide
+                    : reducer_for(x->dtype);
+    walk w;
+    walk_make(x, mask, &w);
+    if (r && w.outputs)
+        r(kind, &w, x->data, y->data);
+}
+
 onnxc_status *oc_reduce_run(const oc_run_ctx *ctx)
 {
     const oc_reduce_params *p = ctx->params;
@@ -368,7 +397,6 @@ onnxc_status *oc_reduce_run(const oc_run_ctx *ctx)
     oc_axes axes = p->axes;
     unsigned mask;
     bool noop;
-    walk w;
     onnxc_status *err;
     if (p->axes_input && a) {
         /* infer saw these contents at plan time and checked their count */
@@ -384,9 +412,7 @@ onnxc_status *oc_reduce_run(const oc_run_ctx *ctx)
             memcpy(y->data, x->data, count * onnxc_dtype_size(x->dtype));
         return NULL;
     }
-    reducer r = reducer_for(x->dtype);
-    walk_make(x, mask, &w);
-    if (r && count)
-        r(p->kind, &w, x->data, y->data);
+    if (count)
+        oc_reduce_tensor(p->kind, x, mask, y);
     return NULL;
 }

@@ -32,7 +32,8 @@ typedef enum oc_reduce_kind {
     OC_REDUCE_L2,
     OC_REDUCE_LOG_SUM,
     OC_REDUCE_LOG_SUM_EXP,
-    OC_REDUCE_SUM_SQUARE
+    OC_REDUCE_SUM_SQUARE,
+    OC_REDUCE_VARIANCE      /* population variance, two passes (MVN) */
 } oc_reduce_kind;
 
 typedef struct oc_reduce_params {
@@ -48,6 +49,14 @@ onnxc_status *oc_reduce_prepare(const oc_prepare_ctx *ctx, oc_reduce_kind kind,
                                 int axes_input_from, void **params);
 onnxc_status *oc_reduce_infer(const oc_infer_ctx *ctx);
 onnxc_status *oc_reduce_run(const oc_run_ctx *ctx);
+
+/* Reduces x over the axes set in mask (bit d: axis d) into y, whose
+ * data holds the outputs in order (keepdims or not, the same layout), of
+ * x's type or, for a float x, double: the accumulator unrounded. For
+ * kernels built on reductions (MeanVarianceNormalization); VARIANCE
+ * takes float and double only. */
+void oc_reduce_tensor(oc_reduce_kind kind, const oc_tensor *x, unsigned mask,
+                      oc_tensor *y);
 
 /* The element types of each group of kinds, for the op tables. */
 #define REDUCE_ARITH_TYPES "float, double, int32, int64, uint32, uint64"

@@ -3,7 +3,7 @@ built on them: Exp, Log, Sqrt, Reciprocal, Floor, Ceil, Round, Sin, Cos,
 Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh, IsNaN, IsInf,
 Celu, ThresholdedRelu, Shrink, Pow, Max, Min, Sum, Mean (variadic),
 CumSum, Hardmax, LayerNormalization, NegativeLogLikelihoodLoss,
-SoftmaxCrossEntropyLoss and TopK.
+SoftmaxCrossEntropyLoss, TopK and MeanVarianceNormalization.
 
 Every version runs in models of each opset it spans (1-21), in float32
 and float64 (Celu: float32, all its spec allows) and the integer types
@@ -62,6 +62,7 @@ LOSS_FORMS = ('mean', 'none', 'sum', 'weights', 'ignore-index', 'ignore-weights'
 LOSSES = ('NegativeLogLikelihoodLoss', 'SoftmaxCrossEntropyLoss')
 TOPK_FORMS = ('default', 'axis0', 'negative-axis', 'ties', 'k0', 'k-all', 'rank1', 'zero-rows',
               'k-graph-input', 'smallest', 'smallest-ties', 'unsorted-k1')
+MVN_FORMS = ('default', 'last', 'middle', 'all', 'offset', 'constant-group', 'rank5')
 
 
 def per_version(op, types, forms_of, section, extra=None):
@@ -124,6 +125,7 @@ def specs():
     # last, so the entries above keep their indices
     out += per_version('TopK', lambda v: FLOATS + (INTS if v >= 11 else ()),
                        lambda v: TOPK_FORMS[:{1: 8, 10: 9}.get(v, len(TOPK_FORMS))], 'topk')
+    out += per_version('MeanVarianceNormalization', FLOATS, MVN_FORMS, 'mvn')
     return out
 
 
@@ -613,6 +615,35 @@ def build_top_k(spec, rng):
     return Built(g, desc, {'shape': shape, 'k': k, 'attrs': attrs, 'form': form})
 
 
+def build_mvn(spec, rng):
+    dtype, form = spec['dtype'], spec['form']
+    g = new_graph(rng, spec)
+    rank = 5 if form == 'rank5' else 4 if form in ('default', 'offset', 'constant-group') else \
+        int(rng.integers(2, 5))
+    shape = [int(rng.integers(1, 5)) for _ in range(rank)]
+    attrs = {}
+    if form == 'last':
+        attrs['axes'] = [-1] if rng.random() < 0.5 else [rank - 1]
+    elif form == 'middle':
+        attrs['axes'] = [1]
+    elif form == 'all':
+        attrs['axes'] = list(range(rank))
+    elif form == 'rank5':
+        attrs['axes'] = [0, 2, 3, 4]
+    elif rank == 4 and rng.random() < 0.3:
+        attrs['axes'] = [0, 2, 3]
+    x = rng.uniform(-4, 4, shape) + (rng.uniform(-20, 20) if form == 'offset' else 0)
+    if form == 'constant-group':
+        x[:, 0] = 1.5
+    x = x.astype(dtype)
+    g.input('X', x)
+    y = g.node('MeanVarianceNormalization', ['X'], **attrs)
+    g.output(y)
+    desc = f"MeanVarianceNormalization-{op_version('MeanVarianceNormalization', g.opset)} " \
+        f"{dtype} X{shape} {attrs} ({form})"
+    return Built(g, desc, {'shape': shape, 'attrs': attrs, 'form': form})
+
+
 def build_math_op(spec, rng):
     op = spec['op']
     if op == 'Pow':
@@ -629,4 +660,6 @@ def build_math_op(spec, rng):
         return build_loss(spec, rng)
     if op == 'TopK':
         return build_top_k(spec, rng)
+    if op == 'MeanVarianceNormalization':
+        return build_mvn(spec, rng)
     return build_unary(spec, rng)

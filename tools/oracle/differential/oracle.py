@@ -120,6 +120,7 @@ NO_KERNEL = (
     ('Hardmax', ('float64',), ((1, 21),)),
     ('ThresholdedRelu', ('float64',), ((10, 17), (19, 21))),   # 18: the function body
     ('CumSum', ('uint32', 'uint64'), ((11, 21),)),
+    ('MeanVarianceNormalization', ('float64',), ((9, 21),)),
 )
 
 
@@ -298,6 +299,25 @@ def reduce_deviation(g, node):
     return None
 
 
+MVN_CONSTANT = ('MeanVarianceNormalization of a group whose elements are all equal (one element, '
+                'or a constant): onnxruntime gives NaN there, the spec\'s function body '
+                '0 / (0 + 1e-9) = 0')
+
+
+def mvn_deviation(g, node):
+    from onnx import helper
+    if node.op_type != 'MeanVarianceNormalization':
+        return None
+    x = g.values.get(node.input[0])
+    if x is None or not x.size:
+        return None
+    attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+    axes = tuple(int(a) % x.ndim for a in attrs.get('axes', [0, 2, 3]))
+    if (x.max(axis=axes) == x.min(axis=axes)).any():
+        return MVN_CONSTANT
+    return None
+
+
 SHRINK_F64 = ('float64 Shrink: onnxruntime rounds the result through float32 (~1e-8 '
               'relative error)')
 
@@ -307,7 +327,7 @@ def deviation(built):
     from onnx import helper
     g = built.graph
     for node in g.nodes:
-        why = reduce_deviation(g, node)
+        why = reduce_deviation(g, node) or mvn_deviation(g, node)
         if why:
             return why
         x = g.values.get(node.input[0]) if node.input else None

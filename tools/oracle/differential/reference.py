@@ -89,7 +89,8 @@ VERSIONS.update({
     'Max': (1, 6, 8, 12, 13), 'Min': (1, 6, 8, 12, 13), 'Sum': (1, 6, 8, 13),
     'Mean': (1, 6, 8, 13), 'CumSum': (11, 14), 'Hardmax': (1, 11, 13),
     'LayerNormalization': (17,), 'NegativeLogLikelihoodLoss': (12, 13),
-    'SoftmaxCrossEntropyLoss': (12, 13), 'TopK': (1, 10, 11)})
+    'SoftmaxCrossEntropyLoss': (12, 13), 'TopK': (1, 10, 11),
+    'MeanVarianceNormalization': (9, 13)})
 REDUCE_OPS = ('ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
               'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare')
 
@@ -247,6 +248,9 @@ APPROX = {
     'LayerNormalization': {'float32': (8, TINY), 'float64': (8, TINY)},
     'NegativeLogLikelihoodLoss': {'float32': (4, TINY), 'float64': (4, TINY)},
     'SoftmaxCrossEntropyLoss': {'float32': (8, TINY), 'float64': (8, TINY)},
+    # onnxruntime's variance is E[X^2] - E[X]^2 in the input's type; the
+    # outputs are O(1), so an absolute floor of a few dozen eps
+    'MeanVarianceNormalization': {'float32': (16, 2.0 ** -18), 'float64': (16, 2.0 ** -47)},
 }
 # Summation orders a correct runtime might use: one product at a time,
 # either way along K, and K in blocks of 128 or 256 added onto beta * C
@@ -1616,6 +1620,19 @@ def top_k(inputs, attrs, version, order=None):
     return [c_order(np.moveaxis(values, -1, axis)), c_order(np.moveaxis(idx, -1, axis))], None
 
 
+def mean_variance_norm(inputs, attrs, version, order=None):
+    x = inputs[0]
+    r = x.ndim
+    axes = [int(a) for a in attrs.get('axes', [0, 2, 3])]
+    if any(not -r <= a < r for a in axes) or len({a % r for a in axes}) != len(axes):
+        raise ModelError(f'MeanVarianceNormalization axes {axes} for rank {r}')
+    ax = tuple(a % r for a in axes)
+    w = wide(x)
+    mean = w.mean(axis=ax, keepdims=True)
+    sd = np.sqrt(((w - mean) ** 2).mean(axis=ax, keepdims=True))
+    return c_order(((w - mean) / (sd + 1e-9)).astype(x.dtype)), None
+
+
 def layer_norm(inputs, attrs, version, order=None):
     x, scale = inputs[0], inputs[1]
     b = inputs[2] if len(inputs) > 2 else None
@@ -1726,6 +1743,7 @@ MATH_OPS = {
     'Mean': variadic('Mean'), 'CumSum': cum_sum, 'Hardmax': hardmax,
     'LayerNormalization': layer_norm, 'NegativeLogLikelihoodLoss': nll_loss,
     'SoftmaxCrossEntropyLoss': sce_loss, 'TopK': top_k,
+    'MeanVarianceNormalization': mean_variance_norm,
 }
 
 
