@@ -114,6 +114,7 @@ extern const oc_op oc_op_pow;
 extern const oc_op oc_op_arg_max;
 extern const oc_op oc_op_arg_min;
 extern const oc_op oc_op_layer_normalization;
+extern const oc_op oc_op_det;
 extern const oc_op oc_op_mean_variance_normalization;
 extern const oc_op oc_op_celu;
 extern const oc_op oc_op_thresholded_relu;
@@ -237,6 +238,7 @@ static const oc_op *const registry[] = {
     &oc_op_arg_min,
     &oc_op_layer_normalization,
     &oc_op_mean_variance_normalization,
+    &oc_op_det,
     &oc_op_celu,
     &oc_op_thresholded_relu,
     &oc_op_shrink,

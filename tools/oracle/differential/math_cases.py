@@ -3,7 +3,7 @@ built on them: Exp, Log, Sqrt, Reciprocal, Floor, Ceil, Round, Sin, Cos,
 Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh, IsNaN, IsInf,
 Celu, ThresholdedRelu, Shrink, Pow, Max, Min, Sum, Mean (variadic),
 CumSum, Hardmax, LayerNormalization, NegativeLogLikelihoodLoss,
-SoftmaxCrossEntropyLoss, TopK and MeanVarianceNormalization.
+SoftmaxCrossEntropyLoss, TopK, MeanVarianceNormalization and Det.
 
 Every version runs in models of each opset it spans (1-21), in float32
 and float64 (Celu: float32, all its spec allows) and the integer types
@@ -62,6 +62,7 @@ LOSS_FORMS = ('mean', 'none', 'sum', 'weights', 'ignore-index', 'ignore-weights'
 LOSSES = ('NegativeLogLikelihoodLoss', 'SoftmaxCrossEntropyLoss')
 TOPK_FORMS = ('default', 'axis0', 'negative-axis', 'ties', 'k0', 'k-all', 'rank1', 'zero-rows',
               'k-graph-input', 'smallest', 'smallest-ties', 'unsorted-k1')
+DET_FORMS = ('matrix', 'batch', 'rank4', 'singular', 'swap', 'one', 'empty-batch')
 MVN_FORMS = ('default', 'last', 'middle', 'all', 'offset', 'constant-group', 'rank5')
 
 
@@ -126,6 +127,7 @@ def specs():
     out += per_version('TopK', lambda v: FLOATS + (INTS if v >= 11 else ()),
                        lambda v: TOPK_FORMS[:{1: 8, 10: 9}.get(v, len(TOPK_FORMS))], 'topk')
     out += per_version('MeanVarianceNormalization', FLOATS, MVN_FORMS, 'mvn')
+    out += per_version('Det', FLOATS, DET_FORMS, 'det')
     return out
 
 
@@ -644,6 +646,30 @@ def build_mvn(spec, rng):
     return Built(g, desc, {'shape': shape, 'attrs': attrs, 'form': form})
 
 
+def build_det(spec, rng):
+    dtype, form = spec['dtype'], spec['form']
+    g = new_graph(rng, spec)
+    n = 1 if form == 'one' else int(rng.integers(2, 7))
+    batch = {'matrix': [], 'one': [], 'rank4': [int(rng.integers(1, 4)), int(rng.integers(1, 4))],
+             'empty-batch': [0]}.get(form, [int(rng.integers(1, 5))])
+    x = rng.uniform(-2, 2, batch + [n, n])
+    if form == 'singular':
+        x[..., -1, :] = x[..., 0, :] * 2     # a row twice another: exactly singular
+    if form == 'swap':
+        x[..., 0, 0] = 0                    # the first pivot must come from below
+    x = x.astype(dtype)
+    g.input('X', x)
+    y = g.node('Det', ['X'])
+    g.output(y)
+    # elimination's error: about n^2 eps times the product of the row
+    # norms (Hadamard's bound on |det|)
+    w = x.astype(np.float64)
+    bound = np.prod(np.sqrt((w * w).sum(axis=-1)), axis=-1) if w.size else np.zeros(0)
+    g.atol_floor[y] = float((n * n + 4) * EPS[dtype] * (bound.max() if bound.size else 1))
+    desc = f"Det-11 {dtype} X{batch + [n, n]} ({form})"
+    return Built(g, desc, {'shape': batch + [n, n], 'form': form})
+
+
 def build_math_op(spec, rng):
     op = spec['op']
     if op == 'Pow':
@@ -662,4 +688,6 @@ def build_math_op(spec, rng):
         return build_top_k(spec, rng)
     if op == 'MeanVarianceNormalization':
         return build_mvn(spec, rng)
+    if op == 'Det':
+        return build_det(spec, rng)
     return build_unary(spec, rng)

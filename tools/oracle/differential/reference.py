@@ -90,7 +90,7 @@ VERSIONS.update({
     'Mean': (1, 6, 8, 13), 'CumSum': (11, 14), 'Hardmax': (1, 11, 13),
     'LayerNormalization': (17,), 'NegativeLogLikelihoodLoss': (12, 13),
     'SoftmaxCrossEntropyLoss': (12, 13), 'TopK': (1, 10, 11),
-    'MeanVarianceNormalization': (9, 13)})
+    'MeanVarianceNormalization': (9, 13), 'Det': (11,)})
 REDUCE_OPS = ('ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
               'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare')
 
@@ -1620,6 +1620,15 @@ def top_k(inputs, attrs, version, order=None):
     return [c_order(np.moveaxis(values, -1, axis)), c_order(np.moveaxis(idx, -1, axis))], None
 
 
+def det(inputs, attrs, version, order=None):
+    x = inputs[0]
+    if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
+        raise ModelError(f'Det of {list(x.shape)}: not [*, M, M]')
+    if x.size == 0:
+        return np.ones(x.shape[:-2], x.dtype), None
+    return c_order(np.linalg.det(x.astype(np.float64)).astype(x.dtype)), None
+
+
 def mean_variance_norm(inputs, attrs, version, order=None):
     x = inputs[0]
     r = x.ndim
@@ -1743,7 +1752,7 @@ MATH_OPS = {
     'Mean': variadic('Mean'), 'CumSum': cum_sum, 'Hardmax': hardmax,
     'LayerNormalization': layer_norm, 'NegativeLogLikelihoodLoss': nll_loss,
     'SoftmaxCrossEntropyLoss': sce_loss, 'TopK': top_k,
-    'MeanVarianceNormalization': mean_variance_norm,
+    'MeanVarianceNormalization': mean_variance_norm, 'Det': det,
 }
 
 
