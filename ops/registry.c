@@ -126,6 +126,7 @@ extern const oc_op oc_op_hardmax;
 extern const oc_op oc_op_nll_loss;
 extern const oc_op oc_op_top_k;
 extern const oc_op oc_op_softmax_cross_entropy_loss;
+extern const oc_op oc_op_einsum;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -249,6 +250,7 @@ static const oc_op *const registry[] = {
     &oc_op_nll_loss,
     &oc_op_top_k,
     &oc_op_softmax_cross_entropy_loss,
+    &oc_op_einsum,
 };
 
 static bool is_default_domain(const char *d)
