@@ -39,7 +39,7 @@ static onnxc_model *ein_model(const ein_case *c, onnxc_status **st)
     mb_model *m = mb_new(8);
     mb_opset(m, "", 12);
     for (int k = 0; k < c->n; k++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "x%d", k);
         shape[k][0] = 0;
         for (int d = 0; d < c->rank[k]; d++)
