@@ -3,8 +3,8 @@
 bool tensors (what "real graphs" brings: view(x.size(0), -1), attention,
 embeddings, masks, cat/split/stack, permute, slices and flip, pad,
 expand/repeat, arange, gather, integer casts; and a transformer block with
-LayerNorm and GELU, and the reductions and math functions of norms and
-heads), at several opsets, with
+LayerNorm and GELU, the reductions and math functions of norms and
+heads, topk, einsum and cross-entropy), at several opsets, with
 torch's outputs as test data at two sizes of the dynamic axes:
 
     OUTDIR/<model>_opset<N>/model.onnx
@@ -186,11 +186,58 @@ class Statistics(nn.Module):
                           x.abs().sqrt().log1p(), x.sum(-1, keepdim=True)], dim=-1)
 
 
+class MathChain(nn.Module):
+    """exp, log, sqrt, reciprocal, pow, abs, floor, ceil, GELU's tanh
+    approximation, and torch.max/min of two tensors: Exp, Log, Sqrt,
+    Reciprocal, Pow, Abs, Floor, Ceil, Tanh, Max, Min."""
+
+    def forward(self, x):          # [batch, seq, 8]
+        a = x.abs()
+        chain = torch.reciprocal(a.add(1.0).sqrt()).log().exp()
+        return torch.cat([chain, x.pow(3), torch.floor(x * 3), torch.ceil(x * 3),
+                          F.gelu(x, approximate="tanh"), torch.max(x, chain),
+                          torch.min(x, a.pow(0.5))], dim=-1)
+
+
+class Reductions(nn.Module):
+    """sum, mean, amax, amin over one and two dims, with and without
+    keepdim, F.normalize (ReduceL2) and cumsum: the reductions of pooled
+    heads and of statistics."""
+
+    def forward(self, x):          # [batch, seq, 8]
+        seq = x.size(1)
+        pooled = torch.cat([x.mean(dim=1), x.amax(dim=1), x.amin(dim=1),
+                            x.sum(dim=(1, 2)).unsqueeze(-1).expand(-1, 8)], dim=-1)
+        kept = torch.cat([x.sum(-1, keepdim=True), x.amin(dim=(1, 2), keepdim=True).expand(-1, seq, 1),
+                          x.mean(dim=(0, 2), keepdim=True).expand(x.size(0), -1, 1)], dim=-1)
+        return torch.cat([pooled.unsqueeze(1).expand(-1, seq, -1), kept,
+                          F.normalize(x, dim=-1), torch.cumsum(x, dim=1)], dim=-1)
+
+
+class HeadsLosses(nn.Module):
+    """topk, argmax, einsum 'bij,bjk->bik' and nn.CrossEntropyLoss over
+    targets taken from the input: TopK, ArgMax, Einsum,
+    SoftmaxCrossEntropyLoss (from 12) and its decomposition (before)."""
+
+    def __init__(self):
+        super().__init__()
+        self.loss = nn.CrossEntropyLoss(reduction="none")
+
+    def forward(self, x):          # [batch, seq, 8]
+        values, indices = torch.topk(x, 3, dim=-1)
+        target = x.flip(-1).argmax(dim=-1)                     # [batch, seq]
+        loss = self.loss(x.transpose(1, 2), target)            # [batch, seq]
+        keys = x.transpose(1, 2)[..., :4]                       # [batch, 8, 4]
+        mixed = torch.einsum("bij,bjk->bik", x, keys)           # [batch, seq, 4]
+        return torch.cat([values, indices.float(), loss.unsqueeze(-1), mixed,
+                          x.argmax(dim=-1, keepdim=True).float()], dim=-1)
+
+
 def float_input(batch, seq, gen, shape=None):
     return torch.randn(batch, *(shape or (seq, FEATURES)), generator=gen)
 
 
-# name: (module builder, input maker, dynamic axes, opsets)
+# name: (module builder, input maker, dynamic axes[, opsets if not all])
 MODELS = {
     "view_flatten": (ViewFlatten, lambda b, s, g: float_input(b, s, g, (4, 6)),
                      {0: "batch"}),
@@ -212,6 +259,11 @@ MODELS = {
                           lambda b, s, g: float_input(b, s, g, (s, 16)),
                           {0: "batch", 1: "seq"}),
     "statistics": (Statistics, float_input, {0: "batch", 1: "seq"}),
+    "math_chain": (MathChain, float_input, {0: "batch", 1: "seq"}),
+    "reductions": (Reductions, float_input, {0: "batch", 1: "seq"}),
+    # Einsum and SoftmaxCrossEntropyLoss arrive in opset 12.
+    "heads_losses": (HeadsLosses, float_input, {0: "batch", 1: "seq"},
+                     [13, 14, 17]),
 }
 
 
@@ -234,7 +286,7 @@ def supported_ops(runner):
 
 
 def export(outdir, name, opset, supported):
-    build, make_input, axes = MODELS[name]
+    build, make_input, axes = MODELS[name][:3]
     torch.manual_seed(0)
     model = build().eval()
     gen = torch.Generator().manual_seed(1)
@@ -283,6 +335,8 @@ def main():
     try:
         for name in names:
             for opset in [int(v) for v in args.opsets.split(",")]:
+                if len(MODELS[name]) > 3 and opset not in MODELS[name][3]:
+                    continue
                 ops = export(args.outdir, name, opset, supported)
                 print("%-28s %s" % ("%s_opset%d" % (name, opset), " ".join(ops)))
                 count += 1
