@@ -34,7 +34,7 @@ static void ok(onnxc_status *st)
 
 static void expect_dims(const onnxc_tensor_view *v, const int64_t *dims, size_t rank)
 {
-    cr_assert_eq(v->rank, rank, "rank %zu, expected %zu", v->rank, rank);
+    cr_assert_eq((size_t)v->rank, rank, "rank %d, expected %zu", v->rank, rank);
     for (size_t d = 0; d < rank; d++)
         cr_assert_eq(v->dims[d], dims[d], "dim %zu is %lld, expected %lld", d,
                      (long long)v->dims[d], (long long)dims[d]);

@@ -3,7 +3,7 @@ built on them: Exp, Log, Sqrt, Reciprocal, Floor, Ceil, Round, Sin, Cos,
 Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh, IsNaN, IsInf,
 Celu, ThresholdedRelu, Shrink, Pow, Max, Min, Sum, Mean (variadic),
 CumSum, Hardmax, LayerNormalization, NegativeLogLikelihoodLoss,
-SoftmaxCrossEntropyLoss, TopK, MeanVarianceNormalization and Det.
+SoftmaxCrossEntropyLoss, TopK, MeanVarianceNormalization, Det and Einsum.
 
 Every version runs in models of each opset it spans (1-21), in float32
 and float64 (Celu: float32, all its spec allows) and the integer types
@@ -63,6 +63,14 @@ LOSSES = ('NegativeLogLikelihoodLoss', 'SoftmaxCrossEntropyLoss')
 TOPK_FORMS = ('default', 'axis0', 'negative-axis', 'ties', 'k0', 'k-all', 'rank1', 'zero-rows',
               'k-graph-input', 'smallest', 'smallest-ties', 'unsorted-k1')
 DET_FORMS = ('matrix', 'batch', 'rank4', 'singular', 'swap', 'one', 'empty-batch')
+# (form, equation, letters of each operand): sizes drawn per letter
+EINSUM_FORMS = (
+    ('matmul', 'ij,jk->ik'), ('batch', 'bij,bjk->bik'), ('attention', 'bhqd,bhkd->bhqk'),
+    ('transpose', 'ij->ji'), ('trace', 'ii->'), ('diagonal', 'ii->i'),
+    ('implicit', 'ij,jk'), ('implicit-sum', 'ii'), ('ellipsis', '...ij,...jk->...ik'),
+    ('ellipsis-broadcast', '...ij,...jk->...ik'), ('outer', 'i,j->ij'), ('dot', 'i,i->'),
+    ('sum-all', 'ij->'), ('three', 'ij,jk,kl->il'), ('bilinear', 'bn,anm,bm->ba'),
+    ('scalar', ',ij->ij'), ('zero-size', 'ij,jk->ik'), ('spaces', 'ij , jk -> ik'))
 MVN_FORMS = ('default', 'last', 'middle', 'all', 'offset', 'constant-group', 'rank5')
 
 
@@ -128,6 +136,7 @@ def specs():
                        lambda v: TOPK_FORMS[:{1: 8, 10: 9}.get(v, len(TOPK_FORMS))], 'topk')
     out += per_version('MeanVarianceNormalization', FLOATS, MVN_FORMS, 'mvn')
     out += per_version('Det', FLOATS, DET_FORMS, 'det')
+    out += per_version('Einsum', FLOATS + INTS, tuple(f for f, _ in EINSUM_FORMS), 'einsum')
     return out
 
 
@@ -670,6 +679,56 @@ def build_det(spec, rng):
     return Built(g, desc, {'shape': batch + [n, n], 'form': form})
 
 
+def einsum_operands(rng, form, equation):
+    """The operands' shapes: each letter one size, the ellipsis dims
+    (rank 0-2) shared or, for ellipsis-broadcast, 1 in some operands."""
+    lhs = equation.replace(' ', '').split('->')[0].split(',')
+    size = {c: int(rng.integers(1, 6)) for c in set(''.join(lhs)) if c.isalpha()}
+    if form == 'zero-size':
+        size['j'] = 0
+    ell = [int(rng.integers(1, 4)) for _ in range(int(rng.integers(0, 3)))]
+    if form == 'ellipsis-broadcast' and not ell:
+        ell = [int(rng.integers(2, 4))]
+    shapes = []
+    for k, term in enumerate(lhs):
+        dims = []
+        for part in term.split('...'):
+            dims.append([size[c] for c in part])
+        if len(dims) == 2:
+            e = list(ell)
+            if form == 'ellipsis-broadcast' and k == 1:
+                e = [1] * len(e)
+            dims = dims[0] + e + dims[1]
+        else:
+            dims = dims[0]
+        shapes.append(dims)
+    return shapes
+
+
+def build_einsum(spec, rng):
+    dtype, form = spec['dtype'], spec['form']
+    equation = dict(EINSUM_FORMS)[form]
+    g = new_graph(rng, spec)
+    names, arrays = [], []
+    for k, shape in enumerate(einsum_operands(rng, form, equation)):
+        if dtype in FLOATS:
+            x = rng.uniform(-2, 2, shape).astype(dtype)
+        else:
+            x = rng.integers(-9, 10, shape).astype(dtype)
+        arrays.append(x)
+        names.append(g.input(f'X{k}', x))
+    y = g.node('Einsum', names, equation=equation)
+    g.output(y)
+    if dtype in FLOATS:
+        # each output a sum of products: the sum of their magnitudes bounds the error
+        terms = np.einsum(equation, *[np.abs(a.astype(np.float64)) for a in arrays])
+        n = max([a.size for a in arrays] + [1])
+        g.atol_floor[y] = sum_atol(terms, dtype, n)
+    desc = f"Einsum-12 {dtype} '{equation}' {[list(a.shape) for a in arrays]} ({form})"
+    return Built(g, desc, {'equation': equation, 'form': form,
+                           'shapes': [list(a.shape) for a in arrays]})
+
+
 def build_math_op(spec, rng):
     op = spec['op']
     if op == 'Pow':
@@ -690,4 +749,6 @@ def build_math_op(spec, rng):
         return build_mvn(spec, rng)
     if op == 'Det':
         return build_det(spec, rng)
+    if op == 'Einsum':
+        return build_einsum(spec, rng)
     return build_unary(spec, rng)

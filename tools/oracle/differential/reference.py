@@ -90,7 +90,7 @@ VERSIONS.update({
     'Mean': (1, 6, 8, 13), 'CumSum': (11, 14), 'Hardmax': (1, 11, 13),
     'LayerNormalization': (17,), 'NegativeLogLikelihoodLoss': (12, 13),
     'SoftmaxCrossEntropyLoss': (12, 13), 'TopK': (1, 10, 11),
-    'MeanVarianceNormalization': (9, 13), 'Det': (11,)})
+    'MeanVarianceNormalization': (9, 13), 'Det': (11,), 'Einsum': (12,)})
 REDUCE_OPS = ('ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
               'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare')
 
@@ -182,6 +182,8 @@ def allowed_types(op, version):
         return FLOATS | INTS4
     if op == 'TopK':
         return FLOATS | INTS if version >= 11 else FLOATS
+    if op == 'Einsum':
+        return FLOATS | {'int32', 'int64'}
     return FLOATS
 
 # Per-operator tolerances, as (rtol in units of the type's epsilon, atol).
@@ -1629,6 +1631,18 @@ def det(inputs, attrs, version, order=None):
     return c_order(np.linalg.det(x.astype(np.float64)).astype(x.dtype)), None
 
 
+def einsum(inputs, attrs, version, order=None):
+    eq = attrs['equation']
+    eq = eq.decode() if isinstance(eq, bytes) else eq
+    try:
+        if inputs[0].dtype.kind == 'f':
+            wide = [x.astype(np.float64) for x in inputs]
+            return c_order(np.asarray(np.einsum(eq.replace(' ', ''), *wide)).astype(inputs[0].dtype)), None
+        return c_order(np.asarray(np.einsum(eq.replace(' ', ''), *inputs))), None
+    except ValueError as e:
+        raise ModelError(f'Einsum {eq!r}: {e}')
+
+
 def mean_variance_norm(inputs, attrs, version, order=None):
     x = inputs[0]
     r = x.ndim
@@ -1752,7 +1766,7 @@ MATH_OPS = {
     'Mean': variadic('Mean'), 'CumSum': cum_sum, 'Hardmax': hardmax,
     'LayerNormalization': layer_norm, 'NegativeLogLikelihoodLoss': nll_loss,
     'SoftmaxCrossEntropyLoss': sce_loss, 'TopK': top_k,
-    'MeanVarianceNormalization': mean_variance_norm, 'Det': det,
+    'MeanVarianceNormalization': mean_variance_norm, 'Det': det, 'Einsum': einsum,
 }
 
 
