@@ -983,6 +983,26 @@ def math_cases(c):
          [node("SoftmaxCrossEntropyLoss", ["x", "t", "w"], ["y"], name="sce")],
          [logp, ints("t", [1, 2]),
           numpy_helper.from_array(np.ones(3, np.float32), "w")])
+    case("mh_topk_k_beyond_axis",
+         [node("TopK", ["x", "k"], ["y", "i"], name="topk")], [x, ints("k", [5])])
+    case("mh_topk_k_negative",
+         [node("TopK", ["x", "k"], ["y", "i"], name="topk", axis=1)], [x, ints("k", [-1])])
+    case("mh_topk1_without_k",
+         [node("TopK", ["x"], ["y", "i"], name="topk")], [x], opset=1)
+    case("mh_einsum_unparsable",
+         [node("Einsum", ["x"], ["y"], name="einsum", equation="ij->k->")], [x], opset=12)
+    case("mh_einsum_operand_count",
+         [node("Einsum", ["x"], ["y"], name="einsum", equation="bij,bjk->bik")], [x], opset=12)
+    case("mh_einsum_rank_mismatch",
+         [node("Einsum", ["x"], ["y"], name="einsum", equation="ij->ji")], [x], opset=12)
+    case("mh_einsum_letter_sizes",
+         [node("Einsum", ["x"], ["y"], name="einsum", equation="iij->j")], [x], opset=12)
+    case("mh_det_not_square",
+         [node("Det", ["x"], ["y"], name="det")], [x], opset=11)
+    case("mh_mvn_axis_out_of_range",
+         [node("MeanVarianceNormalization", ["x"], ["y"], name="mvn", axes=[0, 3])], [x])
+    case("mh_mvn_axes_repeated",
+         [node("MeanVarianceNormalization", ["x"], ["y"], name="mvn", axes=[2, -1])], [x])
 
 
 def misc_cases(c):
