@@ -127,6 +127,8 @@ extern const oc_op oc_op_nll_loss;
 extern const oc_op oc_op_top_k;
 extern const oc_op oc_op_softmax_cross_entropy_loss;
 extern const oc_op oc_op_einsum;
+extern const oc_op oc_op_conv;
+extern const oc_op oc_op_conv_transpose;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -251,6 +253,8 @@ static const oc_op *const registry[] = {
     &oc_op_top_k,
     &oc_op_softmax_cross_entropy_loss,
     &oc_op_einsum,
+    &oc_op_conv,
+    &oc_op_conv_transpose,
 };
 
 static bool is_default_domain(const char *d)

@@ -9,8 +9,7 @@
 #include "ops/common/window.h"
 #include "runtime/core/status.h"
 
-/* An int list attribute into dst; count -1 when absent. */
-static onnxc_status *read_list(const oc_node *node, const char *name,
+onnxc_status *oc_window_read_list(const oc_node *node, const char *name,
                                int64_t min, int max_count, int64_t *dst,
                                int *count)
 {
@@ -67,16 +66,16 @@ onnxc_status *oc_window_read(const oc_node *node, unsigned flags,
     onnxc_status *err;
     memset(out, 0, sizeof *out);
     out->n_dilations = -1;
-    if ((err = read_list(node, "kernel_shape", 1, OC_WINDOW_MAX_DIMS,
+    if ((err = oc_window_read_list(node, "kernel_shape", 1, OC_WINDOW_MAX_DIMS,
                          out->kernel, &out->n_kernel)) ||
-        (err = read_list(node, "strides", 1, OC_WINDOW_MAX_DIMS, out->strides,
+        (err = oc_window_read_list(node, "strides", 1, OC_WINDOW_MAX_DIMS, out->strides,
                          &out->n_strides)) ||
-        (err = read_list(node, "pads", 0, 2 * OC_WINDOW_MAX_DIMS, out->pads,
+        (err = oc_window_read_list(node, "pads", 0, 2 * OC_WINDOW_MAX_DIMS, out->pads,
                          &out->n_pads)) ||
         (err = read_auto_pad(node, &out->auto_pad)))
         return err;
     if ((flags & OC_WINDOW_DILATIONS) &&
-        (err = read_list(node, "dilations", 1, OC_WINDOW_MAX_DIMS,
+        (err = oc_window_read_list(node, "dilations", 1, OC_WINDOW_MAX_DIMS,
                          out->dilations, &out->n_dilations)))
         return err;
     if ((flags & OC_WINDOW_CEIL_MODE) &&
@@ -246,5 +245,47 @@ onnxc_status *oc_window_infer_shape(const oc_node *node,
             return err;
         out->dims[2 + d] = dim_known(w.out[d]);
     }
+    return NULL;
+}
+
+onnxc_status *oc_window_transpose_dim(const oc_node *node,
+                                      const oc_window_attrs *a, oc_window *w,
+                                      int d, int64_t in,
+                                      int64_t output_padding, int64_t wanted)
+{
+    char desc[160];
+    int64_t k = w->kernel[d], s = w->strides[d], dil = w->dilations[d];
+    int64_t full, out;
+    if (in > WINDOW_LIMIT || k > WINDOW_LIMIT || s > WINDOW_LIMIT ||
+        dil > WINDOW_LIMIT || output_padding > WINDOW_LIMIT ||
+        wanted > WINDOW_LIMIT || w->pad_begin[d] > WINDOW_LIMIT ||
+        w->pad_end[d] > WINDOW_LIMIT || (k - 1) * dil >= WINDOW_LIMIT ||
+        (in - 1) * s >= WINDOW_LIMIT)
+        return oc_error(ONNXC_ERR_SHAPE,
+                        "%s: spatial dim %d: input %lld, kernel %lld, stride "
+                        "%lld, dilation %lld: sizes beyond 2^40 are refused",
+                        oc_node_desc(node, desc, sizeof desc), d, (long long)in,
+                        (long long)k, (long long)s, (long long)dil);
+    full = s * (in - 1) + output_padding + (k - 1) * dil + 1;
+    bool same = a->auto_pad == OC_AUTO_PAD_SAME_UPPER ||
+                a->auto_pad == OC_AUTO_PAD_SAME_LOWER;
+    if (wanted >= 0 || same) {
+        out = wanted >= 0 ? wanted : in * s;
+        int64_t total = full - out > 0 ? full - out : 0;
+        int64_t small = total / 2;
+        w->pad_begin[d] = a->auto_pad == OC_AUTO_PAD_SAME_UPPER ? small : total - small;
+        w->pad_end[d] = total - w->pad_begin[d];
+    } else {
+        if (a->auto_pad == OC_AUTO_PAD_VALID)
+            w->pad_begin[d] = w->pad_end[d] = 0;
+        out = full - w->pad_begin[d] - w->pad_end[d];
+    }
+    if (out < 1 || in < 1)
+        return oc_error(ONNXC_ERR_SHAPE,
+                        "%s: spatial dim %d: input %lld gives an output of "
+                        "%lld", oc_node_desc(node, desc, sizeof desc), d,
+                        (long long)in, (long long)out);
+    w->in[d] = out;
+    w->out[d] = in;
     return NULL;
 }

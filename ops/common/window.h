@@ -50,6 +50,13 @@ enum {
 onnxc_status *oc_window_read(const oc_node *node, unsigned flags,
                              oc_window_attrs *out);
 
+/* An int list attribute of at most max_count entries, each at least
+ * `min`, into dst; count -1 when absent (kernel_shape, strides, and
+ * ConvTranspose's output_padding and output_shape). */
+onnxc_status *oc_window_read_list(const oc_node *node, const char *name,
+                                  int64_t min, int max_count, int64_t *dst,
+                                  int *count);
+
 /* The geometry at one input shape. */
 typedef struct oc_window {
     int dims;                                 /* spatial rank */
@@ -90,5 +97,19 @@ onnxc_status *oc_window_infer_shape(const oc_node *node,
                                     const oc_window_attrs *a,
                                     const oc_shape *x, oc_dim channels,
                                     const int64_t *kernel, oc_shape *out);
+
+/* ConvTranspose's output dim d over an input dim of `in`. The window
+ * then slides over the output: w->in[d] is the output dim, w->out[d] the
+ * input one, and pad_begin/end[d] the pads removed from the full result
+ * stride * (in - 1) + output_padding + span. With output_shape
+ * (`wanted` >= 0) the total pad is what gives that dim, and with auto_pad
+ * SAME_* (no output_shape) the dim is in * stride; either total is split
+ * as the spec says (SAME_UPPER: the odd pad at the end, else at the
+ * start) and never below 0. Otherwise the pads are as given. A SHAPE
+ * error when the output would have no element or a size overflows. */
+onnxc_status *oc_window_transpose_dim(const oc_node *node,
+                                      const oc_window_attrs *a, oc_window *w,
+                                      int d, int64_t in,
+                                      int64_t output_padding, int64_t wanted);
 
 #endif

@@ -1,0 +1,331 @@
+/*
+ * conv.c - Conv (1, 11): Y[n, m] = B[m] + sum over the channels c of
+ * m's group and the kernel taps of W[m, c, k...] * X[n, c, at(o, k)],
+ * X [N, C, D1..Dn], W [M, C/group, k1..kn], optional B [M]; 1 to
+ * OC_WINDOW_MAX_DIMS spatial dims. Version 11 only changed the spec's
+ * wording (kernel_shape inferred from W, as both versions do here).
+ *
+ * Each (image, group) is a product W_g [M/g, C/g * K] x columns
+ * [C/g * K, positions] (conv_columns.h) through the float Gemm kernels,
+ * bias and a fused Relu/LeakyRelu in the Gemm's store; the columns are
+ * made a tile of positions at a time when the whole matrix would be
+ * large, so the scratch stays bounded. Two shortcuts: a 1x1 window of
+ * stride 1 without pads is the product with X itself, and a single
+ * channel per group (depthwise) is a direct loop, one kernel tap at a
+ * time over the whole plane. Double runs the same columns through a
+ * plain loop.
+ */
+#include <string.h>
+
+#include "ops/common/window.h"
+#include "ops/conv/conv_columns.h"
+#include "ops/linalg/packed_weight.h"
+
+/* Elements of the column matrix made at once, at most (a tile of
+ * positions; at least one position whatever its height). */
+#define CONV_TILE_ELEMS ((size_t)1 << 22)
+
+typedef struct conv_params {
+    oc_window_attrs window;
+    int64_t group;
+    const gemm_kernel *kernel;   /* the float kernel; NULL: the reference */
+    int act;                     /* an activation fused into the store */
+    float act_alpha;
+} conv_params;
+
+static onnxc_status *conv_prepare(const oc_prepare_ctx *ctx, void **params)
+{
+    static const char *const attrs[] = {"auto_pad", "dilations", "group",
+                                        "kernel_shape", "pads", "strides",
+                                        NULL};
+    onnxc_status *err;
+    conv_params *p = oc_pool_calloc(ctx->pool, 1, sizeof *p);
+    if (!p)
+        return oc_no_memory();
+    if ((err = oc_check_attrs(ctx->node, attrs)) ||
+        (err = oc_window_read(ctx->node, OC_WINDOW_DILATIONS, &p->window)) ||
+        (err = oc_conv_read_group(ctx->node, &p->group)))
+        return err;
+    p->kernel = oc_gemm_f32_select(ctx->kernels);
+    *params = p;
+    return NULL;
+}
+
+/* Whether dim d of s is known and not v. */
+static bool dim_differs(const oc_shape *s, int d, int64_t v)
+{
+    return dim_is_known(s->dims[d]) && s->dims[d].value != v;
+}
+
+/* W's channel count against X's and the group, B's length against W's
+ * outputs: what both ranks known lets infer check. */
+static onnxc_status *conv_check_shapes(const oc_infer_ctx *ctx)
+{
+    const conv_params *p = ctx->params;
+    const oc_shape *x = &ctx->in[0]->shape, *w = &ctx->in[1]->shape;
+    const oc_type *b = ctx->in[2];
+    char desc[160], s1[96], s2[96];
+    oc_node_desc(ctx->node, desc, sizeof desc);
+    if (x->rank < 3 || w->rank != x->rank)
+        return oc_error(ONNXC_ERR_SHAPE, "%s: X %s and W %s: expected X "
+                        "[N, C, D1...] and W [M, C/group, k1...] of the same "
+                        "rank, at least 3", desc, oc_shape_format(x, NULL, s1, sizeof s1),
+                        oc_shape_format(w, NULL, s2, sizeof s2));
+    oc_dim c = x->dims[1], wc = w->dims[1], m = w->dims[0];
+    if (dim_is_known(c) && c.value % p->group)
+        return oc_error(ONNXC_ERR_SHAPE, "%s: group %lld does not divide X's "
+                        "%lld channels", desc, (long long)p->group,
+                        (long long)c.value);
+    if (dim_is_known(m) && m.value % p->group)
+        return oc_error(ONNXC_ERR_SHAPE, "%s: group %lld does not divide W's "
+                        "%lld output channels", desc, (long long)p->group,
+                        (long long)m.value);
+    if (dim_is_known(c) && dim_differs(w, 1, c.value / p->group))
+        return oc_error(ONNXC_ERR_SHAPE, "%s: W %s has %lld channels per "
+                        "group; X's %lld channels in %lld groups make %lld",
+                        desc, oc_shape_format(w, NULL, s1, sizeof s1),
+                        (long long)wc.value, (long long)c.value,
+                        (long long)p->group, (long long)(c.value / p->group));
+    if (b && b->shape.rank >= 0 &&
+        (b->shape.rank != 1 || (dim_is_known(m) && dim_differs(&b->shape, 0, m.value))))
+        return oc_error(ONNXC_ERR_SHAPE, "%s: B %s: expected [M], M the "
+                        "output channels of W %s", desc,
+                        oc_shape_format(&b->shape, NULL, s1, sizeof s1),
+                        oc_shape_format(w, NULL, s2, sizeof s2));
+    return NULL;
+}
+
+static onnxc_status *conv_infer(const oc_infer_ctx *ctx)
+{
+    const conv_params *p = ctx->params;
+    const oc_shape *x = &ctx->in[0]->shape, *w = &ctx->in[1]->shape;
+    oc_shape *y = &ctx->out[0]->shape;
+    int64_t kernel[OC_WINDOW_MAX_DIMS];
+    bool kernel_known = true;
+    onnxc_status *err = oc_conv_check_types(ctx);
+    if (err)
+        return err;
+    if (x->rank < 0 || w->rank < 0) {
+        y->rank = -1;
+        return NULL;
+    }
+    if ((err = conv_check_shapes(ctx)))
+        return err;
+    for (int d = 2; d < w->rank; d++) {
+        kernel_known = kernel_known && dim_is_known(w->dims[d]);
+        kernel[d - 2] = w->dims[d].value;
+    }
+    if (kernel_known || p->window.n_kernel >= 0)
+        return oc_window_infer_shape(ctx->node, &p->window, x, w->dims[0],
+                                     kernel_known ? kernel : NULL, y);
+    /* The window is not known until W's dims are: only N and M are. */
+    *y = *x;
+    y->dims[1] = w->dims[0];
+    for (int d = 2; d < x->rank; d++)
+        y->dims[d] = dim_unknown();
+    return NULL;
+}
+
+/* How one run goes, worked out for the workspace and again by run. */
+typedef struct conv_plan {
+    oc_window w;
+    size_t batch, group, cg, mg;  /* channels and outputs per group */
+    size_t in_size, out_size, ksize, rows;   /* rows = cg * ksize */
+    bool pointwise;       /* 1x1, stride 1, no pads: X is the column matrix */
+    bool depthwise;       /* one channel per group, float: the direct loop */
+    size_t tile;          /* positions per column tile */
+    size_t esize;
+    /* Workspace offsets (bytes) and the Gemm's floats. */
+    size_t col_at, ytile_at, gemm_at, bytes;
+} conv_plan;
+
+static size_t align64(size_t n) { return (n + 63) & ~(size_t)63; }
+
+static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
+{
+    const conv_params *p = ctx->params;
+    const oc_tensor *x = ctx->in[0], *wt = ctx->in[1];
+    int64_t kernel[OC_WINDOW_MAX_DIMS];
+    memset(q, 0, sizeof *q);
+    for (int d = 2; d < wt->rank; d++)
+        kernel[d - 2] = wt->dims[d];
+    onnxc_status *err = oc_window_forward(ctx->node, &p->window, x->dims,
+                                          x->rank, kernel, &q->w);
+    if (err)
+        return err;
+    q->batch = (size_t)x->dims[0];
+    q->group = (size_t)p->group;
+    q->cg = (size_t)x->dims[1] / q->group;
+    q->mg = (size_t)wt->dims[0] / q->group;
+    q->in_size = oc_conv_in_size(&q->w);
+    q->out_size = oc_conv_out_size(&q->w);
+    q->ksize = oc_conv_kernel_size(&q->w);
+    q->rows = q->cg * q->ksize;
+    q->esize = x->dtype == ONNXC_FLOAT ? sizeof(float) : sizeof(double);
+    q->pointwise = q->ksize == 1;
+    for (int d = 0; d < q->w.dims; d++)
+        q->pointwise = q->pointwise && q->w.strides[d] == 1 &&
+                       q->w.pad_begin[d] == 0 && q->w.pad_end[d] == 0;
+    q->depthwise = !q->pointwise && q->cg == 1 && x->dtype == ONNXC_FLOAT;
+    q->tile = q->out_size;
+    if (q->rows && q->tile > CONV_TILE_ELEMS / q->rows)
+        q->tile = CONV_TILE_ELEMS / q->rows ? CONV_TILE_ELEMS / q->rows : 1;
+    if (q->pointwise || q->depthwise)
+        q->tile = q->out_size;
+    size_t at = 0;
+    if (!q->pointwise && !q->depthwise) {
+        q->col_at = at;
+        at = align64(at + q->rows * q->tile * q->esize);
+        q->ytile_at = at;
+        if (q->tile < q->out_size)
+            at = align64(at + q->mg * q->tile * q->esize);
+    }
+    q->gemm_at = at;
+    if (x->dtype == ONNXC_FLOAT && !q->depthwise)
+        at += sizeof(float) * oc_gemm_f32_workspace_floats(
+                                  p->kernel, q->mg, q->tile, q->rows,
+                                  ctx->threads, false);
+    q->bytes = at;
+    return NULL;
+}
+
+static size_t conv_workspace(const oc_run_ctx *ctx)
+{
+    conv_plan q;
+    onnxc_status *err = conv_plan_make(ctx, &q);
+    if (err) {          /* run meets it again and reports it */
+        onnxc_status_free(err);
+        return 0;
+    }
+    return q.bytes;
+}
+
+/* One group of one image, float: y_g (mg x out_size) from x_g (cg
+ * planes) and w_g (mg x rows). */
+static void conv_group_f32(const oc_run_ctx *ctx, const conv_plan *q,
+                           const float *x, const float *w, const float *bias,
+                           float *y)
+{
+    const conv_params *p = ctx->params;
+    char *ws = ctx->workspace;
+    if (q->depthwise) {
+        for (size_t m = 0; m < q->mg; m++) {
+            float *ym = y + m * q->out_size;
+            float b = bias ? bias[m] : 0.0f;
+            for (size_t j = 0; j < q->out_size; j++)
+                ym[j] = b;
+            for (size_t r = 0; r < q->ksize; r++)
+                oc_conv_axpy_f32(&q->w, x, r, w[m * q->ksize + r], ym);
+            oc_gemm_f32_activate(ym, q->out_size, p->act, p->act_alpha);
+        }
+        return;
+    }
+    gemm_f32_problem g;
+    memset(&g, 0, sizeof g);
+    g.m = q->mg;
+    g.k = q->rows;
+    g.a = w;
+    g.alpha = 1.0f;
+    g.beta = bias ? 1.0f : 0.0f;
+    g.c = bias;     /* C(i, j) = bias[i] */
+    g.c_rs = 1;
+    g.act = p->act;
+    g.act_alpha = p->act_alpha;
+    for (size_t j0 = 0; j0 < q->out_size; j0 += q->tile) {
+        size_t j1 = q->out_size - j0 < q->tile ? q->out_size : j0 + q->tile;
+        bool whole = j0 == 0 && j1 == q->out_size;
+        g.n = j1 - j0;
+        if (q->pointwise) {
+            g.b = x;
+        } else {
+            float *col = (float *)(void *)(ws + q->col_at);
+            oc_im2col_f32(&q->w, x, q->cg, j0, j1, col);
+            g.b = col;
+        }
+        g.y = whole ? y : (float *)(void *)(ws + q->ytile_at);
+        oc_gemm_f32_compute(p->kernel, &g, (float *)(void *)(ws + q->gemm_at),
+                            ctx->pool);
+        for (size_t m = 0; !whole && m < q->mg; m++)
+            memcpy(y + m * q->out_size + j0, g.y + m * g.n, g.n * sizeof *y);
+    }
+}
+
+/* The same in double, through the plain product. */
+static void conv_group_f64(const oc_run_ctx *ctx, const conv_plan *q,
+                           const double *x, const double *w,
+                           const double *bias, double *y)
+{
+    char *ws = ctx->workspace;
+    for (size_t j0 = 0; j0 < q->out_size; j0 += q->tile) {
+        size_t j1 = q->out_size - j0 < q->tile ? q->out_size : j0 + q->tile;
+        size_t n = j1 - j0;
+        bool whole = j0 == 0 && j1 == q->out_size;
+        const double *b = x;
+        double *yt = whole ? y : (double *)(void *)(ws + q->ytile_at);
+        if (!q->pointwise) {
+            double *col = (double *)(void *)(ws + q->col_at);
+            oc_im2col_f64(&q->w, x, q->cg, j0, j1, col);
+            b = col;
+        }
+        oc_conv_gemm_f64(q->mg, n, q->rows, w, q->rows, false, b, n, yt);
+        for (size_t m = 0; m < q->mg; m++) {
+            double bm = bias ? bias[m] : 0.0;
+            double *dst = y + m * q->out_size + j0;
+            for (size_t j = 0; j < n; j++)
+                dst[j] = yt[m * n + j] + bm;
+        }
+    }
+}
+
+static onnxc_status *conv_run(const oc_run_ctx *ctx)
+{
+    const oc_tensor *x = ctx->in[0], *w = ctx->in[1], *b = ctx->in[2];
+    conv_plan q;
+    onnxc_status *err = conv_plan_make(ctx, &q);
+    if (err)
+        return err;
+    for (size_t n = 0; n < q.batch; n++)
+        for (size_t g = 0; g < q.group; g++) {
+            size_t xi = (n * q.group + g) * q.cg * q.in_size;
+            size_t yi = (n * q.group + g) * q.mg * q.out_size;
+            size_t wi = g * q.mg * q.rows, bi = g * q.mg;
+            if (x->dtype == ONNXC_FLOAT)
+                conv_group_f32(ctx, &q, (const float *)x->data + xi,
+                               (const float *)w->data + wi,
+                               b ? (const float *)b->data + bi : NULL,
+                               (float *)ctx->out[0]->data + yi);
+            else
+                conv_group_f64(ctx, &q, (const double *)x->data + xi,
+                               (const double *)w->data + wi,
+                               b ? (const double *)b->data + bi : NULL,
+                               (double *)ctx->out[0]->data + yi);
+        }
+    return NULL;
+}
+
+/* Folds a following Relu or LeakyRelu into the store (float only: the
+ * pass offers float outputs alone). */
+static bool conv_fuse(const oc_node *node, void *params, const oc_node *next,
+                      oc_activation act)
+{
+    conv_params *p = params;
+    (void)node;
+    return oc_linalg_take_activation(&p->act, &p->act_alpha, next, act);
+}
+
+static const int conv_versions[] = {1, 11, 0};
+
+const oc_op oc_op_conv = {
+    .domain = "",
+    .op_type = "Conv",
+    .versions = conv_versions,
+    .last_opset = 21,
+    .min_inputs = 2, .max_inputs = 3,
+    .min_outputs = 1, .max_outputs = 1,
+    .types = "float, double",
+    .prepare = conv_prepare,
+    .infer = conv_infer,
+    .workspace = conv_workspace,
+    .fuse_activation = conv_fuse,
+    .run = conv_run,
+};
