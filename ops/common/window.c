@@ -86,6 +86,10 @@ onnxc_status *oc_window_read(const oc_node *node, unsigned flags,
     if ((flags & OC_WINDOW_NEED_KERNEL) && out->n_kernel < 0)
         return oc_error(ONNXC_ERR_INVALID_MODEL,
                         "%s: the attribute kernel_shape is required", desc);
+    if (out->n_pads >= 0 && out->auto_pad != OC_AUTO_PAD_NOTSET)
+        return oc_error(ONNXC_ERR_INVALID_MODEL,
+                        "%s: pads and auto_pad are both given; the spec allows "
+                        "pads only with auto_pad NOTSET", desc);
     if (out->n_pads >= 0 && out->n_pads % 2)
         return oc_error(ONNXC_ERR_INVALID_MODEL,
                         "%s: pads has %d entries; expected two per spatial dim",

@@ -44,7 +44,8 @@ enum {
 
 /* Reads kernel_shape, strides, pads, auto_pad and, as `flags` says,
  * dilations and ceil_mode. INVALID_MODEL for a value below 1 (kernel,
- * stride, dilation), a negative pad, an odd count of pads, an auto_pad
+ * stride, dilation), a negative pad, an odd count of pads, pads with
+ * an auto_pad other than NOTSET, an auto_pad
  * the spec does not name, lists of more than OC_WINDOW_MAX_DIMS or of
  * different lengths; a missing required kernel_shape. */
 onnxc_status *oc_window_read(const oc_node *node, unsigned flags,

@@ -3,7 +3,8 @@ built on them: Exp, Log, Sqrt, Reciprocal, Floor, Ceil, Round, Sin, Cos,
 Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh, IsNaN, IsInf,
 Celu, ThresholdedRelu, Shrink, Pow, Max, Min, Sum, Mean (variadic),
 CumSum, Hardmax, LayerNormalization, NegativeLogLikelihoodLoss,
-SoftmaxCrossEntropyLoss, TopK, MeanVarianceNormalization, Det and Einsum.
+SoftmaxCrossEntropyLoss, TopK, MeanVarianceNormalization, Det, Einsum,
+Conv and ConvTranspose.
 
 Every version runs in models of each opset it spans (1-21), in float32
 and float64 (Celu: float32, all its spec allows) and the integer types
@@ -71,6 +72,12 @@ EINSUM_FORMS = (
     ('ellipsis-broadcast', '...ij,...jk->...ik'), ('outer', 'i,j->ij'), ('dot', 'i,i->'),
     ('sum-all', 'ij->'), ('three', 'ij,jk,kl->il'), ('bilinear', 'bn,anm,bm->ba'),
     ('scalar', ',ij->ij'), ('zero-size', 'ij,jk->ik'), ('spaces', 'ij , jk -> ik'))
+CONV_FORMS = ('plain', 'pads', 'strides', 'dilations', 'groups', 'depthwise', 'pointwise',
+              'same-upper', 'same-lower', 'valid', '1d', '3d', 'no-bias', 'batch',
+              'kernel-shape', 'relu', 'wide')
+CONVT_FORMS = ('plain', 'strides', 'pads', 'output-padding', 'output-shape', 'dilations',
+               'groups', 'same-upper', 'same-lower', 'valid', '1d', '3d', 'no-bias', 'batch',
+               'kernel-shape', 'relu', 'wide')
 MVN_FORMS = ('default', 'last', 'middle', 'all', 'offset', 'constant-group', 'rank5')
 
 
@@ -137,6 +144,8 @@ def specs():
     out += per_version('MeanVarianceNormalization', FLOATS, MVN_FORMS, 'mvn')
     out += per_version('Det', FLOATS, DET_FORMS, 'det')
     out += per_version('Einsum', FLOATS + INTS, tuple(f for f, _ in EINSUM_FORMS), 'einsum')
+    out += per_version('Conv', FLOATS, CONV_FORMS, 'conv')
+    out += per_version('ConvTranspose', FLOATS, CONVT_FORMS, 'conv')
     return out
 
 
@@ -727,10 +736,80 @@ def build_einsum(spec, rng):
     desc = f"Einsum-12 {dtype} '{equation}' {[list(a.shape) for a in arrays]} ({form})"
     return Built(g, desc, {'equation': equation, 'form': form,
                            'shapes': [list(a.shape) for a in arrays]})
+def build_conv(spec, rng):
+    """Conv or ConvTranspose: X a graph input, W and B initializers (W
+    sometimes an input), the attributes the form is about, values in
+    [-1, 1]; the atol is (taps + 2) eps times the largest sum of
+    magnitudes."""
+    op, dtype, form = spec['op'], spec['dtype'], spec['form']
+    transpose = op == 'ConvTranspose'
+    g = new_graph(rng, spec)
+    n = {'1d': 1, '3d': 3}.get(form, 2)
+    r = lambda lo, hi: int(rng.integers(lo, hi + 1))
+    group = 2 if form == 'groups' else 1
+    cg, mg = r(1, 3), r(1, 3)
+    if form == 'depthwise':
+        group, cg = r(2, 4), 1
+    if form == 'wide':
+        cg, mg = r(8, 24), r(8, 24)
+    c, m = group * cg, group * mg
+    kernel = [1 if form == 'pointwise' else r(1, 3) for _ in range(n)]
+    strides = [r(2, 3) if form in ('strides', 'same-upper', 'same-lower', 'output-padding',
+                                   'output-shape') else 1 for _ in range(n)]
+    dil = [r(1, 3) if form == 'dilations' else 1 for _ in range(n)]
+    pads = [r(0, 2) if form == 'pads' else 0 for _ in range(2 * n)]
+    attrs = {}
+    if form in ('strides', 'same-upper', 'same-lower', 'output-padding', 'output-shape') \
+            or rng.random() < 0.3:
+        attrs['strides'] = strides
+    if form == 'dilations' or rng.random() < 0.2:
+        attrs['dilations'] = dil
+    if form == 'pads':
+        attrs['pads'] = pads
+    if form in ('same-upper', 'same-lower', 'valid'):
+        attrs['auto_pad'] = form.upper().replace('-', '_')
+    if group > 1:
+        attrs['group'] = group
+    if form == 'kernel-shape':
+        attrs['kernel_shape'] = kernel
+    size = 5 if form == 'wide' else 3
+    spatial = [(kernel[d] - 1) * dil[d] + 1 + r(0, size) for d in range(n)]
+    if transpose:
+        spatial = [r(1, 5) for _ in range(n)]
+        for d in range(n):      # pads that leave at least one output
+            full = strides[d] * (spatial[d] - 1) + (kernel[d] - 1) * dil[d] + 1
+            while pads[d] + pads[n + d] >= full:
+                pads[d if pads[d] else n + d] -= 1
+        if form == 'output-padding':
+            attrs['output_padding'] = [r(0, strides[d] - 1) for d in range(n)]
+        if form == 'output-shape':
+            full = [strides[d] * (spatial[d] - 1) + (kernel[d] - 1) * dil[d] + 1
+                    for d in range(n)]
+            attrs['output_shape'] = [max(1, full[d] - r(0, 2)) for d in range(n)]
+    batch = r(2, 3) if form == 'batch' else 1
+    x = rng.uniform(-1, 1, [batch, c] + spatial).astype(dtype)
+    w_shape = [c, mg] + kernel if transpose else [m, cg] + kernel
+    w = rng.uniform(-1, 1, w_shape).astype(dtype)
+    g.input('X', x)
+    (g.input if rng.random() < 0.3 else g.init)('W', w)
+    inputs = ['X', 'W']
+    if form != 'no-bias':
+        g.init('B', rng.uniform(-1, 1, [m]).astype(dtype))
+        inputs.append('B')
+    y = g.node(op, inputs, **attrs)
+    if form == 'relu':
+        y = g.node('Relu', [y])
+    g.output(y)
+    taps = (cg if not transpose else c) * int(np.prod(kernel))
+    g.atol_floor[y] = float((taps + 2) * EPS[dtype] * (taps + 1))
+    desc = f"{op}-{op_version(op, g.opset)} {dtype} X{list(x.shape)} W{w_shape} {attrs} ({form})"
+    return Built(g, desc, {'shape': list(x.shape), 'attrs': attrs, 'form': form})
 
 
 def build_math_op(spec, rng):
     op = spec['op']
+    if op in ('Conv', 'ConvTranspose'):
+        return build_conv(spec, rng)
     if op == 'Pow':
         return build_pow(spec, rng)
     if op in VARIADIC:

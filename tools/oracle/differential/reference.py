@@ -90,7 +90,8 @@ VERSIONS.update({
     'Mean': (1, 6, 8, 13), 'CumSum': (11, 14), 'Hardmax': (1, 11, 13),
     'LayerNormalization': (17,), 'NegativeLogLikelihoodLoss': (12, 13),
     'SoftmaxCrossEntropyLoss': (12, 13), 'TopK': (1, 10, 11),
-    'MeanVarianceNormalization': (9, 13), 'Det': (11,), 'Einsum': (12,)})
+    'MeanVarianceNormalization': (9, 13), 'Det': (11,), 'Einsum': (12,), 'Conv': (1, 11),
+    'ConvTranspose': (1, 11)})
 REDUCE_OPS = ('ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
               'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare')
 
@@ -1643,6 +1644,120 @@ def einsum(inputs, attrs, version, order=None):
         raise ModelError(f'Einsum {eq!r}: {e}')
 
 
+def conv_window(attrs, x, w, transpose):
+    """Kernel, strides, dilations, begin and end pads (as given) of a
+    Conv or ConvTranspose over x with weights w; ModelError when they
+    disagree with the shapes."""
+    if x.ndim < 3 or w.ndim != x.ndim:
+        raise ModelError(f'Conv X {list(x.shape)}, W {list(w.shape)}')
+    n = x.ndim - 2
+    kernel = [int(k) for k in w.shape[2:]]
+    if 'kernel_shape' in attrs and [int(k) for k in attrs['kernel_shape']] != kernel:
+        raise ModelError(f'kernel_shape {attrs["kernel_shape"]} against W {list(w.shape)}')
+    strides = [int(v) for v in attrs.get('strides', [1] * n)]
+    dil = [int(v) for v in attrs.get('dilations', [1] * n)]
+    pads = [int(v) for v in attrs.get('pads', [0] * 2 * n)]
+    if 'pads' in attrs and attrs.get('auto_pad', b'NOTSET') not in (b'NOTSET', 'NOTSET'):
+        raise ModelError('Conv with both pads and auto_pad')
+    group = int(attrs.get('group', 1))
+    c = x.shape[1]
+    if group < 1 or c % group or len(strides) != n or len(dil) != n or len(pads) != 2 * n:
+        raise ModelError(f'Conv attributes {attrs} for X {list(x.shape)}')
+    if (w.shape[0] != c) if transpose else (w.shape[1] * group != c or w.shape[0] % group):
+        raise ModelError(f'Conv W {list(w.shape)} for X {list(x.shape)}, group {group}')
+    return kernel, strides, dil, pads[:n], pads[n:], group
+
+
+def conv(inputs, attrs, version, order=None):
+    """Y[n, m] = B[m] + the window sums, one kernel tap at a time over the
+    zero-padded input."""
+    x, w = inputs[0], inputs[1]
+    b = inputs[2] if len(inputs) > 2 else None
+    kernel, strides, dil, pb, pe, group = conv_window(attrs, x, w, False)
+    auto = attrs.get('auto_pad', b'NOTSET')
+    auto = auto.decode() if isinstance(auto, bytes) else auto
+    n, out = x.ndim - 2, []
+    for d in range(n):
+        span, size = (kernel[d] - 1) * dil[d] + 1, x.shape[2 + d]
+        if auto in ('SAME_UPPER', 'SAME_LOWER'):
+            o = -(-size // strides[d])
+            total = max(0, (o - 1) * strides[d] + span - size)
+            pb[d] = total // 2 if auto == 'SAME_UPPER' else total - total // 2
+            pe[d] = total - pb[d]
+        elif auto == 'VALID':
+            pb[d] = pe[d] = 0
+        padded = size + pb[d] + pe[d]
+        if padded < span:
+            raise ModelError(f'Conv window {span} over padded input {padded}')
+        out.append((padded - span) // strides[d] + 1)
+    m = w.shape[0]
+    if b is not None and b.shape != (m,):
+        raise ModelError(f'Conv B {list(b.shape)} for M {m}')
+    xw = wide(x)
+    xp = np.pad(xw, [(0, 0), (0, 0)] + [(pb[d], pe[d]) for d in range(n)])
+    ww = wide(w)
+    cg, mg = x.shape[1] // group, m // group
+    y = np.zeros([x.shape[0], m] + out, xw.dtype)
+    for tap in np.ndindex(*kernel):
+        sl = tuple(slice(tap[d] * dil[d], tap[d] * dil[d] + strides[d] * (out[d] - 1) + 1,
+                         strides[d]) for d in range(n))
+        xs = xp[(slice(None), slice(None)) + sl]
+        for g in range(group):
+            part = np.tensordot(ww[(slice(g * mg, (g + 1) * mg), slice(None)) + tap],
+                                xs[:, g * cg:(g + 1) * cg], axes=([1], [1]))
+            y[:, g * mg:(g + 1) * mg] += np.moveaxis(part, 0, 1)
+    if b is not None:
+        y += wide(b).reshape([1, m] + [1] * n)
+    return c_order(y.astype(x.dtype)), None
+
+
+def conv_transpose(inputs, attrs, version, order=None):
+    """Every input element scattered through the kernel into the full
+    output, which the pads then crop."""
+    x, w = inputs[0], inputs[1]
+    b = inputs[2] if len(inputs) > 2 else None
+    kernel, strides, dil, pb, pe, group = conv_window(attrs, x, w, True)
+    auto = attrs.get('auto_pad', b'NOTSET')
+    auto = auto.decode() if isinstance(auto, bytes) else auto
+    n = x.ndim - 2
+    opad = [int(v) for v in attrs.get('output_padding', [0] * n)]
+    oshape = [int(v) for v in attrs.get('output_shape', [])][-n:] if 'output_shape' in attrs else None
+    full, out = [], []
+    for d in range(n):
+        f = strides[d] * (x.shape[2 + d] - 1) + opad[d] + (kernel[d] - 1) * dil[d] + 1
+        full.append(f)
+        if oshape or auto in ('SAME_UPPER', 'SAME_LOWER'):
+            o = oshape[d] if oshape else x.shape[2 + d] * strides[d]
+            total = max(0, f - o)
+            pb[d] = total // 2 if auto == 'SAME_UPPER' else total - total // 2
+        else:
+            if auto == 'VALID':
+                pb[d] = pe[d] = 0
+            o = f - pb[d] - pe[d]
+        if o < 1:
+            raise ModelError(f'ConvTranspose output dim {o}')
+        out.append(o)
+    cg, mg = x.shape[1] // group, w.shape[1]
+    m = mg * group
+    if b is not None and b.shape != (m,):
+        raise ModelError(f'ConvTranspose B {list(b.shape)} for M {m}')
+    xw, ww = wide(x), wide(w)
+    big = [max(full[d], pb[d] + out[d]) for d in range(n)]
+    y = np.zeros([x.shape[0], m] + big, xw.dtype)
+    for tap in np.ndindex(*kernel):
+        sl = tuple(slice(tap[d] * dil[d], tap[d] * dil[d] + strides[d] * (x.shape[2 + d] - 1) + 1,
+                         strides[d]) for d in range(n))
+        for g in range(group):
+            part = np.tensordot(xw[:, g * cg:(g + 1) * cg],
+                                ww[(slice(g * cg, (g + 1) * cg), slice(None)) + tap],
+                                axes=([1], [0]))     # [N, spatial..., mg]
+            y[(slice(None), slice(g * mg, (g + 1) * mg)) + sl] += np.moveaxis(part, -1, 1)
+    y = y[(slice(None), slice(None)) + tuple(slice(pb[d], pb[d] + out[d]) for d in range(n))]
+    if b is not None:
+        y = y + wide(b).reshape([1, m] + [1] * n)
+    return c_order(y.astype(x.dtype)), None
+
+
 def mean_variance_norm(inputs, attrs, version, order=None):
     x = inputs[0]
     r = x.ndim
@@ -1767,6 +1882,8 @@ MATH_OPS = {
     'LayerNormalization': layer_norm, 'NegativeLogLikelihoodLoss': nll_loss,
     'SoftmaxCrossEntropyLoss': sce_loss, 'TopK': top_k,
     'MeanVarianceNormalization': mean_variance_norm, 'Det': det, 'Einsum': einsum,
+    'Conv': conv,
+    'ConvTranspose': conv_transpose,
 }
 
 
