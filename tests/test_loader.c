@@ -303,8 +303,7 @@ Test(loader, unsupported_operators_are_all_listed_in_one_message)
     mb_opset(m, "", 13);
     mb_opset(m, "com.example", 1);
     mb_input(m, "x", ONNXC_FLOAT, "4,4");
-    mb_node(m, "Conv", "conv", "x,x", "a");
-    mb_node(m, "STFT", "stft1", "a,x", "b");
+    mb_node(m, "STFT", "stft1", "x,x", "b");
     mb_node(m, "Relu", "relu", "b", "c");  /* supported: not listed */
     mb_node(m, "STFT", "stft2", "c,x", "d");
     mb_node(m, "STFT", "stft3", "d,x", "e");
@@ -313,8 +312,6 @@ Test(loader, unsupported_operators_are_all_listed_in_one_message)
     mb_node(m, "Col2Im", "col2im", "f,x", "y");
     mb_output(m, "y", ONNXC_FLOAT, "4,4");
     expect_load_error(m, ONNXC_ERR_UNSUPPORTED,
-                      "unsupported operator Conv (ai.onnx opset 13) at node "
-                      "'conv'",
                       "unsupported operator STFT (ai.onnx opset 13) at node "
                       "'stft1' and 2 more nodes",
                       "unsupported operator Foo (com.example opset 1) at node "

@@ -20,7 +20,7 @@ import sys
 DEFAULT_DATA = "/usr/share/libonnx-testdata/data"
 
 # One entry of the runner's refusal line, e.g.
-#   "unsupported operator Conv (ai.onnx opset 13) at node '/0/Conv'"
+#   "unsupported operator GridSample (ai.onnx opset 16) at node '/0/GridSample'"
 UNSUPPORTED_RE = re.compile(r"unsupported operator (\S+) \((\S+) opset")
 
 Result = collections.namedtuple("Result", "model status reason details ops")
