@@ -447,6 +447,7 @@ Test(conv, refusals)
     t = conv_cases[0];
     refused(&t, (const int64_t[]){4, 2, 3, 3}, 0, ONNXC_ERR_SHAPE, "channels per group");
     refused(&t, NULL, 3, ONNXC_ERR_SHAPE, "B [3]");
+    refused(&t, (const int64_t[]){4, 3, 0, 3}, 0, ONNXC_ERR_SHAPE, "kernel dim 0 of 0");
     t.pads[0] = t.pads[2] = 0;
     t.in[0] = 2;                   /* 3-tall window over 2 rows */
     refused(&t, NULL, 0, ONNXC_ERR_SHAPE, "the padded input has 2");

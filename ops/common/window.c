@@ -139,6 +139,13 @@ onnxc_status *oc_window_begin(const oc_node *node, const oc_window_attrs *a,
                                 "%s: kernel_shape[%d] is %lld; the weights "
                                 "give %lld", oc_node_desc(node, desc, sizeof desc),
                                 d, (long long)a->kernel[d], (long long)kernel[d]);
+    for (int d = 0; kernel && d < dims; d++)
+        if (kernel[d] < 1)
+            return oc_error(ONNXC_ERR_SHAPE,
+                            "%s: the weights give kernel dim %d of %lld; it "
+                            "must be at least 1",
+                            oc_node_desc(node, desc, sizeof desc), d,
+                            (long long)kernel[d]);
     memset(w, 0, sizeof *w);
     w->dims = dims;
     for (int d = 0; d < dims; d++) {
@@ -154,31 +161,54 @@ onnxc_status *oc_window_begin(const oc_node *node, const oc_window_attrs *a,
 /* Far below INT64_MAX: sums of a few of these cannot overflow. */
 #define WINDOW_LIMIT ((int64_t)1 << 40)
 
+/* A total pad (none when below 0) split over dim d as auto_pad says:
+ * SAME_UPPER puts the odd one at the end, the others at the start. */
+static void split_pads(const oc_window_attrs *a, oc_window *w, int d,
+                       int64_t total)
+{
+    if (total < 0)
+        total = 0;
+    int64_t small = total / 2;
+    w->pad_begin[d] = a->auto_pad == OC_AUTO_PAD_SAME_UPPER ? small : total - small;
+    w->pad_end[d] = total - w->pad_begin[d];
+}
+
+/* A SHAPE error when a size of dim d (the input's `in`, or `extra`, an
+ * attribute of the op), the window's span or the strided input is beyond
+ * WINDOW_LIMIT; NULL otherwise. Products are checked by division: both
+ * factors may be near the limit. */
+static onnxc_status *check_limits(const oc_node *node, const oc_window *w,
+                                  int d, int64_t in, int64_t extra)
+{
+    char desc[160];
+    int64_t k = w->kernel[d], s = w->strides[d], dil = w->dilations[d];
+    if (in <= WINDOW_LIMIT && k <= WINDOW_LIMIT && s <= WINDOW_LIMIT &&
+        dil <= WINDOW_LIMIT && extra <= WINDOW_LIMIT &&
+        w->pad_begin[d] <= WINDOW_LIMIT && w->pad_end[d] <= WINDOW_LIMIT &&
+        k - 1 < WINDOW_LIMIT / dil && in - 1 < WINDOW_LIMIT / s)
+        return NULL;
+    return oc_error(ONNXC_ERR_SHAPE,
+                    "%s: spatial dim %d: input %lld, kernel %lld, stride "
+                    "%lld, dilation %lld: sizes beyond 2^40 are refused",
+                    oc_node_desc(node, desc, sizeof desc), d, (long long)in,
+                    (long long)k, (long long)s, (long long)dil);
+}
+
 onnxc_status *oc_window_dim(const oc_node *node, const oc_window_attrs *a,
                             oc_window *w, int d, int64_t in)
 {
     char desc[160];
     int64_t k = w->kernel[d], s = w->strides[d], dil = w->dilations[d];
     int64_t span, padded, out;
-    if (in > WINDOW_LIMIT || k > WINDOW_LIMIT || s > WINDOW_LIMIT ||
-        dil > WINDOW_LIMIT || w->pad_begin[d] > WINDOW_LIMIT ||
-        w->pad_end[d] > WINDOW_LIMIT || (k - 1) * dil >= WINDOW_LIMIT)
-        return oc_error(ONNXC_ERR_SHAPE,
-                        "%s: spatial dim %d: input %lld, kernel %lld, stride "
-                        "%lld, dilation %lld: sizes beyond 2^40 are refused",
-                        oc_node_desc(node, desc, sizeof desc), d, (long long)in,
-                        (long long)k, (long long)s, (long long)dil);
+    onnxc_status *err = check_limits(node, w, d, in, 0);
+    if (err)
+        return err;
     span = (k - 1) * dil + 1;
     w->in[d] = in;
     if (a->auto_pad == OC_AUTO_PAD_SAME_UPPER ||
         a->auto_pad == OC_AUTO_PAD_SAME_LOWER) {
         out = (in + s - 1) / s;
-        int64_t total = (out - 1) * s + span - in;
-        if (total < 0)
-            total = 0;
-        int64_t small = total / 2;
-        w->pad_begin[d] = a->auto_pad == OC_AUTO_PAD_SAME_UPPER ? small : total - small;
-        w->pad_end[d] = total - w->pad_begin[d];
+        split_pads(a, w, d, (out - 1) * s + span - in);
     } else {
         if (a->auto_pad == OC_AUTO_PAD_VALID)
             w->pad_begin[d] = w->pad_end[d] = 0;
@@ -260,25 +290,16 @@ onnxc_status *oc_window_transpose_dim(const oc_node *node,
     char desc[160];
     int64_t k = w->kernel[d], s = w->strides[d], dil = w->dilations[d];
     int64_t full, out;
-    if (in > WINDOW_LIMIT || k > WINDOW_LIMIT || s > WINDOW_LIMIT ||
-        dil > WINDOW_LIMIT || output_padding > WINDOW_LIMIT ||
-        wanted > WINDOW_LIMIT || w->pad_begin[d] > WINDOW_LIMIT ||
-        w->pad_end[d] > WINDOW_LIMIT || (k - 1) * dil >= WINDOW_LIMIT ||
-        (in - 1) * s >= WINDOW_LIMIT)
-        return oc_error(ONNXC_ERR_SHAPE,
-                        "%s: spatial dim %d: input %lld, kernel %lld, stride "
-                        "%lld, dilation %lld: sizes beyond 2^40 are refused",
-                        oc_node_desc(node, desc, sizeof desc), d, (long long)in,
-                        (long long)k, (long long)s, (long long)dil);
+    onnxc_status *err = check_limits(node, w, d, in,
+                                     output_padding > wanted ? output_padding : wanted);
+    if (err)
+        return err;
     full = s * (in - 1) + output_padding + (k - 1) * dil + 1;
     bool same = a->auto_pad == OC_AUTO_PAD_SAME_UPPER ||
                 a->auto_pad == OC_AUTO_PAD_SAME_LOWER;
     if (wanted >= 0 || same) {
         out = wanted >= 0 ? wanted : in * s;
-        int64_t total = full - out > 0 ? full - out : 0;
-        int64_t small = total / 2;
-        w->pad_begin[d] = a->auto_pad == OC_AUTO_PAD_SAME_UPPER ? small : total - small;
-        w->pad_end[d] = total - w->pad_begin[d];
+        split_pads(a, w, d, full - out);
     } else {
         if (a->auto_pad == OC_AUTO_PAD_VALID)
             w->pad_begin[d] = w->pad_end[d] = 0;
