@@ -9,12 +9,13 @@
  * steps by the stride.
  */
 
-/* Calls body(o, i, run) for the runs of row (kernel offsets kc) over
- * columns [j0, j1): o the column, i the offset in the plane of the
- * run's first element with the last dim's coordinate excluded, or -1 if
- * the run lies in the padding, last the last dim's input coordinate of
- * the run's first element. A macro, so that the loop is the same code
- * in both directions and both types. */
+/* Runs BODY for each run of row (kernel offsets kc) over columns [j0,
+ * j1), with col_ its first column less j0, len_ its length, inside_
+ * false when its outer coordinates fall in the padding, ofs_ the offset
+ * in the plane of its outer coordinates, and its elements t < len_ at
+ * last-dim coordinate first_ + t * step_, inside the input for t in
+ * [t0_, t1_). A macro, so that the loop is the same code in both
+ * directions and both types. */
 #define COL_RUNS(w, kc, j0, j1, BODY)                                       \
     do {                                                                    \
         int last_ = (w)->dims - 1;                                          \
@@ -44,6 +45,17 @@
                              (w)->pad_begin[last_] +                        \
                              (kc)[last_] * (w)->dilations[last_];           \
             int64_t step_ = (w)->strides[last_], end_ = (w)->in[last_];     \
+            /* The elements [t0_, t1_) of the run fall inside the input. */ \
+            size_t t0_ = 0, t1_ = inside_ ? len_ : 0;                       \
+            if (first_ < 0)                                                 \
+                t0_ = (size_t)((-first_ + step_ - 1) / step_);              \
+            if (first_ + (int64_t)(len_ - 1) * step_ >= end_)               \
+                t1_ = first_ >= end_ ? 0                                    \
+                      : (size_t)((end_ - first_ + step_ - 1) / step_);      \
+            if (t1_ > len_ || !inside_)                                     \
+                t1_ = inside_ ? len_ : 0;                                   \
+            if (t0_ > t1_)                                                  \
+                t0_ = t1_;                                                  \
             BODY;                                                           \
             j_ += len_;                                                     \
         }                                                                   \
@@ -62,10 +74,19 @@ void COL_IM2COL(const oc_window *w, const COL_T *x, size_t channels,
             kernel_offsets(w, r, kc);
             COL_RUNS(w, kc, j0, j1, {
                 COL_T *dst = row + col_;
-                int64_t at = first_;
-                for (size_t t = 0; t < len_; t++, at += step_)
-                    dst[t] = inside_ && at >= 0 && at < end_ ? xc[ofs_ + (size_t)at]
-                                                             : (COL_T)0;
+                size_t t = 0;
+                for (; t < t0_; t++)
+                    dst[t] = 0;
+                if (t0_ < t1_) {
+                    const COL_T *src = xc + ofs_ + (size_t)(first_ + (int64_t)t0_ * step_);
+                    if (step_ == 1)
+                        memcpy(dst + t0_, src, (t1_ - t0_) * sizeof *dst);
+                    else
+                        for (size_t u = 0; u < t1_ - t0_; u++)
+                            dst[t0_ + u] = src[u * (size_t)step_];
+                }
+                for (t = t1_; t < len_; t++)
+                    dst[t] = 0;
             });
         }
 }
@@ -83,11 +104,11 @@ void COL_COL2IM(const oc_window *w, const COL_T *col, size_t channels,
             kernel_offsets(w, r, kc);
             COL_RUNS(w, kc, j0, j1, {
                 const COL_T *src = row + col_;
-                int64_t at = first_;
-                if (inside_)
-                    for (size_t t = 0; t < len_; t++, at += step_)
-                        if (at >= 0 && at < end_)
-                            yc[ofs_ + (size_t)at] += src[t];
+                if (t0_ < t1_) {
+                    COL_T *dst = yc + ofs_ + (size_t)(first_ + (int64_t)t0_ * step_);
+                    for (size_t u = 0; u < t1_ - t0_; u++)
+                        dst[u * (size_t)step_] += src[t0_ + u];
+                }
             });
         }
 }
@@ -103,12 +124,16 @@ void COL_AXPY(const oc_window *w, const COL_T *x, size_t r, COL_T weight,
     int64_t kc[OC_WINDOW_MAX_DIMS];
     kernel_offsets(w, r, kc);
     COL_RUNS(w, kc, 0, oc_conv_out_size(w), {
-        COL_T *dst = y + col_;
-        int64_t at = first_;
-        if (inside_)
-            for (size_t t = 0; t < len_; t++, at += step_)
-                if (at >= 0 && at < end_)
-                    dst[t] += weight * x[ofs_ + (size_t)at];
+        COL_T *dst = y + col_ + t0_;
+        if (t0_ < t1_) {
+            const COL_T *src = x + ofs_ + (size_t)(first_ + (int64_t)t0_ * step_);
+            if (step_ == 1)
+                for (size_t u = 0; u < t1_ - t0_; u++)
+                    dst[u] += weight * src[u];
+            else
+                for (size_t u = 0; u < t1_ - t0_; u++)
+                    dst[u] += weight * src[u * (size_t)step_];
+        }
     });
 }
 #endif
