@@ -461,3 +461,26 @@ Test(conv, refusals)
     t.pads[0] = t.pads[2] = 3;     /* 5 rows less 6 of pads */
     refused(&t, NULL, 0, ONNXC_ERR_SHAPE, "gives an output of");
 }
+
+/* pads may only come with auto_pad NOTSET (the spec; onnxruntime also
+ * refuses both). */
+Test(conv, pads_with_auto_pad)
+{
+    static const int64_t pads[] = {1, 1, 1, 1};
+    double zeros[512] = {0};
+    conv_case t = conv_cases[11];     /* SAME_UPPER */
+    for (int op = 0; op < 2; op++) {
+        t.transpose = op == 1;
+        mb_model *m = build(&t, ONNXC_FLOAT, zeros, zeros, NULL);
+        mb_attr_ints(m, mb_proto(m)->graph->node[0], "pads", pads, 4);
+        onnxc_model *model = NULL;
+        onnxc_status *st = mb_load(m, NULL, &model);
+        mb_free(m);
+        cr_assert_not_null(st);
+        cr_assert_eq(onnxc_status_code(st), ONNXC_ERR_INVALID_MODEL, "%s",
+                     onnxc_status_message(st));
+        cr_assert(strstr(onnxc_status_message(st), "pads and auto_pad are both given"),
+                  "%s", onnxc_status_message(st));
+        onnxc_status_free(st);
+    }
+}
