@@ -20,6 +20,7 @@
 #include "ops/common/window.h"
 #include "ops/conv/conv_columns.h"
 #include "ops/linalg/packed_weight.h"
+#include "runtime/exec/thread_pool.h"
 
 /* Elements of the column matrix made at once, at most (a tile of
  * positions; at least one position whatever its height). */
@@ -277,29 +278,50 @@ static void conv_group_f64(const oc_run_ctx *ctx, const conv_plan *q,
     }
 }
 
+/* One (image, group) of the run: task i = n * group + g. */
+typedef struct conv_task {
+    const oc_run_ctx *ctx;
+    const conv_plan *q;
+} conv_task;
+
+static void conv_one_group(void *arg, size_t i, int thread)
+{
+    const conv_task *t = arg;
+    const oc_run_ctx *ctx = t->ctx;
+    const conv_plan *q = t->q;
+    const oc_tensor *x = ctx->in[0], *w = ctx->in[1], *b = ctx->in[2];
+    size_t g = i % q->group;
+    size_t xi = i * q->cg * q->in_size, yi = i * q->mg * q->out_size;
+    size_t wi = g * q->mg * q->rows, bi = g * q->mg;
+    (void)thread;
+    if (x->dtype == ONNXC_FLOAT)
+        conv_group_f32(ctx, q, (const float *)x->data + xi,
+                       (const float *)w->data + wi,
+                       b ? (const float *)b->data + bi : NULL,
+                       (float *)ctx->out[0]->data + yi);
+    else
+        conv_group_f64(ctx, q, (const double *)x->data + xi,
+                       (const double *)w->data + wi,
+                       b ? (const double *)b->data + bi : NULL,
+                       (double *)ctx->out[0]->data + yi);
+}
+
+/* The depthwise loop needs no scratch, so its groups share the threads;
+ * the other paths share the workspace and split each product instead. */
 static onnxc_status *conv_run(const oc_run_ctx *ctx)
 {
-    const oc_tensor *x = ctx->in[0], *w = ctx->in[1], *b = ctx->in[2];
     conv_plan q;
     onnxc_status *err = conv_plan_make(ctx, &q);
     if (err)
         return err;
-    for (size_t n = 0; n < q.batch; n++)
-        for (size_t g = 0; g < q.group; g++) {
-            size_t xi = (n * q.group + g) * q.cg * q.in_size;
-            size_t yi = (n * q.group + g) * q.mg * q.out_size;
-            size_t wi = g * q.mg * q.rows, bi = g * q.mg;
-            if (x->dtype == ONNXC_FLOAT)
-                conv_group_f32(ctx, &q, (const float *)x->data + xi,
-                               (const float *)w->data + wi,
-                               b ? (const float *)b->data + bi : NULL,
-                               (float *)ctx->out[0]->data + yi);
-            else
-                conv_group_f64(ctx, &q, (const double *)x->data + xi,
-                               (const double *)w->data + wi,
-                               b ? (const double *)b->data + bi : NULL,
-                               (double *)ctx->out[0]->data + yi);
-        }
+    conv_task t = {ctx, &q};
+    size_t tasks = q.batch * q.group;
+    if (q.depthwise) {
+        oc_thread_pool_run(ctx->pool, tasks, conv_one_group, &t);
+        return NULL;
+    }
+    for (size_t i = 0; i < tasks; i++)
+        conv_one_group(&t, i, 0);
     return NULL;
 }
 
