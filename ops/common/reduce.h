@@ -66,7 +66,8 @@ void oc_reduce_tensor(oc_reduce_kind kind, const oc_tensor *x, unsigned mask,
 
 /* A Reduce operator: `oc_op_<op>` named NAME, of kind KIND, at the
  * versions VERSIONS (a 0-ended list), axes an input from version
- * AXES_INPUT_FROM. */
+ * AXES_INPUT_FROM. ReduceMean has an identity for the compiler's fusions
+ * (the decomposed LayerNorm starts with one). */
 #define REDUCE_OP(op, NAME, KIND, AXES_INPUT_FROM, TYPES, ...)                 \
     static const int op##_versions[] = {__VA_ARGS__, 0};                       \
     static onnxc_status *op##_prepare(const oc_prepare_ctx *ctx,               \
@@ -77,6 +78,7 @@ void oc_reduce_tensor(oc_reduce_kind kind, const oc_tensor *x, unsigned mask,
     const oc_op oc_op_##op = {                                                 \
         .domain = "",                                                          \
         .op_type = NAME,                                                       \
+        .id = (KIND) == OC_REDUCE_MEAN ? OC_OP_REDUCE_MEAN : OC_OP_OTHER,      \
         .versions = op##_versions,                                             \
         .last_opset = 21,                                                      \
         .min_inputs = 1, .max_inputs = 2,                                      \

@@ -70,8 +70,12 @@ onnxc_status *oc_unary_run(const oc_run_ctx *ctx);
 /* A math function of the float types with no attributes (Exp, Log, Sin,
  * ...): `oc_op_<op>` named NAME, y = EXPR of x, at the versions listed
  * (0-ended by the macro). Version 1 of the oldest ones carries the legacy
- * `consumed_inputs` attribute, accepted and ignored there. */
+ * `consumed_inputs` attribute, accepted and ignored there. UNARY_MATH_OP_ID
+ * also gives the op's identity, for one the compiler's fusions match
+ * (Sqrt). */
 #define UNARY_MATH_OP(op, NAME, EXPR, ...)                                     \
+    UNARY_MATH_OP_ID(op, NAME, OC_OP_OTHER, EXPR, __VA_ARGS__)
+#define UNARY_MATH_OP_ID(op, NAME, ID, EXPR, ...)                              \
     UNARY_LOOPS(op, y = (EXPR))                                                \
     static onnxc_status *op##_prepare(const oc_prepare_ctx *ctx, void **params) \
     {                                                                          \
@@ -85,6 +89,7 @@ onnxc_status *oc_unary_run(const oc_run_ctx *ctx);
     const oc_op oc_op_##op = {                                                 \
         .domain = "",                                                          \
         .op_type = NAME,                                                       \
+        .id = ID,                                                              \
         .versions = op##_versions,                                             \
         .last_opset = 21,                                                      \
         .min_inputs = 1, .max_inputs = 1,                                      \

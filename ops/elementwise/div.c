@@ -11,4 +11,4 @@
 #define DIV_SIGNED(T) (z == 0 ? (T)0 : z == -1 ? WRAP(T, 0 - (uint64_t)x) : (T)(x / z))
 #define DIV_UNSIGNED(T) (z == 0 ? (T)0 : (T)(x / z))
 
-BINARY_ARITH_OP(div, "Div", OC_OP_OTHER, x / z, DIV_SIGNED, DIV_UNSIGNED)
+BINARY_ARITH_OP(div, "Div", OC_OP_DIV, x / z, DIV_SIGNED, DIV_UNSIGNED)

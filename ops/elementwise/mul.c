@@ -8,4 +8,4 @@
 
 #define MUL_INT(T) WRAP(T, (uint64_t)x * (uint64_t)z)
 
-BINARY_ARITH_OP(mul, "Mul", OC_OP_OTHER, x * z, MUL_INT, MUL_INT)
+BINARY_ARITH_OP(mul, "Mul", OC_OP_MUL, x * z, MUL_INT, MUL_INT)

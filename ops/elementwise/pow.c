@@ -179,6 +179,7 @@ static const int pow_versions[] = {1, 7, 12, 13, 15, 0};
 const oc_op oc_op_pow = {
     .domain = "",
     .op_type = "Pow",
+    .id = OC_OP_POW,
     .versions = pow_versions,
     .last_opset = 21,
     .min_inputs = 2, .max_inputs = 2,

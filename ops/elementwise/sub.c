@@ -8,4 +8,4 @@
 
 #define SUB_INT(T) WRAP(T, (uint64_t)x - (uint64_t)z)
 
-BINARY_ARITH_OP(sub, "Sub", OC_OP_OTHER, x - z, SUB_INT, SUB_INT)
+BINARY_ARITH_OP(sub, "Sub", OC_OP_SUB, x - z, SUB_INT, SUB_INT)

@@ -7,4 +7,4 @@
 
 #include "ops/common/unary.h"
 
-UNARY_MATH_OP(sqrt, "Sqrt", sqrt(x), 1, 6, 13)
+UNARY_MATH_OP_ID(sqrt, "Sqrt", OC_OP_SQRT, sqrt(x), 1, 6, 13)

@@ -187,6 +187,7 @@ static const int layer_norm_versions[] = {17, 0};
 const oc_op oc_op_layer_normalization = {
     .domain = "",
     .op_type = "LayerNormalization",
+    .id = OC_OP_LAYER_NORMALIZATION,
     .versions = layer_norm_versions,
     .last_opset = 21,
     .min_inputs = 2, .max_inputs = 3,

@@ -74,6 +74,24 @@ bool oc_value_is_constant(const oc_value *v)
            (v->flags & OC_VALUE_KNOWN);
 }
 
+int oc_graph_add_value(oc_graph *g, const oc_value *v)
+{
+    if (g->n_values == INT32_MAX)
+        return -1;
+    if (g->n_values >= g->max_values) {
+        int grown = g->max_values > INT32_MAX / 2 ? INT32_MAX
+                                                  : 2 * g->max_values + 1;
+        oc_value *more = oc_pool_calloc(&g->pool, (size_t)grown, sizeof *more);
+        if (!more)
+            return -1;
+        memcpy(more, g->values, (size_t)g->n_values * sizeof *more);
+        g->values = more;
+        g->max_values = grown;
+    }
+    g->values[g->n_values] = *v;
+    return g->n_values++;
+}
+
 void oc_graph_count_uses(oc_graph *g)
 {
     for (int v = 0; v < g->n_values; v++) {

@@ -60,8 +60,9 @@ enum {
     OC_VALUE_KNOWN = 8,        /* computed by a node, but its contents are
                                 * known at load (a Constant's): data holds
                                 * them; the node runs unless folded */
-    OC_VALUE_FOLDED = 16,      /* an initializer made by fold_constants:
-                                * its data belongs to the node's attribute */
+    OC_VALUE_FOLDED = 16,      /* an initializer a pass made (fold_constants,
+                                * fuse_layer_norm's ones): not a weight of
+                                * the model, never released */
     OC_VALUE_PLAN_TIME = 32,   /* computed from constants, graph inputs and
                                 * shapes alone: the session can compute it
                                 * when it plans (infer_shapes.c) */
@@ -162,6 +163,11 @@ oc_graph *oc_graph_clone(const oc_graph *source);
  * may replace. What prepacking, fusion and load-time inference may rely
  * on. */
 bool oc_value_is_constant(const oc_value *v);
+
+/* Appends a copy of *v to the graph's values (the array grows in the
+ * pool when full); its index, or -1 when out of memory. For a pass that
+ * adds a constant. */
+int oc_graph_add_value(oc_graph *graph, const oc_value *v);
 
 /* Recounts each value's consumers and last reader. */
 void oc_graph_count_uses(oc_graph *graph);

@@ -114,7 +114,14 @@ typedef enum oc_op_id {
     OC_OP_RELU,
     OC_OP_LEAKY_RELU,
     OC_OP_CONSTANT,
-    OC_OP_IDENTITY
+    OC_OP_IDENTITY,
+    OC_OP_SUB,
+    OC_OP_MUL,
+    OC_OP_DIV,
+    OC_OP_POW,
+    OC_OP_SQRT,
+    OC_OP_REDUCE_MEAN,
+    OC_OP_LAYER_NORMALIZATION
 } oc_op_id;
 
 /* An activation a producer takes into its store. */
