@@ -494,3 +494,22 @@ onnxc_status *onnxc_session_plan_stats(const onnxc_session *s,
     *stats = s->stats;
     return NULL;
 }
+
+size_t onnxc_session_node_count(const onnxc_session *s)
+{
+    return s ? (size_t)s->g->n_nodes : 0;
+}
+
+onnxc_status *onnxc_session_node_op_type(const onnxc_session *s, size_t index,
+                                         const char **op_type)
+{
+    if (!s || !op_type)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                        "session or op_type is NULL");
+    if (index >= (size_t)s->g->n_nodes)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                        "node %zu of a program of %d nodes", index,
+                        s->g->n_nodes);
+    *op_type = s->g->nodes[index].op->op_type;
+    return NULL;
+}

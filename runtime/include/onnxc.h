@@ -316,6 +316,16 @@ typedef struct onnxc_plan_stats {
 ONNXC_API onnxc_status *onnxc_session_plan_stats(const onnxc_session *session,
                                        onnxc_plan_stats *stats);
 
+/* The nodes the session's program runs, in run order, after the
+ * optimizations its options ask for (folding drops nodes, fusions merge
+ * them: a decomposed LayerNorm becomes one LayerNormalization): how many,
+ * and the operator type of each ("MatMul"; static, or living as long as
+ * the model). Errors: INVALID_ARGUMENT (index out of range, NULL). */
+ONNXC_API size_t onnxc_session_node_count(const onnxc_session *session);
+ONNXC_API onnxc_status *onnxc_session_node_op_type(const onnxc_session *session,
+                                                   size_t index,
+                                                   const char **op_type);
+
 /* -------------------------------------------------------------- operators */
 
 /* One operator this build runs. All strings are static. */

@@ -61,6 +61,21 @@ report() {
     fi
 }
 
+# fused_layer_norm DIR: the program onnxc compiles from DIR's model runs
+# its two LayerNorms as LayerNormalization nodes and no ReduceMean is
+# left: torch decomposes nn.LayerNorm before opset 17, and
+# runtime/compile/fuse_layer_norm.c puts it back together.
+fused_layer_norm() {
+    local nodes
+    nodes=$("$run" --nodes --quiet "$1/model.onnx" "$1/test_data_set_0/input_0.pb")
+    echo "$nodes"
+    case $nodes in
+    *ReduceMean*) return 1 ;;
+    *"LayerNormalization 2"[,\)]*) return 0 ;;
+    *) return 1 ;;
+    esac
+}
+
 shopt -s nullglob
 dirs=("$workdir"/*_opset*/)
 if [ "${#dirs[@]}" -eq 0 ]; then
@@ -74,6 +89,9 @@ while IFS= read -r dir; do
         report "$model torch $(basename "$set")" \
             "$run" --quiet --rtol 1e-4 --atol 1e-5 -d "$set" "$dir/model.onnx"
     done
+    if [ "$kind" = graphs ] && [ "${model%_opset*}" = transformer_block ]; then
+        report "$model LayerNorm fused" fused_layer_norm "$dir"
+    fi
     if [ "$kind" = graphs ]; then
         report "$model onnxruntime" "$script_dir/../oracle/onnxc-validate" \
             "$dir/model.onnx" "$dir/test_data_set_1/input_0.pb" --onnxc "$run"

@@ -32,7 +32,7 @@ typedef struct options {
     const char *output_dir;
     const char *data_set;
     double rtol, atol;
-    bool stats, quiet;
+    bool stats, quiet, nodes;
     bool npy_out;
     session_flags session;   /* --kernels, --optimize */
 } options;
@@ -68,6 +68,9 @@ static void usage(FILE *f)
         "      --rtol X         relative tolerance for -d (default 1e-3)\n"
         "      --atol X         absolute tolerance for -d (default 1e-7)\n"
         "      --stats          print the memory plan and timings\n"
+        "      --nodes          print the nodes the compiled program runs:\n"
+        "                       their count and how many of each operator\n"
+        "                       (what --optimize folded and fused)\n"
         "  -q, --quiet          do not print output values\n"
         SESSION_FLAGS_USAGE
         "      --operators      print the operators this build runs (a\n"
@@ -145,6 +148,8 @@ static void parse_args(int argc, char **argv, options *o)
             i++;
         } else if (!strcmp(a, "--stats")) {
             o->stats = true;
+        } else if (!strcmp(a, "--nodes")) {
+            o->nodes = true;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = true;
         } else if ((took = session_flags_parse(a, next, &o->session, err,
@@ -180,6 +185,33 @@ static void check(onnxc_status *s, const char *what)
             die("%s: %s", what, msg);
         die("%s", msg);
     }
+}
+
+/* --nodes: "nodes: 12 (MatMul 4, Add 4, LayerNormalization 2, ...)", the
+ * operators in the order they first run. */
+static void print_nodes(const onnxc_session *session, const char *model)
+{
+    size_t n = onnxc_session_node_count(session), kinds = 0;
+    const char **types = calloc(n + 1, sizeof *types);
+    size_t *counts = calloc(n + 1, sizeof *counts);
+    if (!types || !counts)
+        die("out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const char *t;
+        size_t k = 0;
+        check(onnxc_session_node_op_type(session, i, &t), model);
+        while (k < kinds && strcmp(types[k], t))
+            k++;
+        types[k] = t;
+        counts[k]++;
+        kinds += k == kinds;
+    }
+    printf("nodes: %zu (", n);
+    for (size_t k = 0; k < kinds; k++)
+        printf("%s%s %zu", k ? ", " : "", types[k], counts[k]);
+    printf(")\n");
+    free(types);
+    free(counts);
 }
 
 /* Files DIR/PREFIX_N.pb for N = 0, 1, ... until one is missing. */
@@ -583,6 +615,9 @@ int main(int argc, char **argv)
         printf("time: load %.3f ms, first run %.3f ms\n", (t1 - t0) * 1e3,
                (t3 - t2) * 1e3);
     }
+
+    if (o.nodes)
+        print_nodes(session, o.model);
 
     for (int i = 0; i < n_paths; i++) {
         onnxc_tensor_free(files[i].pb);
