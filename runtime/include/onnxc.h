@@ -219,7 +219,9 @@ ONNXC_API onnxc_status *onnxc_session_options_set_threads(
 #define ONNXC_OPTIMIZE_FOLD 1u  /* drop nodes whose outputs are known at
                                  * load (Constant), keeping their values */
 #define ONNXC_OPTIMIZE_FUSE 2u  /* fold a bias Add and a Relu or LeakyRelu
-                                 * into the Gemm or MatMul before them */
+                                 * into the Gemm or MatMul before them; run
+                                 * the LayerNorm torch decomposes before
+                                 * opset 17 as one LayerNormalization */
 #define ONNXC_OPTIMIZE_ALL 3u
 /* Errors: INVALID_ARGUMENT for bits outside ONNXC_OPTIMIZE_ALL. */
 ONNXC_API onnxc_status *onnxc_session_options_set_optimizations(

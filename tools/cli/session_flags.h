@@ -35,6 +35,7 @@ onnxc_status *session_flags_apply(const session_flags *f,
     "      --kernels K      auto (default), avx512, avx2, portable or\n"      \
     "                       reference (the plain loops)\n"                    \
     "      --optimize O     all (default), none, or a comma list of fold\n"   \
-    "                       (known values) and fuse (bias and activation)\n"
+    "                       (known values) and fuse (bias and activation,\n"  \
+    "                       decomposed LayerNorm)\n"
 
 #endif

@@ -157,8 +157,9 @@ class IntegerMath(nn.Module):
 
 class TransformerBlock(nn.Module):
     """A pre-norm transformer block: LayerNorm (decomposed into ReduceMean,
-    Sub, Pow, Sqrt, Div before opset 17, LayerNormalization from 17),
-    attention, GELU (Erf) and residual adds."""
+    Sub, Pow, Sqrt, Div before opset 17, LayerNormalization from 17;
+    tools/check/check_models.sh checks that onnxc runs both as
+    LayerNormalization nodes), attention, GELU (Erf) and residual adds."""
 
     def __init__(self, dim=16):
         super().__init__()
