@@ -129,6 +129,12 @@ extern const oc_op oc_op_softmax_cross_entropy_loss;
 extern const oc_op oc_op_einsum;
 extern const oc_op oc_op_conv;
 extern const oc_op oc_op_conv_transpose;
+extern const oc_op oc_op_max_pool;
+extern const oc_op oc_op_average_pool;
+extern const oc_op oc_op_lp_pool;
+extern const oc_op oc_op_global_average_pool;
+extern const oc_op oc_op_global_max_pool;
+extern const oc_op oc_op_global_lp_pool;
 
 static const oc_op *const registry[] = {
     &oc_op_gemm,
@@ -255,6 +261,12 @@ static const oc_op *const registry[] = {
     &oc_op_einsum,
     &oc_op_conv,
     &oc_op_conv_transpose,
+    &oc_op_max_pool,
+    &oc_op_average_pool,
+    &oc_op_lp_pool,
+    &oc_op_global_average_pool,
+    &oc_op_global_max_pool,
+    &oc_op_global_lp_pool,
 };
 
 static bool is_default_domain(const char *d)
