@@ -39,6 +39,7 @@ import oracle  # noqa: E402
 import logic_cases  # noqa: E402
 import reduce_cases  # noqa: E402
 import math_cases  # noqa: E402
+import pool_cases  # noqa: E402
 import tensor_cases  # noqa: E402
 from templates import NEW_TEMPLATES, TEMPLATES, build_graph  # noqa: E402
 
@@ -149,6 +150,7 @@ def plan(n, known_failures=True, logic_half=False):
     matrix += logic_cases.specs()
     matrix += reduce_cases.specs()      # after the logic operators, for the same reason
     matrix += math_cases.specs()        # and after the reductions
+    matrix += pool_cases.specs()        # and after the math operators
     if logic_half:      # float16/bfloat16 comparisons, Neg, Abs, Sign, Mod: onnxc refuses them
         matrix += logic_cases.half_specs()
     if n <= len(matrix):
@@ -161,7 +163,7 @@ BUILDERS = {'gemm': C.build_gemm, 'unary': C.build_unary, 'graph': build_graph,
             'invalid-op': op_cases.build_invalid_op, 'tensor': tensor_cases.build_tensor_op,
             'invalid-tensor': tensor_cases.build_invalid,
             'logic': logic_cases.build_logic_op, 'reduce': reduce_cases.build_reduce,
-            'math': math_cases.build_math_op}
+            'math': math_cases.build_math_op, 'pool': pool_cases.build_pool}
 INVALID_KINDS = ('invalid', 'invalid-op', 'invalid-tensor')
 
 

@@ -15,10 +15,12 @@ import reference
 UNKNOWN_TO_CHECKER = {'Gelu'}
 NEW_ATTRIBUTES = {('Cast', 'saturate'), ('CastLike', 'saturate')}
 # Operators whose signature changed after opset 17 (the Reduce operators
-# but ReduceSum take axes as an input from 18): the checker would judge
-# their models at opsets 18+ by the 13 schema.
+# but ReduceSum take axes as an input from 18; LpPool gains ceil_mode and
+# dilations at 18, AveragePool dilations at 19): the checker would judge
+# their models at opsets 18+ by the older schema.
 REVISED_AFTER_17 = {'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
-                    'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare'}
+                    'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare',
+                    'LpPool', 'AveragePool'}
 
 
 def c_order(array, dtype=None):

@@ -124,6 +124,17 @@ NO_KERNEL = (
     ('CumSum', ('uint32', 'uint64'), ((11, 21),)),
     ('MeanVarianceNormalization', ('float64',), ((9, 21),)),
     ('Det', ('float64',), ((11, 21),)),
+    # pool_cases: no float64 pools but MaxPool from 8; no version 1 of
+    # AveragePool, LpPool or GlobalLpPool (their opsets before 7 or 2).
+    ('MaxPool', ('float64',), ((1, 7),)),
+    ('AveragePool', ('float32',), ((1, 6),)),
+    ('AveragePool', ('float64',), ((1, 21),)),
+    ('LpPool', ('float32',), ((1, 1),)),
+    ('LpPool', ('float64',), ((1, 21),)),
+    ('GlobalAveragePool', ('float64',), ((1, 21),)),
+    ('GlobalMaxPool', ('float64',), ((1, 21),)),
+    ('GlobalLpPool', ('float32',), ((1, 1),)),
+    ('GlobalLpPool', ('float64',), ((1, 21),)),
 )
 
 

@@ -92,6 +92,12 @@ VERSIONS.update({
     'SoftmaxCrossEntropyLoss': (12, 13), 'TopK': (1, 10, 11),
     'MeanVarianceNormalization': (9, 13), 'Det': (11,), 'Einsum': (12,), 'Conv': (1, 11),
     'ConvTranspose': (1, 11)})
+# pool_cases.py
+VERSIONS.update({
+    'MaxPool': (1, 8, 10, 11, 12), 'AveragePool': (1, 7, 10, 11, 19), 'LpPool': (1, 2, 11, 18),
+    'GlobalAveragePool': (1,), 'GlobalMaxPool': (1,), 'GlobalLpPool': (1, 2)})
+POOL_OPS = ('MaxPool', 'AveragePool', 'LpPool', 'GlobalAveragePool', 'GlobalMaxPool',
+            'GlobalLpPool')
 REDUCE_OPS = ('ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
               'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare')
 
@@ -185,6 +191,8 @@ def allowed_types(op, version):
         return FLOATS | INTS if version >= 11 else FLOATS
     if op == 'Einsum':
         return FLOATS | {'int32', 'int64'}
+    if op == 'MaxPool':
+        return FLOATS | {'int8', 'uint8'} if version >= 12 else FLOATS
     return FLOATS
 
 # Per-operator tolerances, as (rtol in units of the type's epsilon, atol).
@@ -254,6 +262,12 @@ APPROX = {
     # onnxruntime's variance is E[X^2] - E[X]^2 in the input's type; the
     # outputs are O(1), so an absolute floor of a few dozen eps
     'MeanVarianceNormalization': {'float32': (16, 2.0 ** -18), 'float64': (16, 2.0 ** -47)},
+    # pool_cases.py: the averages and norms also get a per-case atol for
+    # their accumulation (onnxruntime sums in the input's type)
+    'AveragePool': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'GlobalAveragePool': {'float32': (4, TINY), 'float64': (4, TINY)},
+    'LpPool': {'float32': (8, TINY), 'float64': (8, TINY)},
+    'GlobalLpPool': {'float32': (8, TINY), 'float64': (8, TINY)},
 }
 # Summation orders a correct runtime might use: one product at a time,
 # either way along K, and K in blocks of 128 or 256 added onto beta * C
@@ -1860,6 +1874,100 @@ def sce_loss(inputs, attrs, version, order=None):
     return [loss, c_order(lp.astype(x.dtype))], None
 
 
+def pool_geometry(op, x, attrs):
+    """Per spatial dim: (kernel, stride, dilation, pad begin, pad end, out)."""
+    dims = x.ndim - 2
+    if dims < 1:
+        raise ModelError(f'{op} of rank {x.ndim}: expected N x C x D1 ...')
+    if op.startswith('Global'):
+        return [(n, 1, 1, 0, 0, 1) for n in x.shape[2:]]
+    if 'kernel_shape' not in attrs:
+        raise ModelError(f'{op} without kernel_shape')
+    k = [int(v) for v in attrs['kernel_shape']]
+    s = [int(v) for v in attrs.get('strides', [1] * dims)]
+    dil = [int(v) for v in attrs.get('dilations', [1] * dims)]
+    pads = [int(v) for v in attrs.get('pads', [0] * 2 * dims)]
+    auto = attrs.get('auto_pad', 'NOTSET')
+    auto = auto.decode() if isinstance(auto, bytes) else auto
+    ceil_mode = int(attrs.get('ceil_mode', 0))
+    if len(k) != dims or len(s) != dims or len(dil) != dims or len(pads) != 2 * dims:
+        raise ModelError(f'{op}: attribute lengths for {dims} spatial dims')
+    if min(k + s + dil) < 1 or min(pads) < 0:
+        raise ModelError(f'{op}: kernel {k} strides {s} dilations {dil} pads {pads}')
+    out = []
+    for d in range(dims):
+        n, span = x.shape[2 + d], (k[d] - 1) * dil[d] + 1
+        pb, pe = pads[d], pads[dims + d]
+        if auto in ('SAME_UPPER', 'SAME_LOWER'):
+            o = -(-n // s[d])
+            total = max(0, (o - 1) * s[d] + span - n)
+            pb = total // 2 if auto == 'SAME_UPPER' else total - total // 2
+            pe = total - pb
+        else:
+            if auto == 'VALID':
+                pb = pe = 0
+            if n + pb + pe < span:
+                raise ModelError(f'{op}: window {span} beyond padded input {n + pb + pe}')
+            o = (n + pb + pe - span) // s[d] + 1
+            if ceil_mode and (n + pb + pe - span) % s[d]:
+                o += 1
+                if (o - 1) * s[d] >= n + pb:   # a last window starting in the end pad
+                    o -= 1
+        out.append((k[d], s[d], dil[d], pb, pe, o))
+    return out
+
+
+def pool(op):
+    """The pools by their definition: per output position, the window's taps
+    inside the input (and, for count_include_pad, inside the padded input)."""
+    def run(inputs, attrs, version, order=None):
+        import itertools
+        x = inputs[0]
+        geo = pool_geometry(op, x, attrs)
+        kind = op.replace('Global', '')
+        p = float(attrs.get('p', 2))
+        include = int(attrs.get('count_include_pad', 0))
+        column = int(attrs.get('storage_order', 0)) == 1
+        spatial = x.shape[2:]
+        out_shape = list(x.shape[:2]) + [g[5] for g in geo]
+        y = np.zeros(out_shape, x.dtype)
+        ind = np.zeros(out_shape, np.int64)
+        planes = x.reshape((-1,) + tuple(spatial))
+        yp, ip = y.reshape((-1,) + tuple(out_shape[2:])), ind.reshape((-1,) + tuple(out_shape[2:]))
+        plane_size = int(np.prod(spatial))
+        for pos in itertools.product(*[range(g[5]) for g in geo]):
+            taps, padded = [], 1
+            for (k, s, dil, pb, pe, _), o, n in zip(geo, pos, spatial):
+                start = o * s - pb
+                t = [start + j * dil for j in range(k)]
+                taps.append([v for v in t if 0 <= v < n])
+                padded *= sum(1 for v in t if -pb <= v < n + pe)
+            if any(not t for t in taps):
+                raise ModelError(f'{op}: a window of only padding at {pos}')
+            cells = list(itertools.product(*taps))
+            for c in range(planes.shape[0]):
+                vals = np.array([planes[(c,) + cell] for cell in cells])
+                w = vals.astype(np.float64) if vals.dtype.kind == 'f' else vals
+                if kind == 'MaxPool':
+                    best = int(np.argmax(w)) if not np.isnan(w.astype(np.float64)).any() else \
+                        int(np.argmax(np.isnan(w.astype(np.float64))))
+                    yp[(c,) + pos] = vals[best]
+                    cell = cells[best]
+                    if column:
+                        flat = sum(v * int(np.prod(spatial[:d])) for d, v in enumerate(cell))
+                    else:
+                        flat = int(np.ravel_multi_index(cell, spatial))
+                    ip[(c,) + pos] = c * plane_size + flat
+                elif kind == 'AveragePool':
+                    yp[(c,) + pos] = w.sum() / (padded if include else len(cells))
+                else:
+                    yp[(c,) + pos] = (np.abs(w) ** p).sum() ** (1 / p)
+        if op == 'MaxPool' and version >= 8:
+            return [c_order(y), c_order(ind)], None
+        return c_order(y), None
+    return run
+
+
 MATH_OPS = {
     'Exp': float_unary(lambda w, a, v: np.exp(w)), 'Log': float_unary(lambda w, a, v: np.log(w)),
     'Sqrt': native_unary(np.sqrt), 'Reciprocal': native_unary(lambda x: 1 / x),
@@ -1909,6 +2017,7 @@ OPS = {'Gemm': gemm, 'Relu': relu, 'LeakyRelu': leaky_relu, 'MatMul': matmul,
        'ArgMax': arg_reduce(True), 'ArgMin': arg_reduce(False)}
 OPS.update({op: reduce_op(op) for op in REDUCE_OPS})
 OPS.update(MATH_OPS)
+OPS.update({op: pool(op) for op in POOL_OPS})
 # The input whose element type allowed_types checks (default: the first).
 TYPED_INPUT = {'Where': 1}
 # Which inputs must share the first input's element type (default: all).
