@@ -70,6 +70,10 @@ def window_attrs(rng, form, dims, spatial):
     if form in ('pads', 'pads-include', 'ceil-include', 'indices-pads', 'dilations-include') \
             or (form in ('ceil', 'ceil-dilations', 'dilations') and rng.random() < 0.5):
         a['pads'] = [int(rng.integers(0, kk)) if kk > 1 else 0 for kk in k + k]
+    if form.startswith('same') and 'strides' in a:
+        # a stride beyond the kernel would give SAME a negative total pad,
+        # which the spec clamps to 0 and onnxruntime refuses
+        a['strides'] = [min(s, kk) for s, kk in zip(a['strides'], k)]
     if form in ('same-upper', 'same-include'):
         a['auto_pad'] = 'SAME_UPPER'
     elif form == 'same-lower':
