@@ -11,9 +11,22 @@
     OUTDIR/identity.onnx   one Identity on [batch, 1]: nothing to compute, so
                            its time is a runtime's fixed cost per run
 
+and the operator cases (fixed shapes, no batch; bench/run.sh's "ops" suite):
+
+    OUTDIR/layer_norm.onnx          LayerNormalization (opset 17, axis -1)
+                                    over [64, 128, 768], scale and bias [768]
+    OUTDIR/layer_norm_decomposed.onnx  the same as PyTorch exports it at
+                                    opset 13: ReduceMean, Sub, Pow,
+                                    ReduceMean, Add, Sqrt, Div, Mul, Add
+    OUTDIR/softmax.onnx             Softmax (axis -1) over [768, 128, 128]
+                                    (64 x 12 heads of 128 x 128 scores)
+    OUTDIR/reduce_mean_last.onnx    ReduceMean over axis -1 of [64, 128, 768]
+    OUTDIR/reduce_mean_mid.onnx     ReduceMean over axis 1 of [64, 128, 768]
+    OUTDIR/exp.onnx, tanh.onnx      Exp, Tanh over 16 M floats
+
 Weights are random from a fixed seed: the benchmarks measure speed, and a
 fixed seed keeps the files the same from run to run. Every model is opset 13
-with its weights inside the file (the largest, big_mlp, is ~100 MB: under
+(the operator cases: the opset they name) with its weights inside the file (the largest, big_mlp, is ~100 MB: under
 protobuf's 2 GB limit, so no external data).
 
 Models that exist with the same contents are not rewritten, so a second run
@@ -84,6 +97,86 @@ def identity_model():
     return model
 
 
+def finish(graph, opset):
+    model = helper.make_model(graph, producer_name="onnxc-bench",
+                              opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 7 if opset <= 13 else 8
+    onnx.checker.check_model(model)
+    return model
+
+
+LN_SHAPE = [64, 128, 768]
+
+
+def one_node_model(name, op, shape, out_shape, opset, inits=(), **attrs):
+    """One node on input X of a fixed shape; initializers follow X."""
+    node = helper.make_node(op, ["X"] + [i.name for i in inits], ["Y"],
+                            **attrs)
+    graph = helper.make_graph(
+        [node], name,
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, out_shape)],
+        initializer=list(inits))
+    return finish(graph, opset)
+
+
+def layer_norm_weights(rng):
+    c = LN_SHAPE[-1]
+    return (numpy_helper.from_array(
+                (1 + 0.1 * rng.standard_normal(c)).astype(np.float32), "scale"),
+            numpy_helper.from_array(
+                (0.1 * rng.standard_normal(c)).astype(np.float32), "bias"))
+
+
+def layer_norm_decomposed(rng):
+    """LayerNorm as torch.onnx exports nn.LayerNorm at opset 13 (before
+    LayerNormalization existed): written out node by node so the graph is
+    the same whatever torch version is installed."""
+    scale, bias = layer_norm_weights(rng)
+    consts = [numpy_helper.from_array(np.array(2.0, np.float32), "two"),
+              numpy_helper.from_array(np.array(1e-5, np.float32), "eps")]
+    n = helper.make_node
+    nodes = [
+        n("ReduceMean", ["X"], ["mean"], axes=[-1]),
+        n("Sub", ["X", "mean"], ["d"]),
+        n("Pow", ["d", "two"], ["d2"]),
+        n("ReduceMean", ["d2"], ["var"], axes=[-1]),
+        n("Add", ["var", "eps"], ["var_eps"]),
+        n("Sqrt", ["var_eps"], ["std"]),
+        n("Div", ["d", "std"], ["norm"]),
+        n("Mul", ["norm", "scale"], ["scaled"]),
+        n("Add", ["scaled", "bias"], ["Y"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "layer_norm_decomposed",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, LN_SHAPE)],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, LN_SHAPE)],
+        initializer=[scale, bias] + consts)
+    return finish(graph, 13)
+
+
+def op_models(rng):
+    """The operator cases: name -> model."""
+    big = [1 << 24]
+    scores = [64 * 12, 128, 128]
+    return {
+        "layer_norm": one_node_model(
+            "layer_norm", "LayerNormalization", LN_SHAPE, LN_SHAPE, 17,
+            layer_norm_weights(rng), axis=-1),
+        "layer_norm_decomposed": layer_norm_decomposed(rng),
+        "softmax": one_node_model("softmax", "Softmax", scores, scores, 13,
+                                  axis=-1),
+        "reduce_mean_last": one_node_model(
+            "reduce_mean_last", "ReduceMean", LN_SHAPE, LN_SHAPE[:2] + [1], 13,
+            axes=[-1]),
+        "reduce_mean_mid": one_node_model(
+            "reduce_mean_mid", "ReduceMean", LN_SHAPE,
+            [LN_SHAPE[0], 1, LN_SHAPE[2]], 13, axes=[1]),
+        "exp": one_node_model("exp", "Exp", big, big, 13),
+        "tanh": one_node_model("tanh", "Tanh", big, big, 13),
+    }
+
+
 def torch_mlp(widths, path, seed):
     """Export Linear/ReLU layers of the given widths with a dynamic batch."""
     import torch
@@ -136,6 +229,11 @@ def main():
                          ("big_mlp", (1024, 4096, 4096, 1024))):
         path = os.path.join(args.outdir, name + ".onnx")
         if save_if_changed(torch_mlp(widths, path, SEED), path):
+            written.append(path)
+
+    for name, model in op_models(np.random.default_rng(SEED)).items():
+        path = os.path.join(args.outdir, name + ".onnx")
+        if save_if_changed(model, path):
             written.append(path)
 
     for path in written:

@@ -6,7 +6,7 @@
 The manifest (written by run.sh) lists every measured point, one per line,
 tab-separated:
 
-    case   NAME BATCH FLOP-per-run SHAPES (MxNxK,... its Gemms)
+    case   NAME BATCH FLOP-per-run SHAPES (MxNxK,... its Gemms) [BYTES]
     onnxc  NAME BATCH THREADS file.json   (onnxc-bench --json)
     ort    NAME BATCH THREADS file.json   (bench/ort_bench --json)
     ort-nospin NAME BATCH THREADS file.json (bench/ort_bench --no-spin --json)
@@ -16,7 +16,8 @@ tab-separated:
 
 Every ratio is a ratio of speeds, onnxc's over the other's: 1.00 is as
 fast, 0.25 is a quarter of the speed (4x the time). Nothing is judged:
-the tables only show what was measured.
+the tables only show what was measured. Cases with BYTES (bytes read and
+written per run: the operator suite) get their own table, with GB/s.
 
 The onnxc, ort, ort-nospin and blas files are each several rounds merged
 by bench/merge_rounds.py (same fields, plus "rounds", "p50_rounds_ms" and,
@@ -67,6 +68,7 @@ def fmt_bytes(b):
 
 def main():
     cases = []          # (name, batch, flops, shapes) in run order
+    moved = {}          # name -> bytes read and written per run
     points = {}         # (engine, name, batch, threads) -> json
     blas = {}           # (variant, threads) -> json
     peak = once = None
@@ -74,7 +76,9 @@ def main():
         for line in f:
             kind, *rest = line.rstrip("\n").split("\t")
             if kind == "case":
-                name, batch, flops, shapes = rest
+                name, batch, flops, shapes = rest[:4]
+                if len(rest) > 4 and int(rest[4]) > 0:
+                    moved[name] = int(rest[4])
                 cases.append((name, int(batch), int(flops),
                               [x for x in shapes.split(",") if x]))
             elif kind in ("onnxc", "ort", "ort-nospin"):
@@ -109,66 +113,104 @@ def main():
     out = []
     w = out.append
 
-    # ---------------------------------------------------------- summary
-    w("## onnxc against onnxruntime, OpenBLAS and the FMA peak")
-    w("")
-    w("Each figure (the FMA peak aside) is the median over %d interleaved "
-      "rounds, the engines taking turns at each point, because this VM's "
-      "CPUs are shared with other tenants and their throughput varies over "
-      "seconds: only times taken close together make a fair ratio. "
-      "Median time per run (ms) and GFLOP/s (FLOP per run / median time; "
-      "a run is one batch): the median, because on a 2-CPU virtual machine "
-      "the mean also counts the runs another process preempted (means are "
-      "in the next table). Ratios are onnxc's speed over the other's: "
-      "**1.00 = as fast, 0.10 = ten times slower**. OpenBLAS is "
-      "`cblas_sgemm` on the case's Gemm shapes, summed (no bias, no ReLU), "
-      "with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset. The peak is the "
-      "measured FP32 FMA peak on that many threads. onnxruntime's "
-      "intra-op workers spin-wait by default (they keep a CPU busy between "
-      "runs); onnxc's sleep when no run is in flight. So "
-      "*onnxc/onnxruntime (no spin)* is against onnxruntime with "
-      "session.intra_op.allow_spinning=0 (its times are in the next "
-      "table); it is n/a on 1 thread, where onnxruntime has no workers "
-      "and the setting changes nothing." % rounds)
-    w("")
-    w("| case | batch | threads | onnxc ms | onnxruntime ms | OpenBLAS ms "
-      "| onnxc GFLOP/s | onnxruntime GFLOP/s | OpenBLAS GFLOP/s "
-      "| peak GFLOP/s | onnxc/onnxruntime | onnxc/onnxruntime (no spin) "
-      "| onnxc/OpenBLAS | onnxc/peak |")
-    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    footnote = False
-    for name, batch, flops, shapes in cases:
-        for threads in (1, 2):
-            ort = points.get(("ort", name, batch, threads))
-            nospin = points.get(("ort-nospin", name, batch, threads)) \
-                if threads > 1 else None
-            mine = points.get(("onnxc", name, batch, threads))
-            mark = ""
-            if mine is None and threads not in onnxc_threads:
-                # onnxc cannot use more threads yet: its 1-thread figure
-                # is what it gives on this machine.
-                mine = points.get(("onnxc", name, batch, 1))
-                mark = " ¹"
-                footnote = True
-            o_ms = mine["p50_ms"] if mine else None
-            r_ms = ort["p50_ms"] if ort else None
-            n_ms = nospin["p50_ms"] if nospin else None
-            b_ms = blas_ms(shapes, threads)
-            g = lambda ms: flops / (ms * 1e-3) * 1e-9 if ms and flops else None
-            p = peak_g(threads)
-            ratio = lambda other: other / o_ms if other and o_ms else None
-            w("| %s | %d | %d | %s%s | %s | %s | %s%s | %s | %s | %s | %s | %s "
-              "| %s | %s |" % (
-                  name, batch, threads, fmt_ms(o_ms), mark, fmt_ms(r_ms),
-                  fmt_ms(b_ms), fmt_g(g(o_ms)), mark, fmt_g(g(r_ms)),
-                  fmt_g(g(b_ms)), fmt_g(p), fmt_ratio(ratio(r_ms)),
-                  fmt_ratio(ratio(n_ms)), fmt_ratio(ratio(b_ms)),
-                  fmt_ratio(g(o_ms) / p if g(o_ms) and p else None)))
-    if footnote:
+    # -------------------------------------------------------- operators
+    if moved:
+        w("## Operators against onnxruntime")
         w("")
-        w("¹ onnxc has no thread option yet and runs on 1 thread: its "
-          "1-thread figure, against the others' 2-thread ones.")
-    w("")
+        w("Each figure is the median over %d interleaved rounds, the "
+          "engines taking turns at each point. GB/s is the bytes a run "
+          "must read and write at the least (input once, output once, "
+          "float32) over the median time. Ratios are onnxc's speed over "
+          "onnxruntime's: **1.00 = as fast**; *no spin* is against "
+          "onnxruntime with session.intra_op.allow_spinning=0 (n/a on 1 "
+          "thread)." % rounds)
+        w("")
+        w("| case | threads | MB moved | onnxc ms | onnxruntime ms "
+          "| onnxc GB/s | onnxruntime GB/s | onnxc/onnxruntime "
+          "| onnxc/onnxruntime (no spin) |")
+        w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, batch, flops, shapes in cases:
+        if name not in moved:
+            continue
+        for threads in (1, 2):
+            def ms(engine):
+                return (points.get((engine, name, batch, threads))
+                        or {}).get("p50_ms")
+            o_ms, r_ms = ms("onnxc"), ms("ort")
+            n_ms = ms("ort-nospin") if threads > 1 else None
+            gbs = lambda t: moved[name] / (t * 1e-3) * 1e-9 if t else None
+            ratio = lambda other: other / o_ms if other and o_ms else None
+            w("| %s | %d | %.1f | %s | %s | %s | %s | %s | %s |" % (
+                name, threads, moved[name] / 1e6, fmt_ms(o_ms), fmt_ms(r_ms),
+                fmt_g(gbs(o_ms)), fmt_g(gbs(r_ms)), fmt_ratio(ratio(r_ms)),
+                fmt_ratio(ratio(n_ms))))
+    if moved:
+        w("")
+
+    # ---------------------------------------------------------- summary
+    # The Gemm, identity and MLP cases (the core suite).
+    if any(c[0] not in moved for c in cases):
+        w("## onnxc against onnxruntime, OpenBLAS and the FMA peak")
+        w("")
+        w("Each figure (the FMA peak aside) is the median over %d interleaved "
+          "rounds, the engines taking turns at each point, because this VM's "
+          "CPUs are shared with other tenants and their throughput varies over "
+          "seconds: only times taken close together make a fair ratio. "
+          "Median time per run (ms) and GFLOP/s (FLOP per run / median time; "
+          "a run is one batch): the median, because on a 2-CPU virtual machine "
+          "the mean also counts the runs another process preempted (means are "
+          "in the next table). Ratios are onnxc's speed over the other's: "
+          "**1.00 = as fast, 0.10 = ten times slower**. OpenBLAS is "
+          "`cblas_sgemm` on the case's Gemm shapes, summed (no bias, no ReLU), "
+          "with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset. The peak is the "
+          "measured FP32 FMA peak on that many threads. onnxruntime's "
+          "intra-op workers spin-wait by default (they keep a CPU busy between "
+          "runs); onnxc's sleep when no run is in flight. So "
+          "*onnxc/onnxruntime (no spin)* is against onnxruntime with "
+          "session.intra_op.allow_spinning=0 (its times are in the next "
+          "table); it is n/a on 1 thread, where onnxruntime has no workers "
+          "and the setting changes nothing." % rounds)
+        w("")
+        w("| case | batch | threads | onnxc ms | onnxruntime ms | OpenBLAS ms "
+          "| onnxc GFLOP/s | onnxruntime GFLOP/s | OpenBLAS GFLOP/s "
+          "| peak GFLOP/s | onnxc/onnxruntime | onnxc/onnxruntime (no spin) "
+          "| onnxc/OpenBLAS | onnxc/peak |")
+        w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        footnote = False
+        for name, batch, flops, shapes in cases:
+            if name in moved:
+                continue
+            for threads in (1, 2):
+                ort = points.get(("ort", name, batch, threads))
+                nospin = points.get(("ort-nospin", name, batch, threads)) \
+                    if threads > 1 else None
+                mine = points.get(("onnxc", name, batch, threads))
+                mark = ""
+                if mine is None and threads not in onnxc_threads:
+                    # onnxc cannot use more threads yet: its 1-thread figure
+                    # is what it gives on this machine.
+                    mine = points.get(("onnxc", name, batch, 1))
+                    mark = " ¹"
+                    footnote = True
+                o_ms = mine["p50_ms"] if mine else None
+                r_ms = ort["p50_ms"] if ort else None
+                n_ms = nospin["p50_ms"] if nospin else None
+                b_ms = blas_ms(shapes, threads)
+                g = lambda ms: flops / (ms * 1e-3) * 1e-9 if ms and flops else None
+                p = peak_g(threads)
+                ratio = lambda other: other / o_ms if other and o_ms else None
+                w("| %s | %d | %d | %s%s | %s | %s | %s%s | %s | %s | %s | %s | %s "
+                  "| %s | %s |" % (
+                      name, batch, threads, fmt_ms(o_ms), mark, fmt_ms(r_ms),
+                      fmt_ms(b_ms), fmt_g(g(o_ms)), mark, fmt_g(g(r_ms)),
+                      fmt_g(g(b_ms)), fmt_g(p), fmt_ratio(ratio(r_ms)),
+                      fmt_ratio(ratio(n_ms)), fmt_ratio(ratio(b_ms)),
+                      fmt_ratio(g(o_ms) / p if g(o_ms) and p else None)))
+        if footnote:
+            w("")
+            w("¹ onnxc has no thread option yet and runs on 1 thread: its "
+              "1-thread figure, against the others' 2-thread ones.")
+        w("")
 
     # ----------------------------------------------------------- details
     w("## Every point")

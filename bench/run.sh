@@ -17,6 +17,13 @@
 #   OPENBLAS_L2_SIZE unset and as set (see below); the FP32 FMA peak; and
 #   one process per inference: onnxc-run against bench/ort_once.
 #
+# With BENCH_SUITE=ops it measures the operator cases instead (fixed
+# shapes: LayerNormalization and its decomposed opset-13 graph on
+# [64, 128, 768], Softmax on [768, 128, 128], ReduceMean over the last
+# and a middle axis, Exp and Tanh on 16 M floats; bench/make_models.py),
+# in GB/s as well as ms, into BENCHMARKS_OPS.md: a separate file, so the
+# Gemm figures and these are each rewritten only by their own run.
+#
 # Figures are printed, never judged: nothing here fails on a timing. It
 # fails only when something cannot be built or run, or when onnxruntime's
 # output differs from onnxc's on the same input (the check that
@@ -42,6 +49,15 @@
 #   BENCH_ALT_CORETYPE OPENBLAS_CORETYPE for the second OpenBLAS run when
 #                      the environment sets neither variable (default
 #                      Haswell, what such environments pin)
+#   BENCH_SUITE        "core" (default: the Gemms, identity, the MLPs,
+#                      OpenBLAS, the peak, one process per inference; into
+#                      BENCHMARKS.md) or "ops" (the operator cases, into
+#                      BENCHMARKS_OPS.md)
+#   BENCH_CASES        only the suite's cases whose names match one of
+#                      these space-separated shell patterns, e.g.
+#                      "softmax layer_norm*" or "gemm_512"; a run of a
+#                      subset prints its tables but writes no report
+#                      unless BENCH_OUT names one
 #   CC                 compiler for the benchmark tools (default cc)
 set -euo pipefail
 
@@ -50,7 +66,15 @@ ONNXC_SRC=$(cd "${BENCH_SRC:-$SRC}" && pwd)
 WORK=${BENCH_DIR:-/tmp/onnxc-bench}
 SECS=${BENCH_SECONDS:-1}
 ROUNDS=${BENCH_ROUNDS:-5}
-REPORT=${BENCH_OUT:-$SRC/BENCHMARKS.md}
+SUITE=${BENCH_SUITE:-core}
+case $SUITE in
+  core) REPORT_NAME=BENCHMARKS.md ;;
+  ops) REPORT_NAME=BENCHMARKS_OPS.md ;;
+  *) printf 'bench/run.sh: BENCH_SUITE must be core or ops, got %s\n' "$SUITE" >&2; exit 2 ;;
+esac
+# A subset leaves the report alone: its tables would lose the other cases.
+if [ -n "${BENCH_CASES:-}" ]; then REPORT=${BENCH_OUT:--}; else
+  REPORT=${BENCH_OUT:-$SRC/$REPORT_NAME}; fi
 CC=${CC:-cc}
 PY=/usr/bin/python3
 COMMAND="$0${*:+ $*}"
@@ -80,8 +104,11 @@ STEAL_BEFORE=$(steal_ticks)
 
 command -v "$PY" >/dev/null || die "needs $PY (with numpy, onnx, torch)"
 command -v cmake >/dev/null || die "needs cmake"
-pkg-config --exists openblas 2>/dev/null ||
-  die "needs OpenBLAS: apt-get install -y libopenblas-dev"
+# OpenBLAS: the core suite's Gemms only.
+if [ "$SUITE" = core ]; then
+  pkg-config --exists openblas 2>/dev/null ||
+    die "needs OpenBLAS: apt-get install -y libopenblas-dev"
+fi
 if [ -z "${ORT_LIB:-}" ]; then
   for f in "$SRC"/tools/oracle/node_modules/onnxruntime-node/bin/napi-v*/linux/x64/libonnxruntime.so.1; do
     ORT_LIB=$f
@@ -108,8 +135,6 @@ ONNXC_RUN=$BUILD/bin/onnxc-run
 
 CFLAGS=(-std=c11 -O2 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wvla -D_XOPEN_SOURCE=700)
 read -ra PROTOBUF_LIBS <<<"$(pkg-config --libs libprotobuf-c)"
-read -ra BLAS_CFLAGS <<<"$(pkg-config --cflags openblas)"
-read -ra BLAS_LIBS <<<"$(pkg-config --libs openblas)"
 # onnxc-bench: through CMake once CMakeLists.txt has its target, by hand
 # until then (the same sources either way).
 if grep -q 'onnxc-bench' "$ONNXC_SRC/CMakeLists.txt" &&
@@ -126,8 +151,12 @@ ORT_SRCS=("$SRC/bench/ort_session.c" "$SRC/bench/ort_api.c" "$SRC/bench/measure.
 "$CC" "${CFLAGS[@]}" -o "$BIN/ort_once" "$SRC/bench/ort_once.c" "${ORT_SRCS[@]}" -ldl -lm
 # blas_bench includes OpenBLAS's cblas.h, which needs _GNU_SOURCE, not
 # _XOPEN_SOURCE: its own flags.
-"$CC" -std=c11 -O2 -Wall -Wextra "${BLAS_CFLAGS[@]}" \
-  -o "$BIN/blas_bench" "$SRC/bench/blas_bench.c" "${BLAS_LIBS[@]}" -lpthread
+if [ "$SUITE" = core ]; then
+  read -ra BLAS_CFLAGS <<<"$(pkg-config --cflags openblas)"
+  read -ra BLAS_LIBS <<<"$(pkg-config --libs openblas)"
+  "$CC" -std=c11 -O2 -Wall -Wextra "${BLAS_CFLAGS[@]}" \
+    -o "$BIN/blas_bench" "$SRC/bench/blas_bench.c" "${BLAS_LIBS[@]}" -lpthread
+fi
 
 # --------------------------------------------------------------- models
 say "making models in $MODELS"
@@ -168,18 +197,45 @@ sys.exit(0 if ok else 1)
 EOF
 
 # ------------------------------------------------------------- the plan
-# Cases: name, model, batches, and the Gemm layers as N:K (M = batch);
+# Cases: name, model, batches, the Gemm layers as N:K (M = batch), and
+# the bytes a run reads and writes (the operator cases; their GB/s);
 # a square Gemm's M is fixed by its model, its "batch" is 1.
 MANIFEST=$RES/manifest.tsv
 : >"$MANIFEST"
 CASES=()
-for s in 64 128 256 512 1024 2048; do
-  CASES+=("gemm_$s|gemm_$s.onnx|1|$s:$s:$s")
-done
-# identity: one Identity node, no Gemm: each runtime's fixed cost per run.
-CASES+=("identity|identity.onnx|1|")
-CASES+=("ref_mlp|ref_mlp.onnx|1 64 1024|5:10 3:5")
-CASES+=("big_mlp|big_mlp.onnx|1 1024|4096:1024 4096:4096 1024:4096")
+if [ "$SUITE" = core ]; then
+  for s in 64 128 256 512 1024 2048; do
+    CASES+=("gemm_$s|gemm_$s.onnx|1|$s:$s:$s|0")
+  done
+  # identity: one Identity node, no Gemm: each runtime's fixed cost per run.
+  CASES+=("identity|identity.onnx|1||0")
+  CASES+=("ref_mlp|ref_mlp.onnx|1 64 1024|5:10 3:5|0")
+  CASES+=("big_mlp|big_mlp.onnx|1 1024|4096:1024 4096:4096 1024:4096|0")
+else
+  # Bytes: the input read once and the output written once, float32 (the
+  # decomposed LayerNorm counts as LayerNormalization does: what the graph
+  # must move at the least, not what its nine nodes do move).
+  ln=$((64 * 128 * 768 * 4)) rows=$((64 * 128 * 4)) cols=$((64 * 768 * 4))
+  big=$(((1 << 24) * 4)) scores=$((768 * 128 * 128 * 4))
+  CASES+=("layer_norm|layer_norm.onnx|1||$((2 * ln))")
+  CASES+=("layer_norm_decomposed|layer_norm_decomposed.onnx|1||$((2 * ln))")
+  CASES+=("softmax|softmax.onnx|1||$((2 * scores))")
+  CASES+=("reduce_mean_last|reduce_mean_last.onnx|1||$((ln + rows))")
+  CASES+=("reduce_mean_mid|reduce_mean_mid.onnx|1||$((ln + cols))")
+  CASES+=("exp|exp.onnx|1||$((2 * big))")
+  CASES+=("tanh|tanh.onnx|1||$((2 * big))")
+fi
+if [ -n "${BENCH_CASES:-}" ]; then
+  picked=()
+  for c in "${CASES[@]}"; do
+    for pat in $BENCH_CASES; do
+      # shellcheck disable=SC2053 # the pattern is meant to glob
+      if [[ ${c%%|*} == $pat ]]; then picked+=("$c"); break; fi
+    done
+  done
+  [ ${#picked[@]} -gt 0 ] || die "BENCH_CASES '$BENCH_CASES' matches no $SUITE case"
+  CASES=("${picked[@]}")
+fi
 
 # onnxc's threads: measured at 2 only when onnxc-bench says it can.
 ONNXC_THREADS="1"
@@ -279,7 +335,7 @@ point() {
 }
 
 for c in "${CASES[@]}"; do
-  IFS='|' read -r name model batches layers <<<"$c"
+  IFS='|' read -r name model batches layers bytes <<<"$c"
   for b in $batches; do
     flops=0
     shapes=""
@@ -289,14 +345,17 @@ for c in "${CASES[@]}"; do
       flops=$((flops + 2 * m * n * k))
       shapes="$shapes${shapes:+,}${m}x${n}x${k}"
     done
-    printf 'case\t%s\t%s\t%s\t%s\n' "$name" "$b" "$flops" "$shapes" >>"$MANIFEST"
+    printf 'case\t%s\t%s\t%s\t%s\t%s\n' "$name" "$b" "$flops" "$shapes" \
+      "$bytes" >>"$MANIFEST"
     for t in 1 2; do point "$name" "$model" "$b" "$t" "$flops" "$shapes"; done
   done
 done
 
-# OpenBLAS's rounds, merged per shape for each variant and thread count.
+# OpenBLAS's rounds, merged per shape for each variant and thread count
+# (none when no case had a Gemm).
 for v in unset "$BLAS_ALT"; do
   for t in 1 2; do
+    [ -f "$ROUND_DIR/blas-${v}__t${t}.list" ] || continue
     out=$RES/blas__${v}__t${t}.json
     mapfile -t blas_rounds <"$ROUND_DIR/blas-${v}__t${t}.list"
     "$PY" "$SRC/bench/merge_rounds.py" blas "$out" "${blas_rounds[@]}" ||
@@ -305,6 +364,9 @@ for v in unset "$BLAS_ALT"; do
   done
 done
 
+# The peak and one process per inference belong to the core suite.
+ONCE_TOOL=""
+if [ "$SUITE" = core ]; then
 say "FMA peak"
 "$BIN/blas_bench" --peak -t 2 --json >"$RES/peak.json"
 printf 'peak\t-\t-\t2\t%s\n' "$RES/peak.json" >>"$MANIFEST"
@@ -345,6 +407,7 @@ json.dump({"results": results}, open(sys.argv[1], "w"))
 EOF
 fi
 printf 'once\t-\t-\t1\t%s\n' "$RES/once.json" >>"$MANIFEST"
+fi
 
 # --------------------------------------------------------------- report
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -384,7 +447,7 @@ for v in OPENBLAS_CORETYPE OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS OMP_NUM_THREADS
 done
 
 {
-  echo "# Benchmarks"
+  if [ "$SUITE" = core ]; then echo "# Benchmarks"; else echo "# Benchmarks: operators"; fi
   echo
   echo "Written by \`bench/run.sh\`; every figure below comes from the run described here."
   echo
@@ -396,10 +459,12 @@ done
   echo "- CPU time stolen by the hypervisor during the run: $STEAL s (of ${ELAPSED} s on $cpu_count CPUs)"
   echo "- onnxc: $source_desc, built by CMake Release: $cmake_cc $cmake_flags; $cc_version"
   echo "- onnxruntime: $ort_version, $ORT_LIB"
-  echo "- OpenBLAS: $(grep -h -o '"config": "[^"]*"' "$RES"/blas__unset__t1.json | cut -d'"' -f4)"
-  echo "- command: \`$COMMAND\` with BENCH_SECONDS=$SECS (timed seconds per point and engine) in BENCH_ROUNDS=$ROUNDS rounds${BENCH_SRC:+ and BENCH_SRC=$BENCH_SRC}"
+  if [ -f "$RES/blas__unset__t1.json" ]; then
+    echo "- OpenBLAS: $(grep -h -o '"config": "[^"]*"' "$RES"/blas__unset__t1.json | cut -d'"' -f4)"
+  fi
+  echo "- command: \`$COMMAND\` with BENCH_SUITE=$SUITE${BENCH_CASES:+, BENCH_CASES=\"$BENCH_CASES\"}, BENCH_SECONDS=$SECS (timed seconds per point and engine) in BENCH_ROUNDS=$ROUNDS rounds${BENCH_SRC:+ and BENCH_SRC=$BENCH_SRC}"
   echo "- environment: $envs"
-  echo "- one process per inference timed with $ONCE_TOOL"
+  if [ -n "$ONCE_TOOL" ]; then echo "- one process per inference timed with $ONCE_TOOL"; fi
   echo
   echo "$TABLES"
 } >"$WORK/BENCHMARKS.md"
