@@ -1330,37 +1330,51 @@ Test(clip, checks_types_bounds_and_attributes_per_version)
 /* The names of the vector ISAs, indexed by vec_isa, for messages. */
 static const char *const vec_isa_names[] = {"scalar", "avx2", "avx512"};
 
-/* Runs Sigmoid or Tanh's float loop for isa over x and checks every
- * result within 3 ulps of the long double reference. */
-static void check_vec_ulps(vec_isa isa, bool is_tanh, const float *x,
-                           float *y, size_t n)
+/* The vectorized float functions, by number: 0 Sigmoid, 1 Tanh, 2 Exp. */
+enum { VEC_FUNCTIONS = 3 };
+static const char *const vec_function_names[] = {"Sigmoid", "Tanh", "Exp"};
+
+static void vec_function(int f, vec_isa isa, float *y, const float *x,
+                         size_t n)
 {
-    if (is_tanh)
+    if (f == 0)
+        oc_vec_sigmoid_f32(isa, y, x, n);
+    else if (f == 1)
         oc_vec_tanh_f32(isa, y, x, n);
     else
-        oc_vec_sigmoid_f32(isa, y, x, n);
+        oc_vec_exp_f32(isa, y, x, n);
+}
+
+/* Runs function f's float loop for isa over x and checks every result
+ * within 3 ulps of the long double reference. */
+static void check_vec_ulps(vec_isa isa, int f, const float *x, float *y,
+                           size_t n)
+{
+    vec_function(f, isa, y, x, n);
     for (size_t i = 0; i < n; i++) {
-        long double want =
-            is_tanh ? tanh_ref(x[i], NULL) : sigmoid_ref(x[i], NULL);
+        long double want = f == 0   ? sigmoid_ref(x[i], NULL)
+                           : f == 1 ? tanh_ref(x[i], NULL)
+                                    : expl(x[i]);
         long double u = ulps_from(ONNXC_FLOAT, y[i], want);
         cr_assert(u <= 3, "%s %s: x = %a gave %a, reference %.20Lg (%Lg ulps)",
-                  is_tanh ? "Tanh" : "Sigmoid", vec_isa_names[isa], x[i],
-                  y[i], want, u);
+                  vec_function_names[f], vec_isa_names[isa], x[i], y[i], want,
+                  u);
     }
 }
 
-Test(vecmath, sigmoid_and_tanh_within_3_ulps_on_every_isa)
+Test(vecmath, sigmoid_tanh_and_exp_within_3_ulps_on_every_isa)
 {
-    /* Every 97th float in [-100, 100], the inputs whose Sigmoid is
-     * subnormal ([-104, -87], every 7th) and the tiny inputs, in chunks
-     * whose odd lengths exercise the tails. */
+    /* Every 97th float in [-100, 100], the inputs whose Sigmoid and Exp
+     * are subnormal ([-104, -87], every 7th), those where Exp overflows
+     * ([88, 89], every 7th) and the tiny inputs, in chunks whose odd
+     * lengths exercise the tails. */
     enum { CHUNK = 4093 };
     float *x = malloc(CHUNK * sizeof *x), *y = malloc(CHUNK * sizeof *y);
     cr_assert(x && y);
     for (int isa = VEC_SCALAR; isa <= VEC_AVX512; isa++) {
         if (!oc_vec_isa_available((vec_isa)isa))
             continue;
-        for (int f = 0; f < 2; f++) {
+        for (int f = 0; f < VEC_FUNCTIONS; f++) {
             size_t n = 0;
             for (uint32_t b = 0; b <= 0x42C80000u; b += 97)
                 for (int s = 0; s < 2; s++) {
@@ -1371,15 +1385,18 @@ Test(vecmath, sigmoid_and_tanh_within_3_ulps_on_every_isa)
                         n = 0;
                     }
                 }
-            for (float v = -104; v < -87; v = nextafterf(v, 0)) {
-                for (int k = 0; k < 6; k++)
-                    v = nextafterf(v, 0);
-                x[n++] = v;
-                if (n == CHUNK) {
-                    check_vec_ulps((vec_isa)isa, f, x, y, n);
-                    n = 0;
+            static const float ranges[2][2] = {{-104, -87}, {88, 89}};
+            for (int g = 0; g < 2; g++)
+                for (float v = ranges[g][0]; v < ranges[g][1];
+                     v = nextafterf(v, INFINITY)) {
+                    for (int k = 0; k < 6; k++)
+                        v = nextafterf(v, INFINITY);
+                    x[n++] = v;
+                    if (n == CHUNK) {
+                        check_vec_ulps((vec_isa)isa, f, x, y, n);
+                        n = 0;
+                    }
                 }
-            }
             check_vec_ulps((vec_isa)isa, f, x, y, n);
         }
     }
@@ -1392,34 +1409,42 @@ Test(vecmath, special_values_as_the_scalar_loops_give_them)
     /* The harness's specials and inputs whose results saturate or are x
      * itself, bit for bit as the scalar (libm) loops give them, NaN as
      * NaN; each at every lane position of a vector and in a tail. */
-    float sp[N_SPECIAL + 8];
+    float sp[N_SPECIAL + 8 + 6];
     memcpy(sp, special_f, sizeof special_f);
     static const float more[8] = {104.0f, -104.0f, 200.0f, -200.0f,
                                   0x1p-28f, -0x1p-28f, 1e30f, -1e30f};
     memcpy(sp + N_SPECIAL, more, sizeof more);
+    /* and for Exp, the edges: the last finite result and the first inf,
+     * the last nonzero and the first 0 (libm's expf is correctly rounded
+     * there, so the loops must agree with it bit for bit) */
+    static const float exp_edges[6] = {88.72283f, 88.72284f, -103.97207f,
+                                       -103.97208f, -87.33654f, -87.33655f};
+    memcpy(sp + N_SPECIAL + 8, exp_edges, sizeof exp_edges);
     enum { LEN = 37 };
     float x[LEN], y[LEN], want[LEN];
     for (int isa = VEC_AVX2; isa <= VEC_AVX512; isa++) {
         if (!oc_vec_isa_available((vec_isa)isa))
             continue;
-        for (size_t s = 0; s < sizeof sp / sizeof sp[0]; s++)
-            for (int f = 0; f < 2; f++) {
+        for (int f = 0; f < VEC_FUNCTIONS; f++)
+            for (size_t s = 0; s < (f == 2 ? sizeof sp / sizeof sp[0]
+                                             : N_SPECIAL + 8); s++) {
                 for (size_t at = 0; at < LEN; at++) {
                     for (size_t i = 0; i < LEN; i++)
                         x[i] = i == at ? sp[s] : 0.25f * (float)i - 4;
-                    if (f) {
-                        oc_vec_tanh_f32((vec_isa)isa, y, x, LEN);
-                        oc_vec_tanh_f32(VEC_SCALAR, want, x, LEN);
-                    } else {
-                        oc_vec_sigmoid_f32((vec_isa)isa, y, x, LEN);
-                        oc_vec_sigmoid_f32(VEC_SCALAR, want, x, LEN);
-                    }
-                    bool same = isnan(want[at])
-                                    ? isnan(y[at]) != 0
-                                    : memcmp(&y[at], &want[at], sizeof y[at]) == 0;
+                    vec_function(f, (vec_isa)isa, y, x, LEN);
+                    vec_function(f, VEC_SCALAR, want, x, LEN);
+                    /* Exp of an ordinary x (its result none of 0, 1, inf,
+                     * NaN): within 3 ulps, as everywhere */
+                    float w = want[at];
+                    bool plain = f == 2 && w != 0 && w != 1 && !isinf(w) &&
+                                 !isnan(w);
+                    bool same = plain ? ulps_from(ONNXC_FLOAT, y[at],
+                                                  expl(x[at])) <= 3
+                                : isnan(w) ? isnan(y[at]) != 0
+                                : memcmp(&y[at], &w, sizeof w) == 0;
                     cr_assert(same, "%s %s: x = %a at %zu gave %a, scalar %a",
-                              f ? "Tanh" : "Sigmoid", vec_isa_names[isa],
-                              sp[s], at, y[at], want[at]);
+                              vec_function_names[f], vec_isa_names[isa],
+                              sp[s], at, y[at], w);
                 }
             }
     }
@@ -1436,32 +1461,42 @@ Test(vecmath, onnxc_vecmath_selects_the_loop)
             continue;
         kernel_use(kernels_of[isa]);
         cr_assert_eq(oc_vec_select(kernels_of[isa]), (vec_isa)isa);
-        for (int f = 0; f < 2; f++) {
-            enum { LEN = 1000 };
-            float x[LEN], y[LEN], want[LEN];
+        for (int f = 0; f < VEC_FUNCTIONS; f++) {
+            /* long enough for the run to split it over threads */
+            enum { LEN = 300001 };
+            size_t bytes = LEN * sizeof(float);
+            float *x = malloc(bytes), *y = malloc(bytes), *want = malloc(bytes);
+            cr_assert(x && y && want);
             for (size_t i = 0; i < LEN; i++)
-                x[i] = (float)i * 0.037f - 18;
+                x[i] = (float)(i % 1000) * 0.037f - 18;
+            vec_function(f, (vec_isa)isa, want, x, LEN);
             int64_t dims[1] = {LEN};
             kernel k;
-            kernel_open_ok(&k, f ? "Tanh" : "Sigmoid", 13, NULL, 0);
+            kernel_open_ok(&k, vec_function_names[f], 13, NULL, 0);
             oc_tensor tx = tensor_of(ONNXC_FLOAT, 1, dims, x);
             oc_tensor ty = tensor_of(ONNXC_FLOAT, 1, dims, y);
             const oc_tensor *in[1] = {&tx};
             oc_tensor *out[1] = {&ty};
-            kernel_run(&k, in, out);
-            if (f)
-                oc_vec_tanh_f32((vec_isa)isa, want, x, LEN);
-            else
-                oc_vec_sigmoid_f32((vec_isa)isa, want, x, LEN);
-            cr_assert(memcmp(y, want, sizeof y) == 0, "%s %s",
-                      f ? "Tanh" : "Sigmoid", vec_isa_names[isa]);
+            for (int threads = 1; threads <= 3; threads++) {
+                oc_thread_pool *pool = NULL;
+                if (threads > 1)
+                    cr_assert_null(oc_thread_pool_create(threads, &pool));
+                memset(y, 0xff, bytes);
+                kernel_run_on(&k, in, out, pool);
+                oc_thread_pool_free(pool);
+                cr_assert(memcmp(y, want, bytes) == 0, "%s %s, %d threads",
+                          vec_function_names[f], vec_isa_names[isa], threads);
+            }
             oc_tensor tz = tensor_of(ONNXC_FLOAT, 1, dims, x);
             const oc_tensor *in_z[1] = {&tz};
             oc_tensor *out_z[1] = {&tz};
             kernel_run(&k, in_z, out_z);
-            cr_assert(memcmp(x, want, sizeof x) == 0, "%s %s in place",
-                      f ? "Tanh" : "Sigmoid", vec_isa_names[isa]);
+            cr_assert(memcmp(x, want, bytes) == 0, "%s %s in place",
+                      vec_function_names[f], vec_isa_names[isa]);
             kernel_close(&k);
+            free(x);
+            free(y);
+            free(want);
         }
     }
     kernel_use(ONNXC_KERNELS_AUTO);

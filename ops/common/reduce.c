@@ -18,6 +18,7 @@ onnxc_status *oc_reduce_prepare(const oc_prepare_ctx *ctx, oc_reduce_kind kind,
     if (!p)
         return oc_no_memory();
     p->kind = kind;
+    p->isa = oc_vec_select(ctx->kernels);
     p->axes_input = node->op_version >= axes_input_from;
     p->axes.count = -1;
     if ((err = oc_check_attrs(node, p->axes_input ? input_form : attr_form)) ||
@@ -412,7 +413,7 @@ onnxc_status *oc_reduce_run(const oc_run_ctx *ctx)
             memcpy(y->data, x->data, count * onnxc_dtype_size(x->dtype));
         return NULL;
     }
-    if (count)
+    if (count && !oc_reduce_fast(ctx, p->isa, p->kind, x, mask, y))
         oc_reduce_tensor(p->kind, x, mask, y);
     return NULL;
 }

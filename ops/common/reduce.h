@@ -21,6 +21,7 @@
 
 #include "ops/common/axes.h"
 #include "ops/common/op_util.h"
+#include "ops/kernels/vec_exp.h"
 
 typedef enum oc_reduce_kind {
     OC_REDUCE_SUM,
@@ -42,6 +43,7 @@ typedef struct oc_reduce_params {
     oc_axes axes;          /* the attribute's (count -1: none) */
     bool keepdims;
     bool noop_with_empty_axes;
+    vec_isa isa;           /* the vector loops the session's kernels allow */
 } oc_reduce_params;
 
 /* axes_input_from: the first version taking axes as an input. */
@@ -57,6 +59,12 @@ onnxc_status *oc_reduce_run(const oc_run_ctx *ctx);
  * takes float and double only. */
 void oc_reduce_tensor(oc_reduce_kind kind, const oc_tensor *x, unsigned mask,
                       oc_tensor *y);
+
+/* ReduceSum and ReduceMean of a float x over adjacent axes (mask) into
+ * y, vectorized and across ctx's threads; false (nothing done) for what
+ * it does not cover, which oc_reduce_tensor does. (reduce_fast.c) */
+bool oc_reduce_fast(const oc_run_ctx *ctx, vec_isa isa, oc_reduce_kind kind,
+                    const oc_tensor *x, unsigned mask, oc_tensor *y);
 
 /* The element types of each group of kinds, for the op tables. */
 #define REDUCE_ARITH_TYPES "float, double, int32, int64, uint32, uint64"

@@ -2,6 +2,7 @@
  * activations (see unary.h). */
 #include "runtime/core/status.h"
 #include "ops/common/unary.h"
+#include "runtime/exec/thread_pool.h"
 
 onnxc_status *oc_unary_prepare(const oc_prepare_ctx *ctx,
                             const char *const *known, unary_loop loop_float,
@@ -32,14 +33,47 @@ onnxc_status *oc_unary_infer(const oc_infer_ctx *ctx)
     return NULL;
 }
 
+/* Below this many elements a tensor is one task: handing out work costs
+ * more than it saves. */
+#define UNARY_TASK_MIN 32768
+
+typedef struct unary_job {
+    unary_loop loop;
+    const unary_params *p;
+    char *y;
+    const char *x;
+    size_t n, per_task, esize;
+} unary_job;
+
+static void unary_task(void *ctx, size_t i, int thread)
+{
+    const unary_job *j = ctx;
+    size_t lo = i * j->per_task;
+    size_t k = j->n - lo < j->per_task ? j->n - lo : j->per_task;
+    (void)thread;
+    j->loop(j->y + lo * j->esize, j->x + lo * j->esize, k, j->p);
+}
+
+/* The tensor in equal slices across the session's threads (elementwise:
+ * any split gives the same result), four per thread so that a thread
+ * the machine slows does not hold the others up. */
 onnxc_status *oc_unary_run(const oc_run_ctx *ctx)
 {
-    const void *params = ctx->params;
-    const oc_tensor *const *in = ctx->in;
-    oc_tensor *const *out = ctx->out;
-    const unary_params *p = params;
-    unary_loop loop =
-        in[0]->dtype == ONNXC_FLOAT ? p->loop_float : p->loop_double;
-    loop(out[0]->data, in[0]->data, oc_tensor_count(in[0]), p);
+    const unary_params *p = ctx->params;
+    const oc_tensor *x = ctx->in[0];
+    unary_job j = {
+        .loop = x->dtype == ONNXC_FLOAT ? p->loop_float : p->loop_double,
+        .p = p, .y = ctx->out[0]->data, .x = x->data,
+        .n = oc_tensor_count(x), .esize = onnxc_dtype_size(x->dtype),
+    };
+    size_t tasks = ctx->threads > 1 ? (size_t)ctx->threads * 4 : 1;
+    if (j.n / UNARY_TASK_MIN < tasks)
+        tasks = j.n / UNARY_TASK_MIN ? j.n / UNARY_TASK_MIN : 1;
+    /* slices a multiple of 64 elements: whole vectors, whole cache lines */
+    j.per_task = ((j.n + tasks - 1) / tasks + 63) / 64 * 64;
+    if (j.per_task == 0)
+        return NULL;
+    tasks = (j.n + j.per_task - 1) / j.per_task;
+    oc_thread_pool_run(tasks > 1 ? ctx->pool : NULL, tasks, unary_task, &j);
     return NULL;
 }

@@ -164,6 +164,18 @@ static onnxc_status *pow_run(const oc_run_ctx *ctx)
 {
     const oc_tensor *x = ctx->in[0], *e = ctx->in[1];
     oc_tensor *y = ctx->out[0];
+    /* x^2 of a float x, as a decomposed LayerNorm's variance asks: x * x,
+     * which is (float)pow(x, 2) bit for bit (the exact product of two
+     * floats fits a double), without a libm call per element. */
+    if (x->dtype == ONNXC_FLOAT && oc_tensor_count(e) == 1 &&
+        exponent_type(e->dtype) && as_double(e->dtype, e->data, 0) == 2.0) {
+        const float *xv = x->data;
+        float *yv = y->data;
+        size_t n = oc_tensor_count(x);
+        for (size_t i = 0; i < n; i++)
+            yv[i] = xv[i] * xv[i];
+        return NULL;
+    }
     bcast_operand in[2];
     size_t esize[2] = {onnxc_dtype_size(x->dtype), onnxc_dtype_size(e->dtype)};
     pow_types t = {x->dtype, e->dtype};

@@ -1,10 +1,10 @@
 /*
- * vec_exp.h - vectorized float32 loops built on one exp: Sigmoid, Tanh and
+ * vec_exp.h - vectorized float32 loops built on one exp: Exp, Sigmoid, Tanh and
  * the row passes of Softmax and LogSoftmax.
  *
  * Each loop has a portable scalar version (the libm formulas the ops used
  * before, bit for bit) and AVX2+FMA and AVX-512F versions compiled with
- * target attributes. Sigmoid and Tanh compute in float lanes, within 2
+ * target attributes. Sigmoid, Tanh and Exp compute in float lanes, within 2
  * ulps (measured over every 97th float and densely where the bounds are
  * tightest), subnormal results unflushed; the Softmax passes widen to
  * double, exp good to ~1e-11 relative, the sum in double. Special values
@@ -29,8 +29,9 @@ bool oc_vec_isa_available(vec_isa isa);
  * reference kernels, else the widest available up to the one named. */
 vec_isa oc_vec_select(onnxc_kernels kernels);
 
-/* y[i] = Sigmoid(x[i]), tanh(x[i]) for i < n; y may be x. */
+/* y[i] = Sigmoid(x[i]), tanh(x[i]), exp(x[i]) for i < n; y may be x. */
 void oc_vec_sigmoid_f32(vec_isa isa, float *y, const float *x, size_t n);
+void oc_vec_exp_f32(vec_isa isa, float *y, const float *x, size_t n);
 void oc_vec_tanh_f32(vec_isa isa, float *y, const float *x, size_t n);
 
 /* The largest of x[0..n) ignoring NaN (-inf if none); n may be 0. */
@@ -44,5 +45,15 @@ void oc_vec_scale_f32(vec_isa isa, float *y, size_t n, double s);
 /* y[i] = (float)(((double)x[i] - max) - sub); y may be x. */
 void oc_vec_shift_f32(vec_isa isa, float *y, const float *x, size_t n,
                    double max, double sub);
+
+/* Row statistics in double lanes (the scalar versions: one by one, in
+ * double). The sum of x[0..n); the sum of (x[i] - m)^2; y[i] = (x[i] - m)
+ * * is * scale[i] + bias[i] rounded once (scale, bias NULL: 1, 0; y may
+ * be x); acc[i] += x[i]. */
+double oc_vec_sum_f32(vec_isa isa, const float *x, size_t n);
+double oc_vec_sqdev_f32(vec_isa isa, const float *x, size_t n, double m);
+void oc_vec_norm_f32(vec_isa isa, float *y, const float *x, size_t n, double m,
+                     double is, const float *scale, const float *bias);
+void oc_vec_accum_f32(vec_isa isa, double *acc, const float *x, size_t n);
 
 #endif

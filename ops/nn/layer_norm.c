@@ -10,15 +10,25 @@
  * The statistics accumulate in double whatever the stash type: a row's
  * mean and variance do not lose digits with its length. Float and double
  * X; float16 and bfloat16 are refused (no arithmetic on them yet).
+ *
+ * Float X whose Scale and B (if any) vary along the normalized dims only,
+ * the usual case, takes the fast path where the CPU has vector loops:
+ * the rows spread over the session's threads, each in one pass for each
+ * statistic and one that normalizes, scales and shifts (vec_exp.h),
+ * rounding once; the plain loops below stay for the rest and as the
+ * reference the tests hold the fast path to.
  */
 #include <math.h>
 
 #include "ops/common/binary.h"
+#include "ops/kernels/vec_exp.h"
+#include "runtime/exec/thread_pool.h"
 
 typedef struct layer_norm_params {
     int64_t axis;
     float epsilon;
     onnxc_dtype stash;
+    vec_isa isa;           /* the vector loops the session's kernels allow */
 } layer_norm_params;
 
 BINARY_LOOP(mul_float, float, x * z)
@@ -47,6 +57,7 @@ static onnxc_status *layer_norm_prepare(const oc_prepare_ctx *ctx, void **params
                         "double)",
                         oc_node_desc(node, desc, sizeof desc), (long long)stash);
     p->stash = (onnxc_dtype)stash;
+    p->isa = oc_vec_select(ctx->kernels);
     *params = p;
     return NULL;
 }
@@ -143,6 +154,68 @@ static onnxc_status *layer_norm_infer(const oc_infer_ctx *ctx)
 NORMALIZE(normalize_float, float)
 NORMALIZE(normalize_double, double)
 
+/* Whether t (Scale or B; NULL: absent) varies along x's dims from axis
+ * on only, so that element i of a row's n meets t[i]. */
+static bool per_row_element(const oc_tensor *t, const oc_tensor *x, int axis)
+{
+    if (!t)
+        return true;
+    if (t->rank > x->rank)
+        return false;
+    for (int d = 0; d < t->rank; d++) {
+        int xd = x->rank - t->rank + d;
+        if (t->dims[d] != (xd < axis ? 1 : x->dims[xd]))
+            return false;
+    }
+    return true;
+}
+
+typedef struct fast_job {
+    vec_isa isa;
+    const float *x, *scale, *bias;
+    float *y;
+    void *mean, *inv;
+    bool stash_double;
+    size_t rows, n, per_task;
+    double eps;
+} fast_job;
+
+static void fast_task(void *ctx, size_t t, int thread)
+{
+    const fast_job *j = ctx;
+    size_t r0 = t * j->per_task;
+    size_t r1 = r0 + j->per_task < j->rows ? r0 + j->per_task : j->rows;
+    (void)thread;
+    for (size_t r = r0; r < r1; r++) {
+        const float *xr = j->x + r * j->n;
+        double m = oc_vec_sum_f32(j->isa, xr, j->n) / (double)j->n;
+        double q = oc_vec_sqdev_f32(j->isa, xr, j->n, m);
+        double is = 1.0 / sqrt(q / (double)j->n + j->eps);
+        oc_vec_norm_f32(j->isa, j->y + r * j->n, xr, j->n, m, is, j->scale,
+                        j->bias);
+        if (j->mean && j->stash_double)
+            ((double *)j->mean)[r] = m;
+        else if (j->mean)
+            ((float *)j->mean)[r] = (float)m;
+        if (j->inv && j->stash_double)
+            ((double *)j->inv)[r] = is;
+        else if (j->inv)
+            ((float *)j->inv)[r] = (float)is;
+    }
+}
+
+/* The fast path: rows in tasks of at least 64 KiB of X. */
+static void layer_norm_fast(const oc_run_ctx *ctx, fast_job *j)
+{
+    size_t tasks = ctx->threads > 1 ? (size_t)ctx->threads * 4 : 1;
+    size_t min_rows = 16384 / j->n + 1;
+    if (j->rows / min_rows < tasks)
+        tasks = j->rows / min_rows ? j->rows / min_rows : 1;
+    j->per_task = (j->rows + tasks - 1) / tasks;
+    tasks = (j->rows + j->per_task - 1) / j->per_task;
+    oc_thread_pool_run(tasks > 1 ? ctx->pool : NULL, tasks, fast_task, j);
+}
+
 static onnxc_status *layer_norm_run(const oc_run_ctx *ctx)
 {
     const layer_norm_params *p = ctx->params;
@@ -157,6 +230,20 @@ static onnxc_status *layer_norm_run(const oc_run_ctx *ctx)
         *(d < axis ? &rows : &n) *= (size_t)x->dims[d];
     if (rows * n == 0)
         return NULL;
+    const oc_tensor *scale = ctx->in[1], *bias = ctx->n_in > 2 ? ctx->in[2] : NULL;
+    if (is_float && p->isa != VEC_SCALAR && per_row_element(scale, x, axis) &&
+        per_row_element(bias, x, axis)) {
+        fast_job j = {
+            .isa = p->isa, .x = x->data, .y = y->data,
+            .scale = scale ? scale->data : NULL,
+            .bias = bias ? bias->data : NULL,
+            .mean = mean ? mean->data : NULL, .inv = inv ? inv->data : NULL,
+            .stash_double = stash_double, .rows = rows, .n = n,
+            .eps = p->epsilon,
+        };
+        layer_norm_fast(ctx, &j);
+        return NULL;
+    }
     if (is_float)
         normalize_float(x->data, y->data, rows, n, p->epsilon,
                         mean ? mean->data : NULL, inv ? inv->data : NULL,

@@ -28,6 +28,7 @@
 #include "runtime/core/status.h"
 #include "ops/nn/softmax_common.h"
 #include "ops/kernels/vec_exp.h"
+#include "runtime/exec/thread_pool.h"
 
 onnxc_status *oc_softmax_prepare(const oc_prepare_ctx *ctx,
                               softmax_kind kind, void **params)
@@ -238,6 +239,42 @@ static void softmax_rows_f32(vec_isa isa, softmax_kind kind, const float *x,
     }
 }
 
+/* Rows (inner 1) in tasks across the session's threads: each row is
+ * its own, so any split gives the same result. */
+typedef struct rows_job {
+    const softmax_params *p;
+    const char *x;
+    char *y;
+    bool is_float;
+    size_t rows, len, per_task;
+} rows_job;
+
+static void rows_task(void *ctx, size_t t, int thread)
+{
+    const rows_job *j = ctx;
+    size_t r0 = t * j->per_task;
+    size_t rows = j->rows - r0 < j->per_task ? j->rows - r0 : j->per_task;
+    size_t off = r0 * j->len * (j->is_float ? sizeof(float) : sizeof(double));
+    (void)thread;
+    if (j->is_float)
+        softmax_rows_f32(j->p->isa, j->p->kind, (const float *)(j->x + off),
+                         (float *)(j->y + off), rows, j->len);
+    else
+        softmax_rows_f64(j->p->kind, (const double *)(j->x + off),
+                         (double *)(j->y + off), rows, j->len);
+}
+
+static void softmax_rows(const oc_run_ctx *ctx, rows_job *j)
+{
+    size_t tasks = ctx->threads > 1 ? (size_t)ctx->threads * 4 : 1;
+    size_t min_rows = 16384 / j->len + 1;   /* ~64 KiB of float rows a task */
+    if (j->rows / min_rows < tasks)
+        tasks = j->rows / min_rows ? j->rows / min_rows : 1;
+    j->per_task = (j->rows + tasks - 1) / tasks;
+    tasks = (j->rows + j->per_task - 1) / j->per_task;
+    oc_thread_pool_run(tasks > 1 ? ctx->pool : NULL, tasks, rows_task, j);
+}
+
 onnxc_status *oc_softmax_run(const oc_run_ctx *ctx)
 {
     const void *params = ctx->params;
@@ -250,12 +287,9 @@ onnxc_status *oc_softmax_run(const oc_run_ctx *ctx)
         return NULL;
     bool is_float = in[0]->dtype == ONNXC_FLOAT;
     if (b.inner == 1) {
-        if (is_float)
-            softmax_rows_f32(p->isa, p->kind, in[0]->data, out[0]->data,
-                             b.outer, b.len);
-        else
-            softmax_rows_f64(p->kind, in[0]->data, out[0]->data, b.outer,
-                             b.len);
+        rows_job j = {.p = p, .x = in[0]->data, .y = out[0]->data,
+                      .is_float = is_float, .rows = b.outer, .len = b.len};
+        softmax_rows(ctx, &j);
         return NULL;
     }
     softmax_columns_scratch s;
