@@ -77,11 +77,13 @@ onnxc_status *oc_unary_run(const oc_run_ctx *ctx);
     UNARY_MATH_OP_ID(op, NAME, OC_OP_OTHER, EXPR, __VA_ARGS__)
 #define UNARY_MATH_OP_ID(op, NAME, ID, EXPR, ...)                              \
     UNARY_LOOPS(op, y = (EXPR))                                                \
-    UNARY_MATH_OP_OF_LOOPS(op, NAME, __VA_ARGS__)
+    UNARY_MATH_OP_OF_LOOPS_ID(op, NAME, ID, __VA_ARGS__)
 
 /* The same op around loops op##_float and op##_double the file wrote
  * itself (Exp's float loop is vectorized). */
 #define UNARY_MATH_OP_OF_LOOPS(op, NAME, ...)                                  \
+    UNARY_MATH_OP_OF_LOOPS_ID(op, NAME, OC_OP_OTHER, __VA_ARGS__)
+#define UNARY_MATH_OP_OF_LOOPS_ID(op, NAME, ID, ...)                           \
     static onnxc_status *op##_prepare(const oc_prepare_ctx *ctx, void **params) \
     {                                                                          \
         static const char *const v1_attrs[] = {"consumed_inputs", NULL};       \
