@@ -98,6 +98,8 @@ VERSIONS.update({
     'GlobalAveragePool': (1,), 'GlobalMaxPool': (1,), 'GlobalLpPool': (1, 2)})
 POOL_OPS = ('MaxPool', 'AveragePool', 'LpPool', 'GlobalAveragePool', 'GlobalMaxPool',
             'GlobalLpPool')
+# movement_cases.py
+VERSIONS.update({'Transpose': (1, 13, 21)})
 REDUCE_OPS = ('ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
               'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare')
 
@@ -181,6 +183,8 @@ def allowed_types(op, version):
         return FLOATS | INTS
     if op == 'Celu':
         return {'float32'}
+    if op == 'Transpose':
+        return ALL_BF if version >= 13 else ALL
     if op == 'Pow':      # X's type (Y: any numeric type from 12)
         return FLOATS | {'int32', 'int64'} if version >= 12 else FLOATS
     if op in ('Max', 'Min'):
@@ -318,7 +322,7 @@ EXACT_OPS = {'Identity', 'Dropout', 'Reshape', 'Flatten', 'Constant', 'Shape', '
              'Not', 'Neg', 'Abs', 'Sign', 'Where', 'Mod', 'BitShift',
              'ReduceMax', 'ReduceMin', 'ArgMax', 'ArgMin',
              'Floor', 'Ceil', 'Round', 'Sqrt', 'Reciprocal', 'IsNaN', 'IsInf',
-             'ThresholdedRelu', 'Shrink', 'Max', 'Min', 'Hardmax', 'TopK'}
+             'ThresholdedRelu', 'Shrink', 'Max', 'Min', 'Hardmax', 'TopK', 'Transpose'}
 EXACT = {'rtol': 0.0, 'atol': 0.0}
 
 
@@ -814,6 +818,14 @@ def reshape(inputs, attrs, version, order=None):
 
 def identity(inputs, attrs, version, order=None):
     return inputs[0].copy(), None
+
+
+def transpose(inputs, attrs, version, order=None):
+    x = inputs[0]
+    perm = attrs.get('perm', list(range(x.ndim))[::-1])
+    if sorted(int(p) for p in perm) != list(range(x.ndim)):
+        raise ModelError(f'Transpose perm {list(perm)} for rank {x.ndim}')
+    return np.ascontiguousarray(np.transpose(x, [int(p) for p in perm])), None
 
 
 def dropout(inputs, attrs, version, order=None):
@@ -2014,7 +2026,7 @@ OPS = {'Gemm': gemm, 'Relu': relu, 'LeakyRelu': leaky_relu, 'MatMul': matmul,
        'Or': logic(lambda a, b: a | b), 'Xor': logic(lambda a, b: a != b),
        'Not': logical_not, 'Neg': neg, 'Abs': absolute, 'Sign': sign, 'Where': where,
        'Mod': mod, 'BitShift': bit_shift,
-       'ArgMax': arg_reduce(True), 'ArgMin': arg_reduce(False)}
+       'ArgMax': arg_reduce(True), 'ArgMin': arg_reduce(False), 'Transpose': transpose}
 OPS.update({op: reduce_op(op) for op in REDUCE_OPS})
 OPS.update(MATH_OPS)
 OPS.update({op: pool(op) for op in POOL_OPS})
