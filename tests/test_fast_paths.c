@@ -291,7 +291,7 @@ static void reduce_case(const char *op, int rank, const int64_t *dims,
             float *y = alloc_elems(outs, ONNXC_FLOAT);
             oc_tensor tx = tensor_of(ONNXC_FLOAT, rank, dims, x);
             oc_tensor ty = tensor_of(ONNXC_FLOAT, rank, yd, y);
-            const oc_tensor *in[1] = {&tx};
+            const oc_tensor *in[2] = {&tx, NULL};   /* the op takes an axes input from 13 */
             oc_tensor *out[1] = {&ty};
             run_threads(&k, in, out, threads);
             kernel_close(&k);

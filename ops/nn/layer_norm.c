@@ -156,11 +156,14 @@ NORMALIZE(normalize_double, double)
 
 /* Whether t (Scale or B; NULL: absent) varies along x's dims from axis
  * on only, so that element i of a row's n meets t[i]. */
-static bool per_row_element(const oc_tensor *t, const oc_tensor *x, int axis)
+static bool per_row_element(const oc_tensor *t, const oc_tensor *x, int axis,
+                            size_t n)
 {
     if (!t)
         return true;
-    if (t->rank > x->rank)
+    /* All n of a row: a [4] scale of an x [2, 3, 4] normalized from axis
+     * 1 broadcasts over the 3, which the fast path does not do. */
+    if (t->rank > x->rank || oc_tensor_count(t) != n)
         return false;
     for (int d = 0; d < t->rank; d++) {
         int xd = x->rank - t->rank + d;
@@ -183,8 +186,8 @@ typedef struct fast_job {
 static void fast_task(void *ctx, size_t t, int thread)
 {
     const fast_job *j = ctx;
-    size_t r0 = t * j->per_task;
-    size_t r1 = r0 + j->per_task < j->rows ? r0 + j->per_task : j->rows;
+    size_t r0, r1;
+    oc_task_span(t, j->per_task, j->rows, &r0, &r1);
     (void)thread;
     for (size_t r = r0; r < r1; r++) {
         const float *xr = j->x + r * j->n;
@@ -231,8 +234,8 @@ static onnxc_status *layer_norm_run(const oc_run_ctx *ctx)
     if (rows * n == 0)
         return NULL;
     const oc_tensor *scale = ctx->in[1], *bias = ctx->n_in > 2 ? ctx->in[2] : NULL;
-    if (is_float && p->isa != VEC_SCALAR && per_row_element(scale, x, axis) &&
-        per_row_element(bias, x, axis)) {
+    if (is_float && p->isa != VEC_SCALAR && per_row_element(scale, x, axis, n) &&
+        per_row_element(bias, x, axis, n)) {
         fast_job j = {
             .isa = p->isa, .x = x->data, .y = y->data,
             .scale = scale ? scale->data : NULL,
