@@ -33,8 +33,8 @@ typedef struct fast_job {
 static void fast_task(void *ctx, size_t t, int thread)
 {
     const fast_job *j = ctx;
-    size_t u0 = t * j->per_task;
-    size_t u1 = u0 + j->per_task < j->units ? u0 + j->per_task : j->units;
+    size_t u0, u1;
+    oc_task_span(t, j->per_task, j->units, &u0, &u1);
     (void)thread;
     for (size_t u = u0; u < u1; u++) {
         if (j->inner == 1) {

@@ -48,10 +48,10 @@ typedef struct unary_job {
 static void unary_task(void *ctx, size_t i, int thread)
 {
     const unary_job *j = ctx;
-    size_t lo = i * j->per_task;
-    size_t k = j->n - lo < j->per_task ? j->n - lo : j->per_task;
+    size_t lo, hi;
+    oc_task_span(i, j->per_task, j->n, &lo, &hi);
     (void)thread;
-    j->loop(j->y + lo * j->esize, j->x + lo * j->esize, k, j->p);
+    j->loop(j->y + lo * j->esize, j->x + lo * j->esize, hi - lo, j->p);
 }
 
 /* The tensor in equal slices across the session's threads (elementwise:

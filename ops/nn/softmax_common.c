@@ -252,8 +252,9 @@ typedef struct rows_job {
 static void rows_task(void *ctx, size_t t, int thread)
 {
     const rows_job *j = ctx;
-    size_t r0 = t * j->per_task;
-    size_t rows = j->rows - r0 < j->per_task ? j->rows - r0 : j->per_task;
+    size_t r0, r1;
+    oc_task_span(t, j->per_task, j->rows, &r0, &r1);
+    size_t rows = r1 - r0;
     size_t off = r0 * j->len * (j->is_float ? sizeof(float) : sizeof(double));
     (void)thread;
     if (j->is_float)

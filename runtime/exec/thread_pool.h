@@ -36,4 +36,14 @@ void oc_thread_pool_end(oc_thread_pool *pool);
  * them on the caller. Not reentrant: one run at a time per pool. */
 void oc_thread_pool_run(oc_thread_pool *pool, size_t n, oc_task_fn fn, void *ctx);
 
+/* The items [*lo, *hi) of task t when n items go out per_task to a task
+ * (the last task takes what is left). */
+static inline void oc_task_span(size_t t, size_t per_task, size_t n,
+                                size_t *lo, size_t *hi)
+{
+    size_t a = t * per_task;
+    *lo = a < n ? a : n;
+    *hi = n - *lo < per_task ? n : *lo + per_task;
+}
+
 #endif
