@@ -24,7 +24,7 @@ static onnxc_status *average_pool_prepare(const oc_prepare_ctx *ctx,
     pool_params *p;
     unsigned flags = (v >= 10 ? OC_WINDOW_CEIL_MODE : 0) |
                      (v >= 19 ? OC_WINDOW_DILATIONS : 0);
-    onnxc_status *err = pool_prepare(ctx, POOL_AVERAGE, false,
+    onnxc_status *err = oc_pooling_prepare(ctx, POOL_AVERAGE, false,
                                      v >= 19 ? v19 : v >= 10 ? v10
                                      : v >= 7 ? v7 : v1, flags, &p);
     if (err || (err = oc_attr_int(ctx->node, "count_include_pad", 0, &include)))

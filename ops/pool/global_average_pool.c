@@ -9,7 +9,7 @@ static onnxc_status *global_average_pool_prepare(const oc_prepare_ctx *ctx,
                                           void **params)
 {
     static const char *const none[] = {NULL};
-    return pool_prepare(ctx, POOL_AVERAGE, true, none, 0, (pool_params **)params);
+    return oc_pooling_prepare(ctx, POOL_AVERAGE, true, none, 0, (pool_params **)params);
 }
 
 POOL_OP(global_average_pool, "GlobalAveragePool", 1, POOL_FLOAT_TYPES,

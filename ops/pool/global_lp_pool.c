@@ -10,8 +10,8 @@ static onnxc_status *global_lp_pool_prepare(const oc_prepare_ctx *ctx,
 {
     static const char *const known[] = {"p", NULL};
     pool_params *p;
-    onnxc_status *err = pool_prepare(ctx, POOL_LP, true, known, 0, &p);
-    if (err || (err = pool_read_p(ctx->node, ctx->node->op_version < 2, &p->p)))
+    onnxc_status *err = oc_pooling_prepare(ctx, POOL_LP, true, known, 0, &p);
+    if (err || (err = oc_pooling_read_p(ctx->node, ctx->node->op_version < 2, &p->p)))
         return err;
     *params = p;
     return NULL;

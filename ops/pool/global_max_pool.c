@@ -9,7 +9,7 @@ static onnxc_status *global_max_pool_prepare(const oc_prepare_ctx *ctx,
                                           void **params)
 {
     static const char *const none[] = {NULL};
-    return pool_prepare(ctx, POOL_MAX, true, none, 0, (pool_params **)params);
+    return oc_pooling_prepare(ctx, POOL_MAX, true, none, 0, (pool_params **)params);
 }
 
 POOL_OP(global_max_pool, "GlobalMaxPool", 1, POOL_FLOAT_TYPES,

@@ -14,10 +14,10 @@ static onnxc_status *lp_pool_prepare(const oc_prepare_ctx *ctx, void **params)
                                       NULL};
     int v = ctx->node->op_version;
     pool_params *p;
-    onnxc_status *err = pool_prepare(ctx, POOL_LP, false, v >= 18 ? v18 : v1,
+    onnxc_status *err = oc_pooling_prepare(ctx, POOL_LP, false, v >= 18 ? v18 : v1,
                                      v >= 18 ? OC_WINDOW_DILATIONS | OC_WINDOW_CEIL_MODE
                                              : 0, &p);
-    if (err || (err = pool_read_p(ctx->node, v < 2, &p->p)))
+    if (err || (err = oc_pooling_read_p(ctx->node, v < 2, &p->p)))
         return err;
     *params = p;
     return NULL;

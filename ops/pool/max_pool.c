@@ -22,7 +22,7 @@ static onnxc_status *max_pool_prepare(const oc_prepare_ctx *ctx, void **params)
     char desc[160];
     int64_t order = 0;
     pool_params *p;
-    onnxc_status *err = pool_prepare(ctx, POOL_MAX, false,
+    onnxc_status *err = oc_pooling_prepare(ctx, POOL_MAX, false,
                                      v >= 10 ? v10 : v >= 8 ? v8 : v1,
                                      v >= 10 ? OC_WINDOW_DILATIONS | OC_WINDOW_CEIL_MODE
                                              : 0, &p);

@@ -19,7 +19,7 @@
 #include "ops/pool/pool.h"
 #include "runtime/core/status.h"
 
-onnxc_status *pool_prepare(const oc_prepare_ctx *ctx, pool_kind kind,
+onnxc_status *oc_pooling_prepare(const oc_prepare_ctx *ctx, pool_kind kind,
                            bool global, const char *const *known,
                            unsigned flags, pool_params **params)
 {
@@ -38,7 +38,7 @@ onnxc_status *pool_prepare(const oc_prepare_ctx *ctx, pool_kind kind,
     return NULL;
 }
 
-onnxc_status *pool_read_p(const oc_node *node, bool float_attr, double *p)
+onnxc_status *oc_pooling_read_p(const oc_node *node, bool float_attr, double *p)
 {
     char desc[160];
     onnxc_status *err;
@@ -79,7 +79,7 @@ static void dim_taps(const oc_window *w, int d, int64_t o, int64_t *first,
     *padded = hp < k ? hp : k;
 }
 
-onnxc_status *pool_geometry(const oc_node *node, const pool_params *p,
+onnxc_status *oc_pooling_geometry(const oc_node *node, const pool_params *p,
                             const int64_t *x_dims, int x_rank, oc_window *w)
 {
     char desc[160];
@@ -130,7 +130,7 @@ static bool dtype_ok(const pool_params *p, onnxc_dtype t)
            (p->small_ints && (t == ONNXC_INT8 || t == ONNXC_UINT8));
 }
 
-onnxc_status *pool_infer(const oc_infer_ctx *ctx)
+onnxc_status *oc_pooling_infer(const oc_infer_ctx *ctx)
 {
     const pool_params *p = ctx->params;
     const oc_type *x = ctx->in[0];
@@ -146,7 +146,7 @@ onnxc_status *pool_infer(const oc_infer_ctx *ctx)
     ctx->out[0]->dtype = x->dtype;
     if (p->global) {
         if (x->shape.rank >= 0 && x->shape.rank < 3)
-            return pool_geometry(ctx->node, p, dims, x->shape.rank, &w);
+            return oc_pooling_geometry(ctx->node, p, dims, x->shape.rank, &w);
         *y = x->shape;
         for (int d = 2; d < y->rank; d++)
             y->dims[d] = dim_known(1);
@@ -159,7 +159,7 @@ onnxc_status *pool_infer(const oc_infer_ctx *ctx)
         known = known && (d < 2 || dim_is_known(x->shape.dims[d]));
         dims[d] = d < 2 || !known ? 0 : x->shape.dims[d].value;
     }
-    if (known && (err = pool_geometry(ctx->node, p, dims, x->shape.rank, &w)))
+    if (known && (err = oc_pooling_geometry(ctx->node, p, dims, x->shape.rank, &w)))
         return err;
     if (ctx->n_out > 1) {
         ctx->out[1]->dtype = ONNXC_INT64;
@@ -177,11 +177,11 @@ static size_t max_taps(const oc_window *w)
     return n;
 }
 
-size_t pool_workspace(const oc_run_ctx *ctx)
+size_t oc_pooling_workspace(const oc_run_ctx *ctx)
 {
     const oc_tensor *x = ctx->in[0];
     oc_window w;
-    onnxc_status *err = pool_geometry(ctx->node, ctx->params, x->dims, x->rank, &w);
+    onnxc_status *err = oc_pooling_geometry(ctx->node, ctx->params, x->dims, x->rank, &w);
     if (err) {
         onnxc_status_free(err);   /* run reports it */
         return 0;
@@ -312,7 +312,7 @@ static size_t list_taps(const oc_window *w, bool column_major,
     }
 }
 
-onnxc_status *pool_run(const oc_run_ctx *ctx)
+onnxc_status *oc_pooling_run(const oc_run_ctx *ctx)
 {
     const pool_params *p = ctx->params;
     const oc_tensor *x = ctx->in[0];
@@ -320,7 +320,7 @@ onnxc_status *pool_run(const oc_run_ctx *ctx)
     oc_tensor *ind = ctx->n_out > 1 ? ctx->out[1] : NULL;
     int64_t o_at[OC_WINDOW_MAX_DIMS] = {0};
     oc_window w;
-    onnxc_status *err = pool_geometry(ctx->node, p, x->dims, x->rank, &w);
+    onnxc_status *err = oc_pooling_geometry(ctx->node, p, x->dims, x->rank, &w);
     if (err)
         return err;
     pool_job j = {

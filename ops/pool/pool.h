@@ -34,22 +34,22 @@ typedef struct pool_params {
 /* Checks the node's attributes against `known` (NULL-ended), reads the
  * window's (flags as oc_window_read; none for a Global pool) and gives
  * params of `kind`, which the op file completes. */
-onnxc_status *pool_prepare(const oc_prepare_ctx *ctx, pool_kind kind,
+onnxc_status *oc_pooling_prepare(const oc_prepare_ctx *ctx, pool_kind kind,
                            bool global, const char *const *known,
                            unsigned flags, pool_params **params);
 
 /* LpPool's p: a float attribute in version 1 of LpPool and GlobalLpPool,
  * an int from 2; at least 1. */
-onnxc_status *pool_read_p(const oc_node *node, bool float_attr, double *p);
+onnxc_status *oc_pooling_read_p(const oc_node *node, bool float_attr, double *p);
 
-onnxc_status *pool_infer(const oc_infer_ctx *ctx);
-onnxc_status *pool_run(const oc_run_ctx *ctx);
-size_t pool_workspace(const oc_run_ctx *ctx);
+onnxc_status *oc_pooling_infer(const oc_infer_ctx *ctx);
+onnxc_status *oc_pooling_run(const oc_run_ctx *ctx);
+size_t oc_pooling_workspace(const oc_run_ctx *ctx);
 
 /* The geometry of the pool over an input of shape x (rank >= 3): the
  * output dims, and a SHAPE error for a window that would cover only
  * padding (its max or mean would be of nothing). */
-onnxc_status *pool_geometry(const oc_node *node, const pool_params *p,
+onnxc_status *oc_pooling_geometry(const oc_node *node, const pool_params *p,
                             const int64_t *x_dims, int x_rank, oc_window *w);
 
 #define POOL_FLOAT_TYPES "float, double"
@@ -67,9 +67,9 @@ onnxc_status *pool_geometry(const oc_node *node, const pool_params *p,
         .min_outputs = 1, .max_outputs = OUTPUTS,                              \
         .types = TYPES,                                                        \
         .prepare = PREPARE,                                                    \
-        .infer = pool_infer,                                                   \
-        .run = pool_run,                                                       \
-        .workspace = pool_workspace,                                           \
+        .infer = oc_pooling_infer,                                             \
+        .run = oc_pooling_run,                                                 \
+        .workspace = oc_pooling_workspace,                                     \
     };
 
 #endif
