@@ -42,6 +42,10 @@ onnxc_status *oc_run_copy(const oc_run_ctx *ctx);
 /* Types with a fixed element size: what data-moving ops (Reshape,
  * Identity, ...) can hold. */
 bool oc_dtype_has_size(onnxc_dtype dtype);
+/* n rounded up to a multiple of 64: where the next part of a workspace
+ * starts, so that each part is as aligned as the workspace itself. */
+static inline size_t oc_align64(size_t n) { return (n + 63) & ~(size_t)63; }
+
 /* axis normalized against rank (negative counts from the end) into *out;
  * allow_end also accepts rank itself (Flatten). A SHAPE error otherwise. */
 onnxc_status *oc_axis(const oc_node *node, int64_t axis, int rank,

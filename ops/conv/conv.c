@@ -140,8 +140,6 @@ typedef struct conv_plan {
     size_t col_at, ytile_at, gemm_at, bytes;
 } conv_plan;
 
-static size_t align64(size_t n) { return (n + 63) & ~(size_t)63; }
-
 static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
 {
     const conv_params *p = ctx->params;
@@ -176,10 +174,10 @@ static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
     size_t at = 0;
     if (!q->pointwise && !q->depthwise) {
         q->col_at = at;
-        at = align64(at + q->rows * q->tile * q->esize);
+        at = oc_align64(at + q->rows * q->tile * q->esize);
         q->ytile_at = at;
         if (q->tile < q->out_size)
-            at = align64(at + q->mg * q->tile * q->esize);
+            at = oc_align64(at + q->mg * q->tile * q->esize);
     }
     q->gemm_at = at;
     if (x->dtype == ONNXC_FLOAT && !q->depthwise)

@@ -165,8 +165,6 @@ typedef struct convt_plan {
     size_t col_at, xtile_at, gemm_at, bytes;
 } convt_plan;
 
-static size_t align64(size_t n) { return (n + 63) & ~(size_t)63; }
-
 static onnxc_status *convt_plan_make(const oc_run_ctx *ctx, convt_plan *q)
 {
     const convt_params *p = ctx->params;
@@ -192,10 +190,10 @@ static onnxc_status *convt_plan_make(const oc_run_ctx *ctx, convt_plan *q)
     q->tile = q->x_size;
     if (q->rows && q->tile > CONVT_TILE_ELEMS / q->rows)
         q->tile = CONVT_TILE_ELEMS / q->rows ? CONVT_TILE_ELEMS / q->rows : 1;
-    size_t at = align64(q->rows * q->tile * q->esize);
+    size_t at = oc_align64(q->rows * q->tile * q->esize);
     q->xtile_at = at;
     if (q->tile < q->x_size && x->dtype == ONNXC_FLOAT)
-        at = align64(at + q->cg * q->tile * q->esize);
+        at = oc_align64(at + q->cg * q->tile * q->esize);
     q->gemm_at = at;
     if (x->dtype == ONNXC_FLOAT)
         at += sizeof(float) * oc_gemm_f32_workspace_floats(

@@ -84,7 +84,7 @@ static size_t stats_bytes(const oc_run_ctx *ctx, unsigned mask, size_t *second)
 {
     oc_tensor s;
     size_t n = stats_shape(ctx, mask, &s);
-    *second = (n * onnxc_dtype_size(s.dtype) + 63) & ~(size_t)63;
+    *second = oc_align64(n * onnxc_dtype_size(s.dtype));
     return 2 * *second;
 }
 
