@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 # libFuzzer runtime, and valgrind for the hardening suites.
 PACKAGES="build-essential cmake pkg-config protobuf-c-compiler libprotobuf-c-dev
  libonnx-dev libcriterion-dev libonnx-testdata python3 python3-numpy
- python3-onnx python3-torch clang libclang-rt-14-dev valgrind"
+ python3-onnx python3-torch python3-torchvision clang libclang-rt-14-dev valgrind"
 
 if [ "${ONNXC_SKIP_APT:-0}" != 1 ]; then
     SUDO=""

@@ -8,20 +8,26 @@
 #    and bool tensors; torch on both data sets (two sizes of batch and
 #    sequence), onnxruntime on the second set's inputs (token ids must stay
 #    in range, so no random ones).
+#  - cnns: export_cnns.py, torchvision CNNs and small convolutional nets;
+#    torch on both data sets (batch 1 and 2), onnxruntime on the second
+#    set's inputs; rtol 1e-3, atol 1e-4 (deep nets sum long chains of
+#    float32 products in different orders).
 #
-# Usage: tools/check/check_models.sh ONNXC_RUN WORKDIR [models|graphs]
+# Usage: tools/check/check_models.sh ONNXC_RUN WORKDIR [models|graphs|cnns]
 #
 # Prints one line per check and ends with "N passed, N failed"; exits 1 if
 # any check failed, 2 if the models could not be exported.
 set -euo pipefail
 
 if [ "$#" -lt 2 ] || [ "$#" -gt 3 ]; then
-    echo "usage: $0 ONNXC_RUN WORKDIR [models|graphs]" >&2
+    echo "usage: $0 ONNXC_RUN WORKDIR [models|graphs|cnns]" >&2
     exit 2
 fi
 run=$1
 workdir=$2
 kind=${3:-models}
+tolerance=(--rtol 1e-4 --atol 1e-5)
+[ "$kind" = cnns ] && tolerance=(--rtol 1e-3 --atol 1e-4)
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 python=${PYTHON:-/usr/bin/python3}   # needs torch + onnx; not the pyenv python3
 
@@ -30,6 +36,7 @@ log=$workdir/export.log
 case $kind in
 models) export=("$python" "$script_dir/../gen/export_models.py" "$workdir") ;;
 graphs) export=("$python" "$script_dir/../gen/export_graphs.py" "$workdir" --runner "$run") ;;
+cnns) export=("$python" "$script_dir/../gen/export_cnns.py" "$workdir" --runner "$run") ;;
 *) echo "check_models: unknown kind $kind" >&2; exit 2 ;;
 esac
 if ! "${export[@]}" >"$log" 2>&1; then
@@ -87,14 +94,15 @@ while IFS= read -r dir; do
     model=$(basename "$dir")
     for set in "$dir"/test_data_set_*; do
         report "$model torch $(basename "$set")" \
-            "$run" --quiet --rtol 1e-4 --atol 1e-5 -d "$set" "$dir/model.onnx"
+            "$run" --quiet "${tolerance[@]}" -d "$set" "$dir/model.onnx"
     done
     if [ "$kind" = graphs ] && [ "${model%_opset*}" = transformer_block ]; then
         report "$model LayerNorm fused" fused_layer_norm "$dir"
     fi
-    if [ "$kind" = graphs ]; then
+    if [ "$kind" != models ]; then
         report "$model onnxruntime" "$script_dir/../oracle/onnxc-validate" \
-            "$dir/model.onnx" "$dir/test_data_set_1/input_0.pb" --onnxc "$run"
+            "$dir/model.onnx" "$dir/test_data_set_1/input_0.pb" "${tolerance[@]}" \
+            --onnxc "$run"
     else
         report "$model onnxruntime" \
             "$script_dir/../oracle/onnxc-validate" "$dir/model.onnx" --batch 7 --onnxc "$run"
