@@ -968,3 +968,52 @@ Test(api, status_messages_are_one_line)
                    onnxc_status_message(st));
     onnxc_status_free(st);
 }
+
+/* Without fusion the reference network runs Gemm, Relu, Gemm: the profile
+ * gives each node's shape, a count of runs, and the Gemms' arithmetic
+ * (2 M N K) from the shapes of the last run. */
+Test(api, profile_times_every_node_and_counts_gemm_flops)
+{
+    fill_rows();
+    onnxc_model *model = load_reference("mlp_relu");
+    onnxc_session_options *o = NULL;
+    expect_ok(onnxc_session_options_create(&o));
+    expect_ok(onnxc_session_options_set_optimizations(o, ONNXC_OPTIMIZE_NONE));
+    expect_ok(onnxc_session_options_set_profiling(o, 1));
+    onnxc_session *s = new_session(model, o);
+    onnxc_session_options_free(o);
+    onnxc_node_profile p;
+    expect_error(onnxc_session_node_profile(s, 0, &p),
+                 ONNXC_ERR_INVALID_ARGUMENT, "not run", NULL);
+    run_batch(s, rows, 1);
+    run_batch(s, rows, 64);
+    cr_assert_eq(onnxc_session_node_count(s), 3);
+    const char *types[] = {"Gemm", "Relu", "Gemm"};
+    int64_t k = 10;   /* the input's features */
+    for (size_t i = 0; i < 3; i++) {
+        expect_ok(onnxc_session_node_profile(s, i, &p));
+        cr_assert_str_eq(p.op_type, types[i]);
+        cr_assert_eq(p.runs, 2);
+        cr_assert(p.seconds >= 0 && p.total_seconds >= p.seconds);
+        cr_assert_eq(p.rank, 2);
+        cr_assert_eq(p.dims[0], 64);
+        if (i == 1) {
+            cr_assert_eq(p.flops, 0, "Relu defines no flops");
+            continue;
+        }
+        double want = 2.0 * 64 * (double)p.dims[1] * (double)k;
+        cr_assert_eq(p.flops, want, "%s #%zu: %g flops, want %g", p.op_type,
+                     i, p.flops, want);
+        k = p.dims[1];
+    }
+    expect_error(onnxc_session_node_profile(s, 3, &p),
+                 ONNXC_ERR_INVALID_ARGUMENT, "node 3", NULL);
+    onnxc_session_free(s);
+
+    s = new_session(model, NULL);
+    run_batch(s, rows, 1);
+    expect_error(onnxc_session_node_profile(s, 0, &p),
+                 ONNXC_ERR_INVALID_ARGUMENT, "without profiling", NULL);
+    onnxc_session_free(s);
+    onnxc_model_free(model);
+}

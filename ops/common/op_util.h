@@ -46,6 +46,16 @@ bool oc_dtype_has_size(onnxc_dtype dtype);
  * starts, so that each part is as aligned as the workspace itself. */
 static inline size_t oc_align64(size_t n) { return (n + 63) & ~(size_t)63; }
 
+/* The element count of dims[from..rank) of t, as a double: for the
+ * operation counts of profiles, where a rounded product is fine. */
+static inline double oc_dims_product(const oc_tensor *t, int from)
+{
+    double n = 1;
+    for (int d = from; d < t->rank; d++)
+        n *= (double)t->dims[d];
+    return n;
+}
+
 /* axis normalized against rank (negative counts from the end) into *out;
  * allow_end also accepts rank itself (Flatten). A SHAPE error otherwise. */
 onnxc_status *oc_axis(const oc_node *node, int64_t axis, int rank,

@@ -333,6 +333,13 @@ static bool conv_fuse(const oc_node *node, void *params, const oc_node *next,
     return oc_linalg_take_activation(&p->act, &p->act_alpha, next, act);
 }
 
+/* Every output element sums C/group times the kernel's size products:
+ * the weight's elements past its first dim. */
+static double conv_flops(const oc_run_ctx *ctx)
+{
+    return 2 * oc_dims_product(ctx->out[0], 0) * oc_dims_product(ctx->in[1], 1);
+}
+
 static const int conv_versions[] = {1, 11, 0};
 
 const oc_op oc_op_conv = {
@@ -348,4 +355,5 @@ const oc_op oc_op_conv = {
     .workspace = conv_workspace,
     .fuse_activation = conv_fuse,
     .run = conv_run,
+    .flops = conv_flops,
 };

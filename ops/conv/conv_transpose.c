@@ -309,6 +309,13 @@ static bool convt_fuse(const oc_node *node, void *params, const oc_node *next,
     return oc_linalg_take_activation(&p->act, &p->act_alpha, next, act);
 }
 
+/* Every input element is scattered through M/group times the kernel's
+ * size products: the weight's elements past its first dim. */
+static double convt_flops(const oc_run_ctx *ctx)
+{
+    return 2 * oc_dims_product(ctx->in[0], 0) * oc_dims_product(ctx->in[1], 1);
+}
+
 static const int convt_versions[] = {1, 11, 0};
 
 const oc_op oc_op_conv_transpose = {
@@ -324,4 +331,5 @@ const oc_op oc_op_conv_transpose = {
     .workspace = convt_workspace,
     .fuse_activation = convt_fuse,
     .run = convt_run,
+    .flops = convt_flops,
 };

@@ -280,6 +280,15 @@ static bool gemm_fuse(const oc_node *node, void *params, const oc_node *next,
     return oc_linalg_take_activation(&p->act, &p->act_alpha, next, act);
 }
 
+/* Y[M, N] = A B: M N K multiply-adds, K read off A (transposed or not,
+ * it holds M K elements). */
+static double gemm_flops(const oc_run_ctx *ctx)
+{
+    const oc_tensor *a = ctx->in[0], *y = ctx->out[0];
+    double m = (double)y->dims[0];
+    return m > 0 ? 2 * oc_dims_product(y, 0) * (oc_dims_product(a, 0) / m) : 0;
+}
+
 static const int gemm_versions[] = {1, 6, 7, 9, 11, 13, 0};
 
 const oc_op oc_op_gemm = {
@@ -298,4 +307,5 @@ const oc_op oc_op_gemm = {
     .fuse_activation = gemm_fuse,
     .workspace = gemm_workspace,
     .run = gemm_run,
+    .flops = gemm_flops,
 };

@@ -367,6 +367,13 @@ static bool matmul_fuse_bias(const oc_node *node, void *params,
     return true;
 }
 
+/* Every output element sums K products, K being A's last dim. */
+static double matmul_flops(const oc_run_ctx *ctx)
+{
+    const oc_tensor *a = ctx->in[0];
+    return 2 * oc_dims_product(ctx->out[0], 0) * (double)a->dims[a->rank - 1];
+}
+
 static const int matmul_versions[] = {1, 9, 13, 0};
 
 const oc_op oc_op_matmul = {
@@ -386,4 +393,5 @@ const oc_op oc_op_matmul = {
     .fuse_bias = matmul_fuse_bias,
     .workspace = matmul_workspace,
     .run = matmul_run,
+    .flops = matmul_flops,
 };

@@ -116,3 +116,12 @@ onnxc_status *onnxc_session_options_set_kernels(onnxc_session_options *options,
     options->compile.kernels = kernels;
     return NULL;
 }
+
+onnxc_status *onnxc_session_options_set_profiling(onnxc_session_options *options,
+                                                  int enable)
+{
+    if (!options)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "options is NULL");
+    options->profile = enable != 0;
+    return NULL;
+}

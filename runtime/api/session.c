@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "runtime/graph/op.h"
 #include "runtime/core/big_alloc.h"
@@ -84,6 +85,7 @@ void onnxc_session_free(onnxc_session *s)
     free(s->buffers);
     free(s->scratch);
     free(s->segments);
+    free(s->timing);
     free(s);
 }
 
@@ -244,6 +246,11 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
             (g->values[g->inputs[j]].flags & OC_VALUE_DECIDES_SHAPE) != 0;
     s->fold = (options ? options->compile.optimize : defaults.optimize) &
               ONNXC_OPTIMIZE_FOLD;
+    if (options && options->profile &&
+        !(s->timing = calloc(nn + 1, sizeof *s->timing))) {
+        err = oc_no_memory();
+        goto fail;
+    }
     if ((err = apply_options(s, options)))
         goto fail;
 
@@ -400,6 +407,13 @@ static onnxc_status *copy_outputs(onnxc_session *s)
     return NULL;
 }
 
+static double clock_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 /* The nodes in order, planning each segment as the run reaches it. */
 static onnxc_status *run_nodes(onnxc_session *s)
 {
@@ -408,6 +422,9 @@ static onnxc_status *run_nodes(onnxc_session *s)
     int k = 0;
     if ((err = place_tensors(s, 0)))
         return err;
+    if (s->timing)
+        for (int i = 0; i < g->n_nodes; i++)
+            s->timing[i].last = 0;
     oc_thread_pool_begin(s->pool);
     for (int i = 0; !err && i < g->n_nodes; i++) {
         if (i == s->segments[k].end) {
@@ -420,8 +437,17 @@ static onnxc_status *run_nodes(onnxc_session *s)
             if (err)
                 break;
         }
-        if (!s->at_plan[i])
+        if (s->at_plan[i])
+            continue;
+        if (!s->timing) {
             err = g->nodes[i].op->run(&s->run[i]);
+            continue;
+        }
+        double t0 = clock_seconds();
+        err = g->nodes[i].op->run(&s->run[i]);
+        s->timing[i].last = clock_seconds() - t0;
+        s->timing[i].total += s->timing[i].last;
+        s->timing[i].runs++;
     }
     oc_thread_pool_end(s->pool);
     return err;
@@ -511,5 +537,38 @@ onnxc_status *onnxc_session_node_op_type(const onnxc_session *s, size_t index,
                         "node %zu of a program of %d nodes", index,
                         s->g->n_nodes);
     *op_type = s->g->nodes[index].op->op_type;
+    return NULL;
+}
+
+onnxc_status *onnxc_session_node_profile(const onnxc_session *s, size_t index,
+                                         onnxc_node_profile *profile)
+{
+    if (!s || !profile)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                        "session or profile is NULL");
+    if (!s->timing)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                        "the session was created without profiling "
+                        "(onnxc_session_options_set_profiling)");
+    if (index >= (size_t)s->g->n_nodes)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                        "node %zu of a program of %d nodes", index,
+                        s->g->n_nodes);
+    if (!s->has_run)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                        "no profile: the session has not run since its last "
+                        "change");
+    const oc_run_ctx *ctx = &s->run[index];
+    const oc_op *op = ctx->node->op;
+    const oc_tensor *y = ctx->n_out > 0 ? ctx->out[0] : NULL;
+    const node_timing *t = &s->timing[index];
+    profile->name = ctx->node->label;
+    profile->op_type = op->op_type;
+    profile->seconds = t->last;
+    profile->total_seconds = t->total;
+    profile->runs = t->runs;
+    profile->flops = op->flops && !s->at_plan[index] ? op->flops(ctx) : 0;
+    profile->rank = y ? y->rank : 0;
+    profile->dims = y ? y->dims : NULL;
     return NULL;
 }

@@ -28,6 +28,7 @@ struct onnxc_session_options {
     fixed_dim *dims;
     size_t n_dims;
     int threads;
+    bool profile;             /* time every node (node_timing) */
     oc_compile_options compile;
 };
 
@@ -64,6 +65,12 @@ typedef struct plan_segment {
     int64_t key_dims[SEGMENT_KEY_OUTPUTS][ONNXC_MAX_RANK];
     size_t tensors, in_place, no_reuse_bytes, lower_bound;
 } plan_segment;
+
+/* One node's kernel time, for profiles. */
+typedef struct node_timing {
+    double last, total;
+    uint64_t runs;
+} node_timing;
 
 struct onnxc_session {
     const onnxc_model *model;
@@ -107,6 +114,8 @@ struct onnxc_session {
     size_t arena_bytes;
     bool arena_owned;
     size_t arena_limit;
+
+    node_timing *timing;      /* per node, when profiling; else NULL */
 
     plan_segment *segments;   /* one more than the data-dependent nodes */
     int n_segments;           /* planned so far for these input shapes */

@@ -34,7 +34,7 @@
  * Optional hooks: workspace, prepack (once per compiled graph, e.g.
  * weights into the kernel's layout) with reads_packed_only (the stored
  * copy may go), fuse_activation and fuse_bias (take over the node that
- * follows).
+ * follows), flops (for profiles).
  */
 #ifndef ONNXC_OP_H
 #define ONNXC_OP_H
@@ -186,6 +186,9 @@ typedef struct oc_op {
      * bias joins the store. false to decline. */
     bool (*fuse_bias)(const oc_node *node, void *params, const float *bias,
                       size_t n);
+    /* Optional, for profiles: the arithmetic one run does at ctx's shapes
+     * (floating-point operations, a multiply-add counting two). */
+    double (*flops)(const oc_run_ctx *ctx);
 } oc_op;
 
 /* The op implementing (domain, op_type) at `opset`, with the selected

@@ -238,6 +238,13 @@ ONNXC_API onnxc_status *onnxc_session_options_set_kernels(
 ONNXC_API onnxc_status *onnxc_session_options_set_arena_limit(
     onnxc_session_options *options, size_t bytes);
 
+/* Per-node profiling (default off): each run times every node's kernel
+ * (two clock reads per node), for onnxc_session_node_profile. The
+ * counters are allocated with the session: runs still allocate nothing.
+ * enable: nonzero turns it on. Errors: INVALID_ARGUMENT for NULL options. */
+ONNXC_API onnxc_status *onnxc_session_options_set_profiling(
+    onnxc_session_options *options, int enable);
+
 /* ---------------------------------------------------------------- session */
 
 typedef struct onnxc_session onnxc_session;
@@ -327,6 +334,30 @@ ONNXC_API size_t onnxc_session_node_count(const onnxc_session *session);
 ONNXC_API onnxc_status *onnxc_session_node_op_type(const onnxc_session *session,
                                                    size_t index,
                                                    const char **op_type);
+
+/* Where the time of a profiled session went, node by node (`index` in run
+ * order, as above). Strings and dims point into the session and the
+ * model: valid until the next run or onnxc_session_free. */
+typedef struct onnxc_node_profile {
+    const char *name;          /* the node's name, or "#index op_type" */
+    const char *op_type;
+    double seconds;            /* its kernel's time in the last run; 0 when
+                                * the plan computed its outputs (it did
+                                * not run) */
+    double total_seconds;      /* summed over the session's runs */
+    uint64_t runs;             /* how many runs it ran in */
+    double flops;              /* floating-point operations of the last
+                                * run (a multiply-add counts two); 0 where
+                                * the operator does not define them */
+    int rank;                  /* its first output's shape in the last run */
+    const int64_t *dims;
+} onnxc_node_profile;
+
+/* Errors: INVALID_ARGUMENT (NULL, index out of range, a session created
+ * without onnxc_session_options_set_profiling, or no successful run yet). */
+ONNXC_API onnxc_status *onnxc_session_node_profile(const onnxc_session *session,
+                                                   size_t index,
+                                                   onnxc_node_profile *profile);
 
 /* -------------------------------------------------------------- operators */
 

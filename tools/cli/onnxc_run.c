@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "npy.h"
+#include "profile.h"
 #include "session_flags.h"
 #include "onnxc.h"
 
@@ -33,6 +34,8 @@ typedef struct options {
     const char *data_set;
     double rtol, atol;
     bool stats, quiet, nodes;
+    int profile_runs;        /* --profile N, 0 without */
+    const char *profile_json;
     bool npy_out;
     session_flags session;   /* --kernels, --optimize */
 } options;
@@ -71,6 +74,10 @@ static void usage(FILE *f)
         "      --nodes          print the nodes the compiled program runs:\n"
         "                       their count and how many of each operator\n"
         "                       (what --optimize folded and fused)\n"
+        "      --profile N      run N more times and print one row per node\n"
+        "                       (output shape, median time, share of the\n"
+        "                       run, GFLOP/s), slowest first\n"
+        "      --profile-json F also write the profile to F as JSON\n"
         "  -q, --quiet          do not print output values\n"
         SESSION_FLAGS_USAGE
         "      --operators      print the operators this build runs (a\n"
@@ -150,6 +157,18 @@ static void parse_args(int argc, char **argv, options *o)
             o->stats = true;
         } else if (!strcmp(a, "--nodes")) {
             o->nodes = true;
+        } else if (!strcmp(a, "--profile")) {
+            char *end;
+            long n = next ? strtol(next, &end, 10) : 0;
+            if (!next || *end || n < 1 || n > 1000000)
+                die("--profile needs a run count from 1 to 1000000, got '%s'",
+                    next ? next : "");
+            o->profile_runs = (int)n;
+            i++;
+        } else if (!strcmp(a, "--profile-json")) {
+            if (!next)
+                die("%s needs a file", a);
+            o->profile_json = argv[++i];
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = true;
         } else if ((took = session_flags_parse(a, next, &o->session, err,
@@ -171,6 +190,8 @@ static void parse_args(int argc, char **argv, options *o)
         die("no model given (see --help)");
     if (o->data_set && o->n_inputs)
         die("give input files or -d, not both");
+    if (o->profile_json && !o->profile_runs)
+        die("--profile-json needs --profile N");
 }
 
 /* Dies on an error status. what prefixes the message; NULL where the
@@ -546,6 +567,8 @@ int main(int argc, char **argv)
     onnxc_session *session;
     check(onnxc_session_options_create(&session_options), NULL);
     check(session_flags_apply(&o.session, session_options), NULL);
+    if (o.profile_runs)
+        check(onnxc_session_options_set_profiling(session_options, 1), NULL);
     check(onnxc_session_create(model, session_options, &session), o.model);
     onnxc_session_options_free(session_options);
 
@@ -618,6 +641,12 @@ int main(int argc, char **argv)
 
     if (o.nodes)
         print_nodes(session, o.model);
+
+    char err[4096];
+    if (o.profile_runs &&
+        !profile_print(session, o.profile_runs, stdout, o.profile_json, err,
+                       sizeof err))
+        die("%s: %s", o.model, err);
 
     for (int i = 0; i < n_paths; i++) {
         onnxc_tensor_free(files[i].pb);
