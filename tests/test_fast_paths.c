@@ -424,3 +424,77 @@ Test(fast_paths, pow_of_two_is_powf_bit_for_bit)
         }
     }
 }
+
+/* 2-D MaxPool (no Indices) and AveragePool: the plane walk (AUTO
+ * kernels; 1 and 2 threads) gives the general walk's results (PORTABLE)
+ * bit for bit, NaN for NaN, over strides, pads, dilations, ceil_mode and
+ * count_include_pad. */
+static void pool_case(const char *op, int opset, const oc_attr *attrs,
+                      int n_attrs, int64_t c, int64_t h, int64_t w,
+                      unsigned seed)
+{
+    int64_t xd[4] = {2, c, h, w};
+    size_t count = (size_t)(2 * c * h * w);
+    float *x = random_floats(count, 8, -4, seed);
+    for (size_t i = 7; i < count; i += 101)
+        x[i] = seed % 2 ? NAN : -INFINITY;
+    oc_tensor tx = tensor_of(ONNXC_FLOAT, 4, xd, x);
+    const oc_tensor *in[1] = {&tx};
+    float *ys[3] = {0};
+    size_t n = 0;
+    for (int run = 0; run < 3; run++) {
+        kernel k;
+        kernel_use(run ? ONNXC_KERNELS_AUTO : ONNXC_KERNELS_PORTABLE);
+        kernel_open_ok(&k, op, opset, attrs, n_attrs);
+        oc_type t = type_of(ONNXC_FLOAT, 4, xd), yt;
+        const oc_type *ti[1] = {&t};
+        cr_assert_null(kernel_infer(&k, ti, &yt));
+        int64_t yd[4];
+        n = 1;
+        for (int d = 0; d < 4; d++)
+            n *= (size_t)(yd[d] = yt.shape.dims[d].value);
+        ys[run] = alloc_elems(n, ONNXC_FLOAT);
+        oc_tensor ty = tensor_of(ONNXC_FLOAT, 4, yd, ys[run]);
+        oc_tensor *out[1] = {&ty};
+        run_threads(&k, in, out, run == 2 ? 2 : 1);
+        kernel_close(&k);
+    }
+    kernel_use(ONNXC_KERNELS_AUTO);
+    for (int run = 1; run < 3; run++)
+        for (size_t i = 0; i < n; i++)
+            cr_assert(isnan(ys[0][i]) ? isnan(ys[run][i]) != 0
+                                      : memcmp(&ys[0][i], &ys[run][i], 4) == 0,
+                      "%s seed %u, %s: y[%zu] = %a, general walk %a", op, seed,
+                      run == 2 ? "2 threads" : "1 thread", i, ys[run][i], ys[0][i]);
+    for (int run = 0; run < 3; run++)
+        free(ys[run]);
+    free(x);
+}
+
+Test(fast_paths, pool_plane_walk_is_the_general_walk)
+{
+    static const int64_t k3[2] = {3, 3}, k2[2] = {2, 2}, k25[2] = {2, 5};
+    static const int64_t s2[2] = {2, 2}, s13[2] = {1, 3};
+    static const int64_t p1[4] = {1, 1, 1, 1}, p_odd[4] = {0, 2, 1, 0};
+    static const int64_t d2[2] = {2, 2};
+    for (int kind = 0; kind < 2; kind++) {
+        const char *op = kind ? "AveragePool" : "MaxPool";
+        oc_attr resnet[3] = {attr_ints("kernel_shape", k3, 2),
+                             attr_ints("strides", s2, 2), attr_ints("pads", p1, 4)};
+        pool_case(op, 12 - kind, resnet, 3, 64, 112, 112, 1);
+        pool_case(op, 12 - kind, resnet, 3, 3, 9, 10, 2);
+        oc_attr ceil[4] = {attr_ints("kernel_shape", k25, 2),
+                           attr_ints("strides", s13, 2),
+                           attr_ints("pads", p_odd, 4), attr_int("ceil_mode", 1)};
+        pool_case(op, 11, ceil, 4, 5, 17, 16, 3);
+        oc_attr plain[1] = {attr_ints("kernel_shape", k2, 2)};
+        pool_case(op, 11, plain, 1, 7, 8, 8, 4);
+    }
+    oc_attr dil[3] = {attr_ints("kernel_shape", k3, 2),
+                      attr_ints("dilations", d2, 2), attr_ints("pads", p1, 4)};
+    pool_case("MaxPool", 12, dil, 3, 4, 13, 11, 5);
+    oc_attr count_pad[4] = {attr_ints("kernel_shape", k3, 2),
+                            attr_ints("strides", s2, 2), attr_ints("pads", p1, 4),
+                            attr_int("count_include_pad", 1)};
+    pool_case("AveragePool", 11, count_pad, 4, 6, 15, 14, 6);
+}

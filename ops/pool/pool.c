@@ -34,6 +34,8 @@ onnxc_status *oc_pooling_prepare(const oc_prepare_ctx *ctx, pool_kind kind,
         return err;
     p->kind = kind;
     p->global = global;
+    p->plane_walk = ctx->kernels != ONNXC_KERNELS_PORTABLE &&
+                    ctx->kernels != ONNXC_KERNELS_REFERENCE;
     *params = p;
     return NULL;
 }
@@ -59,12 +61,10 @@ onnxc_status *oc_pooling_read_p(const oc_node *node, bool float_attr, double *p)
     return NULL;
 }
 
-/* The taps of the window at output position o along dim d: the input
- * index of the first inside the input, how many are inside it, and how
- * many are inside the padded input (from the first tap, which never
- * starts before the begin pad). */
-static void dim_taps(const oc_window *w, int d, int64_t o, int64_t *first,
-                     int64_t *inside, int64_t *padded)
+/* The padded count runs from the first tap, which never starts before
+ * the begin pad. */
+void oc_pooling_dim_taps(const oc_window *w, int d, int64_t o, int64_t *first,
+                         int64_t *inside, int64_t *padded)
 {
     int64_t k = w->kernel[d], dil = w->dilations[d], in = w->in[d];
     int64_t start = o * w->strides[d] - w->pad_begin[d];
@@ -110,7 +110,7 @@ onnxc_status *oc_pooling_geometry(const oc_node *node, const pool_params *p,
     for (int d = 0; d < w->dims; d++)
         for (int64_t o = 0; o < w->out[d]; o++) {
             int64_t first, inside, padded;
-            dim_taps(w, d, o, &first, &inside, &padded);
+            oc_pooling_dim_taps(w, d, o, &first, &inside, &padded);
             if (inside == 0)
                 return oc_error(ONNXC_ERR_SHAPE,
                                 "%s: spatial dim %d: the window at output %lld "
@@ -186,7 +186,9 @@ size_t oc_pooling_workspace(const oc_run_ctx *ctx)
         onnxc_status_free(err);   /* run reports it */
         return 0;
     }
-    return max_taps(&w) * (sizeof(size_t) + sizeof(int64_t));
+    size_t walk = max_taps(&w) * (sizeof(size_t) + sizeof(int64_t));
+    size_t plane = oc_pooling_plane_walk_workspace(&w);
+    return walk > plane ? walk : plane;
 }
 
 /* One output position's work over every plane. */
@@ -336,6 +338,10 @@ onnxc_status *oc_pooling_run(const oc_run_ctx *ctx)
     }
     if (j.planes == 0 || !y)
         return NULL;
+    if (oc_pooling_plane_walk_fits(p, &w, x->dtype, ind != NULL)) {
+        oc_pooling_plane_walk(ctx, &w);
+        return NULL;
+    }
     size_t *off = ctx->workspace;
     int64_t *where = (int64_t *)(off + max_taps(&w));
     j.where = where;
@@ -345,7 +351,7 @@ onnxc_status *oc_pooling_run(const oc_run_ctx *ctx)
         int64_t padded = 1;
         for (int d = 0; d < w.dims; d++) {
             int64_t pd;
-            dim_taps(&w, d, o_at[d], &first[d], &inside[d], &pd);
+            oc_pooling_dim_taps(&w, d, o_at[d], &first[d], &inside[d], &pd);
             padded *= pd;
         }
         j.n = list_taps(&w, p->column_major, first, inside, off, where);

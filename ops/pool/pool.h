@@ -29,6 +29,8 @@ typedef struct pool_params {
     double p;                 /* LpPool: the norm's exponent */
     bool column_major;        /* MaxPool's Indices: storage_order 1 */
     bool small_ints;          /* int8 and uint8 accepted (MaxPool 12) */
+    bool plane_walk;          /* the 2-D fast path may run (not on the
+                               * portable and reference kernels) */
 } pool_params;
 
 /* Checks the node's attributes against `known` (NULL-ended), reads the
@@ -51,6 +53,19 @@ size_t oc_pooling_workspace(const oc_run_ctx *ctx);
  * padding (its max or mean would be of nothing). */
 onnxc_status *oc_pooling_geometry(const oc_node *node, const pool_params *p,
                             const int64_t *x_dims, int x_rank, oc_window *w);
+
+/* The taps of the window at output position o along dim d: the input
+ * index of the first inside the input, how many are inside it, and how
+ * many inside the padded input. */
+void oc_pooling_dim_taps(const oc_window *w, int d, int64_t o, int64_t *first,
+                         int64_t *inside, int64_t *padded);
+
+/* The 2-D fast path (pool_2d.c): whether it runs this pool, its workspace,
+ * and the run, which gives the general walk's results. */
+bool oc_pooling_plane_walk_fits(const pool_params *p, const oc_window *w,
+                                onnxc_dtype dtype, bool indices);
+size_t oc_pooling_plane_walk_workspace(const oc_window *w);
+void oc_pooling_plane_walk(const oc_run_ctx *ctx, const oc_window *w);
 
 #define POOL_FLOAT_TYPES "float, double"
 
