@@ -313,6 +313,9 @@ static const conv_case conv_cases[] = {
      NULL, {0}, {0}, true, false, NULL},
     {"depthwise", false, 2, 2, 4, 4, 4, {8, 7}, {3, 3}, {2, 1}, ONES,
      {1, 1, 1, 1}, NULL, {0}, {0}, true, false, NULL},
+    {"one input channel (LeNet's first layer), pads beyond the taps", false,
+     2, 2, 1, 5, 1, {9, 11}, {3, 4}, {1, 2}, {2, 1}, {1, 0, 2, 3}, NULL, {0},
+     {0}, true, false, NULL},
     {"depthwise multiplier 2", false, 2, 1, 3, 6, 3, {6, 6}, {3, 2}, ONES,
      {1, 2}, {0, 1, 2, 0}, NULL, {0}, {0}, false, false, "Relu"},
     {"1x1", false, 2, 3, 5, 7, 1, {4, 5}, {1, 1}, ONES, ONES, {0}, NULL, {0},
@@ -468,7 +471,11 @@ Test(conv, pads_with_auto_pad)
 {
     static const int64_t pads[] = {1, 1, 1, 1};
     double zeros[512] = {0};
-    conv_case t = conv_cases[11];     /* SAME_UPPER */
+    conv_case t = conv_cases[0];
+    for (size_t i = 0; i < sizeof conv_cases / sizeof *conv_cases; i++)
+        if (!strcmp(conv_cases[i].name, "SAME_UPPER"))
+            t = conv_cases[i];
+    cr_assert_str_eq(t.name, "SAME_UPPER");
     for (int op = 0; op < 2; op++) {
         t.transpose = op == 1;
         mb_model *m = build(&t, ONNXC_FLOAT, zeros, zeros, NULL);

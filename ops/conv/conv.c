@@ -19,6 +19,7 @@
 
 #include "ops/common/window.h"
 #include "ops/conv/conv_columns.h"
+#include "ops/conv/conv_depthwise.h"
 #include "ops/linalg/packed_weight.h"
 #include "runtime/exec/thread_pool.h"
 
@@ -210,11 +211,8 @@ static void conv_group_f32(const oc_run_ctx *ctx, const conv_plan *q,
     if (q->depthwise) {
         for (size_t m = 0; m < q->mg; m++) {
             float *ym = y + m * q->out_size;
-            float b = bias ? bias[m] : 0.0f;
-            for (size_t j = 0; j < q->out_size; j++)
-                ym[j] = b;
-            for (size_t r = 0; r < q->ksize; r++)
-                oc_conv_axpy_f32(&q->w, x, r, w[m * q->ksize + r], ym);
+            oc_conv_depthwise_plane_f32(&q->w, x, w + m * q->ksize,
+                                        bias ? bias[m] : 0.0f, ym);
             oc_gemm_f32_activate(ym, q->out_size, p->act, p->act_alpha);
         }
         return;
