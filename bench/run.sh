@@ -24,6 +24,13 @@
 # in GB/s as well as ms, into BENCHMARKS_OPS.md: a separate file, so the
 # Gemm figures and these are each rewritten only by their own run.
 #
+# With BENCH_SUITE=cnn it measures convolutional networks exported by
+# tools/gen/export_cnns.py at opset 13 (random weights, seed 0):
+# torchvision resnet18, mobilenet_v2 and squeezenet1_1 on 3x224x224 and a
+# LeNet-5 on 1x32x32, batch 1 and 8, with GFLOP/s (the Conv and Gemm
+# arithmetic onnxc-run --profile counts) and the FMA peak, into
+# BENCHMARKS_CNN.md.
+#
 # Figures are printed, never judged: nothing here fails on a timing. It
 # fails only when something cannot be built or run, or when onnxruntime's
 # output differs from onnxc's on the same input (the check that
@@ -51,8 +58,9 @@
 #                      Haswell, what such environments pin)
 #   BENCH_SUITE        "core" (default: the Gemms, identity, the MLPs,
 #                      OpenBLAS, the peak, one process per inference; into
-#                      BENCHMARKS.md) or "ops" (the operator cases, into
-#                      BENCHMARKS_OPS.md)
+#                      BENCHMARKS.md), "ops" (the operator cases, into
+#                      BENCHMARKS_OPS.md) or "cnn" (the CNNs and the peak,
+#                      into BENCHMARKS_CNN.md)
 #   BENCH_CASES        only the suite's cases whose names match one of
 #                      these space-separated shell patterns, e.g.
 #                      "softmax layer_norm*" or "gemm_512"; a run of a
@@ -70,7 +78,8 @@ SUITE=${BENCH_SUITE:-core}
 case $SUITE in
   core) REPORT_NAME=BENCHMARKS.md ;;
   ops) REPORT_NAME=BENCHMARKS_OPS.md ;;
-  *) printf 'bench/run.sh: BENCH_SUITE must be core or ops, got %s\n' "$SUITE" >&2; exit 2 ;;
+  cnn) REPORT_NAME=BENCHMARKS_CNN.md ;;
+  *) printf 'bench/run.sh: BENCH_SUITE must be core, ops or cnn, got %s\n' "$SUITE" >&2; exit 2 ;;
 esac
 # A subset leaves the report alone: its tables would lose the other cases.
 if [ -n "${BENCH_CASES:-}" ]; then REPORT=${BENCH_OUT:--}; else
@@ -124,6 +133,16 @@ mkdir -p "$BIN" "$MODELS"
 rm -rf "$RES"
 mkdir -p "$RES"
 
+# OpenBLAS (the Gemm comparison and the peak) is the one package the
+# benchmarks need beyond tools/setup.sh's.
+if [ "$SUITE" != ops ] && ! pkg-config --exists openblas; then
+  say "installing libopenblas-dev"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+    --no-install-recommends libopenblas-dev >&2 || die "cannot install libopenblas-dev"
+fi
+
 # ---------------------------------------------------------------- build
 say "building onnxc (Release) from $ONNXC_SRC in $BUILD"
 cmake -S "$ONNXC_SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release \
@@ -150,8 +169,8 @@ ORT_SRCS=("$SRC/bench/ort_session.c" "$SRC/bench/ort_api.c" "$SRC/bench/measure.
 "$CC" "${CFLAGS[@]}" -o "$BIN/ort_bench" "$SRC/bench/ort_bench.c" "${ORT_SRCS[@]}" -ldl -lm
 "$CC" "${CFLAGS[@]}" -o "$BIN/ort_once" "$SRC/bench/ort_once.c" "${ORT_SRCS[@]}" -ldl -lm
 # blas_bench includes OpenBLAS's cblas.h, which needs _GNU_SOURCE, not
-# _XOPEN_SOURCE: its own flags.
-if [ "$SUITE" = core ]; then
+# _XOPEN_SOURCE: its own flags. (It also measures the peak.)
+if [ "$SUITE" != ops ]; then
   read -ra BLAS_CFLAGS <<<"$(pkg-config --cflags openblas)"
   read -ra BLAS_LIBS <<<"$(pkg-config --libs openblas)"
   "$CC" -std=c11 -O2 -Wall -Wextra "${BLAS_CFLAGS[@]}" \
@@ -161,6 +180,11 @@ fi
 # --------------------------------------------------------------- models
 say "making models in $MODELS"
 "$PY" "$SRC/bench/make_models.py" "$MODELS" >&2
+CNNS="resnet18 mobilenet_v2 squeezenet1_1 lenet5"
+if [ "$SUITE" = cnn ]; then
+  "$PY" "$SRC/tools/gen/export_cnns.py" "$MODELS/cnn" --opsets 13 \
+    --models "$(echo $CNNS | tr ' ' ,)" >&2 || die "cannot export the CNNs"
+fi
 
 # --------------------------------------------- onnxruntime's declarations
 # ort_bench's inputs and outputs, and onnxc-run's outputs on those same
@@ -211,6 +235,8 @@ if [ "$SUITE" = core ]; then
   CASES+=("identity|identity.onnx|1||0")
   CASES+=("ref_mlp|ref_mlp.onnx|1 64 1024|5:10 3:5|0")
   CASES+=("big_mlp|big_mlp.onnx|1 1024|4096:1024 4096:4096 1024:4096|0")
+elif [ "$SUITE" = cnn ]; then
+  for m in $CNNS; do CASES+=("$m|cnn/${m}_opset13/model.onnx|1 8||0"); done
 else
   # Bytes: the input read once and the output written once, float32 (the
   # decomposed LayerNorm counts as LayerNormalization does: what the graph
@@ -345,6 +371,17 @@ for c in "${CASES[@]}"; do
       flops=$((flops + 2 * m * n * k))
       shapes="$shapes${shapes:+,}${m}x${n}x${k}"
     done
+    if [ "$SUITE" = cnn ]; then
+      # The arithmetic of the Convs and Gemms at batch 1 (data set 0),
+      # times the batch: every one of them is linear in it.
+      dir=$MODELS/${model%/model.onnx}
+      "$ONNXC_RUN" -q --profile 1 --profile-json "$RES/$name.flops.json" \
+        -d "$dir/test_data_set_0" "$dir/model.onnx" >/dev/null ||
+        die "onnxc-run cannot profile $name"
+      flops=$("$PY" -c 'import json, sys; print(int(sum(n["flops"] for n in
+        json.load(open(sys.argv[1]))["nodes"])) * int(sys.argv[2]))' \
+        "$RES/$name.flops.json" "$b")
+    fi
     printf 'case\t%s\t%s\t%s\t%s\t%s\n' "$name" "$b" "$flops" "$shapes" \
       "$bytes" >>"$MANIFEST"
     for t in 1 2; do point "$name" "$model" "$b" "$t" "$flops" "$shapes"; done
@@ -364,13 +401,14 @@ for v in unset "$BLAS_ALT"; do
   done
 done
 
-# The peak and one process per inference belong to the core suite.
+# The peak (core and cnn suites) and one process per inference (core).
 ONCE_TOOL=""
-if [ "$SUITE" = core ]; then
+if [ "$SUITE" != ops ]; then
 say "FMA peak"
 "$BIN/blas_bench" --peak -t 2 --json >"$RES/peak.json"
 printf 'peak\t-\t-\t2\t%s\n' "$RES/peak.json" >>"$MANIFEST"
-
+fi
+if [ "$SUITE" = core ]; then
 # ----------------------------------------- one process per inference
 # Everything from exec to exit: loading the library and the model,
 # creating the session, one run at batch 1, tearing down.
@@ -447,7 +485,11 @@ for v in OPENBLAS_CORETYPE OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS OMP_NUM_THREADS
 done
 
 {
-  if [ "$SUITE" = core ]; then echo "# Benchmarks"; else echo "# Benchmarks: operators"; fi
+  case $SUITE in
+    core) echo "# Benchmarks" ;;
+    ops) echo "# Benchmarks: operators" ;;
+    cnn) echo "# Benchmarks: convolutional networks" ;;
+  esac
   echo
   echo "Written by \`bench/run.sh\`; every figure below comes from the run described here."
   echo
