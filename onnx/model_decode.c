@@ -352,6 +352,16 @@ static onnxc_status *decode_attr(decoder *d, const Onnx__AttributeProto *a,
         memcpy(v, a->ints, a->n_ints * sizeof *v);
         out->ints = v;
         out->count = a->n_ints;
+    } else if (out->type == OC_ATTR_STRINGS && a->n_strings) {
+        const char **v = oc_pool_calloc(pool, a->n_strings, sizeof *v);
+        if (!v)
+            return oc_no_memory();
+        for (size_t k = 0; k < a->n_strings; k++)
+            if (!(v[k] = oc_pool_strndup(pool, (const char *)a->strings[k].data,
+                                         a->strings[k].len)))
+                return oc_no_memory();
+        out->strings = v;
+        out->count = a->n_strings;
     }
     if (out->type == OC_ATTR_TENSOR && a->t)
         return decode_attr_tensor(d, a, node_label, out);

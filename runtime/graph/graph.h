@@ -45,7 +45,8 @@ typedef struct oc_attr {
     size_t s_len;
     const float *floats;
     const int64_t *ints;
-    size_t count;       /* entries of floats or ints */
+    const char *const *strings;   /* OC_ATTR_STRINGS, NUL-terminated */
+    size_t count;       /* entries of floats, ints or strings */
     /* OC_ATTR_TENSOR: its type, shape and data (in the graph's pool);
      * t_bad_type names a tensor onnxc cannot hold ("string tensor"). */
     oc_tensor t;
