@@ -133,6 +133,9 @@ extern const oc_op oc_op_max_pool;
 extern const oc_op oc_op_average_pool;
 extern const oc_op oc_op_lp_pool;
 extern const oc_op oc_op_global_average_pool;
+extern const oc_op oc_op_lstm;
+extern const oc_op oc_op_gru;
+extern const oc_op oc_op_rnn;
 extern const oc_op oc_op_global_max_pool;
 extern const oc_op oc_op_global_lp_pool;
 
@@ -267,6 +270,9 @@ static const oc_op *const registry[] = {
     &oc_op_global_average_pool,
     &oc_op_global_max_pool,
     &oc_op_global_lp_pool,
+    &oc_op_lstm,
+    &oc_op_gru,
+    &oc_op_rnn,
 };
 
 static bool is_default_domain(const char *d)
