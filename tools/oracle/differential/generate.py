@@ -41,6 +41,7 @@ import reduce_cases  # noqa: E402
 import math_cases  # noqa: E402
 import pool_cases  # noqa: E402
 import movement_cases  # noqa: E402
+import recurrent_cases  # noqa: E402
 import tensor_cases  # noqa: E402
 from templates import NEW_TEMPLATES, TEMPLATES, build_graph  # noqa: E402
 
@@ -56,7 +57,7 @@ GEMM_DIMS = (
     (257, 31, 19), (5, 263, 7), (23, 17, 269), (128, 200, 96), (211, 223, 227),
     (300, 300, 300), (384, 1, 384),
 )
-DEFAULT_CASES = 6000
+DEFAULT_CASES = 6200
 # Opset groups for the PyTorch-like templates (each from its lowest opset).
 NEW_GRAPH_RANGES = ((1, 6), (7, 12), (13, 16), (17, 21))
 
@@ -153,6 +154,7 @@ def plan(n, known_failures=True, logic_half=False):
     matrix += math_cases.specs()        # and after the reductions
     matrix += pool_cases.specs()        # and after the math operators
     matrix += movement_cases.specs()    # and after the math operators
+    matrix += recurrent_cases.specs()   # and after the movement operators
     if logic_half:      # float16/bfloat16 comparisons, Neg, Abs, Sign, Mod: onnxc refuses them
         matrix += logic_cases.half_specs()
     if n <= len(matrix):
@@ -166,7 +168,8 @@ BUILDERS = {'gemm': C.build_gemm, 'unary': C.build_unary, 'graph': build_graph,
             'invalid-tensor': tensor_cases.build_invalid,
             'logic': logic_cases.build_logic_op, 'reduce': reduce_cases.build_reduce,
             'math': math_cases.build_math_op, 'pool': pool_cases.build_pool,
-            'movement': movement_cases.build_movement_op}
+            'movement': movement_cases.build_movement_op,
+            'recurrent': recurrent_cases.build_recurrent}
 INVALID_KINDS = ('invalid', 'invalid-op', 'invalid-tensor')
 
 

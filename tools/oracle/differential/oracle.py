@@ -135,6 +135,15 @@ NO_KERNEL = (
     ('GlobalMaxPool', ('float64',), ((1, 21),)),
     ('GlobalLpPool', ('float32',), ((1, 1),)),
     ('GlobalLpPool', ('float64',), ((1, 21),)),
+    # recurrent_cases: nothing before opset 7 (LSTM-1, GRU-1/3, RNN-1); no
+    # float64 (LSTM and GRU load, then fail: "operator does not support
+    # double yet"; RNN has no kernel); layout 1: see no_kernel()
+    ('LSTM', ('float32', 'float64'), ((1, 6),)),
+    ('GRU', ('float32', 'float64'), ((1, 6),)),
+    ('RNN', ('float32', 'float64'), ((1, 6),)),
+    ('LSTM', ('float64',), ((7, 21),)),
+    ('GRU', ('float64',), ((7, 21),)),
+    ('RNN', ('float64',), ((7, 21),)),
 )
 
 
@@ -156,6 +165,9 @@ def no_kernel(op, dtype, opset, attrs, inputs):
     if op == 'Squeeze' and opset >= 13 and len(inputs) > 1 and not inputs[1]:
         return ("onnxruntime's Squeeze-13/21 fails at run time when the optional axes input is "
                 "named '' (absent): \"Axes input is null\" (squeeze.h)")
+    if op in ('LSTM', 'GRU', 'RNN') and attrs.get('layout', 0) == 1:
+        return (f'onnxruntime refuses {op}-14 with layout=1 when it loads the model: '
+                '"Batchwise recurrent operations (layout == 1) are not supported"')
     for name, types, spans in NO_KERNEL:
         if name == op and dtype in types and any(lo <= opset <= hi for lo, hi in spans):
             return f'onnxruntime has no {dtype} {op} kernel at opsets {spans_text(spans)}'

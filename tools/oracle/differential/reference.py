@@ -100,6 +100,9 @@ POOL_OPS = ('MaxPool', 'AveragePool', 'LpPool', 'GlobalAveragePool', 'GlobalMaxP
             'GlobalLpPool')
 # movement_cases.py
 VERSIONS.update({'Transpose': (1, 13, 21)})
+# recurrent_cases.py
+VERSIONS.update({'LSTM': (1, 7, 14), 'GRU': (1, 3, 7, 14), 'RNN': (1, 7, 14)})
+RECURRENT_OPS = ('LSTM', 'GRU', 'RNN')
 REDUCE_OPS = ('ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
               'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare')
 
@@ -1980,6 +1983,138 @@ def pool(op):
     return run
 
 
+# The recurrent operators' activations: (function of the wide value, alpha
+# and beta), whether each takes alpha and beta, their defaults.
+RNN_ACTIVATIONS = {
+    'Relu': (lambda x, a, b: np.maximum(x, 0), False, False, 0, 0),
+    'Tanh': (lambda x, a, b: np.tanh(x), False, False, 0, 0),
+    'Sigmoid': (lambda x, a, b: 1 / (1 + np.exp(-x)), False, False, 0, 0),
+    'Affine': (lambda x, a, b: a * x + b, True, True, 1.0, 0.0),
+    'LeakyRelu': (lambda x, a, b: np.where(x >= 0, x, a * x), True, False, 0.01, 0),
+    'ThresholdedRelu': (lambda x, a, b: np.where(x > a, x, 0), True, False, 1.0, 0),
+    'ScaledTanh': (lambda x, a, b: a * np.tanh(b * x), True, True, 1.0, 1.0),
+    'HardSigmoid': (lambda x, a, b: np.minimum(np.maximum(a * x + b, 0), 1), True, True,
+                    0.2, 0.5),
+    'Elu': (lambda x, a, b: np.where(x >= 0, x, a * np.expm1(x)), True, False, 1.0, 0),
+    'Softsign': (lambda x, a, b: x / (1 + np.abs(x)), False, False, 0, 0),
+    'Softplus': (lambda x, a, b: np.logaddexp(x, 0), False, False, 0, 0),
+}
+RNN_CELLS = {'LSTM': (4, ('Sigmoid', 'Tanh', 'Tanh')), 'GRU': (3, ('Sigmoid', 'Tanh')),
+             'RNN': (1, ('Tanh',))}
+
+
+def rnn_activations(op, attrs, directions, wtype):
+    """Per direction, the cell's activations as functions: the names of
+    `activations` (or the defaults), alpha and beta consumed in order by
+    those that take them (onnxruntime's reading)."""
+    per = RNN_CELLS[op][1]
+    names = [n.decode() if isinstance(n, bytes) else n for n in attrs.get('activations', [])]
+    if not names:
+        names = list(per) * directions
+    if len(names) != len(per) * directions:
+        raise ModelError(f'{op}: {len(names)} activations, {len(per) * directions} expected')
+    alphas, betas = list(attrs.get('activation_alpha', [])), list(attrs.get('activation_beta', []))
+    funcs = []
+    for name in names:
+        entry = next((v for k, v in RNN_ACTIVATIONS.items() if k.lower() == name.lower()), None)
+        if entry is None:
+            raise ModelError(f'{op}: unknown activation {name}')
+        f, takes_a, takes_b, a, b = entry
+        a = alphas.pop(0) if takes_a and alphas else a
+        b = betas.pop(0) if takes_b and betas else b
+        a, b = wtype(np.float32(a)), wtype(np.float32(b))
+        funcs.append(lambda x, f=f, a=a, b=b: f(x, a, b))
+    return [funcs[d * len(per):(d + 1) * len(per)] for d in range(directions)]
+
+
+def recurrent(op):
+    """LSTM, GRU and RNN by their equations, a step at a time, in the wide
+    type."""
+    gates = RNN_CELLS[op][0]
+
+    def run(inputs, attrs, version, order=None):
+        inputs = list(inputs) + [None] * (8 - len(inputs))
+        X, W, R, B, lens, h0, c0, P = inputs
+        dtype = X.dtype
+        layout = int(attrs.get('layout', 0))
+        direction = attrs.get('direction', b'forward')
+        direction = direction.decode() if isinstance(direction, bytes) else direction
+        if direction not in ('forward', 'reverse', 'bidirectional'):
+            raise ModelError(f'{op}: direction {direction}')
+        nd = 2 if direction == 'bidirectional' else 1
+        x = wide(X)
+        if X.ndim != 3:
+            raise ModelError(f'{op}: X of rank {X.ndim}')
+        if layout:
+            x = x.transpose(1, 0, 2)
+        seq, batch, size = x.shape
+        hidden = int(attrs.get('hidden_size', R.shape[-1]))
+        gh = gates * hidden
+        want = {'W': (W, (nd, gh, size)), 'R': (R, (nd, gh, hidden)),
+                'B': (B, (nd, 2 * gh)), 'sequence_lens': (lens, (batch,)),
+                'initial_h': (h0, (batch, nd, hidden) if layout else (nd, batch, hidden)),
+                'initial_c': (c0, (batch, nd, hidden) if layout else (nd, batch, hidden)),
+                'P': (P, (nd, 3 * hidden))}
+        for name, (t, shape) in want.items():
+            if t is not None and tuple(t.shape) != shape:
+                raise ModelError(f'{op}: {name} {t.shape}, {shape} expected')
+        acts = rnn_activations(op, attrs, nd, x.dtype.type)
+        clip = attrs.get('clip')
+        cl = (lambda v: np.clip(v, -x.dtype.type(np.float32(clip)), x.dtype.type(np.float32(clip)))
+              ) if clip is not None else (lambda v: v)
+        n = np.full(batch, seq) if lens is None else lens.astype(np.int64)
+        if (n < 0).any() or (n > seq).any():
+            raise ModelError(f'{op}: sequence_lens {n} beyond {seq}')
+        state0 = [None if t is None else wide(t.transpose(1, 0, 2) if layout else t)
+                  for t in (h0, c0)]
+        Y = np.zeros((seq, nd, batch, hidden), x.dtype)
+        Yh = np.zeros((nd, batch, hidden), x.dtype)
+        Yc = np.zeros((nd, batch, hidden), x.dtype)
+        forget = int(attrs.get('input_forget', 0))
+        lbr = int(attrs.get('linear_before_reset', 0))
+        for d in range(nd):
+            w, r = wide(W[d]), wide(R[d])
+            b = wide(B[d]) if B is not None else np.zeros(2 * gh, x.dtype)
+            wb, rb = b[:gh], b[gh:]
+            h = state0[0][d].copy() if state0[0] is not None else np.zeros((batch, hidden), x.dtype)
+            c = state0[1][d].copy() if state0[1] is not None else np.zeros((batch, hidden), x.dtype)
+            p = wide(P[d]) if P is not None else np.zeros(3 * hidden, x.dtype)
+            f = acts[d]
+            steps = range(seq - 1, -1, -1) if direction == 'reverse' or d == 1 else range(seq)
+            for t in steps:
+                xw = x[t] @ w.T + wb
+                if op == 'LSTM':
+                    g = xw + h @ r.T + rb
+                    gi, go, gf, gc = (g[:, k * hidden:(k + 1) * hidden] for k in range(4))
+                    i = f[0](cl(gi + p[:hidden] * c))
+                    fg = 1 - i if forget else f[0](cl(gf + p[2 * hidden:] * c))
+                    cn = fg * c + i * f[1](cl(gc))
+                    o = f[0](cl(go + p[hidden:2 * hidden] * cn))
+                    hn = o * f[2](cn)
+                elif op == 'GRU':
+                    rec = h @ r[:2 * hidden].T + rb[:2 * hidden]
+                    z = f[0](cl(xw[:, :hidden] + rec[:, :hidden]))
+                    rr = f[0](cl(xw[:, hidden:2 * hidden] + rec[:, hidden:]))
+                    rh, rbh = r[2 * hidden:], rb[2 * hidden:]
+                    inner = rr * (h @ rh.T + rbh) if lbr else (rr * h) @ rh.T + rbh
+                    hh = f[1](cl(xw[:, 2 * hidden:] + inner))
+                    hn, cn = (1 - z) * hh + z * h, c
+                else:
+                    hn, cn = f[0](cl(xw + h @ r.T + rb)), c
+                active = (t < n)[:, None]
+                h = np.where(active, hn, h)
+                c = np.where(active, cn, c)
+                Y[t, d] = np.where(active, hn, 0)
+            Yh[d], Yc[d] = h, c
+        if layout:
+            Y, Yh, Yc = Y.transpose(2, 0, 1, 3), Yh.transpose(1, 0, 2), Yc.transpose(1, 0, 2)
+        outs = [c_order(Y.astype(dtype)), c_order(Yh.astype(dtype))]
+        if op == 'LSTM':
+            outs.append(c_order(Yc.astype(dtype)))
+        return outs, None
+    return run
+
+
 MATH_OPS = {
     'Exp': float_unary(lambda w, a, v: np.exp(w)), 'Log': float_unary(lambda w, a, v: np.log(w)),
     'Sqrt': native_unary(np.sqrt), 'Reciprocal': native_unary(lambda x: 1 / x),
@@ -2030,6 +2165,7 @@ OPS = {'Gemm': gemm, 'Relu': relu, 'LeakyRelu': leaky_relu, 'MatMul': matmul,
 OPS.update({op: reduce_op(op) for op in REDUCE_OPS})
 OPS.update(MATH_OPS)
 OPS.update({op: pool(op) for op in POOL_OPS})
+OPS.update({op: recurrent(op) for op in RECURRENT_OPS})
 # The input whose element type allowed_types checks (default: the first).
 TYPED_INPUT = {'Where': 1}
 # Which inputs must share the first input's element type (default: all).
@@ -2038,9 +2174,14 @@ SAME_TYPE = {'Reshape': 1, 'Dropout': 1, 'BatchNormalization': 1, 'Shape': 1, 'G
 SAME_TYPE.update({op: 1 for op in REDUCE_OPS})
 SAME_TYPE.update({'Pow': 1, 'CumSum': 1, 'NegativeLogLikelihoodLoss': 1,
                   'SoftmaxCrossEntropyLoss': 1, 'TopK': 1})
+# The recurrent ops: sequence_lens is int32 among float inputs (check_types
+# sees only the inputs present, so only X is checked; onnxc and
+# onnxruntime check the rest)
+SAME_TYPE.update({op: 1 for op in RECURRENT_OPS})
 # Optional inputs that may be left out before a later one ('' as the name).
 OPTIONAL = {'Clip': {1, 2}, 'Dropout': {1, 2}, 'Gemm': {2}}
 OPTIONAL.update({op: {1} for op in REDUCE_OPS})
+OPTIONAL.update({'LSTM': {3, 4, 5, 6, 7}, 'GRU': {3, 4, 5}, 'RNN': {3, 4, 5}})
 # Operators whose output zeros keep the sign of the input zero they come
 # from: a marked zero stays marked (for Relu, whichever sign it gives).
 CARRY_SIGN = {'Relu', 'LeakyRelu', 'PRelu', 'Clip', 'Identity', 'Dropout', 'Reshape',
