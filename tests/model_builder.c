@@ -345,6 +345,32 @@ void mb_attr_string(mb_model *m, Onnx__NodeProto *n, const char *name,
     a->s.len = len;
 }
 
+void mb_attr_floats(mb_model *m, Onnx__NodeProto *n, const char *name,
+                    const float *values, size_t count)
+{
+    Onnx__AttributeProto *a =
+        attr(m, n, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS);
+    a->floats = mb_alloc(m, (count ? count : 1) * sizeof *a->floats);
+    for (size_t i = 0; i < count; i++)
+        a->floats[i] = values[i];
+    a->n_floats = count;
+}
+
+void mb_attr_strings(mb_model *m, Onnx__NodeProto *n, const char *name,
+                     const char *const *values, size_t count)
+{
+    Onnx__AttributeProto *a =
+        attr(m, n, name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS);
+    a->strings = mb_alloc(m, (count ? count : 1) * sizeof *a->strings);
+    for (size_t i = 0; i < count; i++) {
+        size_t len = strlen(values[i]);
+        a->strings[i].data = mb_alloc(m, len + 1);
+        memcpy(a->strings[i].data, values[i], len + 1);
+        a->strings[i].len = len;
+    }
+    a->n_strings = count;
+}
+
 void *mb_pack(const mb_model *m, size_t *size)
 {
     *size = onnx__model_proto__get_packed_size(&m->model);

@@ -79,6 +79,10 @@ void mb_attr_ints(mb_model *m, Onnx__NodeProto *n, const char *name,
                   const int64_t *values, size_t count);
 void mb_attr_string(mb_model *m, Onnx__NodeProto *n, const char *name,
                     const char *value);
+void mb_attr_floats(mb_model *m, Onnx__NodeProto *n, const char *name,
+                    const float *values, size_t count);
+void mb_attr_strings(mb_model *m, Onnx__NodeProto *n, const char *name,
+                     const char *const *values, size_t count);
 
 /* The model serialized: a malloc'd buffer the caller frees. */
 void *mb_pack(const mb_model *m, size_t *size);
