@@ -1005,6 +1005,48 @@ def math_cases(c):
          [node("MeanVarianceNormalization", ["x"], ["y"], name="mvn", axes=[2, -1])], [x])
 
 
+def recurrent_cases(c):
+    """LSTM, GRU and RNN with weights that do not match hidden_size or the
+    input, activations onnxc does not know or of the wrong count,
+    sequence_lens beyond the sequence or negative (every input a constant:
+    the run at load meets them), and sizes that overflow."""
+    node = helper.make_node
+
+    def case(name, op, gates, attrs, x=(2, 1, 3), w_rows=None, lens=None,
+             x_input=False, hidden=4, w_input=None):
+        rows = gates * hidden if w_rows is None else w_rows
+        inits = [weights("W", 1, rows, x[2] if w_input is None else w_input),
+                 weights("R", 1, rows, hidden)]
+        ins = ["X", "W", "R"]
+        if x_input:
+            inputs = [value("X", shape=list(x))]
+        else:
+            inputs = []
+            inits.append(weights("X", *x))
+        if lens is not None:
+            ins += ["", "L"]
+            inits.append(numpy_helper.from_array(np.array(lens, np.int32), "L"))
+        c.write(name + ".onnx", model(
+            nodes=[node(op, ins, ["y", "yh"], name="cell", **attrs)], inputs=inputs,
+            outputs=[value("yh", shape=None)], initializers=inits, opset=14))
+
+    case("rn_lstm_w_rows_not_4_hidden", "LSTM", 4, {"hidden_size": 4}, w_rows=12)
+    case("rn_gru_w_input_size_mismatch", "GRU", 3, {"hidden_size": 4}, x=(2, 1, 5),
+         w_input=3)
+    case("rn_gru_unknown_activation", "GRU", 3,
+         {"hidden_size": 4, "activations": ["Sigmoid", "Swish"]})
+    case("rn_rnn_two_activations_forward", "RNN", 1,
+         {"hidden_size": 4, "activations": ["Tanh", "Tanh"]})
+    case("rn_lstm_sequence_lens_beyond", "LSTM", 4, {"hidden_size": 4}, lens=[5])
+    case("rn_rnn_sequence_lens_negative", "RNN", 1, {"hidden_size": 4}, lens=[-1])
+    case("rn_rnn_hidden_size_2p62", "RNN", 1, {"hidden_size": 1 << 62}, hidden=1,
+         w_rows=1)
+    case("rn_gru_x_2p81_elements", "GRU", 3, {"hidden_size": 4},
+         x=(1 << 40, 1 << 40, 3), x_input=True)
+    case("rn_lstm_direction_sideways", "LSTM", 4,
+         {"hidden_size": 4, "direction": "sideways"})
+
+
 def misc_cases(c):
     c.write("folder_as_model.onnx/README", b"a folder, not a model\n")
 
@@ -1014,7 +1056,7 @@ def generate(root):
     for make in (wire_cases, truncation_cases, nesting_cases, graph_cases,
                  node_cases, value_cases, initializer_cases, external_cases,
                  input_cases, data_set_cases, computed_shape_cases, math_cases,
-                 misc_cases):
+                 recurrent_cases, misc_cases):
         make(c)
     with open(os.path.join(root, "README.txt"), "w") as f:
         f.write(README_FIRST_LINE + "\n"
