@@ -234,6 +234,75 @@ class HeadsLosses(nn.Module):
                           x.argmax(dim=-1, keepdim=True).float()], dim=-1)
 
 
+class Lstm(nn.Module):
+    """nn.LSTM, one layer, sequence first (a transpose in and out), with
+    h0/c0 computed from the input or left to torch's zeros; its last
+    state joins the output as one more step: LSTM, with Y_h and Y_c."""
+
+    def __init__(self, initial=False):
+        super().__init__()
+        self.lstm = nn.LSTM(FEATURES, 6)
+        self.initial = nn.Linear(FEATURES, 12) if initial else None
+
+    def forward(self, x):          # [batch, seq, 8]
+        xs = x.transpose(0, 1)
+        if self.initial is not None:
+            h0, c0 = self.initial(x.mean(1)).unsqueeze(0).chunk(2, dim=-1)
+            y, (h, c) = self.lstm(xs, (h0.contiguous(), c0.contiguous()))
+        else:
+            y, (h, c) = self.lstm(xs)
+        return torch.cat([y.transpose(0, 1), (h[-1] + c[-1]).unsqueeze(1)], dim=1)
+
+
+class LstmStack(nn.Module):
+    """nn.LSTM of two bidirectional layers, batch_first."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(FEATURES, 5, num_layers=2, bidirectional=True, batch_first=True)
+
+    def forward(self, x):          # [batch, seq, 8]
+        return self.lstm(x)[0]
+
+
+class Gru(nn.Module):
+    """nn.GRU (linear_before_reset=1 in the export), batch_first, and its
+    last state."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(FEATURES, 6, batch_first=True)
+
+    def forward(self, x):          # [batch, seq, 8]
+        y, h = self.gru(x)
+        return torch.cat([y, h.transpose(0, 1)], dim=1)
+
+
+class SimpleRnn(nn.Module):
+    """nn.RNN with tanh, and a second, bidirectional one with relu."""
+
+    def __init__(self):
+        super().__init__()
+        self.tanh = nn.RNN(FEATURES, 6, batch_first=True)
+        self.relu = nn.RNN(6, 4, nonlinearity="relu", bidirectional=True, batch_first=True)
+
+    def forward(self, x):          # [batch, seq, 8]
+        return self.relu(self.tanh(x)[0])[0]
+
+
+class EmbeddingLstmLinear(nn.Module):
+    """Token ids -> nn.Embedding -> nn.LSTM -> nn.Linear: a tagger."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(50, FEATURES)
+        self.lstm = nn.LSTM(FEATURES, 12, batch_first=True)
+        self.head = nn.Linear(12, 5)
+
+    def forward(self, ids):        # [batch, seq] int64
+        return self.head(self.lstm(self.embed(ids))[0])
+
+
 def float_input(batch, seq, gen, shape=None):
     return torch.randn(batch, *(shape or (seq, FEATURES)), generator=gen)
 
@@ -265,6 +334,14 @@ MODELS = {
     # Einsum and SoftmaxCrossEntropyLoss arrive in opset 12.
     "heads_losses": (HeadsLosses, float_input, {0: "batch", 1: "seq"},
                      [13, 14, 17]),
+    "lstm": (Lstm, float_input, {0: "batch", 1: "seq"}),
+    "lstm_initial_state": (lambda: Lstm(initial=True), float_input, {0: "batch", 1: "seq"}),
+    "lstm_two_layers_bidirectional": (LstmStack, float_input, {0: "batch", 1: "seq"}),
+    "gru": (Gru, float_input, {0: "batch", 1: "seq"}),
+    "rnn_tanh_relu": (SimpleRnn, float_input, {0: "batch", 1: "seq"}),
+    "embedding_lstm_linear": (EmbeddingLstmLinear,
+                              lambda b, s, g: torch.randint(0, 50, (b, s), generator=g),
+                              {0: "batch", 1: "seq"}),
 }
 
 
