@@ -116,6 +116,9 @@ extern const oc_op oc_op_arg_min;
 extern const oc_op oc_op_layer_normalization;
 extern const oc_op oc_op_det;
 extern const oc_op oc_op_mean_variance_normalization;
+extern const oc_op oc_op_instance_normalization;
+extern const oc_op oc_op_lrn;
+extern const oc_op oc_op_max_unpool;
 extern const oc_op oc_op_celu;
 extern const oc_op oc_op_thresholded_relu;
 extern const oc_op oc_op_shrink;
@@ -250,6 +253,8 @@ static const oc_op *const registry[] = {
     &oc_op_arg_min,
     &oc_op_layer_normalization,
     &oc_op_mean_variance_normalization,
+    &oc_op_instance_normalization,
+    &oc_op_lrn,
     &oc_op_det,
     &oc_op_celu,
     &oc_op_thresholded_relu,
@@ -273,6 +278,7 @@ static const oc_op *const registry[] = {
     &oc_op_lstm,
     &oc_op_gru,
     &oc_op_rnn,
+    &oc_op_max_unpool,
 };
 
 static bool is_default_domain(const char *d)
