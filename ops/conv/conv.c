@@ -343,6 +343,7 @@ static const int conv_versions[] = {1, 11, 0};
 const oc_op oc_op_conv = {
     .domain = "",
     .op_type = "Conv",
+    .id = OC_OP_CONV,
     .versions = conv_versions,
     .last_opset = 21,
     .min_inputs = 2, .max_inputs = 3,

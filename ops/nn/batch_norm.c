@@ -260,6 +260,7 @@ static const int batch_norm_versions[] = {1, 6, 7, 9, 14, 15, 0};
 const oc_op oc_op_batch_norm = {
     .domain = "",
     .op_type = "BatchNormalization",
+    .id = OC_OP_BATCH_NORMALIZATION,
     .versions = batch_norm_versions,
     .last_opset = 21,
     .min_inputs = 5, .max_inputs = 5,

@@ -12,7 +12,7 @@
  * Per set of compile options (the session options' optimizations and
  * kernels), oc_compile_program copies the checked graph and runs the
  * optimizing passes over the copy: prepare_nodes (for those kernels),
- * fold_constants, fuse_layer_norm, fuse_bias, fuse_activation,
+ * fold_constants, fold_batch_norm, fuse_layer_norm, fuse_bias, fuse_activation,
  * prepack_weights, release_weights. Each pass is one file with its
  * purpose on the first line and can be run alone on a hand-built graph
  * (tests/test_passes.c runs each so).
@@ -66,6 +66,7 @@ onnxc_status *oc_pass_sort_nodes(oc_graph *g, const oc_compile_options *o);
 onnxc_status *oc_pass_prepare_nodes(oc_graph *g, const oc_compile_options *o);
 onnxc_status *oc_pass_infer_shapes(oc_graph *g, const oc_compile_options *o);
 onnxc_status *oc_pass_fold_constants(oc_graph *g, const oc_compile_options *o);
+onnxc_status *oc_pass_fold_batch_norm(oc_graph *g, const oc_compile_options *o);
 onnxc_status *oc_pass_fuse_layer_norm(oc_graph *g, const oc_compile_options *o);
 onnxc_status *oc_pass_fuse_bias(oc_graph *g, const oc_compile_options *o);
 onnxc_status *oc_pass_fuse_activation(oc_graph *g, const oc_compile_options *o);

@@ -18,6 +18,7 @@ static const oc_pass check_passes[] = {
 static const oc_pass program_passes[] = {
     {"prepare_nodes", oc_pass_prepare_nodes, 0},
     {"fold_constants", oc_pass_fold_constants, ONNXC_OPTIMIZE_FOLD},
+    {"fold_batch_norm", oc_pass_fold_batch_norm, ONNXC_OPTIMIZE_FUSE},
     {"fuse_layer_norm", oc_pass_fuse_layer_norm, ONNXC_OPTIMIZE_FUSE},
     {"fuse_bias", oc_pass_fuse_bias, ONNXC_OPTIMIZE_FUSE},
     {"fuse_activation", oc_pass_fuse_activation, ONNXC_OPTIMIZE_FUSE},

@@ -121,7 +121,9 @@ typedef enum oc_op_id {
     OC_OP_POW,
     OC_OP_SQRT,
     OC_OP_REDUCE_MEAN,
-    OC_OP_LAYER_NORMALIZATION
+    OC_OP_LAYER_NORMALIZATION,
+    OC_OP_CONV,
+    OC_OP_BATCH_NORMALIZATION
 } oc_op_id;
 
 /* An activation a producer takes into its store. */
