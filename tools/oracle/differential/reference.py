@@ -103,6 +103,8 @@ VERSIONS.update({'Transpose': (1, 13, 21)})
 # recurrent_cases.py
 VERSIONS.update({'LSTM': (1, 7, 14), 'GRU': (1, 3, 7, 14), 'RNN': (1, 7, 14)})
 RECURRENT_OPS = ('LSTM', 'GRU', 'RNN')
+# cnn_cases.py
+VERSIONS.update({'InstanceNormalization': (1, 6), 'LRN': (1, 13), 'MaxUnpool': (9, 11)})
 REDUCE_OPS = ('ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
               'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare')
 
@@ -275,6 +277,12 @@ APPROX = {
     'GlobalAveragePool': {'float32': (4, TINY), 'float64': (4, TINY)},
     'LpPool': {'float32': (8, TINY), 'float64': (8, TINY)},
     'GlobalLpPool': {'float32': (8, TINY), 'float64': (8, TINY)},
+    # cnn_cases.py: onnxruntime's InstanceNormalization variance is
+    # E[X^2] - E[X]^2 in float (as its MVN), its LRN a float pow; float64
+    # planes of mean 100 and spread 0.05 (form 'offset') amplify the
+    # mean's rounding some 2000 times
+    'InstanceNormalization': {'float32': (64, 2.0 ** -14), 'float64': (16, 2.0 ** -36)},
+    'LRN': {'float32': (8, TINY), 'float64': (8, TINY)},
 }
 # Summation orders a correct runtime might use: one product at a time,
 # either way along K, and K in blocks of 128 or 256 added onto beta * C
@@ -1800,6 +1808,62 @@ def mean_variance_norm(inputs, attrs, version, order=None):
     return c_order(((w - mean) / (sd + 1e-9)).astype(x.dtype)), None
 
 
+def instance_norm(inputs, attrs, version, order=None):
+    x, scale, b = inputs
+    if x.ndim < 3 or scale.shape != (x.shape[1],) or b.shape != (x.shape[1],):
+        raise ModelError(f'InstanceNormalization X{list(x.shape)} scale{list(scale.shape)} '
+                         f'B{list(b.shape)}')
+    ax = tuple(range(2, x.ndim))
+    w = wide(x)
+    mean = w.mean(axis=ax, keepdims=True)
+    var = ((w - mean) ** 2).mean(axis=ax, keepdims=True)
+    cs = [1, x.shape[1]] + [1] * (x.ndim - 2)
+    y = wide(scale).reshape(cs) * (w - mean) / np.sqrt(var + float(np.float32(
+        attrs.get('epsilon', 1e-5)))) + wide(b).reshape(cs)
+    return c_order(y.astype(x.dtype)), None
+
+
+def lrn(inputs, attrs, version, order=None):
+    x = inputs[0]
+    size = int(attrs.get('size', 0))
+    if x.ndim < 3 or size < 1:
+        raise ModelError(f'LRN X{list(x.shape)} size {size}')
+    alpha, beta, bias = (float(np.float32(attrs.get(k, d)))
+                         for k, d in (('alpha', 1e-4), ('beta', 0.75), ('bias', 1.0)))
+    w = wide(x)
+    c = x.shape[1]
+    sq = np.zeros_like(w)
+    lo, hi = (size - 1) // 2, size - 1 - (size - 1) // 2
+    for ch in range(c):
+        sq[:, ch] = (w[:, max(0, ch - lo):min(c, ch + hi + 1)] ** 2).sum(axis=1)
+    return c_order((w / (bias + alpha / size * sq) ** beta).astype(x.dtype)), None
+
+
+def max_unpool(inputs, attrs, version, order=None):
+    """Y zeros but X's values at I's flat indices into the unpooled shape;
+    a larger output_shape holds that at its origin (onnxruntime's padding)."""
+    x, ind = inputs[0], inputs[1]
+    n = x.ndim - 2
+    k = list(attrs['kernel_shape'])
+    s = list(attrs.get('strides', [1] * n))
+    p = list(attrs.get('pads', [0] * 2 * n))
+    u = list(x.shape[:2]) + [(x.shape[2 + d] - 1) * s[d] + k[d] - p[d] - p[d + n]
+                             for d in range(n)]
+    if ind.shape != x.shape or min(u) < 0:
+        raise ModelError(f'MaxUnpool X{list(x.shape)} I{list(ind.shape)} {attrs}')
+    flat = np.zeros(int(np.prod(u)), x.dtype)
+    if ind.size and (ind.min() < 0 or ind.max() >= flat.size):
+        raise ModelError('MaxUnpool: an index outside the unpooled shape')
+    flat[ind.reshape(-1)] = x.reshape(-1)
+    y = flat.reshape(u)
+    if len(inputs) > 2 and inputs[2] is not None:
+        want = [int(v) for v in inputs[2]]
+        if len(want) != x.ndim or any(a < b for a, b in zip(want, u)):
+            raise ModelError(f'MaxUnpool output_shape {want} below {u}')
+        y = np.pad(y, [(0, a - b) for a, b in zip(want, u)])
+    return c_order(y), None
+
+
 def layer_norm(inputs, attrs, version, order=None):
     x, scale = inputs[0], inputs[1]
     b = inputs[2] if len(inputs) > 2 else None
@@ -2166,6 +2230,7 @@ OPS.update({op: reduce_op(op) for op in REDUCE_OPS})
 OPS.update(MATH_OPS)
 OPS.update({op: pool(op) for op in POOL_OPS})
 OPS.update({op: recurrent(op) for op in RECURRENT_OPS})
+OPS.update({'InstanceNormalization': instance_norm, 'LRN': lrn, 'MaxUnpool': max_unpool})
 # The input whose element type allowed_types checks (default: the first).
 TYPED_INPUT = {'Where': 1}
 # Which inputs must share the first input's element type (default: all).
@@ -2178,6 +2243,7 @@ SAME_TYPE.update({'Pow': 1, 'CumSum': 1, 'NegativeLogLikelihoodLoss': 1,
 # sees only the inputs present, so only X is checked; onnxc and
 # onnxruntime check the rest)
 SAME_TYPE.update({op: 1 for op in RECURRENT_OPS})
+                  'SoftmaxCrossEntropyLoss': 1, 'TopK': 1, 'MaxUnpool': 1})
 # Optional inputs that may be left out before a later one ('' as the name).
 OPTIONAL = {'Clip': {1, 2}, 'Dropout': {1, 2}, 'Gemm': {2}}
 OPTIONAL.update({op: {1} for op in REDUCE_OPS})
