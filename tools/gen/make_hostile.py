@@ -1003,6 +1003,23 @@ def math_cases(c):
          [node("MeanVarianceNormalization", ["x"], ["y"], name="mvn", axes=[0, 3])], [x])
     case("mh_mvn_axes_repeated",
          [node("MeanVarianceNormalization", ["x"], ["y"], name="mvn", axes=[2, -1])], [x])
+    case("mh_instancenorm_scale_length",
+         [node("InstanceNormalization", ["x", "s", "b"], ["y"], name="in")],
+         [x, numpy_helper.from_array(np.ones(4, np.float32), "s"),
+          numpy_helper.from_array(np.zeros(3, np.float32), "b")], opset=6)
+    case("mh_lrn_without_size",
+         [node("LRN", ["x"], ["y"], name="lrn")], [x])
+    pooled = numpy_helper.from_array(np.ones((1, 1, 2, 2), np.float32), "x")
+
+    def unpool(name, indices, shape=None):
+        inputs = ["x", "i"] + (["shape"] if shape else [])
+        inits = [pooled, ints("i", np.array(indices).reshape(1, 1, 2, 2))]
+        case(name, [node("MaxUnpool", inputs, ["y"], name="unpool", kernel_shape=[2, 2],
+                         strides=[2, 2])], inits + ([ints("shape", shape)] if shape else []),
+             opset=11)
+    unpool("mh_maxunpool_index_out_of_range", [0, 3, 16, 15])
+    unpool("mh_maxunpool_output_shape_too_small", [0, 3, 8, 15], [1, 1, 3, 4])
+    unpool("mh_maxunpool_output_shape_overflow", [0, 3, 8, 15], [1, 1, 1 << 40, 1 << 40])
 
 
 def recurrent_cases(c):
