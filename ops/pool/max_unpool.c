@@ -1,15 +1,17 @@
 /*
  * max_unpool.c - MaxUnpool (9, 11): the partial inverse of MaxPool. Y is
  * zeros but for X's values, each put where its index in I (MaxPool's
- * Indices: a position in Y flattened whole, N and C offsets included)
- * says. Y's spatial dims are (in - 1) * stride + kernel - pads, as a
+ * Indices: a position in the unpooled tensor flattened whole, N and C
+ * offsets included) says. Y's spatial dims are (in - 1) * stride + kernel - pads, as a
  * ConvTranspose of the window would give (window.h), or the optional
  * output_shape input's, which resolves the sizes MaxPool's rounding
  * down lost.
  *
  * I indexes the unpooled shape; a larger output_shape puts that at Y's
- * origin with zeros after it along each dim (what onnxruntime does, and
- * the official test expects). output_shape below the unpooled shape is
+ * origin with zeros after it along each dim, as the official test
+ * (test_maxunpool_export_with_output_shape) expects; onnxruntime 1.30
+ * instead puts each index at that flat position of output_shape's layout
+ * (tools/oracle/differential/oracle.py records it). output_shape below the unpooled shape is
  * refused, and an index outside it is a run error naming it. Where two
  * indices are the same, the later element of X wins, as a scatter in
  * order gives.
