@@ -78,6 +78,8 @@ extern const oc_op oc_op_reverse_sequence;
 extern const oc_op oc_op_non_zero;
 extern const oc_op oc_op_compress;
 extern const oc_op oc_op_unique;
+extern const oc_op oc_op_resize;
+extern const oc_op oc_op_upsample;
 extern const oc_op oc_op_reduce_sum;
 extern const oc_op oc_op_reduce_mean;
 extern const oc_op oc_op_reduce_max;
@@ -216,6 +218,8 @@ static const oc_op *const registry[] = {
     &oc_op_non_zero,
     &oc_op_compress,
     &oc_op_unique,
+    &oc_op_resize,
+    &oc_op_upsample,
     &oc_op_reduce_sum,
     &oc_op_reduce_mean,
     &oc_op_reduce_max,
