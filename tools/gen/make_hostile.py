@@ -1064,6 +1064,52 @@ def recurrent_cases(c):
          {"hidden_size": 4, "direction": "sideways"})
 
 
+def image_cases(c):
+    """Resize and Upsample given scales, sizes, roi or axes they cannot
+    take: a scale of 0 or NaN, an output of 10^12 elements, both scales and
+    sizes, roi of the wrong length, axes repeated or out of range, Upsample
+    1. Every input is fixed by the model: refused at load or first plan."""
+    node = helper.make_node
+    x = numpy_helper.from_array(np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4), "x")
+
+    def floats(name, v):
+        return numpy_helper.from_array(np.array(v, np.float32), name)
+
+    def ints(name, v):
+        return numpy_helper.from_array(np.array(v, np.int64), name)
+
+    def case(name, inputs, inits, opset=13, **attrs):
+        c.write(name + ".onnx", model(
+            nodes=[node("Resize", inputs, ["y"], name="resize", **attrs)],
+            inputs=[], initializers=[x, *inits],
+            outputs=[value("y", TensorProto.FLOAT, None)], opset=opset))
+
+    case("im_resize_scale_zero", ["x", "", "s"], [floats("s", [1, 1, 0, 2])])
+    case("im_resize_scale_nan", ["x", "", "s"], [floats("s", [1, 1, np.nan, 2])])
+    case("im_resize_scale_negative", ["x", "", "s"], [floats("s", [1, 1, -2, 2])])
+    # 4 x 10^6 by 4 x 10^6: 1.6 x 10^13 floats
+    case("im_resize_output_1e13_elements", ["x", "", "s"], [floats("s", [1, 1, 1e6, 1e6])])
+    case("im_resize_scale_overflows_int64", ["x", "", "s"], [floats("s", [1, 1, 1e30, 1])])
+    case("im_resize_sizes_absurd", ["x", "", "", "z"],
+         [ints("z", [1, 1, 1 << 62, 1 << 62])])
+    case("im_resize_sizes_negative", ["x", "", "", "z"], [ints("z", [1, 1, -4, 4])])
+    case("im_resize_scales_and_sizes", ["x", "", "s", "z"],
+         [floats("s", [1, 1, 2, 2]), ints("z", [1, 1, 8, 8])])
+    case("im_resize_scales_wrong_count", ["x", "", "s"], [floats("s", [2, 2])])
+    case("im_resize_roi_wrong_length", ["x", "r", "", "z"],
+         [floats("r", [0, 0, 1]), ints("z", [1, 1, 3, 3])],
+         coordinate_transformation_mode="tf_crop_and_resize")
+    case("im_resize18_axes_repeated", ["x", "", "", "z"], [ints("z", [3, 3])],
+         opset=18, axes=[2, -2])
+    case("im_resize18_axes_out_of_range", ["x", "", "", "z"], [ints("z", [3, 3])],
+         opset=18, axes=[2, 4])
+    c.write("im_upsample1_experimental.onnx", model(
+        nodes=[node("Upsample", ["x"], ["y"], name="up", height_scale=2.0,
+                    width_scale=2.0)],
+        inputs=[], initializers=[x], outputs=[value("y", TensorProto.FLOAT, None)],
+        opset=6))
+
+
 def misc_cases(c):
     c.write("folder_as_model.onnx/README", b"a folder, not a model\n")
 
@@ -1073,7 +1119,7 @@ def generate(root):
     for make in (wire_cases, truncation_cases, nesting_cases, graph_cases,
                  node_cases, value_cases, initializer_cases, external_cases,
                  input_cases, data_set_cases, computed_shape_cases, math_cases,
-                 recurrent_cases, misc_cases):
+                 recurrent_cases, image_cases, misc_cases):
         make(c)
     with open(os.path.join(root, "README.txt"), "w") as f:
         f.write(README_FIRST_LINE + "\n"
