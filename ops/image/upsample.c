@@ -91,6 +91,11 @@ static onnxc_status *upsample_shape(const oc_node *node, int rank,
                         oc_node_desc(node, desc, sizeof desc), (long long)count,
                         rank);
     for (int d = 0; d < rank; d++) {
+        if (!(scales[d] >= 1))   /* the spec: 1 or more (Resize shrinks) */
+            return oc_error(ONNXC_ERR_SHAPE,
+                            "%s: scales[%d] is %g; Upsample takes scales of 1 "
+                            "or more", oc_node_desc(node, desc, sizeof desc), d,
+                            (double)scales[d]);
         a->scale[d] = scales[d];
         a->roi_start[d] = 0;
         a->roi_end[d] = 1;

@@ -41,6 +41,7 @@ import reduce_cases  # noqa: E402
 import math_cases  # noqa: E402
 import pool_cases  # noqa: E402
 import cnn_cases  # noqa: E402
+import image_cases  # noqa: E402
 import movement_cases  # noqa: E402
 import recurrent_cases  # noqa: E402
 import tensor_cases  # noqa: E402
@@ -157,6 +158,7 @@ def plan(n, known_failures=True, logic_half=False):
     matrix += movement_cases.specs()    # and after the math operators
     matrix += recurrent_cases.specs()   # and after the movement operators
     matrix += cnn_cases.specs()         # and after the recurrent operators
+    matrix += image_cases.specs()       # and after the CNN operators
     if logic_half:      # float16/bfloat16 comparisons, Neg, Abs, Sign, Mod: onnxc refuses them
         matrix += logic_cases.half_specs()
     if n <= len(matrix):
@@ -171,7 +173,8 @@ BUILDERS = {'gemm': C.build_gemm, 'unary': C.build_unary, 'graph': build_graph,
             'logic': logic_cases.build_logic_op, 'reduce': reduce_cases.build_reduce,
             'math': math_cases.build_math_op, 'pool': pool_cases.build_pool,
             'movement': movement_cases.build_movement_op,
-            'recurrent': recurrent_cases.build_recurrent, 'cnn': cnn_cases.build_cnn}
+            'recurrent': recurrent_cases.build_recurrent, 'cnn': cnn_cases.build_cnn,
+            'image': image_cases.build_image}
 INVALID_KINDS = ('invalid', 'invalid-op', 'invalid-tensor')
 
 

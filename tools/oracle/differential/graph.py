@@ -20,7 +20,7 @@ NEW_ATTRIBUTES = {('Cast', 'saturate'), ('CastLike', 'saturate')}
 # their models at opsets 18+ by the older schema.
 REVISED_AFTER_17 = {'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
                     'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare',
-                    'LpPool', 'AveragePool'}
+                    'LpPool', 'AveragePool', 'Resize'}
 
 
 def c_order(array, dtype=None):

@@ -33,7 +33,11 @@ def version_range(op, version):
     """The model opsets in which `op` is at `version`."""
     vs = VERSIONS[op]
     i = vs.index(version)
-    return version, (vs[i + 1] - 1 if i + 1 < len(vs) else MAX_OPSET)
+    return version, (vs[i + 1] - 1 if i + 1 < len(vs) else LAST_OPSET.get(op, MAX_OPSET))
+
+
+# Operators deprecated after an opset (Upsample: Resize replaced it at 10).
+LAST_OPSET = {'Upsample': 9}
 
 
 def dims(rng, n, lo=2, hi=6):

@@ -149,6 +149,8 @@ NO_KERNEL = (
     ('InstanceNormalization', ('float64',), ((1, 21),)),
     ('LRN', ('float64',), ((1, 21),)),
     ('MaxUnpool', ('float64',), ((9, 21),)),
+    ('Resize', ('float64',), ((10, 21),)),
+    ('Upsample', ('float64',), ((7, 9),)),
 )
 
 
@@ -397,13 +399,39 @@ def conv_transpose_deviation(g, node):
     return None
 
 
+RESIZE10_NEAREST_DOWN = ('Resize-10 nearest with a scale below 1: onnxruntime rounds the '
+                         'coordinate up when downscaling (its "simple" nearest mode); the '
+                         'spec names no rounding before 11 and onnxc, like Upsample, rounds '
+                         'down (the reference)')
+RESIZE_ASPECT_NEGATIVE_AXIS = ('Resize-18 keep_aspect_ratio_policy with a negative entry in '
+                               'axes: onnxruntime 1.30 gives another output shape than the '
+                               "spec's (it does not normalize the axis before applying the "
+                               'policy); the reference judges')
+
+
+def resize_deviation(g, node):
+    from onnx import helper
+    if node.op_type != 'Resize':
+        return None
+    attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+    version = op_version('Resize', g.opset)
+    if version == 10 and attrs.get('mode', b'nearest') in (b'nearest', 'nearest'):
+        scales = g.values.get(node.input[1])
+        if scales is not None and (np.asarray(scales) < 1).any():
+            return RESIZE10_NEAREST_DOWN
+    if (attrs.get('keep_aspect_ratio_policy', b'stretch') not in (b'stretch', 'stretch')
+            and any(a < 0 for a in attrs.get('axes', []))):
+        return RESIZE_ASPECT_NEGATIVE_AXIS
+    return None
+
+
 def deviation(built):
     """Why onnxruntime's answer is not the spec's on this case, or None."""
     from onnx import helper
     g = built.graph
     for node in g.nodes:
         why = (reduce_deviation(g, node) or mvn_deviation(g, node)
-               or conv_transpose_deviation(g, node))
+               or conv_transpose_deviation(g, node) or resize_deviation(g, node))
         if why:
             return why
         x = g.values.get(node.input[0]) if node.input else None

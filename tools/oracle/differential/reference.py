@@ -95,7 +95,8 @@ VERSIONS.update({
 # pool_cases.py
 VERSIONS.update({
     'MaxPool': (1, 8, 10, 11, 12), 'AveragePool': (1, 7, 10, 11, 19), 'LpPool': (1, 2, 11, 18),
-    'GlobalAveragePool': (1,), 'GlobalMaxPool': (1,), 'GlobalLpPool': (1, 2)})
+    'GlobalAveragePool': (1,), 'GlobalMaxPool': (1,), 'GlobalLpPool': (1, 2),
+    'Resize': (10, 11, 13, 18, 19), 'Upsample': (7, 9)})
 POOL_OPS = ('MaxPool', 'AveragePool', 'LpPool', 'GlobalAveragePool', 'GlobalMaxPool',
             'GlobalLpPool')
 # movement_cases.py
@@ -2206,6 +2207,131 @@ MATH_OPS = {
 }
 
 
+def text_attr(attrs, name, default):
+    v = attrs.get(name, default)
+    return v.decode() if isinstance(v, bytes) else v
+
+
+def resample_matrix(n, m, s, mode, coord, nearest, a, exclude, antialias, roi0, roi1):
+    """The [m, n] weights of one axis (the spec's interpolate_1d, each
+    output a weighted sum of the edge-padded input) and the outputs
+    tf_crop_and_resize extrapolates."""
+    w = np.zeros((m, n))
+    outside = np.zeros(m, bool)
+    length = s * n                       # the reference's unrounded length
+    for o in range(m):
+        if coord == 'align_corners':
+            c = 0.0 if length == 1 else o * (n - 1) / (length - 1)
+        elif coord == 'asymmetric':
+            c = o / s
+        elif coord == 'pytorch_half_pixel':
+            c = (o + 0.5) / s - 0.5 if m > 1 else 0.0
+        elif coord == 'tf_half_pixel_for_nn':
+            c = (o + 0.5) / s
+        elif coord == 'half_pixel_symmetric':
+            c = n / 2 * (1 - m / length) + (o + 0.5) / s - 0.5
+        elif coord == 'tf_crop_and_resize':
+            c = ((roi1 - roi0) * (n - 1) / 2 if length == 1
+                 else o * (roi1 - roi0) * (n - 1) / (length - 1)) + roi0 * (n - 1)
+            if c < 0 or c > n - 1:
+                outside[o] = True
+                continue
+        else:
+            c = (o + 0.5) / s - 0.5
+        f = np.floor(c)
+        r = c - f
+        if mode == 'nearest':
+            i = {'floor': f, 'ceil': np.ceil(c), 'round_prefer_ceil': f + 1 if r >= 0.5 else f
+                 }.get(nearest, f + 1 if r > 0.5 else f)
+            w[o, int(min(max(i, 0), n - 1))] = 1
+            continue
+        st = min(s, 1.0) if antialias else 1.0
+        first = int(np.floor((-2 if mode == 'cubic' else -1) / st)) + 1
+        taps = []
+        for i in range(first, 2 - first):
+            t = abs((i - r) * st)
+            if mode == 'cubic':
+                k = ((a + 2) * t - (a + 3)) * t * t + 1 if t <= 1 else \
+                    ((a * t - 5 * a) * t + 8 * a) * t - 4 * a if t < 2 else 0.0
+            else:
+                k = max(0.0, 1 - t)
+            at = int(f) + i
+            if exclude and not 0 <= at < n:
+                k = 0.0
+            taps.append((min(max(at, 0), n - 1), k))
+        total = sum(k for _, k in taps)
+        for at, k in taps:
+            w[o, at] += k / total
+    return w, outside
+
+
+def resize(inputs, attrs, version, order=None):
+    """Resize and Upsample as the spec's reference computes them: axis by
+    axis, in float64."""
+    x = inputs[0]
+    r = x.ndim
+    upsample = 'scales' in attrs or len(inputs) == 2 and version <= 9
+    mode = text_attr(attrs, 'mode', 'nearest')
+    if upsample or version < 11:
+        coord, nearest = 'asymmetric', 'floor'
+        roi = None
+        scales = np.array(attrs['scales'] if 'scales' in attrs else inputs[1], np.float32)
+        sizes = None
+    else:
+        coord = text_attr(attrs, 'coordinate_transformation_mode', 'half_pixel')
+        nearest = text_attr(attrs, 'nearest_mode', 'round_prefer_floor')
+        def given(k):
+            v = inputs[k] if len(inputs) > k else None
+            return None if v is None or v.size == 0 else v
+        roi, scales, sizes = given(1), given(2), given(3)
+    if (scales is None) == (sizes is None):
+        raise ModelError('Resize needs exactly one of scales and sizes')
+    if version < 10 and (scales < 1).any():
+        raise ModelError('Upsample takes scales of 1 or more')
+    axes = [a % r for a in attrs.get('axes', range(r))]
+    if len(set(axes)) != len(axes):
+        raise ModelError('Resize axes repeated')
+    scale = [1.0] * r
+    out = list(x.shape)
+    roi0, roi1 = [0.0] * r, [1.0] * r
+    if roi is not None:
+        for i, d in enumerate(axes):
+            roi0[d], roi1[d] = float(roi[i]), float(roi[len(axes) + i])
+    if scales is not None:
+        for i, d in enumerate(axes):
+            if not scales[i] > 0:
+                raise ModelError('Resize scale not above 0')
+            scale[d] = float(scales[i])
+            out[d] = int(np.floor(np.float32(x.shape[d]) * np.float32(scales[i])))
+    else:
+        policy = text_attr(attrs, 'keep_aspect_ratio_policy', 'stretch')
+        for i, d in enumerate(axes):
+            out[d] = int(sizes[i])
+            scale[d] = out[d] / x.shape[d]
+        if policy != 'stretch':
+            pick = min if policy == 'not_larger' else max
+            chosen = pick(scale[d] for d in axes)
+            for d in axes:
+                scale[d] = chosen
+                out[d] = int(chosen * x.shape[d] + 0.5)
+    y = x.astype(np.float64)
+    outside = np.zeros(out, bool)
+    for d in range(r):
+        if out[d] == x.shape[d] and scale[d] == 1 and coord not in (
+                'tf_crop_and_resize', 'tf_half_pixel_for_nn', 'pytorch_half_pixel'):
+            continue
+        w, o = resample_matrix(x.shape[d], out[d], scale[d], mode, coord, nearest,
+                               float(attrs.get('cubic_coeff_a', -0.75)),
+                               int(attrs.get('exclude_outside', 0)),
+                               int(attrs.get('antialias', 0)), roi0[d], roi1[d])
+        y = np.moveaxis(np.tensordot(w, np.moveaxis(y, d, 0), axes=1), 0, d)
+        shape = [1] * r
+        shape[d] = out[d]
+        outside = outside | o.reshape(shape)
+    y = np.where(outside, float(attrs.get('extrapolation_value', 0.0)), y)
+    return c_order(y.astype(x.dtype)), None
+
+
 OPS = {'Gemm': gemm, 'Relu': relu, 'LeakyRelu': leaky_relu, 'MatMul': matmul,
        'Add': arithmetic(np.add), 'Sub': arithmetic(np.subtract),
        'Mul': arithmetic(np.multiply), 'Div': arithmetic(np.divide),
@@ -2231,6 +2357,7 @@ OPS.update(MATH_OPS)
 OPS.update({op: pool(op) for op in POOL_OPS})
 OPS.update({op: recurrent(op) for op in RECURRENT_OPS})
 OPS.update({'InstanceNormalization': instance_norm, 'LRN': lrn, 'MaxUnpool': max_unpool})
+OPS.update({'Resize': resize, 'Upsample': resize})
 # The input whose element type allowed_types checks (default: the first).
 TYPED_INPUT = {'Where': 1}
 # Which inputs must share the first input's element type (default: all).
@@ -2244,8 +2371,9 @@ SAME_TYPE.update({'Pow': 1, 'CumSum': 1, 'NegativeLogLikelihoodLoss': 1,
 # onnxruntime check the rest)
 SAME_TYPE.update({op: 1 for op in RECURRENT_OPS})
                   'SoftmaxCrossEntropyLoss': 1, 'TopK': 1, 'MaxUnpool': 1})
+                  'SoftmaxCrossEntropyLoss': 1, 'TopK': 1, 'Resize': 1, 'Upsample': 1})
 # Optional inputs that may be left out before a later one ('' as the name).
-OPTIONAL = {'Clip': {1, 2}, 'Dropout': {1, 2}, 'Gemm': {2}}
+OPTIONAL = {'Clip': {1, 2}, 'Dropout': {1, 2}, 'Gemm': {2}, 'Resize': {1, 2}}
 OPTIONAL.update({op: {1} for op in REDUCE_OPS})
 OPTIONAL.update({'LSTM': {3, 4, 5, 6, 7}, 'GRU': {3, 4, 5}, 'RNN': {3, 4, 5}})
 # Operators whose output zeros keep the sign of the input zero they come
