@@ -506,3 +506,23 @@ onnxc_status *oc_resample_run(const oc_run_ctx *ctx, const oc_resample *r,
     }
     return NULL;
 }
+
+size_t oc_resample_op_workspace(const oc_run_ctx *ctx, const oc_resample *r,
+                                oc_resample_axes_fn axes)
+{
+    oc_resample_axes a;
+    onnxc_status *err = axes(ctx, &a);
+    if (err) {
+        onnxc_status_free(err);   /* run reports it */
+        return 0;
+    }
+    return oc_resample_workspace(r, &a, ctx->in[0], ctx->out[0]);
+}
+
+onnxc_status *oc_resample_op_run(const oc_run_ctx *ctx, const oc_resample *r,
+                                 oc_resample_axes_fn axes)
+{
+    oc_resample_axes a;
+    onnxc_status *err = axes(ctx, &a);
+    return err ? err : oc_resample_run(ctx, r, &a, ctx->in[0], ctx->out[0]);
+}

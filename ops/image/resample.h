@@ -82,4 +82,15 @@ onnxc_status *oc_resample_run(const oc_run_ctx *ctx, const oc_resample *r,
                               const oc_resample_axes *a, const oc_tensor *x,
                               oc_tensor *y);
 
+/* What an op's workspace and run hooks share: the op gives its
+ * resampling and how a run finds the axes from its inputs (checking the
+ * output's planned shape). The workspace is 0 when the axes are refused:
+ * run reports it. */
+typedef onnxc_status *(*oc_resample_axes_fn)(const oc_run_ctx *ctx,
+                                             oc_resample_axes *a);
+size_t oc_resample_op_workspace(const oc_run_ctx *ctx, const oc_resample *r,
+                                oc_resample_axes_fn axes);
+onnxc_status *oc_resample_op_run(const oc_run_ctx *ctx, const oc_resample *r,
+                                 oc_resample_axes_fn axes);
+
 #endif

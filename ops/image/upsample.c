@@ -160,21 +160,13 @@ static onnxc_status *run_axes(const oc_run_ctx *ctx, oc_resample_axes *a)
 static size_t upsample_workspace(const oc_run_ctx *ctx)
 {
     const upsample_params *p = ctx->params;
-    oc_resample_axes a;
-    onnxc_status *err = run_axes(ctx, &a);
-    if (err) {
-        onnxc_status_free(err);   /* run reports it */
-        return 0;
-    }
-    return oc_resample_workspace(&p->r, &a, ctx->in[0], ctx->out[0]);
+    return oc_resample_op_workspace(ctx, &p->r, run_axes);
 }
 
 static onnxc_status *upsample_run(const oc_run_ctx *ctx)
 {
     const upsample_params *p = ctx->params;
-    oc_resample_axes a;
-    onnxc_status *err = run_axes(ctx, &a);
-    return err ? err : oc_resample_run(ctx, &p->r, &a, ctx->in[0], ctx->out[0]);
+    return oc_resample_op_run(ctx, &p->r, run_axes);
 }
 
 static const int upsample_versions[] = {1, 7, 9, 0};
