@@ -59,7 +59,7 @@ GEMM_DIMS = (
     (257, 31, 19), (5, 263, 7), (23, 17, 269), (128, 200, 96), (211, 223, 227),
     (300, 300, 300), (384, 1, 384),
 )
-DEFAULT_CASES = 6200
+DEFAULT_CASES = 7000
 # Opset groups for the PyTorch-like templates (each from its lowest opset).
 NEW_GRAPH_RANGES = ((1, 6), (7, 12), (13, 16), (17, 21))
 

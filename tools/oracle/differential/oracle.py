@@ -151,6 +151,14 @@ NO_KERNEL = (
     ('MaxUnpool', ('float64',), ((9, 21),)),
     ('Resize', ('float64',), ((10, 21),)),
     ('Upsample', ('float64',), ((7, 9),)),
+    # movement_cases: DepthToSpace and SpaceToDepth of floats only (and
+    # uint8: DepthToSpace from 11, SpaceToDepth at every version); no
+    # uint8 or bool EyeLike, no uint8 Trilu.
+    ('DepthToSpace', ('int32', 'int64', 'bool'), ((1, 21),)),
+    ('DepthToSpace', ('uint8',), ((1, 10),)),
+    ('SpaceToDepth', ('int32', 'int64', 'bool'), ((1, 21),)),
+    ('EyeLike', ('uint8', 'bool'), ((9, 21),)),
+    ('Trilu', ('uint8',), ((14, 21),)),
 )
 
 

@@ -106,6 +106,12 @@ VERSIONS.update({'LSTM': (1, 7, 14), 'GRU': (1, 3, 7, 14), 'RNN': (1, 7, 14)})
 RECURRENT_OPS = ('LSTM', 'GRU', 'RNN')
 # cnn_cases.py
 VERSIONS.update({'InstanceNormalization': (1, 6), 'LRN': (1, 13), 'MaxUnpool': (9, 11)})
+VERSIONS.update({'Transpose': (1, 13, 21), 'Size': (1, 13, 19, 21), 'Expand': (8, 13),
+                 'Tile': (6, 13), 'Trilu': (14,), 'DepthToSpace': (1, 11, 13),
+                 'SpaceToDepth': (1, 13), 'EyeLike': (9,), 'Compress': (9, 11),
+                 'GatherElements': (11, 13)})
+MOVEMENT_OPS = ('Size', 'Expand', 'Tile', 'Trilu', 'DepthToSpace', 'SpaceToDepth', 'EyeLike',
+                'Compress', 'GatherElements')
 REDUCE_OPS = ('ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
               'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare')
 
@@ -189,8 +195,13 @@ def allowed_types(op, version):
         return FLOATS | INTS
     if op == 'Celu':
         return {'float32'}
-    if op == 'Transpose':
+    if op in ('Transpose', 'Size', 'Expand', 'Tile', 'DepthToSpace', 'SpaceToDepth',
+              'GatherElements'):
         return ALL_BF if version >= 13 else ALL
+    if op in ('Trilu', 'Compress'):
+        return ALL_BF if op == 'Trilu' else ALL
+    if op == 'EyeLike':
+        return ALL
     if op == 'Pow':      # X's type (Y: any numeric type from 12)
         return FLOATS | {'int32', 'int64'} if version >= 12 else FLOATS
     if op in ('Max', 'Min'):
@@ -335,6 +346,7 @@ EXACT_OPS = {'Identity', 'Dropout', 'Reshape', 'Flatten', 'Constant', 'Shape', '
              'ReduceMax', 'ReduceMin', 'ArgMax', 'ArgMin',
              'Floor', 'Ceil', 'Round', 'Sqrt', 'Reciprocal', 'IsNaN', 'IsInf',
              'ThresholdedRelu', 'Shrink', 'Max', 'Min', 'Hardmax', 'TopK', 'Transpose'}
+EXACT_OPS |= set(MOVEMENT_OPS)
 EXACT = {'rtol': 0.0, 'atol': 0.0}
 
 
@@ -837,7 +849,7 @@ def transpose(inputs, attrs, version, order=None):
     perm = attrs.get('perm', list(range(x.ndim))[::-1])
     if sorted(int(p) for p in perm) != list(range(x.ndim)):
         raise ModelError(f'Transpose perm {list(perm)} for rank {x.ndim}')
-    return np.ascontiguousarray(np.transpose(x, [int(p) for p in perm])), None
+    return c_order(np.transpose(x, [int(p) for p in perm])), None
 
 
 def dropout(inputs, attrs, version, order=None):
@@ -2330,6 +2342,129 @@ def resize(inputs, attrs, version, order=None):
         outside = outside | o.reshape(shape)
     y = np.where(outside, float(attrs.get('extrapolation_value', 0.0)), y)
     return c_order(y.astype(x.dtype)), None
+# ------------------------------------------------ movement_cases.py
+
+def int_operand(t, what):
+    if t is None or t.dtype != np.int64:
+        raise ModelError(f'{what} must be an int64 tensor')
+    return [int(v) for v in np.ravel(t)]
+
+
+def size(inputs, attrs, version, order=None):
+    return np.array(inputs[0].size, np.int64), None
+
+
+def expand(inputs, attrs, version, order=None):
+    """x broadcast both ways with shape (a dim of 1 in shape keeps x's)."""
+    x, shape = inputs[0], int_operand(inputs[1], 'Expand shape')
+    if inputs[1].ndim != 1 or any(d < 0 for d in shape):
+        raise ModelError(f'Expand shape {shape}')
+    try:
+        out = np.broadcast_shapes(x.shape, tuple(shape))
+    except ValueError:
+        raise ModelError(f'Expand of {list(x.shape)} to {shape}')
+    return c_order(np.broadcast_to(x, out)), None
+
+
+def tile(inputs, attrs, version, order=None):
+    x, reps = inputs[0], int_operand(inputs[1], 'Tile repeats')
+    if len(reps) != x.ndim or any(r < 0 for r in reps):
+        raise ModelError(f'Tile repeats {reps} for rank {x.ndim}')
+    return c_order(np.tile(x, reps) if x.ndim else x), None
+
+
+def trilu(inputs, attrs, version, order=None):
+    """The upper (default) or lower triangle of each matrix of the last two
+    dims, from diagonal k (an optional int64 scalar); the rest 0."""
+    x = inputs[0]
+    if x.ndim < 2:
+        raise ModelError('Trilu needs rank >= 2')
+    k = int_operand(inputs[1], 'Trilu k')[0] if len(inputs) > 1 and inputs[1] is not None else 0
+    if len(inputs) > 1 and inputs[1] is not None and inputs[1].ndim != 0:
+        raise ModelError('Trilu k must be a scalar')
+    keep = np.triu(np.ones(x.shape[-2:], bool), k) if attrs.get('upper', 1) else \
+        np.tril(np.ones(x.shape[-2:], bool), k)
+    return c_order(np.where(keep, x, np.zeros((), x.dtype))), None
+
+
+def depth_space(to_space):
+    def run(inputs, attrs, version, order=None):
+        x = inputs[0]
+        b = int(attrs.get('blocksize', 0))
+        mode = attrs.get('mode', b'DCR')
+        mode = mode.decode() if isinstance(mode, bytes) else mode
+        if x.ndim != 4 or b < 1 or (mode != 'DCR' and (not to_space or version < 11)) \
+                or mode not in ('DCR', 'CRD'):
+            raise ModelError(f'DepthToSpace/SpaceToDepth of {list(x.shape)}, blocksize {b}, '
+                             f'mode {mode}')
+        n, c, h, w = x.shape
+        if to_space:
+            if c % (b * b):
+                raise ModelError('channels not a multiple of blocksize^2')
+            if mode == 'DCR':
+                t = x.reshape(n, b, b, c // (b * b), h, w).transpose(0, 3, 4, 1, 5, 2)
+            else:
+                t = x.reshape(n, c // (b * b), b, b, h, w).transpose(0, 1, 4, 2, 5, 3)
+            return c_order(t.reshape(n, c // (b * b), h * b, w * b)), None
+        if h % b or w % b:
+            raise ModelError('spatial dims not multiples of blocksize')
+        t = x.reshape(n, c, h // b, b, w // b, b).transpose(0, 3, 5, 1, 2, 4)
+        return c_order(t.reshape(n, c * b * b, h // b, w // b)), None
+    return run
+
+
+def eye_like(inputs, attrs, version, order=None):
+    x = inputs[0]
+    if x.ndim != 2:
+        raise ModelError('EyeLike needs a 2-D input')
+    to = attrs.get('dtype')
+    dtype = x.dtype if to is None else numpy_dtype(
+        {v: k for k, v in TYPE_NUMBERS.items()}[int(to)])
+    return c_order(np.eye(x.shape[0], x.shape[1], int(attrs.get('k', 0)), dtype=dtype)), None
+
+
+def compress(inputs, attrs, version, order=None):
+    """The slices along axis (of the flattened x without one) where the
+    bool condition is true; condition may be shorter than the dim."""
+    x, cond = inputs
+    if cond.dtype != np.bool_ or cond.ndim != 1:
+        raise ModelError('Compress condition must be a 1-D bool tensor')
+    if 'axis' not in attrs:
+        flat = x.reshape(-1)
+        if cond.size > flat.size:
+            raise UndefinedCase('a condition longer than the input')
+        return c_order(np.compress(cond, flat)), None
+    axis, r = int(attrs['axis']), x.ndim
+    if not (-r if version >= 11 else 0) <= axis < r:
+        raise ModelError(f'Compress axis {axis} out of range for rank {r}')
+    if cond.size > x.shape[axis]:
+        raise UndefinedCase('a condition longer than the axis')
+    return c_order(np.compress(cond, x, axis=axis % r)), None
+
+
+def gather_elements(inputs, attrs, version, order=None):
+    data, idx = inputs
+    if idx.dtype not in (np.int32, np.int64) or idx.ndim != data.ndim or data.ndim == 0:
+        raise ModelError('GatherElements indices: int32/int64 of data\'s rank')
+    r = data.ndim
+    axis = int(attrs.get('axis', 0))
+    if not -r <= axis < r:
+        raise ModelError(f'GatherElements axis {axis} out of range')
+    axis %= r
+    n = data.shape[axis]
+    i = idx.astype(np.int64)
+    if ((i < -n) | (i >= n)).any():
+        raise ModelError('a GatherElements index is out of range')
+    if any(a > b for d, (a, b) in enumerate(zip(idx.shape, data.shape)) if d != axis):
+        raise ModelError('GatherElements indices larger than data off the axis')
+    grid = list(np.indices(idx.shape, sparse=True))
+    grid[axis] = np.where(i < 0, i + n, i)
+    return c_order(data[tuple(grid)]), None
+
+
+MOVEMENT_REFS = {'Size': size, 'Expand': expand, 'Tile': tile, 'Trilu': trilu,
+                 'DepthToSpace': depth_space(True), 'SpaceToDepth': depth_space(False),
+                 'EyeLike': eye_like, 'Compress': compress, 'GatherElements': gather_elements}
 
 
 OPS = {'Gemm': gemm, 'Relu': relu, 'LeakyRelu': leaky_relu, 'MatMul': matmul,
@@ -2358,12 +2493,14 @@ OPS.update({op: pool(op) for op in POOL_OPS})
 OPS.update({op: recurrent(op) for op in RECURRENT_OPS})
 OPS.update({'InstanceNormalization': instance_norm, 'LRN': lrn, 'MaxUnpool': max_unpool})
 OPS.update({'Resize': resize, 'Upsample': resize})
+OPS.update(MOVEMENT_REFS)
 # The input whose element type allowed_types checks (default: the first).
 TYPED_INPUT = {'Where': 1}
 # Which inputs must share the first input's element type (default: all).
 SAME_TYPE = {'Reshape': 1, 'Dropout': 1, 'BatchNormalization': 1, 'Shape': 1, 'Gather': 1,
              'Unsqueeze': 1, 'Squeeze': 1, 'Cast': 1, 'CastLike': 1}
 SAME_TYPE.update({op: 1 for op in REDUCE_OPS})
+SAME_TYPE.update({op: 1 for op in MOVEMENT_OPS})
 SAME_TYPE.update({'Pow': 1, 'CumSum': 1, 'NegativeLogLikelihoodLoss': 1,
                   'SoftmaxCrossEntropyLoss': 1, 'TopK': 1})
 # The recurrent ops: sequence_lens is int32 among float inputs (check_types
@@ -2376,6 +2513,7 @@ SAME_TYPE.update({op: 1 for op in RECURRENT_OPS})
 OPTIONAL = {'Clip': {1, 2}, 'Dropout': {1, 2}, 'Gemm': {2}, 'Resize': {1, 2}}
 OPTIONAL.update({op: {1} for op in REDUCE_OPS})
 OPTIONAL.update({'LSTM': {3, 4, 5, 6, 7}, 'GRU': {3, 4, 5}, 'RNN': {3, 4, 5}})
+OPTIONAL['Trilu'] = {1}
 # Operators whose output zeros keep the sign of the input zero they come
 # from: a marked zero stays marked (for Relu, whichever sign it gives).
 CARRY_SIGN = {'Relu', 'LeakyRelu', 'PRelu', 'Clip', 'Identity', 'Dropout', 'Reshape',
