@@ -44,6 +44,7 @@ import cnn_cases  # noqa: E402
 import image_cases  # noqa: E402
 import movement_cases  # noqa: E402
 import recurrent_cases  # noqa: E402
+import movement_more_cases  # noqa: E402
 import tensor_cases  # noqa: E402
 from templates import NEW_TEMPLATES, TEMPLATES, build_graph  # noqa: E402
 
@@ -155,7 +156,8 @@ def plan(n, known_failures=True, logic_half=False):
     matrix += reduce_cases.specs()      # after the logic operators, for the same reason
     matrix += math_cases.specs()        # and after the reductions
     matrix += pool_cases.specs()        # and after the math operators
-    matrix += movement_cases.specs()    # and after the math operators
+    matrix += movement_cases.specs()    # and after the pools
+    matrix += movement_more_cases.specs()   # and after those
     matrix += recurrent_cases.specs()   # and after the movement operators
     matrix += cnn_cases.specs()         # and after the recurrent operators
     matrix += image_cases.specs()       # and after the CNN operators
@@ -174,7 +176,7 @@ BUILDERS = {'gemm': C.build_gemm, 'unary': C.build_unary, 'graph': build_graph,
             'math': math_cases.build_math_op, 'pool': pool_cases.build_pool,
             'movement': movement_cases.build_movement_op,
             'recurrent': recurrent_cases.build_recurrent, 'cnn': cnn_cases.build_cnn,
-            'image': image_cases.build_image}
+            'image': image_cases.build_image, 'movement-more': movement_more_cases.build}
 INVALID_KINDS = ('invalid', 'invalid-op', 'invalid-tensor')
 
 

@@ -12,7 +12,7 @@ import reference
 # opset 17): models using them skip onnx.checker; onnxruntime, which knows
 # them, checks the model when it loads it. Also the attributes added after
 # opset 17 to operators it knows (Cast-19's saturate).
-UNKNOWN_TO_CHECKER = {'Gelu'}
+UNKNOWN_TO_CHECKER = {'Gelu', 'Scatter'}     # Scatter: deprecated, which the checker refuses
 NEW_ATTRIBUTES = {('Cast', 'saturate'), ('CastLike', 'saturate')}
 # Operators whose signature changed after opset 17 (the Reduce operators
 # but ReduceSum take axes as an input from 18; LpPool gains ceil_mode and
@@ -20,7 +20,8 @@ NEW_ATTRIBUTES = {('Cast', 'saturate'), ('CastLike', 'saturate')}
 # their models at opsets 18+ by the older schema.
 REVISED_AFTER_17 = {'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
                     'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare',
-                    'LpPool', 'AveragePool', 'Resize'}
+                    'LpPool', 'AveragePool', 'Resize', 'Pad', 'Split', 'ScatterElements',
+                    'ScatterND', 'ConstantOfShape'}
 
 
 def c_order(array, dtype=None):

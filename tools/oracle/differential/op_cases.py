@@ -13,7 +13,7 @@ import numpy as np
 import values as V
 from cases import f32, pick_opset, random_shape
 from graph import Built, Graph
-from reference import VERSIONS, op_version
+from reference import LAST_OPSET, VERSIONS, op_version
 
 MAX_OPSET = 21
 FLOAT_TYPES = ('float32', 'float64')
@@ -34,10 +34,6 @@ def version_range(op, version):
     vs = VERSIONS[op]
     i = vs.index(version)
     return version, (vs[i + 1] - 1 if i + 1 < len(vs) else LAST_OPSET.get(op, MAX_OPSET))
-
-
-# Operators deprecated after an opset (Upsample: Resize replaced it at 10).
-LAST_OPSET = {'Upsample': 9}
 
 
 def dims(rng, n, lo=2, hi=6):

@@ -159,6 +159,12 @@ NO_KERNEL = (
     ('SpaceToDepth', ('int32', 'int64', 'bool'), ((1, 21),)),
     ('EyeLike', ('uint8', 'bool'), ((9, 21),)),
     ('Trilu', ('uint8',), ((14, 21),)),
+    # movement_more_cases: no Split-1 or Pad-1 kernel; no float64 NonZero;
+    # Scatter-11 (deprecated since 11) is refused as an invalid model.
+    ('Split', ('float32', 'float64'), ((1, 1),)),
+    ('Pad', ('float32', 'float64'), ((1, 1),)),
+    ('NonZero', ('float64',), ((9, 21),)),
+    ('Scatter', ALL_TYPES, ((11, 12),)),
 )
 
 

@@ -110,7 +110,12 @@ VERSIONS.update({'Transpose': (1, 13, 21), 'Size': (1, 13, 19, 21), 'Expand': (8
                  'Tile': (6, 13), 'Trilu': (14,), 'DepthToSpace': (1, 11, 13),
                  'SpaceToDepth': (1, 13), 'EyeLike': (9,), 'Compress': (9, 11),
                  'GatherElements': (11, 13)})
-MOVEMENT_OPS = ('Size', 'Expand', 'Tile', 'Trilu', 'DepthToSpace', 'SpaceToDepth', 'EyeLike',
+VERSIONS.update({'Slice': (1, 10, 11, 13), 'Split': (1, 2, 11, 13, 18),
+                 'Pad': (1, 2, 11, 13, 18, 19, 21), 'ScatterElements': (11, 13, 16, 18),
+                 'ScatterND': (11, 13, 16, 18), 'Scatter': (9, 11),
+                 'ConstantOfShape': (9, 20, 21), 'Range': (11,), 'NonZero': (9, 13)})
+MOVEMENT_OPS = ('Slice', 'Split', 'Pad', 'ScatterElements', 'ScatterND', 'Scatter',
+                'ConstantOfShape', 'Range', 'NonZero', 'Size', 'Expand', 'Tile', 'Trilu', 'DepthToSpace', 'SpaceToDepth', 'EyeLike',
                 'Compress', 'GatherElements')
 REDUCE_OPS = ('ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
               'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare')
@@ -198,6 +203,17 @@ def allowed_types(op, version):
     if op in ('Transpose', 'Size', 'Expand', 'Tile', 'DepthToSpace', 'SpaceToDepth',
               'GatherElements'):
         return ALL_BF if version >= 13 else ALL
+    if op == 'Split' and version == 1:
+        return FLOATS | {'float16'}
+    if op in ('Slice', 'Split', 'ScatterElements', 'ScatterND', 'Scatter', 'NonZero'):
+        return ALL_BF if version >= 13 else ALL
+    if op == 'Pad':
+        return (FLOATS | {'float16'} if version < 11 else ALL - {'bool'} if version < 13
+                else ALL_BF)
+    if op == 'ConstantOfShape':     # its input; the output is the value's type
+        return {'int64'}
+    if op == 'Range':
+        return FLOATS | {'int16', 'int32', 'int64'}
     if op in ('Trilu', 'Compress'):
         return ALL_BF if op == 'Trilu' else ALL
     if op == 'EyeLike':
@@ -310,9 +326,14 @@ class UndefinedCase(Exception):
     """The generator built something the spec leaves undefined (a bug)."""
 
 
+# Operators removed from ai.onnx: their last opset (Scatter is deprecated
+# from 13 in favour of ScatterElements).
+LAST_OPSET = {'Scatter': 12, 'Upsample': 9}
+
+
 def op_version(op, opset):
     versions = [v for v in VERSIONS[op] if v <= opset]
-    if not versions:
+    if not versions or opset > LAST_OPSET.get(op, opset):
         raise ModelError(f'{op} does not exist at opset {opset}')
     return max(versions)
 
@@ -2442,29 +2463,260 @@ def compress(inputs, attrs, version, order=None):
     return c_order(np.compress(cond, x, axis=axis % r)), None
 
 
-def gather_elements(inputs, attrs, version, order=None):
-    data, idx = inputs
-    if idx.dtype not in (np.int32, np.int64) or idx.ndim != data.ndim or data.ndim == 0:
-        raise ModelError('GatherElements indices: int32/int64 of data\'s rank')
+def element_indices(op, data, idx, attrs, negative=True):
+    """The axis and the indices (int64, from 0) of GatherElements and the
+    Scatters: int32/int64 of data's rank, no larger off the axis, each in
+    [-n, n - 1] (from 0 when not negative)."""
     r = data.ndim
+    if idx.dtype not in (np.int32, np.int64) or idx.ndim != r or r == 0:
+        raise ModelError(f'{op} indices: int32/int64 of data\'s rank')
     axis = int(attrs.get('axis', 0))
     if not -r <= axis < r:
-        raise ModelError(f'GatherElements axis {axis} out of range')
+        raise ModelError(f'{op} axis {axis} out of range')
     axis %= r
     n = data.shape[axis]
-    i = idx.astype(np.int64)
-    if ((i < -n) | (i >= n)).any():
-        raise ModelError('a GatherElements index is out of range')
     if any(a > b for d, (a, b) in enumerate(zip(idx.shape, data.shape)) if d != axis):
-        raise ModelError('GatherElements indices larger than data off the axis')
+        raise ModelError(f'{op} indices larger than data off the axis')
+    i = idx.astype(np.int64)
+    if ((i < (-n if negative else 0)) | (i >= n)).any():
+        raise ModelError(f'an {op} index is out of range')
+    return axis, np.where(i < 0, i + n, i)
+
+
+def gather_elements(inputs, attrs, version, order=None):
+    data, idx = inputs
+    axis, i = element_indices('GatherElements', data, idx, attrs)
     grid = list(np.indices(idx.shape, sparse=True))
-    grid[axis] = np.where(i < 0, i + n, i)
+    grid[axis] = i
     return c_order(data[tuple(grid)]), None
+
+def clamp(v, lo, hi):
+    return min(max(v, lo), hi)
+
+
+def slice_op(inputs, attrs, version, order=None):
+    """x[start:end:step] on axes: starts and ends count from the back when
+    negative, then clamp to [0, n] (step > 0) or [-1, n - 1] (step < 0);
+    attributes before 10, inputs (int32 or int64) from 10."""
+    x = inputs[0]
+    r = x.ndim
+    if version < 10:
+        starts, ends = list(attrs['starts']), list(attrs['ends'])
+        axes = list(attrs.get('axes', range(len(starts))))
+        steps = [1] * len(starts)
+    else:
+        def ints(k):
+            if len(inputs) <= k or inputs[k] is None:
+                return None
+            if inputs[k].dtype not in (np.int32, np.int64) or inputs[k].ndim != 1:
+                raise ModelError('Slice starts/ends/axes/steps: 1-D int32 or int64')
+            return [int(v) for v in inputs[k]]
+        starts, ends = ints(1), ints(2)
+        axes = ints(3) or list(range(len(starts)))
+        steps = ints(4) or [1] * len(starts)
+    if not len(starts) == len(ends) == len(axes) == len(steps):
+        raise ModelError('Slice starts, ends, axes, steps of different lengths')
+    y = x
+    seen = set()
+    for s, e, a, st in zip(starts, ends, axes, steps):
+        if not (-r if version >= 11 else 0) <= a < r or a % r in seen or st == 0:
+            raise ModelError(f'Slice axis {a} (rank {r}) or step {st}')
+        a %= r
+        seen.add(a)
+        n = x.shape[a]
+        s, e = s + n if s < 0 else s, e + n if e < 0 else e
+        s, e = (clamp(s, 0, n), clamp(e, 0, n)) if st > 0 else (clamp(s, 0, n - 1),
+                                                               clamp(e, -1, n - 1))
+        y = np.take(y, np.array(list(range(s, e, st)), np.int64), axis=a)
+    return c_order(y), None
+
+
+def split(inputs, attrs, version, order=None):
+    """x cut along axis into parts of the lengths split gives (attribute
+    before 13, input from 13), else into num_outputs parts (18+, the last
+    smaller when the dim does not divide), else into as many equal parts as
+    the node has outputs."""
+    x = inputs[0]
+    r = x.ndim
+    axis = int(attrs.get('axis', 0))
+    if r == 0 or not (-r if version >= 11 else 0) <= axis < r:
+        raise ModelError(f'Split axis {axis} out of range for rank {r}')
+    axis %= r
+    n, parts = x.shape[axis], attrs['outputs']
+    given = (list(attrs['split']) if 'split' in attrs and version < 13 else
+             int_operand(inputs[1], 'Split split') if version >= 13 and len(inputs) > 1
+             and inputs[1] is not None else None)
+    if 'num_outputs' in attrs and (version < 18 or given is not None):
+        raise ModelError('Split num_outputs is from 18, and not with split')
+    if given is None:
+        if 'num_outputs' in attrs:
+            if attrs['num_outputs'] != parts:
+                raise ModelError('Split num_outputs is not the number of outputs')
+            size = -(-n // parts)
+            given = [min(size, n - i * size) for i in range(parts)]
+            if any(g < 0 for g in given):
+                raise ModelError('Split num_outputs beyond the dim')
+        elif version >= 18:
+            raise ModelError('Split-18 needs split or num_outputs')
+        else:
+            if n % parts:
+                raise ModelError(f'Split of {n} into {parts} equal parts')
+            given = [n // parts] * parts
+    if len(given) != parts or sum(given) != n or any(g < 0 for g in given):
+        raise ModelError(f'Split lengths {given} for {parts} outputs of a dim {n}')
+    return [c_order(p) for p in np.split(x, np.cumsum(given)[:-1], axis=axis)], None
+
+
+def pad(inputs, attrs, version, order=None):
+    x = inputs[0]
+    r = x.ndim
+    mode = attrs.get('mode', b'constant')
+    mode = mode.decode() if isinstance(mode, bytes) else mode
+    if mode not in ('constant', 'reflect', 'edge') + (('wrap',) if version >= 19 else ()):
+        raise ModelError(f'Pad mode {mode}')
+    if version < 11:
+        pads = list(attrs['paddings' if version < 2 else 'pads'])
+        value = float(attrs.get('value', 0.0))
+        axes = list(range(r))
+    else:
+        pads = int_operand(inputs[1], 'Pad pads')
+        value = 0
+        if len(inputs) > 2 and inputs[2] is not None:
+            if inputs[2].dtype != x.dtype or inputs[2].size != 1:
+                raise ModelError('Pad constant_value: one element of x\'s type')
+            value = inputs[2].reshape(-1)[0]
+        axes = list(range(r))
+        if len(inputs) > 3 and inputs[3] is not None:
+            if version < 18:
+                raise ModelError('Pad axes is from 18')
+            axes = [a + r if a < 0 else a for a in int_operand(inputs[3], 'Pad axes')]
+    if len(pads) != 2 * len(axes) or any(not 0 <= a < r for a in axes):
+        raise ModelError(f'Pad pads {pads} for axes {axes} of rank {r}')
+    begin, end = [0] * r, [0] * r
+    for i, a in enumerate(axes):
+        begin[a], end[a] = pads[i], pads[len(axes) + i]
+    if any(n + b + e < 0 for b, e, n in zip(begin, end, x.shape)):
+        raise ModelError(f'Pad pads {pads} crop more than a dim of {list(x.shape)}')
+    crop = tuple(slice(max(-b, 0), n - max(-e, 0)) for b, e, n in zip(begin, end, x.shape))
+    y = x[crop]
+    width = [(max(b, 0), max(e, 0)) for b, e in zip(begin, end)]
+    if mode == 'constant':
+        return c_order(np.pad(y, width, constant_values=np.array(value).astype(x.dtype))), None
+    for (b, e), n in zip(width, y.shape):
+        if (b or e) and (n == 0 or (mode == 'reflect' and max(b, e) > n - 1)
+                         or (mode == 'wrap' and max(b, e) > n)):
+            raise UndefinedCase(f'Pad {mode} of {max(b, e)} beyond a dim of {n}')
+    return c_order(np.pad(y, width, mode={'edge': 'edge', 'reflect': 'reflect',
+                                           'wrap': 'wrap'}[mode])), None
+
+
+REDUCTIONS = {'none': None, 'add': np.add, 'mul': np.multiply, 'max': np.maximum,
+              'min': np.minimum}
+
+
+def scatter_reduction(op, attrs, version):
+    red = attrs.get('reduction', b'none')
+    red = red.decode() if isinstance(red, bytes) else red
+    allowed = ('none',) + (('add', 'mul') if version >= 16 else ()) + (
+        ('max', 'min') if version >= 18 else ())
+    if op == 'Scatter' or red not in allowed:
+        if op == 'Scatter' and 'reduction' not in attrs:
+            return None
+        raise ModelError(f'{op}-{version} reduction {red}')
+    return REDUCTIONS[red]
+
+
+def scatter_apply(out, positions, values, fn):
+    seen = set()
+    for pos, v in zip(positions, values):
+        if fn is None and pos in seen:
+            raise UndefinedCase('duplicate scatter indices without a reduction')
+        seen.add(pos)
+        out[pos] = v if fn is None else fn(out[pos], v)
+
+
+def scatter_elements(op):
+    def run(inputs, attrs, version, order=None):
+        data, idx, upd = inputs
+        if upd.dtype != data.dtype or idx.shape != upd.shape:
+            raise ModelError(f'{op}: indices and updates of one shape, updates of data\'s type')
+        fn = scatter_reduction(op, attrs, version)
+        axis, i = element_indices(op, data, idx, attrs, version >= 11)
+        out = data.copy()
+        positions = []
+        for p in np.ndindex(*idx.shape):
+            q = list(p)
+            q[axis] = int(i[p])
+            positions.append(tuple(q))
+        with np.errstate(all='ignore'):
+            scatter_apply(out, positions, [upd[p] for p in np.ndindex(*idx.shape)], fn)
+        return out, None
+    return run
+
+
+def scatter_nd(inputs, attrs, version, order=None):
+    data, idx, upd = inputs
+    if upd.dtype != data.dtype or idx.dtype != np.int64 or idx.ndim < 1:
+        raise ModelError('ScatterND: int64 indices, updates of data\'s type')
+    k = idx.shape[-1]
+    if k > data.ndim or upd.shape != idx.shape[:-1] + data.shape[k:]:
+        raise ModelError('ScatterND updates of the wrong shape')
+    fn = scatter_reduction('ScatterND', attrs, version)
+    out = data.copy()
+    lead = list(np.ndindex(*idx.shape[:-1]))
+    positions = []
+    for p in lead:
+        q = [int(v) for v in idx[p]]
+        if any(not -d <= v < d for v, d in zip(q, data.shape)):
+            raise ModelError('a ScatterND index is out of range')
+        positions.append(tuple(v % d for v, d in zip(q, data.shape)))
+    with np.errstate(all='ignore'):
+        if fn is None:
+            scatter_apply(out, positions, [upd[p] for p in lead], None)
+        else:
+            for pos, p in zip(positions, lead):
+                out[pos] = fn(out[pos], upd[p])
+    return out, None
+
+
+def constant_of_shape(inputs, attrs, version, order=None):
+    shape = int_operand(inputs[0], 'ConstantOfShape input')
+    if inputs[0].ndim != 1 or any(d < 0 for d in shape):
+        raise ModelError('ConstantOfShape: a 1-D int64 shape of dims >= 0')
+    v = numpy_helper.to_array(attrs['value']) if 'value' in attrs else np.zeros(1, np.float32)
+    if v.size != 1:
+        raise ModelError('ConstantOfShape value: one element')
+    if dtype_name(v.dtype) == 'bfloat16' and version < 20:
+        raise ModelError('ConstantOfShape of bfloat16 is from 20')
+    return np.full(shape, v.reshape(-1)[0], v.dtype), None
+
+
+def range_op(inputs, attrs, version, order=None):
+    if any(t.size != 1 or t.ndim > 1 for t in inputs):
+        raise ModelError('Range start, limit, delta: scalars')
+    start, limit, delta = (t.reshape(-1)[0] for t in inputs)
+    if delta == 0:
+        raise UndefinedCase('Range with delta 0')
+    n = max(int(math.ceil((float(limit) - float(start)) / float(delta))), 0)
+    dt = inputs[0].dtype
+    with np.errstate(all='ignore'):
+        return np.array([start + dt.type(i) * delta for i in range(n)], dt).reshape(n), None
+
+
+def non_zero(inputs, attrs, version, order=None):
+    x = inputs[0]
+    if x.ndim == 0:
+        raise UndefinedCase('NonZero of rank 0 is not generated')
+    return c_order(np.array(np.nonzero(x), np.int64).reshape(x.ndim, -1)), None
 
 
 MOVEMENT_REFS = {'Size': size, 'Expand': expand, 'Tile': tile, 'Trilu': trilu,
                  'DepthToSpace': depth_space(True), 'SpaceToDepth': depth_space(False),
-                 'EyeLike': eye_like, 'Compress': compress, 'GatherElements': gather_elements}
+                 'EyeLike': eye_like, 'Compress': compress, 'GatherElements': gather_elements,
+                 'Slice': slice_op, 'Split': split, 'Pad': pad,
+                 'ScatterElements': scatter_elements('ScatterElements'),
+                 'Scatter': scatter_elements('Scatter'), 'ScatterND': scatter_nd,
+                 'ConstantOfShape': constant_of_shape, 'Range': range_op, 'NonZero': non_zero}
 
 
 OPS = {'Gemm': gemm, 'Relu': relu, 'LeakyRelu': leaky_relu, 'MatMul': matmul,
@@ -2514,6 +2766,7 @@ OPTIONAL = {'Clip': {1, 2}, 'Dropout': {1, 2}, 'Gemm': {2}, 'Resize': {1, 2}}
 OPTIONAL.update({op: {1} for op in REDUCE_OPS})
 OPTIONAL.update({'LSTM': {3, 4, 5, 6, 7}, 'GRU': {3, 4, 5}, 'RNN': {3, 4, 5}})
 OPTIONAL['Trilu'] = {1}
+OPTIONAL.update({'Trilu': {1}, 'Pad': {2}, 'Slice': {3}, 'Split': {1}})
 # Operators whose output zeros keep the sign of the input zero they come
 # from: a marked zero stays marked (for Relu, whichever sign it gives).
 CARRY_SIGN = {'Relu', 'LeakyRelu', 'PRelu', 'Clip', 'Identity', 'Dropout', 'Reshape',
@@ -2607,6 +2860,8 @@ def evaluate(model, feeds, order=None, perturb=None, keep=None):
             raise ModelError(f'unknown operator {node.op_type}')
         attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
         version = op_version(node.op_type, opset)
+        if node.op_type == 'Split':         # how many parts, when nothing else says
+            attrs['outputs'] = len(node.output)
         names, inputs = node_inputs(node, env)
         check_types(node, version, inputs)
         outs, own = run_node(node, inputs, attrs, version, order)
