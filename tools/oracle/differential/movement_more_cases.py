@@ -3,7 +3,7 @@ steps, axes), Split (1/2 attribute, 11, 13 input, 18 num_outputs with an
 uneven last part), Pad (1, 2, 11, 13, 18 axes, 19 wrap, 21; constant,
 reflect, edge, negative pads), Scatter (9, 11), ScatterElements and
 ScatterND (11, 13, 16 add/mul, 18 max/min), ConstantOfShape (9, 20, 21),
-Range and NonZero. Per version every type once (at a rotating form),
+Range, NonZero, GatherND (11, 12 batch_dims, 13) and ReverseSequence 10. Per version every type once (at a rotating form),
 then every form once (at a rotating type), as movement_cases.py.
 
 specs() enumerates the matrix; build() draws shapes and values."""
@@ -43,11 +43,16 @@ def forms_at(op, v):
         return ('default', 'value', 'scalar', 'zero-size', 'rank4')
     if op == 'Range':
         return ('up', 'down', 'empty', 'fraction', 'one')
+    if op == 'GatherND':
+        return ('elements', 'slices', 'whole', 'negative', 'rank1-indices', 'zero-size') + (
+            ('batch1', 'batch2') if v >= 12 else ())
+    if op == 'ReverseSequence':
+        return ('time0', 'time1', 'zero-lens', 'full-lens', 'rank4')
     return ('rank1', 'matrix', 'rank4', 'all-zero', 'zero-size')       # NonZero
 
 
 OPS = ('Slice', 'Split', 'Pad', 'Scatter', 'ScatterElements', 'ScatterND', 'ConstantOfShape',
-       'Range', 'NonZero')
+       'Range', 'NonZero', 'GatherND', 'ReverseSequence')
 
 
 def types_at(op, v):
@@ -275,6 +280,35 @@ def build(spec, rng):
                 attrs['axis'] = axis if form != 'negative' or v < 11 else axis - r
             extra = [('indices', idx.astype(np.int64 if rng.random() < 0.7 else np.int32)),
                      ('updates', values(rng, ishape, dtype, form))]
+        elif op == 'GatherND':
+            b = {'batch1': 1, 'batch2': 2}.get(form, 0)
+            k = {'elements': r - b, 'whole': 1, 'rank1-indices': r}.get(
+                form, int(rng.integers(1, r - b + 1)))
+            lead = shape[:b] + ([] if form == 'rank1-indices' else [0] if zero else
+                                dims(rng, int(rng.integers(1, 3)), 1, 3))
+            hi = np.array(shape[b:b + k])
+            idx = (rng.integers(0, 2 ** 62, lead + [k]) % np.maximum(hi, 1)).astype(np.int64)
+            if form == 'negative':
+                idx = idx - hi * (rng.random(idx.shape) < 0.5)
+            if b or rng.random() < 0.3 and v >= 12:
+                attrs['batch_dims'] = b
+            extra = [('indices', idx)]
+        elif op == 'ReverseSequence':
+            if form == 'rank4':
+                shape = dims(rng, 4, 1, 3)
+                g.feeds.clear()
+                g.inputs.clear()
+                names = [feed(g, 'X', values(rng, shape, dtype, form), dtype)]
+            tax = 1 if form == 'time1' else 0
+            bax = 1 - tax
+            t = shape[tax]
+            lens = rng.integers(0, t + 1, shape[bax])
+            if form == 'zero-lens':
+                lens[0] = 0
+            elif form == 'full-lens':
+                lens[:] = t
+            attrs = {'time_axis': tax, 'batch_axis': bax} if tax or rng.random() < 0.5 else {}
+            extra = [('sequence_lens', lens.astype(np.int64))]
         elif op == 'ScatterND':
             k = {'elements': r, 'whole': 1, 'negative': r}.get(form, int(rng.integers(1, r + 1)))
             if form == 'slices':

@@ -113,8 +113,9 @@ VERSIONS.update({'Transpose': (1, 13, 21), 'Size': (1, 13, 19, 21), 'Expand': (8
 VERSIONS.update({'Slice': (1, 10, 11, 13), 'Split': (1, 2, 11, 13, 18),
                  'Pad': (1, 2, 11, 13, 18, 19, 21), 'ScatterElements': (11, 13, 16, 18),
                  'ScatterND': (11, 13, 16, 18), 'Scatter': (9, 11),
-                 'ConstantOfShape': (9, 20, 21), 'Range': (11,), 'NonZero': (9, 13)})
-MOVEMENT_OPS = ('Slice', 'Split', 'Pad', 'ScatterElements', 'ScatterND', 'Scatter',
+                 'ConstantOfShape': (9, 20, 21), 'Range': (11,), 'NonZero': (9, 13),
+                 'GatherND': (11, 12, 13), 'ReverseSequence': (10,)})
+MOVEMENT_OPS = ('GatherND', 'ReverseSequence', 'Slice', 'Split', 'Pad', 'ScatterElements', 'ScatterND', 'Scatter',
                 'ConstantOfShape', 'Range', 'NonZero', 'Size', 'Expand', 'Tile', 'Trilu', 'DepthToSpace', 'SpaceToDepth', 'EyeLike',
                 'Compress', 'GatherElements')
 REDUCE_OPS = ('ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
@@ -205,6 +206,8 @@ def allowed_types(op, version):
         return ALL_BF if version >= 13 else ALL
     if op == 'Split' and version == 1:
         return FLOATS | {'float16'}
+    if op in ('GatherND', 'ReverseSequence'):
+        return ALL_BF if version >= 13 else ALL
     if op in ('Slice', 'Split', 'ScatterElements', 'ScatterND', 'Scatter', 'NonZero'):
         return ALL_BF if version >= 13 else ALL
     if op == 'Pad':
@@ -2710,13 +2713,53 @@ def non_zero(inputs, attrs, version, order=None):
     return c_order(np.array(np.nonzero(x), np.int64).reshape(x.ndim, -1)), None
 
 
+def gather_nd(inputs, attrs, version, order=None):
+    """Slices of data at the last dim of indices (int64, negative from the
+    back), after batch_dims (12+) leading dims that data and indices share."""
+    data, idx = inputs
+    b = int(attrs.get('batch_dims', 0))
+    if idx.dtype != np.int64 or idx.ndim < 1 or (b and version < 12):
+        raise ModelError('GatherND: int64 indices; batch_dims from 12')
+    k = idx.shape[-1]
+    if not 0 <= b < min(data.ndim, idx.ndim) or b + k > data.ndim \
+            or idx.shape[:b] != data.shape[:b]:
+        raise ModelError(f'GatherND of {list(data.shape)} by {list(idx.shape)}, batch_dims {b}')
+    out = np.zeros(idx.shape[:-1] + data.shape[b + k:], data.dtype)
+    for p in np.ndindex(*idx.shape[:-1]):
+        q = [int(v) for v in idx[p]]
+        dims = data.shape[b:b + k]
+        if any(not -d <= v < d for v, d in zip(q, dims)):
+            raise ModelError('a GatherND index is out of range')
+        out[p] = data[tuple(p[:b]) + tuple(v % d for v, d in zip(q, dims))]
+    return out, None
+
+
+def reverse_sequence(inputs, attrs, version, order=None):
+    """For each batch entry, the first sequence_lens[i] steps along the time
+    axis reversed, the rest as they are."""
+    x, lens = inputs
+    bax, tax = int(attrs.get('batch_axis', 1)), int(attrs.get('time_axis', 0))
+    if x.ndim < 2 or {bax, tax} != {0, 1} or lens.dtype != np.int64 \
+            or lens.shape != (x.shape[bax],):
+        raise ModelError('ReverseSequence: rank >= 2, axes 0 and 1, lens of the batch')
+    if ((lens < 0) | (lens > x.shape[tax])).any():
+        raise UndefinedCase('sequence_lens beyond the time axis')
+    y = x.copy()
+    for i, n in enumerate(lens):
+        sel = [slice(None)] * x.ndim
+        sel[bax], sel[tax] = i, slice(0, int(n))
+        y[tuple(sel)] = np.flip(x[tuple(sel)], axis=0)
+    return y, None
+
+
 MOVEMENT_REFS = {'Size': size, 'Expand': expand, 'Tile': tile, 'Trilu': trilu,
                  'DepthToSpace': depth_space(True), 'SpaceToDepth': depth_space(False),
                  'EyeLike': eye_like, 'Compress': compress, 'GatherElements': gather_elements,
                  'Slice': slice_op, 'Split': split, 'Pad': pad,
                  'ScatterElements': scatter_elements('ScatterElements'),
                  'Scatter': scatter_elements('Scatter'), 'ScatterND': scatter_nd,
-                 'ConstantOfShape': constant_of_shape, 'Range': range_op, 'NonZero': non_zero}
+                 'ConstantOfShape': constant_of_shape, 'Range': range_op, 'NonZero': non_zero,
+                 'GatherND': gather_nd, 'ReverseSequence': reverse_sequence}
 
 
 OPS = {'Gemm': gemm, 'Relu': relu, 'LeakyRelu': leaky_relu, 'MatMul': matmul,
