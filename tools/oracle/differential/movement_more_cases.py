@@ -3,7 +3,8 @@ steps, axes), Split (1/2 attribute, 11, 13 input, 18 num_outputs with an
 uneven last part), Pad (1, 2, 11, 13, 18 axes, 19 wrap, 21; constant,
 reflect, edge, negative pads), Scatter (9, 11), ScatterElements and
 ScatterND (11, 13, 16 add/mul, 18 max/min), ConstantOfShape (9, 20, 21),
-Range, NonZero, GatherND (11, 12 batch_dims, 13) and ReverseSequence 10. Per version every type once (at a rotating form),
+Range, NonZero, GatherND (11, 12 batch_dims, 13), ReverseSequence 10 and
+OneHot (9, 11; dtype is the values' type). Per version every type once (at a rotating form),
 then every form once (at a rotating type), as movement_cases.py.
 
 specs() enumerates the matrix; build() draws shapes and values."""
@@ -46,13 +47,16 @@ def forms_at(op, v):
     if op == 'GatherND':
         return ('elements', 'slices', 'whole', 'negative', 'rank1-indices', 'zero-size') + (
             ('batch1', 'batch2') if v >= 12 else ())
+    if op == 'OneHot':
+        return ('default', 'axis0', 'middle', 'out-of-range', 'float-indices', 'int32-indices',
+                'float-depth', 'rank1') + (('negative', 'negative-axis') if v >= 11 else ())
     if op == 'ReverseSequence':
         return ('time0', 'time1', 'zero-lens', 'full-lens', 'rank4')
     return ('rank1', 'matrix', 'rank4', 'all-zero', 'zero-size')       # NonZero
 
 
 OPS = ('Slice', 'Split', 'Pad', 'Scatter', 'ScatterElements', 'ScatterND', 'ConstantOfShape',
-       'Range', 'NonZero', 'GatherND', 'ReverseSequence')
+       'Range', 'NonZero', 'GatherND', 'ReverseSequence', 'OneHot')
 
 
 def types_at(op, v):
@@ -60,6 +64,8 @@ def types_at(op, v):
         return MORE_TYPES
     if op == 'Range':
         return ('float32', 'float64', 'int64', 'int32', 'int16')
+    if op == 'OneHot':
+        return MORE_TYPES
     allowed = allowed_types(op, v)
     return [t for t in MORE_TYPES if t in allowed]
 
@@ -136,6 +142,24 @@ def build(spec, rng):
                                                     dtype=np.int64)]
         if form == 'scalar' and rng.random() < 0.5:     # [] and [0] both give a scalar
             pass
+    elif op == 'OneHot':
+        # (rank 0 indices: ONNX's shape inference wants rank >= 1)
+        shape = dims(rng, 1 if form == 'rank1' else int(rng.integers(1, 3)), 1, 4)
+        d = int(rng.integers(1, 6))
+        lo = -d if form == 'negative' else 0
+        hi = d + 3 if form == 'out-of-range' else d
+        it = {'float-indices': np.float32, 'int32-indices': np.int32}.get(form, np.int64)
+        idx = rng.integers(lo, hi, shape).astype(it)
+        r = len(shape)
+        axis = {'axis0': 0, 'middle': min(1, r), 'negative-axis': -2 if r else -1}.get(form)
+        if axis is not None:
+            attrs['axis'] = axis
+        dt = np.float32 if form == 'float-depth' else np.int64
+        on_off = values(rng, [2], dtype, form)
+        names = [g.input('indices', idx, dtype=it),
+                 g.init('depth', np.array([d] if rng.random() < 0.5 else d).astype(dt),
+                        dtype=dt),
+                 feed(g, 'values', on_off, dtype, 'initializer')]
     elif op == 'Range':
         dt = numpy_dtype(dtype)
         start = int(rng.integers(-5, 5))

@@ -266,12 +266,24 @@ def gap(built):
         if (node.op_type == 'MatMul' and dtype in ('uint32', 'uint64')
                 and built.details.get('A') and built.details['A'][-1] == 0):
             return f'{dtype} MatMul with K = 0: onnxruntime fails (it writes the zeros as signed)'
+        if node.op_type == 'OneHot':
+            triple = tuple(types.get(node.input[k]) for k in (0, 2, 1))
+            if triple not in ORT_ONE_HOT:
+                return ('onnxruntime has OneHot kernels for 9 (indices, values, depth) type '
+                        f'triples only, not {triple}')
         x = g.values.get(node.input[0]) if node.input else None
         if node.op_type == 'TopK' and x is not None and x.size == 0:
             return TOPK_EMPTY
     return None
 
 
+# (indices, values, depth) element types of onnxruntime's OneHot kernels
+# (onehot.cc; its string ones aside).
+ORT_ONE_HOT = {('int64', 'int64', 'int64'), ('float32', 'int64', 'int64'),
+               ('int64', 'float32', 'int64'), ('int32', 'float32', 'int32'),
+               ('int32', 'float32', 'float32'), ('float32', 'float32', 'float32'),
+               ('int64', 'int32', 'float32'), ('int64', 'float32', 'float32'),
+               ('int64', 'float32', 'int32')}
 TOPK_EMPTY = ('TopK of an input with a zero-size dim: onnxruntime 1.30 dies of SIGFPE (it '
               'divides by the number of rows), so the reference judges')
 # microsoft/onnxruntime#22111 fills the output with the bias when K == 0.

@@ -114,8 +114,8 @@ VERSIONS.update({'Slice': (1, 10, 11, 13), 'Split': (1, 2, 11, 13, 18),
                  'Pad': (1, 2, 11, 13, 18, 19, 21), 'ScatterElements': (11, 13, 16, 18),
                  'ScatterND': (11, 13, 16, 18), 'Scatter': (9, 11),
                  'ConstantOfShape': (9, 20, 21), 'Range': (11,), 'NonZero': (9, 13),
-                 'GatherND': (11, 12, 13), 'ReverseSequence': (10,)})
-MOVEMENT_OPS = ('GatherND', 'ReverseSequence', 'Slice', 'Split', 'Pad', 'ScatterElements', 'ScatterND', 'Scatter',
+                 'GatherND': (11, 12, 13), 'ReverseSequence': (10,), 'OneHot': (9, 11)})
+MOVEMENT_OPS = ('OneHot', 'GatherND', 'ReverseSequence', 'Slice', 'Split', 'Pad', 'ScatterElements', 'ScatterND', 'Scatter',
                 'ConstantOfShape', 'Range', 'NonZero', 'Size', 'Expand', 'Tile', 'Trilu', 'DepthToSpace', 'SpaceToDepth', 'EyeLike',
                 'Compress', 'GatherElements')
 REDUCE_OPS = ('ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1',
@@ -206,6 +206,8 @@ def allowed_types(op, version):
         return ALL_BF if version >= 13 else ALL
     if op == 'Split' and version == 1:
         return FLOATS | {'float16'}
+    if op == 'OneHot':          # the indices' type (values: any)
+        return FLOATS | INTS
     if op in ('GatherND', 'ReverseSequence'):
         return ALL_BF if version >= 13 else ALL
     if op in ('Slice', 'Split', 'ScatterElements', 'ScatterND', 'Scatter', 'NonZero'):
@@ -2752,6 +2754,26 @@ def reverse_sequence(inputs, attrs, version, order=None):
     return y, None
 
 
+def one_hot(inputs, attrs, version, order=None):
+    """values[1] where the (integral) index, negative counting back from
+    depth (11+), equals the position along the new axis, values[0]
+    elsewhere and for an index outside [-depth, depth - 1]."""
+    idx, depth, vals = inputs
+    if depth.size != 1 or vals.ndim != 1 or vals.size != 2:
+        raise ModelError('OneHot: depth one element, values [off, on]')
+    d = int(depth.reshape(-1)[0])
+    r = idx.ndim
+    axis = int(attrs.get('axis', -1))
+    if d < 1 or not -r - 1 <= axis <= r:
+        raise ModelError(f'OneHot depth {d} or axis {axis}')
+    i = idx.astype(np.int64)
+    if (i != idx).any() or (version < 11 and (i < 0).any()):
+        raise UndefinedCase('OneHot indices that are fractions (or negative before 11)')
+    i = np.where(i < 0, i + d, i)
+    hot = np.expand_dims(i, -1) == np.arange(d)
+    return c_order(np.moveaxis(np.where(hot, vals[1], vals[0]), -1, axis % (r + 1))), None
+
+
 MOVEMENT_REFS = {'Size': size, 'Expand': expand, 'Tile': tile, 'Trilu': trilu,
                  'DepthToSpace': depth_space(True), 'SpaceToDepth': depth_space(False),
                  'EyeLike': eye_like, 'Compress': compress, 'GatherElements': gather_elements,
@@ -2759,7 +2781,8 @@ MOVEMENT_REFS = {'Size': size, 'Expand': expand, 'Tile': tile, 'Trilu': trilu,
                  'ScatterElements': scatter_elements('ScatterElements'),
                  'Scatter': scatter_elements('Scatter'), 'ScatterND': scatter_nd,
                  'ConstantOfShape': constant_of_shape, 'Range': range_op, 'NonZero': non_zero,
-                 'GatherND': gather_nd, 'ReverseSequence': reverse_sequence}
+                 'GatherND': gather_nd, 'ReverseSequence': reverse_sequence,
+                 'OneHot': one_hot}
 
 
 OPS = {'Gemm': gemm, 'Relu': relu, 'LeakyRelu': leaky_relu, 'MatMul': matmul,
