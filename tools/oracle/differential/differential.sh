@@ -2,7 +2,7 @@
 # differential.sh ONNXC_RUN WORKDIR [--seed S] [--cases N] [--keep-cases]
 #                 [run.js options...]
 #
-# Generates the differential cases (default seed 1, 6000 cases) into
+# Generates the differential cases (default seed 1, 7000 cases) into
 # WORKDIR/cases, runs each through onnxc-run and onnxruntime (run.js), and
 # passes run.js's exit status through: 0 all passed, 1 some failed, 2 bad
 # usage. Failing cases are copied to WORKDIR/failures with the command lines
@@ -24,7 +24,7 @@ onnxc=$1
 work=$2
 shift 2
 seed=1
-cases=6000
+cases=7000
 keep_cases=no
 while [ $# -gt 0 ]; do
     case $1 in

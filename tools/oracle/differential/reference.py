@@ -2820,13 +2820,12 @@ SAME_TYPE = {'Reshape': 1, 'Dropout': 1, 'BatchNormalization': 1, 'Shape': 1, 'G
 SAME_TYPE.update({op: 1 for op in REDUCE_OPS})
 SAME_TYPE.update({op: 1 for op in MOVEMENT_OPS})
 SAME_TYPE.update({'Pow': 1, 'CumSum': 1, 'NegativeLogLikelihoodLoss': 1,
-                  'SoftmaxCrossEntropyLoss': 1, 'TopK': 1})
+                  'SoftmaxCrossEntropyLoss': 1, 'TopK': 1, 'MaxUnpool': 1,
+                  'Resize': 1, 'Upsample': 1})
 # The recurrent ops: sequence_lens is int32 among float inputs (check_types
 # sees only the inputs present, so only X is checked; onnxc and
 # onnxruntime check the rest)
 SAME_TYPE.update({op: 1 for op in RECURRENT_OPS})
-                  'SoftmaxCrossEntropyLoss': 1, 'TopK': 1, 'MaxUnpool': 1})
-                  'SoftmaxCrossEntropyLoss': 1, 'TopK': 1, 'Resize': 1, 'Upsample': 1})
 # Optional inputs that may be left out before a later one ('' as the name).
 OPTIONAL = {'Clip': {1, 2}, 'Dropout': {1, 2}, 'Gemm': {2}, 'Resize': {1, 2}}
 OPTIONAL.update({op: {1} for op in REDUCE_OPS})
