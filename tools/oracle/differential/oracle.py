@@ -435,6 +435,16 @@ RESIZE_ASPECT_NEGATIVE_AXIS = ('Resize-18 keep_aspect_ratio_policy with a negati
                                'policy); the reference judges')
 
 
+RESIZE_ALIGN_FRACTIONAL = ('Resize align_corners with scales whose input length x scale is '
+                           'not whole: the spec maps positions through the unrounded resized '
+                           'length (as the official Resize tests, made by its reference, '
+                           'expect); onnxruntime uses the rounded output length')
+RESIZE_CROP_SIZES = ('Resize tf_crop_and_resize given sizes: onnxruntime 1.30 gives other '
+                     'values than the spec formula (start, end and the unrounded length; '
+                     'extrapolation_value outside [0, length - 1]); the NumPy reference, '
+                     'written from the spec, judges')
+
+
 def resize_deviation(g, node):
     from onnx import helper
     if node.op_type != 'Resize':
@@ -445,6 +455,17 @@ def resize_deviation(g, node):
         scales = g.values.get(node.input[1])
         if scales is not None and (np.asarray(scales) < 1).any():
             return RESIZE10_NEAREST_DOWN
+    coord = attrs.get('coordinate_transformation_mode', b'half_pixel')
+    coord = coord.decode() if isinstance(coord, bytes) else coord
+    x = g.values.get(node.input[0])
+    scales = g.values.get(node.input[2]) if len(node.input) > 2 and node.input[2] else None
+    if (coord == 'align_corners' and x is not None and scales is not None
+            and np.asarray(scales).size == x.ndim):
+        lengths = np.asarray(x.shape, dtype=np.float64) * np.asarray(scales, dtype=np.float32)
+        if (lengths != np.floor(lengths)).any():
+            return RESIZE_ALIGN_FRACTIONAL
+    if coord == 'tf_crop_and_resize' and len(node.input) > 3 and node.input[3]:
+        return RESIZE_CROP_SIZES
     if (attrs.get('keep_aspect_ratio_policy', b'stretch') not in (b'stretch', 'stretch')
             and any(a < 0 for a in attrs.get('axes', []))):
         return RESIZE_ASPECT_NEGATIVE_AXIS
