@@ -83,6 +83,19 @@ fused_layer_norm() {
     esac
 }
 
+# folded_batch_norm DIR: the program onnxc compiles from DIR's model (an
+# export that keeps its BatchNormalization nodes) runs none of them:
+# runtime/compile/fold_batch_norm.c takes each into its Conv's weights.
+folded_batch_norm() {
+    local nodes
+    nodes=$("$run" --nodes --quiet "$1/model.onnx" "$1/test_data_set_0/input_0.pb")
+    echo "$nodes"
+    case $nodes in
+    *BatchNormalization*) return 1 ;;
+    *) return 0 ;;
+    esac
+}
+
 shopt -s nullglob
 dirs=("$workdir"/*_opset*/)
 if [ "${#dirs[@]}" -eq 0 ]; then
@@ -98,6 +111,9 @@ while IFS= read -r dir; do
     done
     if [ "$kind" = graphs ] && [ "${model%_opset*}" = transformer_block ]; then
         report "$model LayerNorm fused" fused_layer_norm "$dir"
+    fi
+    if [ "$kind" = cnns ] && grep -q BatchNormalization "$dir/model.onnx"; then
+        report "$model BatchNormalization folded" folded_batch_norm "$dir"
     fi
     if [ "$kind" != models ]; then
         report "$model onnxruntime" "$script_dir/../oracle/onnxc-validate" \
