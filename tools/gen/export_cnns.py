@@ -21,19 +21,16 @@ with --runner); one that does not is an error, not a skip.
 Usage: /usr/bin/python3 tools/gen/export_cnns.py OUTDIR [--runner ONNXC_RUN]
                                    [--models NAME,...] [--opsets 13,17]
 """
-import argparse
 import os
 import shutil
-import sys
 import warnings
 
-import onnx
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
 
-from export_graphs import supported_ops, write_tensor
+from export_graphs import finish_export, run_exporter
 
 OPSETS = [13, 17]
 KEEP_BATCH_NORM = {17}   # opsets exported with BatchNormalization nodes
@@ -201,49 +198,8 @@ def export(outdir, name, opset, supported):
                           dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
                           training=torch.onnx.TrainingMode.PRESERVE
                           if opset in KEEP_BATCH_NORM else torch.onnx.TrainingMode.EVAL)
-    proto = onnx.load(path)
-    onnx.checker.check_model(proto)
-    ops = sorted({n.op_type for n in proto.graph.node})
-    missing = sorted(set(ops) - supported) if supported else []
-    if missing:
-        raise RuntimeError("%s_opset%d exports %s, which onnxc does not run"
-                           % (name, opset, ", ".join(missing)))
-    for k, x in enumerate(inputs):
-        data_dir = os.path.join(model_dir, "test_data_set_%d" % k)
-        os.makedirs(data_dir)
-        with torch.no_grad():
-            y = model(x)
-        write_tensor(os.path.join(data_dir, "input_0.pb"), x, "input")
-        write_tensor(os.path.join(data_dir, "output_0.pb"), y, "output")
-    return ops
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("outdir")
-    ap.add_argument("--runner", help="onnxc-run, to check the exported operators")
-    ap.add_argument("--models", default=",".join(MODELS))
-    ap.add_argument("--opsets", default=",".join(map(str, OPSETS)))
-    args = ap.parse_args()
-    names = [n for n in args.models.split(",") if n]
-    unknown = [n for n in names if n not in MODELS]
-    if unknown:
-        sys.exit("export_cnns: unknown model %s; known: %s"
-                 % (", ".join(unknown), ", ".join(MODELS)))
-    supported = supported_ops(args.runner) if args.runner else None
-    os.makedirs(args.outdir, exist_ok=True)
-    count = 0
-    try:
-        for name in names:
-            for opset in [int(v) for v in args.opsets.split(",")]:
-                ops = export(args.outdir, name, opset, supported)
-                print("%-28s %s" % ("%s_opset%d" % (name, opset), " ".join(ops)))
-                count += 1
-    except Exception as e:
-        print("export_cnns: error: %s: %s" % (type(e).__name__, e), file=sys.stderr)
-        sys.exit(1)
-    print("exported %d model/opset combinations" % count)
+    return finish_export(model_dir, name, opset, model, inputs, supported)
 
 
 if __name__ == "__main__":
-    main()
+    run_exporter("export_cnns", __doc__, MODELS, OPSETS, export)

@@ -378,7 +378,14 @@ def export(outdir, name, opset, supported):
         torch.onnx.export(model, (inputs[0],), path, input_names=["input"],
                           output_names=["output"], opset_version=opset,
                           dynamic_axes={"input": axes, "output": {0: "batch"}})
-    proto = onnx.load(path)
+    return finish_export(model_dir, name, opset, model, inputs, supported)
+
+
+def finish_export(model_dir, name, opset, model, inputs, supported):
+    """Checks the exported model_dir/model.onnx (the ONNX checker; only
+    operators onnxc runs, when `supported` is given) and writes torch's
+    outputs on each input as test_data_set_K. Returns the operators."""
+    proto = onnx.load(os.path.join(model_dir, "model.onnx"))
     onnx.checker.check_model(proto)
     ops = sorted({n.op_type for n in proto.graph.node})
     missing = sorted(set(ops) - supported) if supported else []
@@ -395,34 +402,43 @@ def export(outdir, name, opset, supported):
     return ops
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run_exporter(tool, doc, models, opsets, export_one):
+    """The command line both exporters share: OUTDIR [--runner]
+    [--models] [--opsets]; export_one(outdir, name, opset, supported)
+    returns the operators, or None for a combination it leaves out."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("outdir")
     ap.add_argument("--runner", help="onnxc-run, to check the exported operators")
-    ap.add_argument("--models", default=",".join(MODELS))
-    ap.add_argument("--opsets", default=",".join(map(str, OPSETS)))
+    ap.add_argument("--models", default=",".join(models))
+    ap.add_argument("--opsets", default=",".join(map(str, opsets)))
     args = ap.parse_args()
     names = [n for n in args.models.split(",") if n]
-    unknown = [n for n in names if n not in MODELS]
+    unknown = [n for n in names if n not in models]
     if unknown:
-        sys.exit("export_graphs: unknown model %s; known: %s"
-                 % (", ".join(unknown), ", ".join(MODELS)))
+        sys.exit("%s: unknown model %s; known: %s"
+                 % (tool, ", ".join(unknown), ", ".join(models)))
     supported = supported_ops(args.runner) if args.runner else None
     os.makedirs(args.outdir, exist_ok=True)
     count = 0
     try:
         for name in names:
             for opset in [int(v) for v in args.opsets.split(",")]:
-                if len(MODELS[name]) > 3 and opset not in MODELS[name][3]:
+                ops = export_one(args.outdir, name, opset, supported)
+                if ops is None:
                     continue
-                ops = export(args.outdir, name, opset, supported)
                 print("%-28s %s" % ("%s_opset%d" % (name, opset), " ".join(ops)))
                 count += 1
     except Exception as e:
-        print("export_graphs: error: %s: %s" % (type(e).__name__, e), file=sys.stderr)
+        print("%s: error: %s: %s" % (tool, type(e).__name__, e), file=sys.stderr)
         sys.exit(1)
     print("exported %d model/opset combinations" % count)
 
 
+def export_listed(outdir, name, opset, supported):
+    if len(MODELS[name]) > 3 and opset not in MODELS[name][3]:
+        return None
+    return export(outdir, name, opset, supported)
+
+
 if __name__ == "__main__":
-    main()
+    run_exporter("export_graphs", __doc__, MODELS, OPSETS, export_listed)
