@@ -45,6 +45,7 @@ import image_cases  # noqa: E402
 import movement_cases  # noqa: E402
 import recurrent_cases  # noqa: E402
 import movement_more_cases  # noqa: E402
+import detection_cases  # noqa: E402
 import tensor_cases  # noqa: E402
 from templates import NEW_TEMPLATES, TEMPLATES, build_graph  # noqa: E402
 
@@ -161,6 +162,7 @@ def plan(n, known_failures=True, logic_half=False):
     matrix += recurrent_cases.specs()   # and after the movement operators
     matrix += cnn_cases.specs()         # and after the recurrent operators
     matrix += image_cases.specs()       # and after the CNN operators
+    matrix += detection_cases.specs()   # and after the image operators
     if logic_half:      # float16/bfloat16 comparisons, Neg, Abs, Sign, Mod: onnxc refuses them
         matrix += logic_cases.half_specs()
     if n <= len(matrix):
@@ -176,7 +178,8 @@ BUILDERS = {'gemm': C.build_gemm, 'unary': C.build_unary, 'graph': build_graph,
             'math': math_cases.build_math_op, 'pool': pool_cases.build_pool,
             'movement': movement_cases.build_movement_op,
             'recurrent': recurrent_cases.build_recurrent, 'cnn': cnn_cases.build_cnn,
-            'image': image_cases.build_image, 'movement-more': movement_more_cases.build}
+            'image': image_cases.build_image, 'movement-more': movement_more_cases.build,
+            'detection': detection_cases.build_detection}
 INVALID_KINDS = ('invalid', 'invalid-op', 'invalid-tensor')
 
 

@@ -97,6 +97,8 @@ VERSIONS.update({
     'MaxPool': (1, 8, 10, 11, 12), 'AveragePool': (1, 7, 10, 11, 19), 'LpPool': (1, 2, 11, 18),
     'GlobalAveragePool': (1,), 'GlobalMaxPool': (1,), 'GlobalLpPool': (1, 2),
     'Resize': (10, 11, 13, 18, 19), 'Upsample': (7, 9)})
+# detection_cases.py
+VERSIONS.update({'NonMaxSuppression': (10, 11)})
 POOL_OPS = ('MaxPool', 'AveragePool', 'LpPool', 'GlobalAveragePool', 'GlobalMaxPool',
             'GlobalLpPool')
 # movement_cases.py
@@ -233,6 +235,8 @@ def allowed_types(op, version):
         return FLOATS | INTS if version >= 11 else FLOATS
     if op == 'Einsum':
         return FLOATS | {'int32', 'int64'}
+    if op == 'NonMaxSuppression':
+        return {'float32'}
     if op == 'MaxPool':
         return FLOATS | {'int8', 'uint8'} if version >= 12 else FLOATS
     return FLOATS
@@ -371,7 +375,8 @@ EXACT_OPS = {'Identity', 'Dropout', 'Reshape', 'Flatten', 'Constant', 'Shape', '
              'Not', 'Neg', 'Abs', 'Sign', 'Where', 'Mod', 'BitShift',
              'ReduceMax', 'ReduceMin', 'ArgMax', 'ArgMin',
              'Floor', 'Ceil', 'Round', 'Sqrt', 'Reciprocal', 'IsNaN', 'IsInf',
-             'ThresholdedRelu', 'Shrink', 'Max', 'Min', 'Hardmax', 'TopK', 'Transpose'}
+             'ThresholdedRelu', 'Shrink', 'Max', 'Min', 'Hardmax', 'TopK', 'Transpose',
+             'NonMaxSuppression'}
 EXACT_OPS |= set(MOVEMENT_OPS)
 EXACT = {'rtol': 0.0, 'atol': 0.0}
 
@@ -1699,6 +1704,64 @@ def top_k(inputs, attrs, version, order=None):
     return [c_order(np.moveaxis(values, -1, axis)), c_order(np.moveaxis(idx, -1, axis))], None
 
 
+def nms_corners(box, center):
+    """(y0, x0, y1, x1) of one box in either format, as float32."""
+    b = [np.float32(v) for v in box]
+    if center:
+        half_w, half_h = b[2] / np.float32(2), b[3] / np.float32(2)
+        return b[1] - half_h, b[0] - half_w, b[1] + half_h, b[0] + half_w
+    return min(b[0], b[2]), min(b[1], b[3]), max(b[0], b[2]), max(b[1], b[3])
+
+
+def nms_overlaps(a, b, center, threshold):
+    """IoU(a, b) > threshold, in float32; a box of no area overlaps nothing
+    (onnxruntime's reading; the spec is silent)."""
+    p, q = nms_corners(a, center), nms_corners(b, center)
+    h = min(p[2], q[2]) - max(p[0], q[0])
+    w = min(p[3], q[3]) - max(p[1], q[1])
+    ap, aq = (p[2] - p[0]) * (p[3] - p[1]), (q[2] - q[0]) * (q[3] - q[1])
+    if h <= 0 or w <= 0 or ap <= 0 or aq <= 0:
+        return False
+    inter = h * w
+    return inter / (ap + aq - inter) > threshold
+
+
+def non_max_suppression(inputs, attrs, version, order=None):
+    """Per batch and class: take the best remaining box (the lower index
+    on equal scores), drop every box it overlaps by more than the IoU
+    threshold, until max_output_boxes_per_class are taken."""
+    boxes, scores = inputs[0], inputs[1]
+    if boxes.ndim != 3 or scores.ndim != 3 or boxes.shape[2] != 4 or \
+            boxes.shape[0] != scores.shape[0] or boxes.shape[1] != scores.shape[2]:
+        raise ModelError(f'NonMaxSuppression boxes {list(boxes.shape)} scores '
+                         f'{list(scores.shape)}')
+    extra = list(inputs[2:]) + [None] * (5 - len(inputs))
+    for t in extra[:3]:
+        if t is not None and t.size != 1:
+            raise ModelError('NonMaxSuppression: a scalar input of more than one element')
+    max_out = int(extra[0].reshape(-1)[0]) if extra[0] is not None else 0
+    iou = np.float32(extra[1].reshape(-1)[0]) if extra[1] is not None else np.float32(0)
+    st = np.float32(extra[2].reshape(-1)[0]) if extra[2] is not None else None
+    if not 0 <= iou <= 1:
+        raise ModelError(f'NonMaxSuppression iou_threshold {iou} not in [0, 1]')
+    if np.isnan(scores).any() or np.isnan(boxes).any():
+        raise UndefinedCase('NaN in NonMaxSuppression')
+    center = attrs.get('center_point_box', 0) == 1
+    rows = []
+    for b in range(scores.shape[0]):
+        for c in range(scores.shape[1]):
+            s = scores[b, c]
+            alive = [i for i in range(s.size) if st is None or s[i] > st]
+            taken = 0
+            while alive and taken < max_out:
+                best = min(alive, key=lambda i: (-float(s[i]), i))
+                rows.append((b, c, best))
+                taken += 1
+                alive = [i for i in alive if i != best and
+                         not nms_overlaps(boxes[b, best], boxes[b, i], center, iou)]
+    return np.array(rows, np.int64).reshape(len(rows), 3), None
+
+
 def det(inputs, attrs, version, order=None):
     x = inputs[0]
     if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
@@ -2242,6 +2305,7 @@ MATH_OPS = {
     'MeanVarianceNormalization': mean_variance_norm, 'Det': det, 'Einsum': einsum,
     'Conv': conv,
     'ConvTranspose': conv_transpose,
+    'NonMaxSuppression': non_max_suppression,
 }
 
 
@@ -2821,13 +2885,14 @@ SAME_TYPE.update({op: 1 for op in REDUCE_OPS})
 SAME_TYPE.update({op: 1 for op in MOVEMENT_OPS})
 SAME_TYPE.update({'Pow': 1, 'CumSum': 1, 'NegativeLogLikelihoodLoss': 1,
                   'SoftmaxCrossEntropyLoss': 1, 'TopK': 1, 'MaxUnpool': 1,
-                  'Resize': 1, 'Upsample': 1})
+                  'Resize': 1, 'Upsample': 1, 'NonMaxSuppression': 2})
 # The recurrent ops: sequence_lens is int32 among float inputs (check_types
 # sees only the inputs present, so only X is checked; onnxc and
 # onnxruntime check the rest)
 SAME_TYPE.update({op: 1 for op in RECURRENT_OPS})
 # Optional inputs that may be left out before a later one ('' as the name).
-OPTIONAL = {'Clip': {1, 2}, 'Dropout': {1, 2}, 'Gemm': {2}, 'Resize': {1, 2}}
+OPTIONAL = {'Clip': {1, 2}, 'Dropout': {1, 2}, 'Gemm': {2}, 'Resize': {1, 2},
+            'NonMaxSuppression': {2, 3}}
 OPTIONAL.update({op: {1} for op in REDUCE_OPS})
 OPTIONAL.update({'LSTM': {3, 4, 5, 6, 7}, 'GRU': {3, 4, 5}, 'RNN': {3, 4, 5}})
 OPTIONAL['Trilu'] = {1}

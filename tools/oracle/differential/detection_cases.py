@@ -1,0 +1,76 @@
+"""Single-node cases of the detection operators: so far NonMaxSuppression
+(10, 11), float32 only (what the spec allows).
+
+Per version, every form once: corner boxes with flipped corners, center
+boxes, scores full of ties (the lower box index first: ORT and the
+reference agree), only the two required inputs (no box is kept), the
+limit alone, a score threshold, the IoU threshold left out ('') before a
+score threshold, boxes of zero area, 0-D scalars, and several batches
+and classes. The scalars are initializers or, sometimes, graph inputs.
+
+specs() enumerates the matrix; build_detection() draws shapes and values."""
+import numpy as np
+
+from graph import Built
+from reference import VERSIONS, op_version
+from tensor_cases import new_graph
+
+NMS_FORMS = ('corner', 'center', 'ties', 'required-only', 'limit-only', 'score-threshold',
+             'skip-iou', 'zero-area', 'scalars', 'batches')
+
+
+def specs():
+    return [dict(section='detection', kind='detection', op='NonMaxSuppression',
+                 version=v, dtype='float32', form=form)
+            for v in VERSIONS['NonMaxSuppression'] for form in NMS_FORMS]
+
+
+def nms_values(rng, form, b, c, n):
+    """boxes [b, n, 4] and scores [b, c, n]: boxes on a coarse grid so that
+    they overlap often, some exactly."""
+    if form == 'center':
+        xy = rng.integers(0, 8, size=(b, n, 2))
+        wh = rng.integers(1, 6, size=(b, n, 2))
+        boxes = np.concatenate([xy, wh], axis=2).astype(np.float32)
+    else:
+        boxes = rng.integers(0, 9, size=(b, n, 4)).astype(np.float32) / 2
+    if form == 'zero-area':
+        boxes[:, ::3, 2] = boxes[:, ::3, 0]
+    if form == 'ties':
+        scores = rng.integers(0, 3, size=(b, c, n)).astype(np.float32) / 2
+    else:
+        scores = rng.permutation(b * c * n).reshape(b, c, n).astype(np.float32) / (b * c * n)
+    return boxes, scores
+
+
+def scalar(g, rng, name, value, dtype, form):
+    """One of the optional inputs: [1], or 0-D in the 'scalars' form."""
+    arr = np.array(value if form == 'scalars' else [value], dtype)
+    if rng.random() < 0.2:
+        return g.input(name, arr, dtype=dtype)
+    return g.init(name, arr, dtype=dtype)
+
+
+def build_detection(spec, rng):
+    form = spec['form']
+    g = new_graph(rng, spec)
+    b, c = (3, 4) if form == 'batches' else (1, int(rng.integers(1, 3)))
+    n = int(rng.integers(1, 12))
+    boxes, scores = nms_values(rng, form, b, c, n)
+    inputs = [g.input('boxes', boxes, dtype=np.float32),
+              g.input('scores', scores, dtype=np.float32)]
+    limit = int(rng.integers(1, n + 2))
+    iou = float(rng.choice([0.0, 0.3, 0.5, 0.7, 1.0]))
+    if form != 'required-only':
+        inputs.append(scalar(g, rng, 'max', limit, np.int64, form))
+    if form not in ('required-only', 'limit-only'):
+        inputs.append('' if form == 'skip-iou' else scalar(g, rng, 'iou', iou, np.float32, form))
+    if form in ('score-threshold', 'skip-iou', 'batches'):
+        inputs.append(scalar(g, rng, 'st', float(np.median(scores)), np.float32, form))
+    attrs = {'center_point_box': 1} if form == 'center' else {}
+    if form not in ('center', 'corner') and rng.random() < 0.5:
+        attrs = {'center_point_box': 0}
+    g.output(g.node('NonMaxSuppression', inputs, **attrs))
+    desc = (f"NonMaxSuppression-{op_version('NonMaxSuppression', g.opset)} float32 "
+            f"boxes{list(boxes.shape)} limit={limit} iou={iou} {attrs} ({form})")
+    return Built(g, desc, {'shape': list(boxes.shape), 'attrs': attrs, 'form': form})
