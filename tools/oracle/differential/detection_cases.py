@@ -1,5 +1,6 @@
-"""Single-node cases of the detection operators: so far NonMaxSuppression
-(10, 11), float32 only (what the spec allows).
+"""Single-node cases of the detection and grid-sampling operators:
+NonMaxSuppression (10, 11), float32 only (what the spec allows), and
+GridSample (16, 20; 2-D), float32 and float64.
 
 Per version, every form once: corner boxes with flipped corners, center
 boxes, scores full of ties (the lower box index first: ORT and the
@@ -7,6 +8,12 @@ reference agree), only the two required inputs (no box is kept), the
 limit alone, a score threshold, the IoU threshold left out ('') before a
 score threshold, boxes of zero area, 0-D scalars, and several batches
 and classes. The scalars are initializers or, sometimes, graph inputs.
+
+GridSample: every mode x padding_mode x align_corners per version (each
+version with its own mode names: bilinear/bicubic at 16, linear/cubic at
+20), the element type alternating; grid points on a 1/8 lattice reaching
+past the image (taps on pixel centres, halfway, and outside) and random
+ones; images of 1 pixel along a dim now and then (reflection degenerates).
 
 specs() enumerates the matrix; build_detection() draws shapes and values."""
 import numpy as np
@@ -19,10 +26,46 @@ NMS_FORMS = ('corner', 'center', 'ties', 'required-only', 'limit-only', 'score-t
              'skip-iou', 'zero-area', 'scalars', 'batches')
 
 
+GS_MODES = {16: ('bilinear', 'nearest', 'bicubic'), 20: ('linear', 'nearest', 'cubic')}
+GS_PADDINGS = ('zeros', 'border', 'reflection')
+
+
 def specs():
-    return [dict(section='detection', kind='detection', op='NonMaxSuppression',
-                 version=v, dtype='float32', form=form)
-            for v in VERSIONS['NonMaxSuppression'] for form in NMS_FORMS]
+    out = [dict(section='detection', kind='detection', op='NonMaxSuppression',
+                version=v, dtype='float32', form=form)
+           for v in VERSIONS['NonMaxSuppression'] for form in NMS_FORMS]
+    for v in VERSIONS['GridSample']:
+        i = 0
+        for mode in GS_MODES[v]:
+            for padding in GS_PADDINGS:
+                for align in (0, 1):
+                    out.append(dict(section='grid-sample', kind='detection', op='GridSample',
+                                    version=v, dtype=('float32', 'float64')[(i + v // 4) % 2],
+                                    mode=mode, padding=padding, align=align))
+                    i += 1
+    return out
+
+
+def build_grid_sample(spec, rng):
+    dtype = np.dtype(spec['dtype'])
+    g = new_graph(rng, spec)
+    n, c = int(rng.integers(1, 3)), int(rng.integers(1, 4))
+    h, w = (int(rng.integers(1, 6)) if rng.random() < 0.8 else 1 for _ in range(2))
+    ho, wo = int(rng.integers(1, 5)), int(rng.integers(1, 5))
+    x = (rng.random((n, c, h, w)) * 4 - 2).astype(dtype)
+    lattice = rng.integers(0, 41, size=(n, ho, wo, 2)) / 8 - 2.5
+    loose = rng.random((n, ho, wo, 2)) * 2.6 - 1.3
+    grid = np.where(rng.random((n, ho, wo, 2)) < 0.5, lattice, loose).astype(dtype)
+    attrs = {'mode': spec['mode'], 'padding_mode': spec['padding'],
+             'align_corners': spec['align']}
+    y = g.node('GridSample', [g.input('X', x, dtype=dtype), g.input('grid', grid, dtype=dtype)],
+               **attrs)
+    g.output(y)
+    # up to 16 taps of weights below 1.5 each, summed in the input's type
+    g.atol_floor[y] = float(64 * np.finfo(dtype).eps * np.abs(x).max(initial=0))
+    desc = (f"GridSample-{op_version('GridSample', g.opset)} {spec['dtype']} X{list(x.shape)} "
+            f"grid{list(grid.shape)} {attrs}")
+    return Built(g, desc, {'shape': list(x.shape), 'attrs': attrs})
 
 
 def nms_values(rng, form, b, c, n):
@@ -52,6 +95,8 @@ def scalar(g, rng, name, value, dtype, form):
 
 
 def build_detection(spec, rng):
+    if spec['op'] == 'GridSample':
+        return build_grid_sample(spec, rng)
     form = spec['form']
     g = new_graph(rng, spec)
     b, c = (3, 4) if form == 'batches' else (1, int(rng.integers(1, 3)))

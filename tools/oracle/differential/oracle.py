@@ -28,6 +28,7 @@ NO_KERNEL = (
     ('Gemm', ('float32', 'float64'), ((1, 6),)),
     ('Conv', ('float64',), ((1, 21),)),
     ('ConvTranspose', ('float64',), ((1, 21),)),
+    ('GridSample', ('float64',), ((16, 19),)),
     ('Gemm', ('int32', 'int64', 'uint32', 'uint64'), ((9, 21),)),
     ('Add', ('float32', 'float64'), ((1, 6),)),
     ('Add', ('int32', 'int64', 'uint32', 'uint64'), ((6, 6),)),

@@ -98,7 +98,7 @@ VERSIONS.update({
     'GlobalAveragePool': (1,), 'GlobalMaxPool': (1,), 'GlobalLpPool': (1, 2),
     'Resize': (10, 11, 13, 18, 19), 'Upsample': (7, 9)})
 # detection_cases.py
-VERSIONS.update({'NonMaxSuppression': (10, 11)})
+VERSIONS.update({'NonMaxSuppression': (10, 11), 'GridSample': (16, 20)})
 POOL_OPS = ('MaxPool', 'AveragePool', 'LpPool', 'GlobalAveragePool', 'GlobalMaxPool',
             'GlobalLpPool')
 # movement_cases.py
@@ -1762,6 +1762,69 @@ def non_max_suppression(inputs, attrs, version, order=None):
     return np.array(rows, np.int64).reshape(len(rows), 3), None
 
 
+def gs_tap(i, n, padding, align):
+    """The pixel tap i (an int) reads along n pixels, or None (zero)."""
+    if padding == 'zeros':
+        return i if 0 <= i < n else None
+    if padding == 'border':
+        return min(max(i, 0), n - 1)
+    while not 0 <= i < n:       # mirror one step at a time
+        if n == 1:
+            return 0
+        i = (-i if align else -i - 1) if i < 0 else (2 * (n - 1) - i if align else 2 * n - 1 - i)
+    return i
+
+
+def gs_weight(mode, d):
+    if mode == 'nearest':
+        return 1.0 if d == 0 else 0.0
+    d = abs(d)
+    if mode in ('linear', 'bilinear'):
+        return max(0.0, 1 - d)
+    a = -0.75
+    if d < 1:
+        return ((a + 2) * d - (a + 3)) * d * d + 1
+    if d < 2:
+        return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
+    return 0.0
+
+
+def grid_sample(inputs, attrs, version, order=None):
+    """Each output: the sum over the taps near the point of the kernel
+    weight times the pixel the (padded) tap reads, as onnxruntime and
+    PyTorch pad: per tap, not the point."""
+    x, grid = inputs
+    dec = lambda v: v.decode() if isinstance(v, bytes) else v
+    mode = dec(attrs.get('mode', 'linear' if version >= 20 else 'bilinear'))
+    padding = dec(attrs.get('padding_mode', 'zeros'))
+    align = attrs.get('align_corners', 0)
+    names = ('linear', 'nearest', 'cubic') if version >= 20 else ('bilinear', 'nearest', 'bicubic')
+    if mode not in names or padding not in ('zeros', 'border', 'reflection'):
+        raise ModelError(f'GridSample-{version} mode {mode} padding_mode {padding}')
+    if x.ndim != 4 or grid.ndim != 4 or grid.shape[3] != 2 or grid.shape[0] != x.shape[0]:
+        raise ModelError(f'GridSample X {list(x.shape)} grid {list(grid.shape)}')
+    if not np.isfinite(grid).all():
+        raise UndefinedCase('a grid point that is not finite')
+    n, c, h, w = x.shape
+    y = np.zeros((n, c) + grid.shape[1:3], np.float64)
+    xd = x.astype(np.float64)
+    for b in range(n):
+        for i in range(grid.shape[1]):
+            for j in range(grid.shape[2]):
+                gx, gy = float(grid[b, i, j, 0]), float(grid[b, i, j, 1])
+                px = (gx + 1) / 2 * (w - 1) if align else ((gx + 1) * w - 1) / 2
+                py = (gy + 1) / 2 * (h - 1) if align else ((gy + 1) * h - 1) / 2
+                if mode == 'nearest':
+                    px, py = float(np.rint(px)), float(np.rint(py))
+                for r in range(int(np.floor(py)) - 2, int(np.floor(py)) + 3):
+                    for q in range(int(np.floor(px)) - 2, int(np.floor(px)) + 3):
+                        wt = gs_weight(mode, px - q) * gs_weight(mode, py - r)
+                        rr, cc = gs_tap(r, h, padding, align), gs_tap(q, w, padding, align)
+                        if wt and rr is not None and cc is not None:
+                            y[b, :, i, j] += wt * xd[b, :, rr, cc]
+    return c_order(y.astype(x.dtype)), None
+
+
 def det(inputs, attrs, version, order=None):
     x = inputs[0]
     if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
@@ -2305,7 +2368,7 @@ MATH_OPS = {
     'MeanVarianceNormalization': mean_variance_norm, 'Det': det, 'Einsum': einsum,
     'Conv': conv,
     'ConvTranspose': conv_transpose,
-    'NonMaxSuppression': non_max_suppression,
+    'NonMaxSuppression': non_max_suppression, 'GridSample': grid_sample,
 }
 
 
@@ -2885,7 +2948,7 @@ SAME_TYPE.update({op: 1 for op in REDUCE_OPS})
 SAME_TYPE.update({op: 1 for op in MOVEMENT_OPS})
 SAME_TYPE.update({'Pow': 1, 'CumSum': 1, 'NegativeLogLikelihoodLoss': 1,
                   'SoftmaxCrossEntropyLoss': 1, 'TopK': 1, 'MaxUnpool': 1,
-                  'Resize': 1, 'Upsample': 1, 'NonMaxSuppression': 2})
+                  'Resize': 1, 'Upsample': 1, 'NonMaxSuppression': 2, 'GridSample': 1})
 # The recurrent ops: sequence_lens is int32 among float inputs (check_types
 # sees only the inputs present, so only X is checked; onnxc and
 # onnxruntime check the rest)
