@@ -173,3 +173,35 @@ Test(grid_sample, refusals)
     refused(20, "1,1,4,4", "1,2,2,2", "bicubic", "version 20 takes linear");
     refused(20, "1,1,2,4,4", "1,2,2,2,3", "linear", "not N-D (volumetric)");
 }
+
+/* Grid points a file may hold that no image has: NaN, infinities and
+ * coordinates far past int64. They read zero (a NaN or infinite tap) or
+ * the padded pixel; nothing reads outside X. */
+Test(grid_sample, points_beyond_every_range)
+{
+    static const char *const paddings[] = {"zeros", "border", "reflection"};
+    const float x[4] = {1, 2, 3, 4};
+    const float grid[12] = {NAN, 0, INFINITY, 0, -INFINITY, 1, 1e30f, 0, -1e30f, -1e30f, 0, 0};
+    int64_t xd[] = {1, 1, 2, 2}, gd[] = {1, 1, 6, 2};
+    for (int pad = 0; pad < 3; pad++)
+        for (int m = 0; m < 3; m++) {
+            static const char *const modes[] = {"bilinear", "nearest", "bicubic"};
+            onnxc_model *model = NULL;
+            ok(grid_model(16, ONNXC_FLOAT, "1,1,2,2", "1,1,6,2", modes[m], paddings[pad], 0,
+                          &model));
+            onnxc_session *s = NULL;
+            ok(onnxc_session_create(model, NULL, &s));
+            ok(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, xd, 4, x));
+            ok(onnxc_session_bind_input(s, 1, ONNXC_FLOAT, gd, 4, grid));
+            ok(onnxc_session_run(s));
+            onnxc_tensor_view y;
+            ok(onnxc_session_output(s, 0, &y));
+            const float *v = y.data;
+            if (pad == 0)
+                cr_assert(v[3] == 0 && v[4] == 0, "%s zeros: %g %g", modes[m], v[3], v[4]);
+            if (pad == 1 && m == 1)   /* far right of row 0, far top-left */
+                cr_assert(v[3] == 2 && v[4] == 1, "border: %g %g", v[3], v[4]);
+            onnxc_session_free(s);
+            onnxc_model_free(model);
+        }
+}

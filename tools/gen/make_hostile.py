@@ -1110,6 +1110,39 @@ def image_cases(c):
         opset=6))
 
 
+def detection_cases(c):
+    """NonMaxSuppression and GridSample given boxes, scalars, grids or modes
+    they cannot take; every input fixed by the model."""
+    node = helper.make_node
+    f = lambda name, *shape: numpy_helper.from_array(  # noqa: E731
+        np.zeros(shape, np.float32), name)
+
+    def scalar(name, v, dtype):
+        return numpy_helper.from_array(np.array(v, dtype), name)
+
+    def case(name, nodes, initializers, opset, elem=TensorProto.FLOAT):
+        c.write(name + ".onnx", model(
+            nodes=nodes, inputs=[], initializers=initializers,
+            outputs=[value("y", elem, None)], opset=opset))
+
+    nms = lambda *inputs: [node("NonMaxSuppression", list(inputs), ["y"], name="nms")]  # noqa: E731
+    case("dh_nms_boxes_not_4_wide", nms("b", "s"), [f("b", 1, 3, 5), f("s", 1, 1, 3)], 11,
+         TensorProto.INT64)
+    case("dh_nms_boxes_scores_disagree", nms("b", "s"), [f("b", 1, 3, 4), f("s", 1, 1, 2)], 11,
+         TensorProto.INT64)
+    case("dh_nms_limit_two_elements", nms("b", "s", "m"),
+         [f("b", 1, 3, 4), f("s", 1, 1, 3), scalar("m", [1, 2], np.int64)], 11, TensorProto.INT64)
+    case("dh_nms_iou_above_one", nms("b", "s", "m", "iou"),
+         [f("b", 1, 3, 4), f("s", 1, 1, 3), scalar("m", [2], np.int64),
+          scalar("iou", [1.5], np.float32)], 11, TensorProto.INT64)
+    gs = lambda **a: [node("GridSample", ["x", "g"], ["y"], name="gs", **a)]  # noqa: E731
+    case("dh_gridsample_grid_not_2_wide", gs(), [f("x", 1, 1, 4, 4), f("g", 1, 2, 2, 3)], 16)
+    case("dh_gridsample_batch_mismatch", gs(), [f("x", 2, 1, 4, 4), f("g", 1, 2, 2, 2)], 16)
+    case("dh_gridsample_unknown_mode", gs(mode="area"),
+         [f("x", 1, 1, 4, 4), f("g", 1, 2, 2, 2)], 16)
+    case("dh_gridsample20_volumetric", gs(), [f("x", 1, 1, 2, 4, 4), f("g", 1, 2, 2, 2, 3)], 20)
+
+
 def misc_cases(c):
     c.write("folder_as_model.onnx/README", b"a folder, not a model\n")
 
@@ -1119,7 +1152,7 @@ def generate(root):
     for make in (wire_cases, truncation_cases, nesting_cases, graph_cases,
                  node_cases, value_cases, initializer_cases, external_cases,
                  input_cases, data_set_cases, computed_shape_cases, math_cases,
-                 recurrent_cases, image_cases, misc_cases):
+                 recurrent_cases, image_cases, detection_cases, misc_cases):
         make(c)
     with open(os.path.join(root, "README.txt"), "w") as f:
         f.write(README_FIRST_LINE + "\n"
