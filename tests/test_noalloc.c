@@ -761,3 +761,100 @@ Test(noalloc, blocked_gemm_on_two_threads_does_not_allocate)
     expect_two_threads_clean(model, "batch", 256, F, 200);
     onnxc_model_free(model);
 }
+
+/* ---------------------------------------------------------- a small CNN */
+
+/* Conv -> BatchNormalization (folded at load) -> Relu -> MaxPool ->
+ * depthwise Conv -> Resize x2 -> AveragePool -> GlobalAveragePool ->
+ * Flatten -> Gemm, input [batch, 3, 16, 16]: the convolution, pooling and
+ * resampling kernels' workspaces come from the plan too. */
+static onnxc_model *load_cnn(void)
+{
+    static float w1[8 * 3 * 3 * 3], b1[8], w2[8 * 9], wg[8 * 4], bg[4];
+    static float scale[8], shift[8], mean[8], var[8];
+    static const float roi[1] = {0}, scales[4] = {1, 1, 2, 2};
+    for (size_t i = 0; i < sizeof w1 / sizeof *w1; i++)
+        w1[i] = (float)((int)(i * 37 % 23) - 11) / 16.0f;
+    for (size_t i = 0; i < 8; i++) {
+        b1[i] = (float)i / 8 - 0.5f;
+        scale[i] = 0.5f + (float)i / 8;
+        shift[i] = 0.25f - (float)i / 16;
+        mean[i] = (float)i / 10;
+        var[i] = 1.0f + (float)i / 4;
+    }
+    for (size_t i = 0; i < sizeof w2 / sizeof *w2; i++)
+        w2[i] = (float)((int)(i * 29 % 17) - 8) / 8.0f;
+    for (size_t i = 0; i < sizeof wg / sizeof *wg; i++)
+        wg[i] = (float)((int)(i * 13 % 11) - 5) / 4.0f;
+    for (size_t i = 0; i < 4; i++)
+        bg[i] = (float)i;
+    static const int64_t pads[4] = {1, 1, 1, 1}, k2[2] = {2, 2}, s2[2] = {2, 2};
+    mb_model *m = mb_new(8);
+    mb_opset(m, "", 13);
+    mb_input(m, "x", ONNXC_FLOAT, "batch,3,16,16");
+    mb_initializer_f32(m, "w1", "8,3,3,3", w1, sizeof w1 / sizeof *w1);
+    mb_initializer_f32(m, "b1", "8", b1, 8);
+    mb_initializer_f32(m, "scale", "8", scale, 8);
+    mb_initializer_f32(m, "shift", "8", shift, 8);
+    mb_initializer_f32(m, "mean", "8", mean, 8);
+    mb_initializer_f32(m, "var", "8", var, 8);
+    mb_initializer_f32(m, "w2", "8,1,3,3", w2, sizeof w2 / sizeof *w2);
+    mb_initializer_f32(m, "roi", "0", roi, 0);
+    mb_initializer_f32(m, "scales", "4", scales, 4);
+    mb_initializer_f32(m, "wg", "8,4", wg, sizeof wg / sizeof *wg);
+    mb_initializer_f32(m, "bg", "4", bg, 4);
+    Onnx__NodeProto *n = mb_node(m, "Conv", "c1", "x,w1,b1", "c1");
+    mb_attr_ints(m, n, "pads", pads, 4);
+    mb_node(m, "BatchNormalization", "bn", "c1,scale,shift,mean,var", "bn");
+    mb_node(m, "Relu", "r1", "bn", "r1");
+    n = mb_node(m, "MaxPool", "mp", "r1", "mp");
+    mb_attr_ints(m, n, "kernel_shape", k2, 2);
+    mb_attr_ints(m, n, "strides", s2, 2);
+    n = mb_node(m, "Conv", "dw", "mp,w2", "dw");
+    mb_attr_ints(m, n, "pads", pads, 4);
+    mb_attr_int(m, n, "group", 8);
+    mb_node(m, "Resize", "up", "dw,roi,scales", "up");
+    n = mb_node(m, "AveragePool", "ap", "up", "ap");
+    mb_attr_ints(m, n, "kernel_shape", k2, 2);
+    mb_attr_ints(m, n, "strides", s2, 2);
+    mb_node(m, "GlobalAveragePool", "gap", "ap", "gap");
+    mb_node(m, "Flatten", "flat", "gap", "flat");
+    mb_node(m, "Gemm", "fc", "flat,wg,bg", "y");
+    mb_output(m, "y", ONNXC_FLOAT, NULL);
+    onnxc_model *model = NULL;
+    expect_ok(mb_load(m, NULL, &model));
+    mb_free(m);
+    return model;
+}
+
+Test(noalloc, a_cnn_runs_without_allocating_on_one_and_two_threads)
+{
+    onnxc_model *model = load_cnn();
+    static float x[2 * 3 * 16 * 16];
+    for (size_t i = 0; i < sizeof x / sizeof *x; i++)
+        x[i] = (float)((int)(i * 41 % 31) - 15) / 8.0f;
+    int64_t dims[4] = {2, 3, 16, 16};
+    float first[8];
+    for (int threads = 1; threads <= 2; threads++) {
+        onnxc_session *s = tagged_session(model, threads, "batch", 2);
+        expect_ok(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, dims, 4, x));
+        expect_ok(onnxc_session_run(s));   /* planned at creation */
+        for (int run = 0; run < 5; run++) {
+            onnxc_tensor_view v;
+            count_start();
+            onnxc_status *err = onnxc_session_run(s);
+            size_t calls = count_stop();
+            cr_assert_null(err, "%s", onnxc_status_message(err));
+            cr_assert_eq(calls, 0, "%d threads, run %d: %zu heap calls",
+                         threads, run, calls);
+            expect_ok(onnxc_session_output(s, 0, &v));
+            cr_assert_eq(v.bytes, sizeof first);
+            if (threads == 1 && run == 0)
+                memcpy(first, v.data, sizeof first);
+            cr_assert(memcmp(first, v.data, sizeof first) == 0,
+                      "%d threads, run %d: other outputs", threads, run);
+        }
+        onnxc_session_free(s);
+    }
+    onnxc_model_free(model);
+}
