@@ -34,6 +34,7 @@ typedef struct options {
     const char *data_set;
     double rtol, atol;
     bool stats, quiet, nodes;
+    int threads;             /* --threads N, 1 without */
     int profile_runs;        /* --profile N, 0 without */
     const char *profile_json;
     bool npy_out;
@@ -74,6 +75,7 @@ static void usage(FILE *f)
         "      --nodes          print the nodes the compiled program runs:\n"
         "                       their count and how many of each operator\n"
         "                       (what --optimize folded and fused)\n"
+        "  -t, --threads N      intra-op threads (default 1)\n"
         "      --profile N      run N more times and print one row per node\n"
         "                       (output shape, median time, share of the\n"
         "                       run, GFLOP/s), slowest first\n"
@@ -157,6 +159,14 @@ static void parse_args(int argc, char **argv, options *o)
             o->stats = true;
         } else if (!strcmp(a, "--nodes")) {
             o->nodes = true;
+        } else if (!strcmp(a, "-t") || !strcmp(a, "--threads")) {
+            char *end;
+            long n = next ? strtol(next, &end, 10) : 0;
+            if (!next || *end || n < 1 || n > ONNXC_MAX_THREADS)
+                die("%s needs a thread count from 1 to %d, got '%s'", a,
+                    ONNXC_MAX_THREADS, next ? next : "");
+            o->threads = (int)n;
+            i++;
         } else if (!strcmp(a, "--profile")) {
             char *end;
             long n = next ? strtol(next, &end, 10) : 0;
@@ -569,6 +579,8 @@ int main(int argc, char **argv)
     check(session_flags_apply(&o.session, session_options), NULL);
     if (o.profile_runs)
         check(onnxc_session_options_set_profiling(session_options, 1), NULL);
+    if (o.threads > 1)
+        check(onnxc_session_options_set_threads(session_options, o.threads), NULL);
     check(onnxc_session_create(model, session_options, &session), o.model);
     onnxc_session_options_free(session_options);
 
