@@ -77,6 +77,7 @@ extern const oc_op oc_op_space_to_depth;
 extern const oc_op oc_op_reverse_sequence;
 extern const oc_op oc_op_non_zero;
 extern const oc_op oc_op_non_max_suppression;
+extern const oc_op oc_op_roi_align;
 extern const oc_op oc_op_grid_sample;
 extern const oc_op oc_op_compress;
 extern const oc_op oc_op_unique;
@@ -219,6 +220,7 @@ static const oc_op *const registry[] = {
     &oc_op_reverse_sequence,
     &oc_op_non_zero,
     &oc_op_non_max_suppression,
+    &oc_op_roi_align,
     &oc_op_grid_sample,
     &oc_op_compress,
     &oc_op_unique,

@@ -5,7 +5,9 @@
  * boxes on a small grid (many equal scores, flipped corners, zero areas)
  * in both box formats, with and without a score threshold, every per-class
  * limit; then the refusals (boxes of the wrong shape, an IoU threshold
- * outside [0, 1], a limit of more than one element).
+ * outside [0, 1], a limit of more than one element). RoiAlign against
+ * the spec's sampling written out in long double, every version, mode,
+ * coordinate transform and sampling ratio, and its refusals.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -182,6 +184,192 @@ Test(non_max_suppression, bad_scalars_are_run_errors)
               strstr(onnxc_status_message(st), "iou_threshold is 1.5"),
               "%s", onnxc_status_message(st));
     onnxc_status_free(st);
+    onnxc_session_free(s);
+    onnxc_model_free(model);
+}
+
+/* ------------------------------------------------------------- RoiAlign */
+
+/* X [N, C, H, W], rois [R, 4], batch_indices [R] as graph inputs. */
+static onnxc_status *roi_model(int opset, const char *mode, const char *coord, int oh,
+                               int ow, int ratio, float scale, int n, int c, int h, int w,
+                               int r, onnxc_model **model)
+{
+    char xs[64], rs[32], bs[16];
+    snprintf(xs, sizeof xs, "%d,%d,%d,%d", n, c, h, w);
+    snprintf(rs, sizeof rs, "%d,4", r);
+    snprintf(bs, sizeof bs, "%d", r);
+    mb_model *m = mb_new(8);
+    mb_opset(m, "", opset);
+    mb_input(m, "X", ONNXC_FLOAT, xs);
+    mb_input(m, "rois", ONNXC_FLOAT, rs);
+    mb_input(m, "idx", ONNXC_INT64, bs);
+    Onnx__NodeProto *node = mb_node(m, "RoiAlign", "roi", "X,rois,idx", "y");
+    mb_attr_string(m, node, "mode", mode);
+    if (coord)
+        mb_attr_string(m, node, "coordinate_transformation_mode", coord);
+    mb_attr_int(m, node, "output_height", oh);
+    mb_attr_int(m, node, "output_width", ow);
+    mb_attr_int(m, node, "sampling_ratio", ratio);
+    mb_attr_float(m, node, "spatial_scale", scale);
+    mb_output(m, "y", ONNXC_FLOAT, NULL);
+    onnxc_status *st = mb_load(m, NULL, model);
+    mb_free(m);
+    return st;
+}
+
+/* Pixel (yy, xx) of plane p, clamped into the plane. */
+static long double pixel(const float *p, int h, int w, int yy, int xx)
+{
+    yy = yy < 0 ? 0 : yy >= h ? h - 1 : yy;
+    xx = xx < 0 ? 0 : xx >= w ? w - 1 : xx;
+    return p[yy * w + xx];
+}
+
+/* The spec's sample at (y, x): zero more than a pixel outside; else the
+ * coordinates are pulled into [0, size - 1] and the four neighbours
+ * weighted bilinearly. avg adds the weighted sum, max keeps the largest
+ * weighted neighbour. */
+static long double sample_point(const float *p, int h, int w, long double y, long double x,
+                                bool max)
+{
+    if (y < -1 || y > h || x < -1 || x > w)
+        return 0;
+    y = y < 0 ? 0 : y > h - 1 ? h - 1 : y;
+    x = x < 0 ? 0 : x > w - 1 ? w - 1 : x;
+    int y0 = (int)y, x0 = (int)x;
+    long double ly = y - y0, lx = x - x0;
+    long double t[4] = {(1 - ly) * (1 - lx) * pixel(p, h, w, y0, x0),
+                        (1 - ly) * lx * pixel(p, h, w, y0, x0 + 1),
+                        ly * (1 - lx) * pixel(p, h, w, y0 + 1, x0),
+                        ly * lx * pixel(p, h, w, y0 + 1, x0 + 1)};
+    if (!max)
+        return t[0] + t[1] + t[2] + t[3];
+    long double m = t[0];
+    for (int k = 1; k < 4; k++)
+        m = t[k] > m ? t[k] : m;
+    return m;
+}
+
+Test(roi_align, random_regions_every_mode_against_the_spec)
+{
+    enum { N = 2, C = 3, H = 7, W = 6, R = 5 };
+    rng g = rng_seed(11);
+    float x[N * C * H * W], rois[R * 4];
+    int64_t idx[R];
+    for (int i = 0; i < N * C * H * W; i++)
+        x[i] = (float)rng_below(&g, 2001) / 500.0f - 2.0f;
+    static const struct { int opset; const char *coord; } forms[] = {
+        {10, NULL}, {16, "half_pixel"}, {16, "output_half_pixel"}, {16, NULL}};
+    static const char *const modes[] = {"avg", "max"};
+    for (int trial = 0; trial < 24; trial++) {
+        int f = trial % 4, ratio = (int)rng_below(&g, 4), oh = 1 + (int)rng_below(&g, 3),
+            ow = 1 + (int)rng_below(&g, 3);
+        float scale = trial % 3 ? 1.0f : 0.5f;
+        const char *mode = modes[trial / 4 % 2];
+        bool half = forms[f].opset >= 16 && (!forms[f].coord || !strcmp(forms[f].coord, "half_pixel"));
+        for (int r = 0; r < R; r++) {
+            float x1 = (float)rng_below(&g, 17) / 2 - 2, y1 = (float)rng_below(&g, 19) / 2 - 2;
+            rois[r * 4] = x1 / scale;
+            rois[r * 4 + 1] = y1 / scale;
+            rois[r * 4 + 2] = (x1 + (float)rng_below(&g, 13) / 2) / scale;
+            rois[r * 4 + 3] = (y1 + (float)rng_below(&g, 13) / 2) / scale;
+            idx[r] = rng_below(&g, N);
+        }
+        onnxc_model *model = NULL;
+        ok(roi_model(forms[f].opset, mode, forms[f].coord, oh, ow, ratio, scale, N, C, H, W,
+                     R, &model));
+        onnxc_session *s = NULL;
+        ok(onnxc_session_create(model, NULL, &s));
+        int64_t xd[] = {N, C, H, W}, rd[] = {R, 4}, bd[] = {R};
+        ok(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, xd, 4, x));
+        ok(onnxc_session_bind_input(s, 1, ONNXC_FLOAT, rd, 2, rois));
+        ok(onnxc_session_bind_input(s, 2, ONNXC_INT64, bd, 1, idx));
+        ok(onnxc_session_run(s));
+        onnxc_tensor_view y;
+        ok(onnxc_session_output(s, 0, &y));
+        cr_assert_eq(y.rank, 4);
+        cr_assert(y.dims[0] == R && y.dims[1] == C && y.dims[2] == oh && y.dims[3] == ow);
+        const float *got = y.data;
+        for (int r = 0; r < R; r++) {
+            long double off = half ? 0.5L : 0;
+            long double bx = rois[r * 4] * (long double)scale - off;
+            long double by = rois[r * 4 + 1] * (long double)scale - off;
+            long double rw = rois[r * 4 + 2] * (long double)scale - off - bx;
+            long double rh = rois[r * 4 + 3] * (long double)scale - off - by;
+            if (!half) {
+                rw = rw < 1 ? 1 : rw;
+                rh = rh < 1 ? 1 : rh;
+            }
+            long double bw = rw / ow, bh = rh / oh;
+            int gw = ratio ? ratio : (int)ceill(bw), gh = ratio ? ratio : (int)ceill(bh);
+            for (int ch = 0; ch < C; ch++) {
+                const float *p = x + ((size_t)idx[r] * C + (size_t)ch) * H * W;
+                for (int i = 0; i < oh * ow; i++) {
+                    int py = i / ow, px = i % ow;
+                    long double acc = 0;
+                    bool first = true;
+                    for (int a = 0; a < gh; a++)
+                        for (int b = 0; b < gw; b++) {
+                            long double v = sample_point(
+                                p, H, W, by + py * bh + (a + 0.5L) * bh / gh,
+                                bx + px * bw + (b + 0.5L) * bw / gw, !strcmp(mode, "max"));
+                            if (strcmp(mode, "max"))
+                                acc += v;
+                            else if (first || v > acc)
+                                acc = v;
+                            first = false;
+                        }
+                    if (strcmp(mode, "max") && gh * gw > 0)
+                        acc /= gh * gw;
+                    float want = (float)acc, have = got[((size_t)r * C + ch) * oh * ow + i];
+                    cr_assert(fabsf(have - want) <= 1e-5f + 1e-5f * fabsf(want),
+                              "trial %d (opset %d %s %s ratio %d) roi %d ch %d bin %d: %g, "
+                              "want %g", trial, forms[f].opset, mode,
+                              forms[f].coord ? forms[f].coord : "default", ratio, r, ch, i,
+                              (double)have, (double)want);
+                }
+            }
+        }
+        onnxc_session_free(s);
+        onnxc_model_free(model);
+    }
+}
+
+Test(roi_align, bad_regions_and_attributes_are_refused_by_name)
+{
+    onnxc_model *model = NULL;
+    onnxc_status *st = roi_model(16, "mean", NULL, 2, 2, 0, 1, 1, 1, 4, 4, 1, &model);
+    cr_assert(st && strstr(onnxc_status_message(st), "mode is 'mean'"), "%s",
+              onnxc_status_message(st));
+    onnxc_status_free(st);
+    st = roi_model(16, "avg", NULL, 0, 2, 0, 1, 1, 1, 4, 4, 1, &model);
+    cr_assert(st && strstr(onnxc_status_message(st), "output_height 0"), "%s",
+              onnxc_status_message(st));
+    onnxc_status_free(st);
+
+    ok(roi_model(16, "avg", NULL, 2, 2, 0, 1, 1, 1, 4, 4, 1, &model));
+    onnxc_session *s = NULL;
+    ok(onnxc_session_create(model, NULL, &s));
+    float x[16] = {0}, rois[4] = {0, 0, 2, 2};
+    int64_t xd[] = {1, 1, 4, 4}, rd[] = {1, 4}, bd[] = {1}, idx = 1;
+    ok(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, xd, 4, x));
+    ok(onnxc_session_bind_input(s, 1, ONNXC_FLOAT, rd, 2, rois));
+    ok(onnxc_session_bind_input(s, 2, ONNXC_INT64, bd, 1, &idx));
+    st = onnxc_session_run(s);
+    cr_assert(st && onnxc_status_code(st) == ONNXC_ERR_RUN &&
+              strstr(onnxc_status_message(st), "'roi'") &&
+              strstr(onnxc_status_message(st), "batch_indices[0] is 1; X holds 1 images"),
+              "%s", onnxc_status_message(st));
+    onnxc_status_free(st);
+    idx = 0;
+    rois[2] = 1e30f;      /* an adaptive grid of ~10^29 points per bin */
+    st = onnxc_session_run(s);
+    cr_assert(st && strstr(onnxc_status_message(st), "at most 2^24"), "%s",
+              onnxc_status_message(st));
+    onnxc_status_free(st);
+    rois[2] = 2;
+    ok(onnxc_session_run(s));   /* still usable */
     onnxc_session_free(s);
     onnxc_model_free(model);
 }
