@@ -1111,8 +1111,9 @@ def image_cases(c):
 
 
 def detection_cases(c):
-    """NonMaxSuppression and GridSample given boxes, scalars, grids or modes
-    they cannot take; every input fixed by the model."""
+    """NonMaxSuppression, GridSample and RoiAlign given boxes, scalars,
+    grids, regions or modes they cannot take; every input fixed by the
+    model."""
     node = helper.make_node
     f = lambda name, *shape: numpy_helper.from_array(  # noqa: E731
         np.zeros(shape, np.float32), name)
@@ -1141,6 +1142,14 @@ def detection_cases(c):
     case("dh_gridsample_unknown_mode", gs(mode="area"),
          [f("x", 1, 1, 4, 4), f("g", 1, 2, 2, 2)], 16)
     case("dh_gridsample20_volumetric", gs(), [f("x", 1, 1, 2, 4, 4), f("g", 1, 2, 2, 2, 3)], 20)
+    ra = lambda **a: [node("RoiAlign", ["x", "r", "i"], ["y"], name="ra", **a)]  # noqa: E731
+    case("dh_roialign_rois_not_4_wide", ra(),
+         [f("x", 1, 1, 4, 4), f("r", 2, 5), scalar("i", [0, 0], np.int64)], 16)
+    case("dh_roialign_batch_index_beyond_x", ra(),
+         [f("x", 1, 1, 4, 4), f("r", 1, 4), scalar("i", [3], np.int64)], 16)
+    case("dh_roialign_huge_region", ra(),
+         [f("x", 1, 1, 4, 4), scalar("r", [[0, 0, 1e30, 1e30]], np.float32),
+          scalar("i", [0], np.int64)], 16)
 
 
 def misc_cases(c):

@@ -15,6 +15,11 @@ version with its own mode names: bilinear/bicubic at 16, linear/cubic at
 past the image (taps on pixel centres, halfway, and outside) and random
 ones; images of 1 pixel along a dim now and then (reflection degenerates).
 
+RoiAlign (10, 16): mode avg and max x sampling_ratio 0 (adaptive) and 2,
+and at 16 both coordinate transforms; regions inside, across and beyond
+the image edges, some thinner than a pixel, spatial_scale 1 or 0.5, the
+images named by batch_indices; float32 and float64 alternating.
+
 specs() enumerates the matrix; build_detection() draws shapes and values."""
 import numpy as np
 
@@ -43,7 +48,42 @@ def specs():
                                     version=v, dtype=('float32', 'float64')[(i + v // 4) % 2],
                                     mode=mode, padding=padding, align=align))
                     i += 1
+    i = 0
+    for v in VERSIONS['RoiAlign']:
+        for coord in (('half_pixel', 'output_half_pixel') if v >= 16 else (None,)):
+            for mode in ('avg', 'max'):
+                for ratio in (0, 2):
+                    out.append(dict(section='roi-align', kind='detection', op='RoiAlign',
+                                    version=v, dtype=('float32', 'float64')[i % 2],
+                                    mode=mode, ratio=ratio, coord=coord))
+                    i += 1
     return out
+
+
+def build_roi_align(spec, rng):
+    dtype = np.dtype(spec['dtype'])
+    g = new_graph(rng, spec)
+    n, c = int(rng.integers(1, 3)), int(rng.integers(1, 4))
+    h, w = int(rng.integers(2, 9)), int(rng.integers(2, 9))
+    r = int(rng.integers(1, 5))
+    scale = float(rng.choice([1.0, 0.5]))
+    x = (rng.random((n, c, h, w)) * 4 - 2).astype(dtype)
+    corner = rng.integers(-4, 2 * max(h, w) + 4, size=(r, 2)) / 2 / scale
+    size = rng.integers(0, 2 * max(h, w), size=(r, 2)) / 2 / scale + rng.random((r, 2)) * 0.4
+    rois = np.concatenate([corner, corner + size], axis=1).astype(dtype)
+    batch = rng.integers(0, n, size=r).astype(np.int64)
+    attrs = {'mode': spec['mode'], 'sampling_ratio': spec['ratio'],
+             'output_height': int(rng.integers(1, 4)), 'output_width': int(rng.integers(1, 4)),
+             'spatial_scale': scale}
+    if spec['coord']:
+        attrs['coordinate_transformation_mode'] = spec['coord']
+    y = g.node('RoiAlign', [g.input('X', x, dtype=dtype), g.input('rois', rois, dtype=dtype),
+                            g.input('batch_indices', batch, dtype=np.int64)], **attrs)
+    g.output(y)
+    g.atol_floor[y] = float(64 * np.finfo(dtype).eps * np.abs(x).max(initial=0))
+    desc = (f"RoiAlign-{op_version('RoiAlign', g.opset)} {spec['dtype']} X{list(x.shape)} "
+            f"rois{list(rois.shape)} {attrs}")
+    return Built(g, desc, {'shape': list(x.shape), 'attrs': attrs})
 
 
 def build_grid_sample(spec, rng):
@@ -97,6 +137,8 @@ def scalar(g, rng, name, value, dtype, form):
 def build_detection(spec, rng):
     if spec['op'] == 'GridSample':
         return build_grid_sample(spec, rng)
+    if spec['op'] == 'RoiAlign':
+        return build_roi_align(spec, rng)
     form = spec['form']
     g = new_graph(rng, spec)
     b, c = (3, 4) if form == 'batches' else (1, int(rng.integers(1, 3)))

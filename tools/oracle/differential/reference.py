@@ -98,7 +98,7 @@ VERSIONS.update({
     'GlobalAveragePool': (1,), 'GlobalMaxPool': (1,), 'GlobalLpPool': (1, 2),
     'Resize': (10, 11, 13, 18, 19), 'Upsample': (7, 9)})
 # detection_cases.py
-VERSIONS.update({'NonMaxSuppression': (10, 11), 'GridSample': (16, 20)})
+VERSIONS.update({'NonMaxSuppression': (10, 11), 'GridSample': (16, 20), 'RoiAlign': (10, 16)})
 POOL_OPS = ('MaxPool', 'AveragePool', 'LpPool', 'GlobalAveragePool', 'GlobalMaxPool',
             'GlobalLpPool')
 # movement_cases.py
@@ -1789,6 +1789,71 @@ def gs_weight(mode, d):
     return 0.0
 
 
+def roi_align(inputs, attrs, version, order=None):
+    """Each bin the mean (avg) of its sampling points' bilinear values, or
+    the largest (max) of each point's largest weighted tap, the points
+    spread evenly over the bin (sampling_ratio per side, else ceil(bin
+    size)); a point more than a pixel outside X reads 0. From the spec's
+    text and its reference implementation, in float64."""
+    x, rois, batch = inputs
+    dec = lambda v: v.decode() if isinstance(v, bytes) else v
+    mode = dec(attrs.get('mode', 'avg'))
+    coord = dec(attrs.get('coordinate_transformation_mode',
+                          'half_pixel' if version >= 16 else 'output_half_pixel'))
+    oh, ow = attrs.get('output_height', 1), attrs.get('output_width', 1)
+    ratio, scale = attrs.get('sampling_ratio', 0), attrs.get('spatial_scale', 1.0)
+    n, c, h, w = x.shape
+    xd = x.astype(np.float64)
+    y = np.zeros((rois.shape[0], c, oh, ow))
+    off = 0.5 if coord == 'half_pixel' else 0.0
+    for r in range(rois.shape[0]):
+        b = int(batch[r])
+        if not 0 <= b < n:
+            raise ModelError(f'RoiAlign batch index {b}')
+        x1, y1, x2, y2 = (float(v) * float(np.float32(scale)) - off for v in rois[r])
+        rw, rh = x2 - x1, y2 - y1
+        if coord != 'half_pixel':
+            rw, rh = max(rw, 1.0), max(rh, 1.0)
+        bh, bw = rh / oh, rw / ow
+        gh = ratio if ratio > 0 else int(np.ceil(bh))
+        gw = ratio if ratio > 0 else int(np.ceil(bw))
+        for ph in range(oh):
+            for pw in range(ow):
+                vals = []
+                for iy in range(gh):
+                    py = y1 + ph * bh + (iy + 0.5) * bh / gh
+                    for ix in range(gw):
+                        px = x1 + pw * bw + (ix + 0.5) * bw / gw
+                        if py < -1.0 or py > h or px < -1.0 or px > w:
+                            vals.append(np.zeros(c) if mode == 'max' else np.zeros((4, c)))
+                            continue
+                        yy, xx = max(py, 0.0), max(px, 0.0)
+                        y0, x0 = int(yy), int(xx)
+                        if y0 >= h - 1:
+                            y0 = y1_ = h - 1
+                            yy = float(y0)
+                        else:
+                            y1_ = y0 + 1
+                        if x0 >= w - 1:
+                            x0 = x1_ = w - 1
+                            xx = float(x0)
+                        else:
+                            x1_ = x0 + 1
+                        ly, lx = yy - y0, xx - x0
+                        taps = np.stack([(1 - ly) * (1 - lx) * xd[b, :, y0, x0],
+                                         (1 - ly) * lx * xd[b, :, y0, x1_],
+                                         ly * (1 - lx) * xd[b, :, y1_, x0],
+                                         ly * lx * xd[b, :, y1_, x1_]])
+                        vals.append(taps.max(axis=0) if mode == 'max' else taps)
+                if not vals:
+                    continue
+                if mode == 'max':
+                    y[r, :, ph, pw] = np.max(np.stack(vals), axis=0)
+                else:
+                    y[r, :, ph, pw] = np.sum(np.stack(vals), axis=(0, 1)) / (gh * gw)
+    return c_order(y.astype(x.dtype)), None
+
+
 def grid_sample(inputs, attrs, version, order=None):
     """Each output: the sum over the taps near the point of the kernel
     weight times the pixel the (padded) tap reads, as onnxruntime and
@@ -2369,6 +2434,7 @@ MATH_OPS = {
     'Conv': conv,
     'ConvTranspose': conv_transpose,
     'NonMaxSuppression': non_max_suppression, 'GridSample': grid_sample,
+    'RoiAlign': roi_align,
 }
 
 
@@ -2948,7 +3014,8 @@ SAME_TYPE.update({op: 1 for op in REDUCE_OPS})
 SAME_TYPE.update({op: 1 for op in MOVEMENT_OPS})
 SAME_TYPE.update({'Pow': 1, 'CumSum': 1, 'NegativeLogLikelihoodLoss': 1,
                   'SoftmaxCrossEntropyLoss': 1, 'TopK': 1, 'MaxUnpool': 1,
-                  'Resize': 1, 'Upsample': 1, 'NonMaxSuppression': 2, 'GridSample': 1})
+                  'Resize': 1, 'Upsample': 1, 'NonMaxSuppression': 2, 'GridSample': 1,
+                  'RoiAlign': 2})
 # The recurrent ops: sequence_lens is int32 among float inputs (check_types
 # sees only the inputs present, so only X is checked; onnxc and
 # onnxruntime check the rest)
