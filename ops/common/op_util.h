@@ -46,6 +46,13 @@ bool oc_dtype_has_size(onnxc_dtype dtype);
  * starts, so that each part is as aligned as the workspace itself. */
 static inline size_t oc_align64(size_t n) { return (n + 63) & ~(size_t)63; }
 
+/* Element i of float or double data, as a double: for the ops that take
+ * either and compute in double (GridSample, RoiAlign). */
+static inline double oc_real_at(const void *data, bool is_double, size_t i)
+{
+    return is_double ? ((const double *)data)[i] : (double)((const float *)data)[i];
+}
+
 /* The element count of dims[from..rank) of t, as a double: for the
  * operation counts of profiles, where a rounded product is fine. */
 static inline double oc_dims_product(const oc_tensor *t, int from)

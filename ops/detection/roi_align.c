@@ -123,11 +123,6 @@ static onnxc_status *roi_align_infer(const oc_infer_ctx *ctx)
     return NULL;
 }
 
-static double read_at(const void *data, bool is_double, size_t i)
-{
-    return is_double ? ((const double *)data)[i] : (double)((const float *)data)[i];
-}
-
 /* The four taps and weights of a bilinear sample at (py, px) of an h x w
  * plane; false when the point lies more than a pixel outside it. */
 static bool bilinear_taps(double py, double px, int64_t h, int64_t w, size_t at[4],
@@ -184,7 +179,7 @@ static double pool_bin(const roi_align_params *p, const void *plane, bool is_dou
             }
             double v[4];
             for (int k = 0; k < 4; k++)
-                v[k] = wt[k] * read_at(plane, is_double, at[k]);
+                v[k] = wt[k] * oc_real_at(plane, is_double, at[k]);
             if (p->max) {
                 double m = larger(larger(larger(v[0], v[1]), v[2]), v[3]);
                 best = any ? larger(best, m) : m;
@@ -217,7 +212,7 @@ static onnxc_status *roi_align_run(const oc_run_ctx *ctx)
                                 (long long)r, (long long)batch[r], (long long)n);
         double box[4];
         for (int k = 0; k < 4; k++)
-            box[k] = read_at(rois->data, is_double, (size_t)(r * 4 + k)) * p->spatial_scale -
+            box[k] = oc_real_at(rois->data, is_double, (size_t)(r * 4 + k)) * p->spatial_scale -
                      offset;
         if (!(isfinite(box[0]) && isfinite(box[1]) && isfinite(box[2]) && isfinite(box[3])))
             return oc_run_error(ctx, "rois[%lld] is not finite", (long long)r);

@@ -15,13 +15,13 @@
  *
  * Coordinates are computed in double whatever the types (X and grid may
  * each be float or double). A tap that is NaN or infinite reads zero.
- * The cubic weights are a private helper here; they belong with the
- * resampling helpers (ops/image/resample.h) once those exist.
+ * The cubic kernel is Resize's (ops/image/resample.h).
  */
 #include <math.h>
 #include <string.h>
 
 #include "ops/common/op_util.h"
+#include "ops/image/resample.h"
 
 typedef enum sample_mode { SAMPLE_LINEAR, SAMPLE_NEAREST, SAMPLE_CUBIC } sample_mode;
 typedef enum pad_mode { PAD_ZEROS, PAD_BORDER, PAD_REFLECTION } pad_mode;
@@ -160,21 +160,12 @@ static int64_t tap_index(double i, int64_t n, const grid_sample_params *p)
     return (int64_t)i;
 }
 
-/* Keys' cubic convolution weights (A = -0.75) of the 4 taps around a
- * point t past the second. Should join ops/image/resample.h on merge. */
+/* The weights of the 4 taps around a point t past the second: Keys'
+ * kernel with A = -0.75 (PyTorch's and onnxruntime's). */
 static void cubic_weights(double t, double w[4])
 {
-    const double a = -0.75;
-    double u = t + 1, v = 1 - t;
-    w[0] = ((a * u - 5 * a) * u + 8 * a) * u - 4 * a;
-    w[1] = ((a + 2) * t - (a + 3)) * t * t + 1;
-    w[2] = ((a + 2) * v - (a + 3)) * v * v + 1;
-    w[3] = 1 - w[0] - w[1] - w[2];
-}
-
-static double read_at(const void *data, bool is_double, size_t i)
-{
-    return is_double ? ((const double *)data)[i] : (double)((const float *)data)[i];
+    for (int k = 0; k < 4; k++)
+        w[k] = oc_cubic_kernel(t + 1 - k, -0.75);
 }
 
 /* One output point of one channel plane (h x w) at pixel coordinates. */
@@ -203,7 +194,7 @@ static double sample(const void *plane, bool is_double, int64_t h, int64_t w, do
         for (int c = 0; c < taps; c++) {
             int64_t col = tap_index(x0 + c, w, p);
             if (row >= 0 && col >= 0)
-                line += wx[c] * read_at(plane, is_double, (size_t)(row * w + col));
+                line += wx[c] * oc_real_at(plane, is_double, (size_t)(row * w + col));
         }
         sum += wy[r] * line;
     }
@@ -226,8 +217,8 @@ static onnxc_status *grid_sample_run(const oc_run_ctx *ctx)
     for (int64_t b = 0; b < n; b++)
         for (size_t k = 0; k < points; k++) {
             size_t g = ((size_t)b * points + k) * 2;
-            double px = denormalize(read_at(grid->data, g_double, g), w, p->align_corners);
-            double py = denormalize(read_at(grid->data, g_double, g + 1), h, p->align_corners);
+            double px = denormalize(oc_real_at(grid->data, g_double, g), w, p->align_corners);
+            double py = denormalize(oc_real_at(grid->data, g_double, g + 1), h, p->align_corners);
             for (int64_t ch = 0; ch < c; ch++) {
                 size_t in_at = ((size_t)b * (size_t)c + (size_t)ch) * plane;
                 const void *src = x_double ? (const void *)((const double *)x->data + in_at)

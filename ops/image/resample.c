@@ -158,7 +158,7 @@ static double coordinate(const oc_resample *r, double x, int64_t in,
     }
 }
 
-static double cubic_kernel(double t, double a)
+double oc_cubic_kernel(double t, double a)
 {
     t = fabs(t);
     if (t <= 1)
@@ -240,7 +240,7 @@ static void axis_table(const oc_resample *r, int64_t in, int64_t out,
         for (size_t k = 0; k < taps; k++) {
             int64_t i = (int64_t)k + first;
             double arg = ((double)i - ratio) * st;
-            double w = r->mode == OC_RESAMPLE_CUBIC ? cubic_kernel(arg, r->cubic_a)
+            double w = r->mode == OC_RESAMPLE_CUBIC ? oc_cubic_kernel(arg, r->cubic_a)
                                                     : fmax(0, 1 - fabs(arg));
             int64_t at = (int64_t)f + i;
             if (r->exclude_outside && (at < 0 || at >= in))

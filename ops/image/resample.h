@@ -60,6 +60,10 @@ typedef struct oc_resample_axes {
 
 /* The mode, coordinate_transformation_mode and nearest_mode strings of a
  * node; INVALID_MODEL naming the attribute and value otherwise. */
+/* Keys' cubic convolution kernel with coefficient a at distance t (Resize's
+ * cubic_coeff_a; GridSample's bicubic uses a = -0.75). */
+double oc_cubic_kernel(double t, double a);
+
 onnxc_status *oc_resample_parse_mode(const oc_node *node, const char *s,
                                      oc_resample_mode *out);
 onnxc_status *oc_resample_parse_coord(const oc_node *node, const char *s,
