@@ -163,6 +163,7 @@ def plan(n, known_failures=True, logic_half=False):
     matrix += cnn_cases.specs()         # and after the recurrent operators
     matrix += image_cases.specs()       # and after the CNN operators
     matrix += detection_cases.specs()   # and after the image operators
+    matrix += movement_more_cases.unique_specs()    # and after those
     if logic_half:      # float16/bfloat16 comparisons, Neg, Abs, Sign, Mod: onnxc refuses them
         matrix += logic_cases.half_specs()
     if n <= len(matrix):
@@ -179,7 +180,8 @@ BUILDERS = {'gemm': C.build_gemm, 'unary': C.build_unary, 'graph': build_graph,
             'movement': movement_cases.build_movement_op,
             'recurrent': recurrent_cases.build_recurrent, 'cnn': cnn_cases.build_cnn,
             'image': image_cases.build_image, 'movement-more': movement_more_cases.build,
-            'detection': detection_cases.build_detection}
+            'detection': detection_cases.build_detection,
+            'movement-unique': movement_more_cases.build_unique}
 INVALID_KINDS = ('invalid', 'invalid-op', 'invalid-tensor')
 
 

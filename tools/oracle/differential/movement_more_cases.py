@@ -6,6 +6,10 @@ ScatterND (11, 13, 16 add/mul, 18 max/min), ConstantOfShape (9, 20, 21),
 Range, NonZero, GatherND (11, 12 batch_dims, 13), ReverseSequence 10 and
 OneHot (9, 11; dtype is the values' type). Per version every type once (at a rotating form),
 then every form once (at a rotating type), as movement_cases.py.
+Unique (11) comes apart (unique_specs, at the end of the whole matrix,
+so that the cases before it keep their numbers): sorted and in order of
+first appearance, flattened and along an axis (negative too), all four
+outputs or only some, float32/float64/int64/int8.
 
 specs() enumerates the matrix; build() draws shapes and values."""
 import numpy as np
@@ -364,4 +368,48 @@ def build(spec, rng):
     desc = (f"{op}-{op_version(op, g.opset)} {dtype} X{list(shape)} "
             f"{ {k: a for k, a in attrs.items() if k != 'value'} } "
             + ' '.join(f'{n}={a.tolist()}' for n, a in extra if a is not None) + f' ({form})')
+    return Built(g, desc, {'shape': list(shape), 'attrs': str(attrs), 'form': form})
+
+
+UNIQUE_FORMS = ('flat-sorted', 'flat-unsorted', 'axis0', 'axis1', 'negative-axis',
+                'axis-unsorted', 'y-only', 'no-duplicates')
+
+
+def unique_specs():
+    types = ('float32', 'float64', 'int64', 'int8')
+    return [dict(section='movement', kind='movement-unique', op='Unique', version=11,
+                 dtype=types[i % len(types)], form=f)
+            for i, f in enumerate(UNIQUE_FORMS + UNIQUE_FORMS[:4])]
+
+
+def build_unique(spec, rng):
+    dtype, form = spec['dtype'], spec['form']
+    g = new_graph(rng, spec)
+    attrs = {}
+    if form in ('axis0', 'axis1', 'negative-axis', 'axis-unsorted'):
+        shape = dims(rng, 2 if form != 'negative-axis' else 3, 2, 5)
+        attrs['axis'] = {'axis0': 0, 'axis1': 1, 'negative-axis': -1}.get(form, 0)
+        # repeat some slices along the axis, so that there are duplicates
+        ax = attrs['axis'] % len(shape)
+        base = rng.integers(-2, 3, shape)
+        pick = rng.integers(0, shape[ax], shape[ax])
+        x = np.take(base, pick, axis=ax).astype(numpy_dtype(dtype))
+    else:
+        shape = dims(rng, int(rng.integers(1, 4)), 1, 5)
+        hi = 1000 if form == 'no-duplicates' else 4
+        x = rng.integers(-hi, hi, shape).astype(numpy_dtype(dtype))
+        if form == 'no-duplicates':
+            x = rng.permutation(np.arange(int(np.prod(shape)))).reshape(shape).astype(
+                numpy_dtype(dtype)) - 7
+    if form in ('flat-unsorted', 'axis-unsorted'):
+        attrs['sorted'] = 0
+    elif rng.random() < 0.5:
+        attrs['sorted'] = 1
+    outputs = [True] if form == 'y-only' else [True, rng.random() < 0.7, True, True]
+    ys = g.node('Unique', [feed(g, 'X', x, dtype)], outputs=outputs, **attrs)
+    ys = ys if isinstance(ys, list) else [ys]
+    for k, y in enumerate(ys):
+        if y:
+            emit(g, y, dtype if k == 0 else 'int64')
+    desc = f"Unique-11 {dtype} X{list(shape)} {attrs} outputs {outputs} ({form})"
     return Built(g, desc, {'shape': list(shape), 'attrs': str(attrs), 'form': form})

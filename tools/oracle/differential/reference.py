@@ -116,7 +116,8 @@ VERSIONS.update({'Slice': (1, 10, 11, 13), 'Split': (1, 2, 11, 13, 18),
                  'Pad': (1, 2, 11, 13, 18, 19, 21), 'ScatterElements': (11, 13, 16, 18),
                  'ScatterND': (11, 13, 16, 18), 'Scatter': (9, 11),
                  'ConstantOfShape': (9, 20, 21), 'Range': (11,), 'NonZero': (9, 13),
-                 'GatherND': (11, 12, 13), 'ReverseSequence': (10,), 'OneHot': (9, 11)})
+                 'GatherND': (11, 12, 13), 'ReverseSequence': (10,), 'OneHot': (9, 11),
+                 'Unique': (11,)})
 MOVEMENT_OPS = ('OneHot', 'GatherND', 'ReverseSequence', 'Slice', 'Split', 'Pad', 'ScatterElements', 'ScatterND', 'Scatter',
                 'ConstantOfShape', 'Range', 'NonZero', 'Size', 'Expand', 'Tile', 'Trilu', 'DepthToSpace', 'SpaceToDepth', 'EyeLike',
                 'Compress', 'GatherElements')
@@ -212,6 +213,8 @@ def allowed_types(op, version):
         return FLOATS | INTS
     if op in ('GatherND', 'ReverseSequence'):
         return ALL_BF if version >= 13 else ALL
+    if op == 'Unique':          # any tensor type (strings aside)
+        return ALL_BF
     if op in ('Slice', 'Split', 'ScatterElements', 'ScatterND', 'Scatter', 'NonZero'):
         return ALL_BF if version >= 13 else ALL
     if op == 'Pad':
@@ -2908,6 +2911,27 @@ def non_zero(inputs, attrs, version, order=None):
     return c_order(np.array(np.nonzero(x), np.int64).reshape(x.ndim, -1)), None
 
 
+def unique(inputs, attrs, version, order=None):
+    """NumPy's unique (sorted; slices along axis compared lexicographically),
+    or, with sorted=0, in the order each first appears; Y, the first
+    index of each, each input element's (slice's) index in Y, the counts."""
+    x = inputs[0]
+    axis = attrs.get('axis')
+    if axis is not None:
+        axis = int(axis) % x.ndim
+    y, first, inverse, counts = np.unique(x, return_index=True, return_inverse=True,
+                                          return_counts=True, axis=axis)
+    inverse = inverse.reshape(-1)
+    if not attrs.get('sorted', 1):
+        order_ = np.argsort(first, kind='stable')
+        rank = np.empty_like(order_)
+        rank[order_] = np.arange(len(order_))
+        y = np.take(y, order_, axis=0 if axis is None else axis)
+        first, counts, inverse = first[order_], counts[order_], rank[inverse]
+    return [c_order(y.astype(x.dtype)), c_order(first.astype(np.int64)),
+            c_order(inverse.astype(np.int64)), c_order(counts.astype(np.int64))], None
+
+
 def gather_nd(inputs, attrs, version, order=None):
     """Slices of data at the last dim of indices (int64, negative from the
     back), after batch_dims (12+) leading dims that data and indices share."""
@@ -2974,6 +2998,7 @@ MOVEMENT_REFS = {'Size': size, 'Expand': expand, 'Tile': tile, 'Trilu': trilu,
                  'ScatterElements': scatter_elements('ScatterElements'),
                  'Scatter': scatter_elements('Scatter'), 'ScatterND': scatter_nd,
                  'ConstantOfShape': constant_of_shape, 'Range': range_op, 'NonZero': non_zero,
+                 'Unique': unique,
                  'GatherND': gather_nd, 'ReverseSequence': reverse_sequence,
                  'OneHot': one_hot}
 
