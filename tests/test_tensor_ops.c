@@ -973,3 +973,55 @@ Test(tensor_ops, cast_like_takes_the_target_type_only)
     int64_t dims[] = {4};
     expect_output(m, 1, &in, ONNXC_INT64, 1, dims, want, sizeof want);
 }
+
+/* ---------------------------------------------------------------- Tile-1 */
+
+/* Tile-1 of x [2, 3]: tiles and axis are one-element tensors of x's type
+ * (graph inputs here, so the plan reads them at each run); a plain loop
+ * gives the expected repeat along that axis alone. */
+static mb_model *tile1_model(onnxc_dtype t)
+{
+    mb_model *m = mb_new(3);
+    mb_opset(m, "", 5);
+    mb_input(m, "x", t, "2,3");
+    mb_input(m, "tiles", t, "1");
+    mb_input(m, "axis", t, "1");
+    mb_node(m, "Tile", "tile1", "x,tiles,axis", "y");
+    mb_output(m, "y", t, NULL);
+    return m;
+}
+
+Test(tensor_ops, tile_1_repeats_along_one_axis)
+{
+    static const int cases[][2] = {{3, 1}, {2, 0}, {1, -1}, {0, 1}, {2, -2}};
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        int tiles = cases[k][0], axis = cases[k][1], a = axis < 0 ? axis + 2 : axis;
+        float want[2 * 3 * 3];
+        int64_t yd[2] = {2, 3};
+        yd[a] *= tiles;
+        for (int64_t i = 0; i < yd[0]; i++)
+            for (int64_t j = 0; j < yd[1]; j++)
+                want[i * yd[1] + j] = x24[(i % 2) * 3 + j % 3];
+        float t = (float)tiles, ax = (float)axis;
+        bound in[3] = {{ONNXC_FLOAT, 2, {2, 3}, x24}, {ONNXC_FLOAT, 1, {1}, &t},
+                       {ONNXC_FLOAT, 1, {1}, &ax}};
+        expect_output(tile1_model(ONNXC_FLOAT), 3, in, ONNXC_FLOAT, 2, yd, want,
+                      (size_t)(yd[0] * yd[1]) * sizeof(float));
+    }
+}
+
+Test(tensor_ops, tile_1_refuses_fractions_and_axes_out_of_range)
+{
+    static const float bad[][2] = {{2.5f, 0}, {-1, 0}, {2, 2}, {2, -3}, {2, 0.5f}};
+    onnxc_model *model = load(tile1_model(ONNXC_FLOAT));
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        onnxc_session *s = session(model, true);
+        bound in[3] = {{ONNXC_FLOAT, 2, {2, 3}, x24}, {ONNXC_FLOAT, 1, {1}, &bad[k][0]},
+                       {ONNXC_FLOAT, 1, {1}, &bad[k][1]}};
+        bind_all(s, 3, in);
+        expect_status(onnxc_session_run(s), ONNXC_ERR_SHAPE, "'tile1'",
+                      "they must be a whole number >= 0 and a dim of the input", NULL);
+        onnxc_session_free(s);
+    }
+    onnxc_model_free(model);
+}
