@@ -224,10 +224,12 @@ static onnxc_status *roi_align_run(const oc_run_ctx *ctx)
         double bh = rh / (double)oh, bw = rw / (double)ow;
         /* An adaptive grid is as many points as the bin is pixels wide.
          * A hostile ROI could ask for any number: more than 2^24 points
-         * per bin is refused rather than run for hours. */
+         * per bin is refused rather than run for hours (each side alone
+         * too: a bin 10^30 tall and 0 wide would overflow the count). */
         double gh_d = p->sampling_ratio > 0 ? (double)p->sampling_ratio : ceil(fmax(bh, 0));
         double gw_d = p->sampling_ratio > 0 ? (double)p->sampling_ratio : ceil(fmax(bw, 0));
-        if (gh_d * gw_d > (double)(1 << 24))
+        if (gh_d > (double)(1 << 24) || gw_d > (double)(1 << 24) ||
+            gh_d * gw_d > (double)(1 << 24))
             return oc_run_error(ctx, "rois[%lld] asks for %.0f x %.0f sampling points per bin; "
                                 "at most 2^24 are supported", (long long)r, gh_d, gw_d);
         int64_t gh = (int64_t)gh_d, gw = (int64_t)gw_d;

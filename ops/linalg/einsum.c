@@ -595,9 +595,9 @@ static bool plan_gemm(const einsum_params *p, const oc_run_ctx *ctx,
     size_t sa[EIN_LABELS], sb[EIN_LABELS], sy[EIN_LABELS];
     bool in_a[EIN_LABELS] = {false}, in_b[EIN_LABELS] = {false},
          in_y[EIN_LABELS] = {false};
+    if (p->plain || p->n_terms != 2 || ctx->in[0]->dtype != ONNXC_FLOAT)
+        return false;   /* (in[1] exists only for two terms) */
     const oc_tensor *a = ctx->in[0], *b = ctx->in[1];
-    if (p->plain || p->n_terms != 2 || a->dtype != ONNXC_FLOAT)
-        return false;
     memset(g, 0, sizeof *g);
     for (int k = 0; k < EG_GROUPS; k++)
         g->count[k] = 1;

@@ -111,6 +111,8 @@ static onnxc_status *scatter_nd_run(const oc_run_ctx *ctx)
             return err;
     if (y->data != data->data && oc_tensor_count(data))
         memcpy(y->data, data->data, oc_tensor_count(data) * esize);
+    if (!slice)
+        return NULL;   /* the updates are empty slices: nothing to write */
     unsigned char *dst = y->data;
     const unsigned char *src = upd->data;
     for (size_t n = 0; n < tuples; n++) {

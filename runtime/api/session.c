@@ -335,6 +335,9 @@ onnxc_status *onnxc_session_bind_output(onnxc_session *s, size_t index,
     return NULL;
 }
 
+/* The address of every tensor that holds no bytes. */
+static _Alignas(64) const unsigned char no_bytes[64];
+
 /* Points the values of segment k at their memory for this run (and,
  * for the first, the graph's inputs and initializers). */
 static onnxc_status *place_tensors(onnxc_session *s, int k)
@@ -343,21 +346,27 @@ static onnxc_status *place_tensors(onnxc_session *s, int k)
     const plan_segment *seg = &s->segments[k];
     for (int v = 0; k == 0 && v < g->n_values; v++)
         if (g->values[v].flags & OC_VALUE_INITIALIZER)
-            s->tensors[v].data = (void *)g->values[v].data;
+            s->tensors[v].data =
+                g->values[v].data || oc_tensor_count(&s->tensors[v])
+                    ? (void *)g->values[v].data   /* NULL: released, packed */
+                    : (void *)no_bytes;
     for (int i = 0; k == 0 && i < g->n_inputs; i++) {
         int v = g->inputs[i];
         if (s->inputs[i].bound)
-            s->tensors[v].data = (void *)s->inputs[i].data;
+            s->tensors[v].data = s->inputs[i].data ? (void *)s->inputs[i].data
+                                                   : (void *)no_bytes;
     }
     for (int i = seg->first; i < seg->end; i++) {
         const oc_node *n = &g->nodes[i];
-        /* An all-empty plan has no arena: its tensors have no bytes. */
+        /* An all-empty plan has no arena: its tensors have no bytes, but
+         * they still get an address, so that a kernel's memcpy of zero
+         * bytes never sees NULL (undefined behaviour in C). */
         for (int j = 0; j < n->n_outputs; j++) {
             int v = n->outputs[j];
             if (v >= 0 && s->buffer_of[v] >= 0)
                 s->tensors[v].data =
                     s->arena ? s->arena + s->buffers[s->buffer_of[v]].offset
-                             : NULL;
+                             : (void *)no_bytes;
         }
         s->run[i].workspace =
             s->scratch_of[i] >= 0 && s->arena

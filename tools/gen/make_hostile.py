@@ -1150,6 +1150,9 @@ def detection_cases(c):
     case("dh_roialign_huge_region", ra(),
          [f("x", 1, 1, 4, 4), scalar("r", [[0, 0, 1e30, 1e30]], np.float32),
           scalar("i", [0], np.int64)], 16)
+    case("dh_roialign_tall_empty_region", ra(),   # 0 wide: the point count is 0 x 10^30
+         [f("x", 1, 1, 4, 4), scalar("r", [[0, 0, 0, 1e30]], np.float32),
+          scalar("i", [0], np.int64)], 16)
 
 
 def misc_cases(c):
