@@ -87,8 +87,12 @@ Test(row_kernels, every_isa_gives_the_scalar_loops_results)
             double *acc = calloc(n + 1, sizeof *acc), *acc2 = calloc(n + 1, sizeof *acc2);
             cr_assert(acc && acc2);
             for (int rep = 0; rep < 3; rep++) {
-                oc_vec_accum_f32((vec_isa)isa, acc, x, n);
-                oc_vec_accum_f32(VEC_SCALAR, acc2, x, n);
+                /* rows of n / 3 + 1 (at most 2 of them), then one row of n */
+                size_t cols = n / 3 + 1, rows = n / cols;
+                oc_vec_accum_f32((vec_isa)isa, acc, x, cols, rows, cols);
+                oc_vec_accum_f32(VEC_SCALAR, acc2, x, cols, rows, cols);
+                oc_vec_accum_f32((vec_isa)isa, acc, x, n, 1, 0);
+                oc_vec_accum_f32(VEC_SCALAR, acc2, x, n, 1, 0);
             }
             cr_assert(n == 0 || memcmp(acc, acc2, n * sizeof *acc) == 0,
                       "%s accum n=%zu", what, n);

@@ -64,6 +64,12 @@ static double expsum_scalar(float *y, const float *x, size_t n, double max)
     return sum;
 }
 
+static double softmax_expsum_scalar(float *y, const float *x, size_t n,
+                                    float max)
+{
+    return expsum_scalar(y, x, n, max);
+}
+
 static void scale_scalar(float *y, size_t n, double s)
 {
     for (size_t i = 0; i < n; i++)
@@ -106,10 +112,17 @@ static void norm_scalar(float *y, const float *x, size_t n, double m,
     }
 }
 
-static void accum_scalar(double *acc, const float *x, size_t n)
+static void accum_scalar(double *acc, const float *x, size_t n, size_t rows,
+                         size_t stride)
 {
-    for (size_t i = 0; i < n; i++)
-        acc[i] += x[i];
+    size_t r = 0;
+    for (; r + 4 <= rows; r += 4, x += 4 * stride)
+        for (size_t i = 0; i < n; i++)
+            acc[i] += ((double)x[i] + x[i + stride]) +
+                      ((double)x[i + 2 * stride] + x[i + 3 * stride]);
+    for (; r < rows; r++, x += stride)
+        for (size_t i = 0; i < n; i++)
+            acc[i] += x[i];
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -150,16 +163,21 @@ static void accum_scalar(double *acc, const float *x, size_t n)
  * parts, n ln2hi exact), e^r by its Taylor polynomial of degree 7 (5e-9
  * relative), times 2^n in two steps, 2^(n/2) then the rest, so a
  * subnormal e is rounded once. Then one division, (x < 0 ? e : 1) /
- * (1 + e). Measured: 2 ulps at most, 1 on the subnormal results. */
+ * (1 + e), 1 + e's rounding error (Fast2Sum: e <= 1) taken back as Tanh
+ * does below (without it: 2.004 ulps over every 4099th float). */
 /* e = exp(a) for a in [-104, 88.8] (e rounds to 0 at -104 and overflows
  * to inf above 88.72), the steps Sigmoid's comment gives. */
-#define EXPF_PS(P, SFX, a, e)                                                  \
+#define EXPF_PS(P, SFX, a, e) EXPF_LO_PS(P, SFX, a, e, )
+/* The same with a statement LO run on the reduced argument r: Softmax adds
+ * there the part of x - max that a float a could not hold. */
+#define EXPF_LO_PS(P, SFX, a, e, LO)                                           \
     vf e;                                                                      \
     {                                                                          \
     vf one_ = P##set1_ps(1);                                                   \
     vf n = ROUND_PS(P##mul_ps(a, P##set1_ps(0x1.715476p0f)));                  \
     vf r = P##fnmadd_ps(n, P##set1_ps(0x1.63p-1f), a);                         \
     r = P##fnmadd_ps(n, P##set1_ps(-0x1.bd0106p-13f), r);                      \
+    LO                                                                         \
     vf p = P##set1_ps(1.0f / 5040);                                            \
     p = P##fmadd_ps(p, r, P##set1_ps(1.0f / 720));                             \
     p = P##fmadd_ps(p, r, P##set1_ps(1.0f / 120));                             \
@@ -181,34 +199,45 @@ static void accum_scalar(double *acc, const float *x, size_t n)
     vf a = P##max_ps(P##sub_ps(zero, ABS_PS(v)), P##set1_ps(-104.0f));         \
     EXPF_PS(P, SFX, a, e)                                                      \
     vf num = SEL_LT_PS(v, zero, e, one);                                       \
-    vf s = P##div_ps(num, P##add_ps(one, e));                                  \
+    vf d = P##add_ps(one, e), err = P##add_ps(P##sub_ps(one, d), e);           \
+    vf s = P##div_ps(num, d);                                                  \
+    s = P##fnmadd_ps(s, P##mul_ps(err, RCP_PS(d)), s);                         \
     return SEL_NAN_PS(v, P##add_ps(v, v), s);
 
 /* Tanh in float lanes, on a = |x| with x's sign put back (so -0 stays
- * -0): below 0.55 the odd Taylor polynomial through x^17 (truncation
- * 6e-9 relative at 0.55), else 1 - 2/(exp(2a)+1) with 2a clamped at 19,
- * where it rounds to 1; exp as in Sigmoid (n <= 28: both steps exact).
- * Measured: 2 ulps at most. */
+ * -0): tanh(a) = m / (m + 2) with m = expm1(2a), one formula for every a
+ * (no cancellation near 0, where m ~ 2a), 2a clamped at 19, where it
+ * rounds to 1. expm1(b) = 2^n (q + 1) - 1 = fma(2^n, q, 2^n - 1) with b =
+ * n ln2 + r as in Sigmoid and q = e^r - 1 = r + r^2 (1/2 + r/6 + ... +
+ * r^5/5040) (truncation 5e-9 relative); n in [0, 28], so 2^n is one step
+ * and 2^n - 1 exact. m + 2 rounds by up to half an ulp of a number near
+ * 2, nearly an ulp of t: its error err is recovered (Fast2Sum, the larger
+ * of m and 2 first) and t = m / (m + 2 + err) taken as t (1 - err / d),
+ * err / d needing only the few bits of a hardware reciprocal (measured
+ * over every 4099th float: 2.29 ulps without this step). NaN passes the clamp (min_ps gives its second
+ * operand when one is NaN) and every step after. */
 #define TANH_PS(P, SFX)                                                        \
-    vf one = P##set1_ps(1);                                                    \
     vf a = ABS_PS(v);                                                          \
     vi sign = P##xor_si##SFX(P##castps_si##SFX(v), P##castps_si##SFX(a));      \
-    vf b = P##min_ps(P##add_ps(a, a), P##set1_ps(19.0f));                      \
-    EXPF_PS(P, SFX, b, e)                                                      \
-    vf big = P##sub_ps(one, P##div_ps(P##set1_ps(2), P##add_ps(e, one)));      \
-    vf z = P##mul_ps(a, a);                                                    \
-    vf q = P##set1_ps((float)(6404582.0 / 10854718875.0));                     \
-    q = P##fmadd_ps(q, z, P##set1_ps((float)(-929569.0 / 638512875.0)));      \
-    q = P##fmadd_ps(q, z, P##set1_ps((float)(21844.0 / 6081075.0)));          \
-    q = P##fmadd_ps(q, z, P##set1_ps((float)(-1382.0 / 155925.0)));           \
-    q = P##fmadd_ps(q, z, P##set1_ps((float)(62.0 / 2835.0)));                \
-    q = P##fmadd_ps(q, z, P##set1_ps((float)(-17.0 / 315.0)));                \
-    q = P##fmadd_ps(q, z, P##set1_ps((float)(2.0 / 15.0)));                   \
-    q = P##fmadd_ps(q, z, P##set1_ps((float)(-1.0 / 3.0)));                   \
-    vf small = P##fmadd_ps(P##mul_ps(a, z), q, a);                             \
-    vf t = SEL_LT_PS(a, P##set1_ps(0.55f), small, big);                        \
-    t = P##castsi##SFX##_ps(P##or_si##SFX(P##castps_si##SFX(t), sign));        \
-    return SEL_NAN_PS(v, P##add_ps(v, v), t);
+    vf b = P##min_ps(P##set1_ps(19.0f), P##add_ps(a, a));                      \
+    vf n = ROUND_PS(P##mul_ps(b, P##set1_ps(0x1.715476p0f)));                  \
+    vf r = P##fnmadd_ps(n, P##set1_ps(0x1.63p-1f), b);                         \
+    r = P##fnmadd_ps(n, P##set1_ps(-0x1.bd0106p-13f), r);                      \
+    vf s = P##set1_ps(1.0f / 5040);                                            \
+    s = P##fmadd_ps(s, r, P##set1_ps(1.0f / 720));                             \
+    s = P##fmadd_ps(s, r, P##set1_ps(1.0f / 120));                             \
+    s = P##fmadd_ps(s, r, P##set1_ps(1.0f / 24));                              \
+    s = P##fmadd_ps(s, r, P##set1_ps(1.0f / 6));                               \
+    s = P##fmadd_ps(s, r, P##set1_ps(0.5f));                                   \
+    vf q = P##fmadd_ps(P##mul_ps(r, r), s, r);                                 \
+    vf two_n = P##castsi##SFX##_ps(P##slli_epi32(                              \
+        P##add_epi32(P##cvtps_epi32(n), P##set1_epi32(127)), 23));             \
+    vf m = P##fmadd_ps(two_n, q, P##sub_ps(two_n, P##set1_ps(1)));             \
+    vf two = P##set1_ps(2), d = P##add_ps(m, two);                             \
+    vf err = P##add_ps(P##sub_ps(P##max_ps(m, two), d), P##min_ps(m, two));    \
+    vf t = P##div_ps(m, d);                                                    \
+    t = P##fnmadd_ps(t, P##mul_ps(err, RCP_PS(d)), t);                         \
+    return P##castsi##SFX##_ps(P##or_si##SFX(P##castps_si##SFX(t), sign));
 
 /* Exp in float lanes: x clamped to [-104, 88.8], where the result has
  * rounded to 0 or overflowed to inf, then exp as in Sigmoid, whose 2^n
@@ -218,6 +247,60 @@ static void accum_scalar(double *acc, const float *x, size_t n)
     vf a = P##min_ps(P##max_ps(v, P##set1_ps(-104.0f)), P##set1_ps(88.8f));    \
     EXPF_PS(P, SFX, a, e)                                                      \
     return SEL_NAN_PS(v, P##add_ps(v, v), e);
+
+/* Softmax's terms in float lanes: d = x - max rounded, its rounding
+ * error lo recovered exactly (TwoSum) and added to the reduced argument,
+ * so e = exp(x - max) is not off by the ~|d| ulps a rounded d costs
+ * (what made the scalar and double loops widen to double). d <= 0, so
+ * only underflow needs care: below -104 (and for -inf, where TwoSum
+ * gives NaN) lo is 0 and e rounds to 0. A NaN d passes the clamp (max_ps
+ * gives its second operand when one is NaN) and every step after. */
+#define SOFTMAX_TERM_PS(P, SFX)                                                \
+    vf d = P##sub_ps(v, m);                                                    \
+    vf bb = P##sub_ps(d, v);                                                   \
+    vf lo = P##add_ps(P##sub_ps(v, P##sub_ps(d, bb)),                          \
+                      P##sub_ps(P##sub_ps(P##setzero_ps(), m), bb));           \
+    vf a = P##max_ps(P##set1_ps(-104.0f), d);   /* NaN d: a is d */            \
+    lo = SEL_LT_PS(d, P##set1_ps(-104.0f), P##setzero_ps(), lo);               \
+    EXPF_LO_PS(P, SFX, a, e, r = P##add_ps(r, lo);)                            \
+    return e;   /* NaN for NaN: every step keeps it */
+
+/* The sum in double of Softmax's terms over x[0, n), each stored in y:
+ * F the term, CVT_LO/CVT_HI a vector's two halves widened to double. */
+#define SOFTMAX_EXPSUM_LOOP(NAMEF, F, VF, VD, WF, P, PD, CVT_LO, CVT_HI)        \
+    TGT static double NAMEF(float *y, const float *x, size_t n, float max)     \
+    {                                                                          \
+        VF m = P##set1_ps(max);                                                \
+        VD acc0 = PD##setzero_pd(), acc1 = acc0;                               \
+        size_t i = 0;                                                          \
+        for (; i + 2 * WF <= n; i += 2 * WF) {   /* two chains at a time */    \
+            VF e = F(P##loadu_ps(x + i), m), f = F(P##loadu_ps(x + i + WF), m); \
+            P##storeu_ps(y + i, e);                                            \
+            P##storeu_ps(y + i + WF, f);                                       \
+            acc0 = PD##add_pd(acc0, PD##add_pd(CVT_LO(e), CVT_HI(e)));         \
+            acc1 = PD##add_pd(acc1, PD##add_pd(CVT_LO(f), CVT_HI(f)));         \
+        }                                                                      \
+        for (; i + WF <= n; i += WF) {                                         \
+            VF e = F(P##loadu_ps(x + i), m);                                   \
+            P##storeu_ps(y + i, e);                                            \
+            acc0 = PD##add_pd(acc0, PD##add_pd(CVT_LO(e), CVT_HI(e)));         \
+        }                                                                      \
+        double lanes[WF / 2], sum = 0;                                         \
+        PD##storeu_pd(lanes, PD##add_pd(acc0, acc1));                          \
+        for (int k = 0; k < WF / 2; k++)                                       \
+            sum += lanes[k];                                                   \
+        if (i < n) {                                                           \
+            float buf[WF];                                                     \
+            size_t k = n - i;                                                  \
+            for (size_t t = 0; t < WF; t++)                                    \
+                buf[t] = t < k ? x[i + t] : -INFINITY;   /* terms 0 */         \
+            P##storeu_ps(buf, F(P##loadu_ps(buf), m));                         \
+            memcpy(y + i, buf, k * sizeof *buf);                               \
+            for (size_t t = 0; t < k; t++)                                     \
+                sum += buf[t];                                                 \
+        }                                                                      \
+        return sum;                                                            \
+    }
 
 #define MAP_LOOP_PS(NAMEF, F, VF, WF, LDF, STF)                                  \
     TGT static void NAMEF(float *y, const float *x, size_t n)                  \
@@ -258,6 +341,7 @@ static void accum_scalar(double *acc, const float *x, size_t n)
 
 #define vf __m256
 #define vi __m256i
+#define RCP_PS(v) _mm256_rcp_ps(v)
 #define ABS_PS(v) _mm256_andnot_ps(_mm256_set1_ps(-0.0f), (v))
 #define ROUND_PS(v) _mm256_round_ps((v), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
 #define SEL_LT_PS(a, b, t, f)                                                  \
@@ -267,6 +351,14 @@ static void accum_scalar(double *acc, const float *x, size_t n)
 TGT static inline __m256 sigmoid_v256(__m256 v) { SIGMOID_PS(_mm256_, 256) }
 TGT static inline __m256 tanh_v256(__m256 v) { TANH_PS(_mm256_, 256) }
 TGT static inline __m256 exp_v256(__m256 v) { EXP_PS(_mm256_, 256) }
+TGT static inline __m256 softmax_term_v256(__m256 v, __m256 m)
+{
+    SOFTMAX_TERM_PS(_mm256_, 256)
+}
+#define CVT_LO_256(e) _mm256_cvtps_pd(_mm256_castps256_ps128(e))
+#define CVT_HI_256(e) _mm256_cvtps_pd(_mm256_extractf128_ps((e), 1))
+SOFTMAX_EXPSUM_LOOP(softmax_expsum_avx2, softmax_term_v256, __m256, __m256d, 8,
+                    _mm256_, _mm256_, CVT_LO_256, CVT_HI_256)
 MAP_LOOP_PS(exp_avx2, exp_v256, __m256, 8, _mm256_loadu_ps, _mm256_storeu_ps)
 MAP_LOOP_PS(sigmoid_avx2, sigmoid_v256, __m256, 8, _mm256_loadu_ps,
             _mm256_storeu_ps)
@@ -274,6 +366,7 @@ MAP_LOOP_PS(tanh_avx2, tanh_v256, __m256, 8, _mm256_loadu_ps,
             _mm256_storeu_ps)
 #undef vf
 #undef vi
+#undef RCP_PS
 #undef ABS_PS
 #undef ROUND_PS
 #undef SEL_LT_PS
@@ -331,6 +424,7 @@ MAX_LOOP_PS(max_avx2, _mm256_, __m256, 8)
 
 #define vf __m512
 #define vi __m512i
+#define RCP_PS(v) _mm512_rcp14_ps(v)
 #define ABS_PS(v) _mm512_abs_ps(v)
 #define ROUND_PS(v) _mm512_roundscale_ps((v), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
 #define SEL_LT_PS(a, b, t, f)                                                  \
@@ -340,6 +434,15 @@ MAX_LOOP_PS(max_avx2, _mm256_, __m256, 8)
 TGT static inline __m512 sigmoid_v512(__m512 v) { SIGMOID_PS(_mm512_, 512) }
 TGT static inline __m512 tanh_v512(__m512 v) { TANH_PS(_mm512_, 512) }
 TGT static inline __m512 exp_v512(__m512 v) { EXP_PS(_mm512_, 512) }
+TGT static inline __m512 softmax_term_v512(__m512 v, __m512 m)
+{
+    SOFTMAX_TERM_PS(_mm512_, 512)
+}
+#define CVT_LO_512(e) _mm512_cvtps_pd(_mm512_castps512_ps256(e))
+#define CVT_HI_512(e)                                                          \
+    _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1)))
+SOFTMAX_EXPSUM_LOOP(softmax_expsum_avx512, softmax_term_v512, __m512, __m512d,
+                    16, _mm512_, _mm512_, CVT_LO_512, CVT_HI_512)
 MAP_LOOP_PS(exp_avx512, exp_v512, __m512, 16, _mm512_loadu_ps,
             _mm512_storeu_ps)
 MAP_LOOP_PS(sigmoid_avx512, sigmoid_v512, __m512, 16, _mm512_loadu_ps,
@@ -422,6 +525,12 @@ double oc_vec_expsum_f32(vec_isa isa, float *y, const float *x, size_t n,
     DISPATCH(isa, expsum, y, x, n, max)
 }
 
+double oc_vec_softmax_expsum_f32(vec_isa isa, float *y, const float *x,
+                                 size_t n, float max)
+{
+    DISPATCH(isa, softmax_expsum, y, x, n, max)
+}
+
 void oc_vec_scale_f32(vec_isa isa, float *y, size_t n, double s)
 {
     DISPATCH(isa, scale, y, n, s)
@@ -449,7 +558,8 @@ void oc_vec_norm_f32(vec_isa isa, float *y, const float *x, size_t n, double m,
     DISPATCH(isa, norm, y, x, n, m, is, scale, bias)
 }
 
-void oc_vec_accum_f32(vec_isa isa, double *acc, const float *x, size_t n)
+void oc_vec_accum_f32(vec_isa isa, double *acc, const float *x, size_t n,
+                      size_t rows, size_t stride)
 {
-    DISPATCH(isa, accum, acc, x, n)
+    DISPATCH(isa, accum, acc, x, n, rows, stride)
 }

@@ -40,6 +40,12 @@ float oc_vec_max_f32(vec_isa isa, const float *x, size_t n);
  * (float)e_i in y[i] unless y is NULL. NaN x or max give NaN terms. */
 double oc_vec_expsum_f32(vec_isa isa, float *y, const float *x, size_t n,
                       double max);
+/* The same for Softmax, y required, with the terms in float lanes: exp of
+ * x[i] - max taken exactly (its rounding error recovered and added after
+ * the range reduction), so each term within 2 ulps, stored in y, summed in
+ * double. The scalar version is the one above. */
+double oc_vec_softmax_expsum_f32(vec_isa isa, float *y, const float *x,
+                                 size_t n, float max);
 /* y[i] = (float)((double)y[i] * s). */
 void oc_vec_scale_f32(vec_isa isa, float *y, size_t n, double s);
 /* y[i] = (float)(((double)x[i] - max) - sub); y may be x. */
@@ -49,11 +55,14 @@ void oc_vec_shift_f32(vec_isa isa, float *y, const float *x, size_t n,
 /* Row statistics in double lanes (the scalar versions: one by one, in
  * double). The sum of x[0..n); the sum of (x[i] - m)^2; y[i] = (x[i] - m)
  * * is * scale[i] + bias[i] rounded once (scale, bias NULL: 1, 0; y may
- * be x); acc[i] += x[i]. */
+ * be x); acc[i] += the rows r < rows of x[r * stride + i], four at a time
+ * as acc + ((x0 + x1) + (x2 + x3)), the rest one by one: the same
+ * additions in every version, so all give the same bits. */
 double oc_vec_sum_f32(vec_isa isa, const float *x, size_t n);
 double oc_vec_sqdev_f32(vec_isa isa, const float *x, size_t n, double m);
 void oc_vec_norm_f32(vec_isa isa, float *y, const float *x, size_t n, double m,
                      double is, const float *scale, const float *bias);
-void oc_vec_accum_f32(vec_isa isa, double *acc, const float *x, size_t n);
+void oc_vec_accum_f32(vec_isa isa, double *acc, const float *x, size_t n,
+                      size_t rows, size_t stride);
 
 #endif

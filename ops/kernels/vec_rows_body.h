@@ -79,14 +79,28 @@ TGT static void NAME(norm)(float *y, const float *x, size_t n, double m,
     }
 }
 
-/* acc[i] += x[i]: one row of a reduction over a middle axis. */
-TGT static void NAME(accum)(double *acc, const float *x, size_t n)
+/* acc[i] += rows of x, stride apart: a reduction over a middle axis.
+ * Four rows per pass over acc, so its loads and stores are a quarter of
+ * X's (one row at a time, they were the bound). */
+TGT static void NAME(accum)(double *acc, const float *x, size_t n, size_t rows,
+                            size_t stride)
 {
-    size_t i = 0;
-    for (; i + 2 * W <= n; i += 2 * W) {
-        STORED(acc + i, ADD(LDD(acc + i), LD(x + i)));
-        STORED(acc + i + W, ADD(LDD(acc + i + W), LD(x + i + W)));
+    size_t r = 0;
+    for (; r + 4 <= rows; r += 4, x += 4 * stride) {
+        const float *x1 = x + stride, *x2 = x + 2 * stride, *x3 = x + 3 * stride;
+        size_t i = 0;
+        for (; i + W <= n; i += W) {
+            vd s = ADD(ADD(LD(x + i), LD(x1 + i)), ADD(LD(x2 + i), LD(x3 + i)));
+            STORED(acc + i, ADD(LDD(acc + i), s));
+        }
+        for (; i < n; i++)
+            acc[i] += ((double)x[i] + x1[i]) + ((double)x2[i] + x3[i]);
     }
-    for (; i < n; i++)
-        acc[i] += x[i];
+    for (; r < rows; r++, x += stride) {
+        size_t i = 0;
+        for (; i + W <= n; i += W)
+            STORED(acc + i, ADD(LDD(acc + i), LD(x + i)));
+        for (; i < n; i++)
+            acc[i] += x[i];
+    }
 }

@@ -208,8 +208,9 @@ SOFTMAX_COLUMNS(softmax_columns_f32, float)
 SOFTMAX_COLUMNS(softmax_columns_f64, double)
 
 /* Float rows through the SIMD loops of vec_exp.h: the same steps as
- * SOFTMAX_ROWS (exp and the sum in double), the exp a polynomial good to
- * ~1e-11 relative. The maximum skips NaN where SOFTMAX_ROWS may start from one;
+ * SOFTMAX_ROWS, the sum in double; Softmax's exp in float lanes on an
+ * exact x - max (within 2 ulps), LogSoftmax's in double lanes (~1e-11
+ * relative: its log of the sum near 1 keeps the sum's error). The maximum skips NaN where SOFTMAX_ROWS may start from one;
  * either way a NaN's term makes the sum, so the row, NaN. */
 static void softmax_rows_f32(vec_isa isa, softmax_kind kind, const float *x,
                              float *y, size_t rows, size_t len)
@@ -218,24 +219,40 @@ static void softmax_rows_f32(vec_isa isa, softmax_kind kind, const float *x,
         softmax_rows_f32_scalar(kind, x, y, rows, len);
         return;
     }
-    for (size_t r = 0; r < rows; r++, x += len, y += len) {
-        double max = oc_vec_max_f32(isa, x, len);
-        if (kind == SOFTMAX_EXP) {
-            double sum = oc_vec_expsum_f32(isa, y, x, len, max);
-            oc_vec_scale_f32(isa, y, len, 1 / sum);
-        } else {
-            /* the first maximum, as SOFTMAX_ROWS; none if all are NaN */
-            size_t top = 0;
-            while (top < len && x[top] != max)
-                top++;
-            if (top == len)
-                top = 0;
-            double sum = oc_vec_expsum_f32(isa, NULL, x, top, max) +
-                         oc_vec_expsum_f32(isa, NULL, x + top + 1,
-                                        len - top - 1, max);
-            double log_sum = log1p(sum + (x[top] - max));
-            oc_vec_shift_f32(isa, y, x, len, max, log_sum);
+    if (kind == SOFTMAX_EXP) {
+        /* Each step over a block of rows before the next: a row's steps
+         * depend on each other (max, then the sum, then the scale), the
+         * rows do not, so within a step the CPU overlaps rows (one row
+         * at a time, short rows ran at the latency of their chain). */
+        enum { BLOCK = 8 };
+        for (size_t r0 = 0; r0 < rows; r0 += BLOCK) {
+            size_t nb = rows - r0 < BLOCK ? rows - r0 : BLOCK;
+            const float *xb = x + r0 * len;
+            float *yb = y + r0 * len, max[BLOCK];
+            double sum[BLOCK];
+            for (size_t b = 0; b < nb; b++)
+                max[b] = oc_vec_max_f32(isa, xb + b * len, len);
+            for (size_t b = 0; b < nb; b++)
+                sum[b] = oc_vec_softmax_expsum_f32(isa, yb + b * len,
+                                                   xb + b * len, len, max[b]);
+            for (size_t b = 0; b < nb; b++)
+                oc_vec_scale_f32(isa, yb + b * len, len, 1 / sum[b]);
         }
+        return;
+    }
+    for (size_t r = 0; r < rows; r++, x += len, y += len) {
+        float max = oc_vec_max_f32(isa, x, len);
+        /* the first maximum, as SOFTMAX_ROWS; none if all are NaN */
+        size_t top = 0;
+        while (top < len && x[top] != max)
+            top++;
+        if (top == len)
+            top = 0;
+        double sum = oc_vec_expsum_f32(isa, NULL, x, top, max) +
+                     oc_vec_expsum_f32(isa, NULL, x + top + 1, len - top - 1,
+                                       max);
+        double log_sum = log1p(sum + (x[top] - max));
+        oc_vec_shift_f32(isa, y, x, len, max, log_sum);
     }
 }
 
