@@ -290,6 +290,46 @@ Test(reduce, integers_wrap_and_keep_their_extremes)
     done(model, s);
 }
 
+/* L2 and the log-sums of integers: computed in double, truncated toward
+ * zero, saturated (as the spec's reference casts its double result). */
+Test(reduce, integer_l2_and_log_sums_truncate_their_real_results)
+{
+    static const int64_t dims[1] = {3};
+    static const struct {
+        int kind;
+        int32_t x[3];
+        int32_t want;   /* the real result truncated */
+    } cases[] = {
+        {L2, {3, 4, 12}, 13},             /* sqrt(169) exactly */
+        {L2, {1, 1, 1}, 1},               /* sqrt(3) = 1.73 */
+        {L2, {-46341, 0, 0}, 46341},      /* the square beyond int32 */
+        {LOG_SUM, {1, 1, 5}, 1},          /* log 7 = 1.95 */
+        {LOG_SUM, {0, 0, 0}, INT32_MIN},  /* log 0 = -inf: the least */
+        {LOG_SUM_EXP, {-3, 2, 2}, 2},     /* 2 + log(2 + e^-5) = 2.70 */
+        {LOG_SUM_EXP, {90, 90, 90}, 91},  /* 90 + log 3: no exp overflow */
+        {LOG_SUM_EXP, {-5, -5, -9}, -4},  /* -4.31 toward zero */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        onnxc_model *model;
+        onnxc_session *s;
+        onnxc_tensor_view v = run1(reduce_model(cases[i].kind, 18, ONNXC_INT32,
+                                                "3", NULL, -1, 0),
+                                   &model, &s, ONNXC_INT32, dims, 1, cases[i].x);
+        cr_assert_eq(((const int32_t *)v.data)[0], cases[i].want,
+                     "case %zu (%s): %d", i, NAMES[cases[i].kind],
+                     ((const int32_t *)v.data)[0]);
+        done(model, s);
+    }
+    const int64_t big[3] = {INT64_MAX, INT64_MAX, 0};
+    onnxc_model *model;
+    onnxc_session *s;
+    onnxc_tensor_view v = run1(reduce_model(L2, 13, ONNXC_INT64, "3", NULL, -1, 0),
+                               &model, &s, ONNXC_INT64, dims, 1, big);
+    /* sqrt(2) (2^63 - 1) does not fit: the largest int64 */
+    cr_assert_eq(((const int64_t *)v.data)[0], INT64_MAX);
+    done(model, s);
+}
+
 Test(reduce, a_long_float_sum_does_not_drift)
 {
     enum { N = 10 * 1000 * 1000 };
@@ -337,8 +377,8 @@ Test(reduce, bad_axes_and_types_are_refused_at_load_naming_the_node)
                       ONNXC_ERR_SHAPE, "'reduce'", "axis 2 is out of range");
     expect_load_error(reduce_model(SUM, 13, ONNXC_FLOAT, "2,3", twice, 2, 1),
                       ONNXC_ERR_SHAPE, "'reduce'", "given twice");
-    expect_load_error(reduce_model(L2, 18, ONNXC_INT32, "2,3", one, 1, 1),
-                      ONNXC_ERR_UNSUPPORTED, "'reduce'", "int32");
+    expect_load_error(reduce_model(L2, 18, ONNXC_INT8, "2,3", one, 1, 1),
+                      ONNXC_ERR_UNSUPPORTED, "'reduce'", "int8");
     expect_load_error(reduce_model(MAX, 11, ONNXC_UINT8, "2,3", one, 1, 1),
                       ONNXC_ERR_UNSUPPORTED, "'reduce'", "uint8");
     /* ReduceMean-13 takes axes as an attribute, not as an input */

@@ -38,22 +38,18 @@ onnxc_status *oc_reduce_prepare(const oc_prepare_ctx *ctx, oc_reduce_kind kind,
     return NULL;
 }
 
-/* Whether this version of the kind reduces dtype. The integer L2 and
- * log-sums the spec allows are not run yet. */
+/* Whether this version of the kind reduces dtype. */
 static bool takes(oc_reduce_kind kind, onnxc_dtype t, int version)
 {
     bool minmax = kind == OC_REDUCE_MAX || kind == OC_REDUCE_MIN;
-    bool float_only = kind == OC_REDUCE_L2 || kind == OC_REDUCE_LOG_SUM ||
-                      kind == OC_REDUCE_LOG_SUM_EXP;
     switch (t) {
     case ONNXC_FLOAT:
     case ONNXC_DOUBLE:
-        return true;
     case ONNXC_INT32:
     case ONNXC_INT64:
     case ONNXC_UINT32:
     case ONNXC_UINT64:
-        return !float_only;
+        return true;
     case ONNXC_INT8:
     case ONNXC_UINT8:
         return minmax && version >= 12;
@@ -70,10 +66,6 @@ static const char *types_of(oc_reduce_kind kind)
     case OC_REDUCE_MAX:
     case OC_REDUCE_MIN:
         return REDUCE_MINMAX_TYPES;
-    case OC_REDUCE_L2:
-    case OC_REDUCE_LOG_SUM:
-    case OC_REDUCE_LOG_SUM_EXP:
-        return REDUCE_FLOAT_TYPES " (integer types not yet)";
     default:
         return REDUCE_ARITH_TYPES;
     }
@@ -284,6 +276,28 @@ static void walk_make(const oc_tensor *x, unsigned mask, walk *w)
  * uint64_t) with wrap-around; LO and HI the type's range, ABS(v) |v| as
  * a uint64_t. */
 #define INT_REDUCER(name, T, A, LO, HI, ABS)                                        \
+    /* L2 and the log-sums, whose results are not integers: in double, as   \
+     * the spec's reference computes them, then truncated toward 0 into T   \
+     * (NaN 0, beyond T's range its bound, as Cast does: log of an empty  \
+     * or zero sum is -inf, T's least). LogSumExp shifted by the max. */  \
+    static A name##_real(oc_reduce_kind kind, const walk *w, const T *p)      \
+    {                                                                          \
+        double s = 0, m = -INFINITY, r;                                        \
+        if (kind == OC_REDUCE_L2) {                                            \
+            VISIT(T, double, w, p, s += v * v);                                \
+            r = sqrt(s);                                                       \
+        } else if (kind == OC_REDUCE_LOG_SUM) {                                \
+            VISIT(T, double, w, p, s += v);                                    \
+            r = log(s);                                                        \
+        } else {                                                               \
+            VISIT(T, double, w, p, if (v > m) m = v);                          \
+            if (!isinf(m))                                                     \
+                VISIT(T, double, w, p, s += exp(v - m));                       \
+            r = isinf(m) ? m : m + log(s);                                     \
+        }                                                                      \
+        return isnan(r) ? (A)0 : r <= (double)(LO) ? (A)(LO)                   \
+               : r >= (double)(HI) ? (A)(HI) : (A)r;                           \
+    }                                                                          \
     static A name##_one(oc_reduce_kind kind, const walk *w, const T *p)       \
     {                                                                          \
         uint64_t acc = 0;                                                      \
@@ -313,6 +327,10 @@ static void walk_make(const oc_tensor *x, unsigned mask, walk *w)
         case OC_REDUCE_SUM_SQUARE:                                             \
             VISIT(T, A, w, p, acc += (uint64_t)v * (uint64_t)v);               \
             return (A)acc;                                                     \
+        case OC_REDUCE_L2:                                                     \
+        case OC_REDUCE_LOG_SUM:                                                \
+        case OC_REDUCE_LOG_SUM_EXP:                                            \
+            return name##_real(kind, w, p);                                    \
         default: /* refused by infer */                                        \
             return 0;                                                          \
         }                                                                      \

@@ -70,7 +70,6 @@ bool oc_reduce_fast(const oc_run_ctx *ctx, vec_isa isa, oc_reduce_kind kind,
 #define REDUCE_ARITH_TYPES "float, double, int32, int64, uint32, uint64"
 #define REDUCE_MINMAX_TYPES \
     "float, double, int32, int64, uint32, uint64; int8, uint8 from 12; bool from 20"
-#define REDUCE_FLOAT_TYPES "float, double"
 
 /* A Reduce operator: `oc_op_<op>` named NAME, of kind KIND, at the
  * versions VERSIONS (a 0-ended list), axes an input from version

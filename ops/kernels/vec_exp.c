@@ -186,13 +186,13 @@ static void accum_scalar(double *acc, const float *x, size_t n, size_t rows,
     p = P##fmadd_ps(p, r, P##set1_ps(0.5f));                                   \
     p = P##fmadd_ps(p, r, one_);                                               \
     p = P##fmadd_ps(p, r, one_);                                               \
-    vi ni = P##cvtps_epi32(n);                                                 \
-    vi n1 = P##srai_epi32(ni, 1), n2 = P##sub_epi32(ni, n1);                   \
-    vi bias = P##set1_epi32(127);                                              \
-    vf s1 = P##castsi##SFX##_ps(P##slli_epi32(P##add_epi32(n1, bias), 23));    \
-    vf s2 = P##castsi##SFX##_ps(P##slli_epi32(P##add_epi32(n2, bias), 23));    \
-    e = P##mul_ps(P##mul_ps(p, s1), s2);                                       \
+    e = SCALE2N_PS(p, n);                                                      \
     }
+
+/* SCALE2N_PS(p, n): p 2^n for a float n in [-151, 128], rounded once (a
+ * subnormal result too). AVX-512 has it as one instruction (scalef);
+ * AVX2 builds it in two steps, 2^(n/2) then the rest, in the exponent
+ * bits (scale2n_avx2 below). */
 
 #define SIGMOID_PS(P, SFX)                                                     \
     vf one = P##set1_ps(1), zero = P##setzero_ps();                            \
@@ -230,8 +230,7 @@ static void accum_scalar(double *acc, const float *x, size_t n, size_t rows,
     s = P##fmadd_ps(s, r, P##set1_ps(1.0f / 6));                               \
     s = P##fmadd_ps(s, r, P##set1_ps(0.5f));                                   \
     vf q = P##fmadd_ps(P##mul_ps(r, r), s, r);                                 \
-    vf two_n = P##castsi##SFX##_ps(P##slli_epi32(                              \
-        P##add_epi32(P##cvtps_epi32(n), P##set1_epi32(127)), 23));             \
+    vf two_n = SCALE2N_PS(P##set1_ps(1), n);                                   \
     vf m = P##fmadd_ps(two_n, q, P##sub_ps(two_n, P##set1_ps(1)));             \
     vf two = P##set1_ps(2), d = P##add_ps(m, two);                             \
     vf err = P##add_ps(P##sub_ps(P##max_ps(m, two), d), P##min_ps(m, two));    \
@@ -342,6 +341,16 @@ static void accum_scalar(double *acc, const float *x, size_t n, size_t rows,
 #define vf __m256
 #define vi __m256i
 #define RCP_PS(v) _mm256_rcp_ps(v)
+TGT static inline __m256 scale2n_avx2(__m256 p, __m256 n)
+{
+    __m256i ni = _mm256_cvtps_epi32(n);
+    __m256i n1 = _mm256_srai_epi32(ni, 1), n2 = _mm256_sub_epi32(ni, n1);
+    __m256i bias = _mm256_set1_epi32(127);
+    __m256 s1 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n1, bias), 23));
+    __m256 s2 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n2, bias), 23));
+    return _mm256_mul_ps(_mm256_mul_ps(p, s1), s2);
+}
+#define SCALE2N_PS(p, n) scale2n_avx2((p), (n))
 #define ABS_PS(v) _mm256_andnot_ps(_mm256_set1_ps(-0.0f), (v))
 #define ROUND_PS(v) _mm256_round_ps((v), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
 #define SEL_LT_PS(a, b, t, f)                                                  \
@@ -367,6 +376,7 @@ MAP_LOOP_PS(tanh_avx2, tanh_v256, __m256, 8, _mm256_loadu_ps,
 #undef vf
 #undef vi
 #undef RCP_PS
+#undef SCALE2N_PS
 #undef ABS_PS
 #undef ROUND_PS
 #undef SEL_LT_PS
@@ -425,6 +435,7 @@ MAX_LOOP_PS(max_avx2, _mm256_, __m256, 8)
 #define vf __m512
 #define vi __m512i
 #define RCP_PS(v) _mm512_rcp14_ps(v)
+#define SCALE2N_PS(p, n) _mm512_scalef_ps((p), (n))
 #define ABS_PS(v) _mm512_abs_ps(v)
 #define ROUND_PS(v) _mm512_roundscale_ps((v), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
 #define SEL_LT_PS(a, b, t, f)                                                  \

@@ -4,4 +4,4 @@
  */
 #include "ops/common/reduce.h"
 
-REDUCE_OP(reduce_l2, "ReduceL2", OC_REDUCE_L2, 18, REDUCE_FLOAT_TYPES, 1, 11, 13, 18)
+REDUCE_OP(reduce_l2, "ReduceL2", OC_REDUCE_L2, 18, REDUCE_ARITH_TYPES, 1, 11, 13, 18)

@@ -4,4 +4,4 @@
  */
 #include "ops/common/reduce.h"
 
-REDUCE_OP(reduce_log_sum_exp, "ReduceLogSumExp", OC_REDUCE_LOG_SUM_EXP, 18, REDUCE_FLOAT_TYPES, 1, 11, 13, 18)
+REDUCE_OP(reduce_log_sum_exp, "ReduceLogSumExp", OC_REDUCE_LOG_SUM_EXP, 18, REDUCE_ARITH_TYPES, 1, 11, 13, 18)

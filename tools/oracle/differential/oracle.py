@@ -335,6 +335,10 @@ REDUCE_LSE_NAN_INF = ('ReduceLogSumExp of a set holding both NaN and +inf: onnxr
 REDUCE_LSE_NEG_INF = ('ReduceLogSumExp of a set holding -inf and values far below 0 (~-1000): '
                       'onnxruntime gives -inf (it takes no maximum off such a set, so every '
                       'exp underflows), the spec\'s log(sum(exp x)) is finite')
+REDUCE_LSE_INT = ('integer ReduceLogSumExp: onnxruntime gives less than the spec\'s '
+                  'log(sum(exp x)) truncated (observed: about the set\'s maximum, as if each '
+                  'term exp(x - max) were truncated to an integer before the sum); the '
+                  'reference, in double as the spec\'s, judges')
 NOOP_TRANSFORMED = ('ReduceL1', 'ReduceL2', 'ReduceSumSquare', 'ReduceLogSum', 'ReduceLogSumExp')
 
 
@@ -350,6 +354,8 @@ def reduce_deviation(g, node):
     axes = [] if axes is None else [int(a) for a in np.ravel(axes)]
     if x is not None and x.size == 0 and any(a < 0 for a in axes):
         return REDUCE_EMPTY_NEGATIVE_AXIS
+    if node.op_type == 'ReduceLogSumExp' and x is not None and x.dtype.kind in 'iu':
+        return REDUCE_LSE_INT
     if (node.op_type == 'ReduceLogSumExp' and x is not None and np.isnan(x).any()
             and np.isposinf(x).any()):
         return REDUCE_LSE_NAN_INF

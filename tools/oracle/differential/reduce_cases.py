@@ -3,10 +3,12 @@ ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceL1, ReduceL2,
 ReduceLogSum, ReduceLogSumExp, ReduceSumSquare, ArgMax and ArgMin.
 
 Every version runs in models of each opset it spans (1-21), in float32 and
-float64 and, where the spec allows them and onnxc has a kernel, int32 and
-int64 (onnxc refuses integer ReduceL2, ReduceLogSum and ReduceLogSumExp:
-those are left out, see refused_int). Per version: every type once (at a
-rotating form), then every form once (at a rotating type).
+float64 and, where the spec allows them, int32 and int64 (integer ReduceL2,
+ReduceLogSum and ReduceLogSumExp are computed in double and truncated, as
+the spec's reference does; their zero-size forms are float only: the log
+of an empty integer sum is -inf, which no integer holds). Per version:
+every type once (at a rotating form), then every form once (at a rotating
+type).
 
 Reduce forms: no axes (everything), one axis, a negative one (11+),
 several (unsorted), every axis spelled out, keepdims 0 / 1 / absent; where
@@ -33,7 +35,7 @@ from tensor_cases import int64_input, new_graph
 SUM_LIKE = ('ReduceSum', 'ReduceMean', 'ReduceL1', 'ReduceL2', 'ReduceSumSquare', 'ReduceProd',
             'ReduceLogSum', 'ReduceLogSumExp')
 REDUCES = SUM_LIKE[:2] + ('ReduceMax', 'ReduceMin') + SUM_LIKE[2:]
-FLOAT_ONLY_IN_ONNXC = ('ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp')
+REAL_RESULT = ('ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp')
 ARGS = ('ArgMax', 'ArgMin')
 TYPES = ('float32', 'float64', 'int32', 'int64')
 FORMS = ('default', 'one', 'negative', 'multiple', 'all-explicit', 'keepdims0', 'zero-size',
@@ -59,29 +61,29 @@ def forms_at(op, version):
     return out
 
 
-def reduce_types(op, version):
-    return [t for t in TYPES if t.startswith('float') or op not in FLOAT_ONLY_IN_ONNXC]
-
-
-def refused_int(op):
-    """onnxc refuses integer ReduceL2, ReduceLogSum, ReduceLogSumExp
-    ("integer types not yet"), which the spec allows: a missing kernel,
-    not a wrong result, so no such case is generated."""
-    return op in FLOAT_ONLY_IN_ONNXC
+def float_only(op, form):
+    """A form whose integer case has no integer answer: ReduceL2 and the
+    log-sums of an empty set (log 0 = -inf)."""
+    return op in REAL_RESULT and form == 'zero-size'
 
 
 def reduce_specs():
     specs = []
     for op in REDUCES:
         for version in VERSIONS[op]:
-            types, forms = reduce_types(op, version), forms_at(op, version)
-            for i, t in enumerate(types):
+            forms = forms_at(op, version)
+            for i, t in enumerate(TYPES):
+                form = forms[(i * 3 + version) % len(forms)]
+                if float_only(op, form) and not t.startswith('float'):
+                    form = 'one'
                 specs.append(dict(section='reduce', kind='reduce', op=op, version=version,
-                                  dtype=t, form=forms[(i * 3 + version) % len(forms)]))
+                                  dtype=t, form=form))
             for i, f in enumerate(forms):
+                t = TYPES[(i + version) % len(TYPES)]
+                if float_only(op, f):
+                    t = 'float32' if t in ('float32', 'int32') else 'float64'
                 specs.append(dict(section='reduce-forms', kind='reduce', op=op,
-                                  version=version, dtype=types[(i + version) % len(types)],
-                                  form=f))
+                                  version=version, dtype=t, form=f))
     return specs
 
 
@@ -150,8 +152,13 @@ def int_values(rng, op, shape, dtype):
         return V.int_values(rng, shape, np.dtype(dtype))
     if op == 'ReduceProd':
         return rng.integers(-2, 3, size).reshape(shape).astype(dtype)
-    if op == 'ReduceSumSquare':
+    if op in ('ReduceSumSquare', 'ReduceL2'):
         return rng.integers(-100, 101, size).reshape(shape).astype(dtype)
+    if op == 'ReduceLogSum':
+        # a positive sum (log of a nonpositive one has no integer answer)
+        return rng.integers(1, 1001, size).reshape(shape).astype(dtype)
+    if op == 'ReduceLogSumExp':
+        return rng.integers(-20, 21, size).reshape(shape).astype(dtype)
     # sums, means and L1 without overflow (onnxc accumulates in 64 bits,
     # onnxruntime in the type: the wrap-around would differ for Mean)
     return rng.integers(-1000000, 1000001, size).reshape(shape).astype(dtype)

@@ -1430,6 +1430,23 @@ def int_reduce(op, x, axes, keepdims):
             r = sum(abs(e) for e in v)
         elif op == 'ReduceSumSquare':
             r = sum(e * e for e in v)
+        elif op in ('ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp'):
+            # real results, truncated toward zero (the spec's reference:
+            # the double result cast to the type); exact integer sums
+            if op == 'ReduceL2':
+                f = math.sqrt(sum(e * e for e in v))
+            elif op == 'ReduceLogSum':
+                if sum(v) <= 0:
+                    raise UndefinedCase('integer log of a nonpositive sum')
+                f = math.log(sum(v))
+            else:
+                if not v:
+                    raise UndefinedCase('integer log-sum-exp of nothing')
+                m = max(v)
+                f = m + math.log(sum(math.exp(e - m) for e in v))
+            r = int(f)
+            if abs(f - round(f)) < 1e-9 and r != round(f):
+                raise UndefinedCase(f'integer {op} a hair from an integer: {f!r}')
         else:
             raise UndefinedCase(f'integer {op} is not generated')
         out.append(r)
@@ -1854,7 +1871,11 @@ def roi_align(inputs, attrs, version, order=None):
                     y[r, :, ph, pw] = np.max(np.stack(vals), axis=0)
                 else:
                     y[r, :, ph, pw] = np.sum(np.stack(vals), axis=(0, 1)) / (gh * gw)
-    return c_order(y.astype(x.dtype)), None
+    # max: a zero is the largest of taps that are 0 times a pixel, +0 or -0
+    # by the pixel's sign, and of the +0 an outside point reads; the spec
+    # gives no order among them, so the sign of a zero result is free
+    free = (y == 0) if mode == 'max' else None
+    return c_order(y.astype(x.dtype)), free
 
 
 def grid_sample(inputs, attrs, version, order=None):
@@ -3165,6 +3186,8 @@ def evaluate(model, feeds, order=None, perturb=None, keep=None):
                 out_marks[0] |= in_marks[0].reshape(outs[0].shape) & (outs[0] == 0)
         else:
             out_marks = [None if y is None else np.zeros(np.shape(y), bool) for y in outs]
+        if own is not None and node.op_type not in ('Gemm', 'MatMul') and outs[0] is not None:
+            out_marks[0] = out_marks[0] | own     # zeros whose sign the op leaves free
         for k, name in enumerate(node.output):
             if not name:
                 continue
