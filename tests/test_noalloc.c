@@ -600,6 +600,66 @@ Test(noalloc, a_data_dependent_shape_replans_then_reuses_without_allocating)
     onnxc_model_free(model);
 }
 
+/* TopK's k from contents only the run computes: the largest index
+ * NonZero finds in x (ReduceMax of its output). x is too large for the
+ * plan to keep (128 bytes), so NonZero and ReduceMax run; the plan stops
+ * before TopK and goes on once the run has computed k. A k seen last time
+ * keeps that plan, a new one plans again within the memory already
+ * there. */
+Test(noalloc, a_shape_from_run_time_contents_splits_the_plan_and_is_reused)
+{
+    mb_model *m = mb_new(8);
+    mb_opset(m, "", 13);
+    mb_input(m, "x", ONNXC_FLOAT, "32");
+    mb_node(m, "NonZero", "nz", "x", "nz");
+    Onnx__NodeProto *r = mb_node(m, "ReduceMax", "last", "nz", "k");
+    int64_t one = 1;
+    mb_attr_ints(m, r, "axes", &one, 1);
+    mb_attr_int(m, r, "keepdims", 0);
+    mb_node(m, "TopK", "top", "x,k", "y,i");
+    mb_output(m, "y", ONNXC_FLOAT, NULL);
+    onnxc_model *model = NULL;
+    expect_ok(mb_load(m, NULL, &model));
+    mb_free(m);
+    onnxc_session *s = NULL;
+    expect_ok(onnxc_session_create(model, NULL, &s));
+    static const float five[32] = {1, 0, -2, 0, 0, 3};   /* last at 5 */
+    static const float four[32] = {0, 7, 0, 0, 0.5f, 0};  /* last at 4 */
+    static const float want5[5] = {3, 1, 0, 0, 0}, want4[4] = {7, 0.5f, 0, 0};
+    const float *xs[] = {five, four, four, five, five};
+    int64_t n6[] = {32};
+    size_t last_plans = 0;
+    for (int i = 0; i < 5; i++) {
+        onnxc_tensor_view v;
+        onnxc_plan_stats st;
+        expect_ok(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, n6, 1, xs[i]));
+        if (i)
+            count_start();
+        onnxc_status *err = onnxc_session_run(s);
+        size_t calls = i ? count_stop() : 0;
+        cr_assert_null(err, "%s", onnxc_status_message(err));
+        expect_ok(onnxc_session_output(s, 0, &v));
+        expect_ok(onnxc_session_plan_stats(s, &st));
+        size_t k = xs[i] == five ? 5 : 4;
+        const float *want = k == 5 ? want5 : want4;
+        cr_assert_eq(v.rank, 1);
+        cr_assert_eq(v.dims[0], (int64_t)k, "run %d: k %lld", i,
+                     (long long)v.dims[0]);
+        for (size_t j = 0; j < k; j++)
+            cr_assert_eq(((const float *)v.data)[j], want[j], "run %d [%zu]",
+                         i, j);
+        /* a repeated x (runs 2 and 4) plans nothing; a new k plans */
+        bool repeat = i > 0 && xs[i] == xs[i - 1];
+        cr_assert(repeat ? st.plans == last_plans : st.plans > last_plans,
+                  "run %d: %zu plans after %zu", i, (size_t)st.plans,
+                  last_plans);
+        last_plans = st.plans;
+        cr_assert_eq(calls, 0, "run %d: %zu heap calls", i, calls);
+    }
+    onnxc_session_free(s);
+    onnxc_model_free(model);
+}
+
 /* ------------------------------------------------------------ threads */
 
 static double thread_cpu_seconds(pthread_t id)

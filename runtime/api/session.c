@@ -35,16 +35,15 @@ static const input_binding *input_shape(const onnxc_session *s, int i,
     return scratch;
 }
 
-/* Whether a value input's contents changed since the plan: then so may
- * the shapes, and the plan is made again. */
+/* Whether a value input's contents are those the plan was made for. One
+ * too large to keep: never known to be, if a node reads it directly; else
+ * the plan does not use them (what is computed from it waits for the run,
+ * and the segments after key on that). */
 static bool same_contents(const onnxc_session *s, int i, const input_binding *b)
 {
     size_t bytes;
-    onnxc_status *err = oc_session_value_bytes(s, i, b, &bytes);
-    if (err) {
-        onnxc_status_free(err);  /* plan() reports it */
-        return false;
-    }
+    if (!oc_session_keeps_contents(s, i, b, &bytes))
+        return !(s->value_input[i] & VALUE_READ_DIRECTLY);
     return bytes == 0 || memcmp(s->planned[i].contents, b->data, bytes) == 0;
 }
 
@@ -243,7 +242,14 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
     }
     for (size_t j = 0; j < ni; j++)
         s->value_input[j] =
-            (g->values[g->inputs[j]].flags & OC_VALUE_DECIDES_SHAPE) != 0;
+            g->values[g->inputs[j]].flags & OC_VALUE_DECIDES_SHAPE
+                ? VALUE_DECIDES : 0;
+    for (int i = 0; i < g->n_nodes; i++)
+        for (int k = 0; k < g->nodes[i].n_inputs && k < 32; k++)
+            for (size_t j = 0; j < ni; j++)
+                if (g->nodes[i].inputs[k] == g->inputs[j] &&
+                    (g->nodes[i].op->value_inputs >> k & 1))
+                    s->value_input[j] |= VALUE_READ_DIRECTLY;
     s->fold = (options ? options->compile.optimize : defaults.optimize) &
               ONNXC_OPTIMIZE_FOLD;
     if (options && options->profile &&

@@ -36,6 +36,7 @@ struct onnxc_session_options {
  * read from a graph input) is at most this big: the plan keeps a copy of
  * what it was made for. */
 #define SESSION_MAX_VALUE_BYTES 64
+enum { VALUE_DECIDES = 1, VALUE_READ_DIRECTLY = 2 };
 
 typedef struct input_binding {
     bool bound;
@@ -54,6 +55,8 @@ typedef struct output_binding {
 
 /* A stretch of nodes planned at once (see session_plan.c). */
 #define SEGMENT_KEY_OUTPUTS 4
+#define SEGMENT_KEY_VALUES 8
+#define SEGMENT_KEY_BYTES 512
 typedef struct plan_segment {
     int first, end;               /* nodes [first, end) */
     size_t first_buffer, n_buffers;
@@ -63,6 +66,14 @@ typedef struct plan_segment {
      * gave them when it was planned */
     int key_rank[SEGMENT_KEY_OUTPUTS];
     int64_t key_dims[SEGMENT_KEY_OUTPUTS][ONNXC_MAX_RANK];
+    /* and the values computed by the run before it whose contents decide
+     * its shapes (a Reshape's shape, TopK's k), type, dims and bytes as
+     * they were; key_overflow: too many or too large to keep (the segment
+     * is planned again at every run) */
+    int key_values[SEGMENT_KEY_VALUES], n_key_values;
+    unsigned char key_bytes[SEGMENT_KEY_BYTES];
+    size_t key_len;
+    bool key_overflow;
     size_t tensors, in_place, no_reuse_bytes, lower_bound;
 } plan_segment;
 
@@ -84,7 +95,10 @@ struct onnxc_session {
     oc_type *in_types, *out_types;
     const oc_type **in_type;
     oc_type **out_type;
-    bool *value_input;        /* per graph input: its contents decide shapes */
+    /* per graph input: its contents decide shapes (VALUE_DECIDES), and
+     * some node reads it where they do (VALUE_READ_DIRECTLY: a Reshape's
+     * shape input), not only through nodes computing from it */
+    unsigned char *value_input;
     bool *known;              /* per value: contents known to this plan */
     bool *at_plan;            /* per node: the plan computed its outputs;
                                * it does not run */
@@ -132,9 +146,13 @@ onnxc_status *oc_session_plan(onnxc_session *s, const input_binding *shapes);
  * segment k - 1 gave, or keeps its plan when they repeat. */
 onnxc_status *oc_session_next_segment(onnxc_session *s, int k);
 
-/* The bytes of the contents of value input i, which must fit the copy the
- * plan keeps. */
-onnxc_status *oc_session_value_bytes(const onnxc_session *s, int i,
-                                     const input_binding *b, size_t *bytes);
+/* Whether the plan keeps a copy of graph input i's contents (bound as b,
+ * *bytes of them): an input whose contents decide shapes, at most
+ * SESSION_MAX_VALUE_BYTES. The plan computes from a kept input; a larger
+ * one is read by the run, and what follows from it waits for the run
+ * (the plan splits there), but one read directly by a node whose shape it
+ * decides makes the session plan again at every run. */
+bool oc_session_keeps_contents(const onnxc_session *s, int i,
+                               const input_binding *b, size_t *bytes);
 
 #endif

@@ -142,6 +142,35 @@ static onnxc_status *compute_node(onnxc_session *s, int i, bool *fits)
  * gives (op->data_dependent): *end is the node after it, or n_nodes.
  * *fits is false when the value store was too small (start again once it
  * has grown). */
+/* Whether input k of n decides a shape and is computed by the run: by a
+ * node at or after `first` (then n waits for it: *in_segment), or by one
+ * before (its contents key the segment). */
+static bool run_value_input(const onnxc_session *s, const oc_node *n, int k,
+                            int first, bool *in_segment)
+{
+    int v = k < n->n_inputs ? n->inputs[k] : -1;
+    if (v < 0 || k >= 32 || !(n->op->value_inputs >> k & 1) || s->known[v])
+        return false;
+    int p = s->g->values[v].producer;
+    if (p < 0 || s->at_plan[p])
+        return false;
+    *in_segment = p >= first;
+    return true;
+}
+
+/* Notes value v (computed by an earlier segment's run) among those whose
+ * contents key seg. */
+static void add_key_value(plan_segment *seg, int v)
+{
+    for (int j = 0; j < seg->n_key_values; j++)
+        if (seg->key_values[j] == v)
+            return;
+    if (seg->n_key_values == SEGMENT_KEY_VALUES)
+        seg->key_overflow = true;
+    else
+        seg->key_values[seg->n_key_values++] = v;
+}
+
 static onnxc_status *infer_range(onnxc_session *s, const input_binding *shapes,
                                  int first, int *end, bool *fits)
 {
@@ -166,10 +195,32 @@ static onnxc_status *infer_range(onnxc_session *s, const input_binding *shapes,
         t->rank = shapes[i].rank;
         memcpy(t->dims, shapes[i].dims, sizeof t->dims);
         t->data = (void *)shapes[i].data;
-        s->known[g->inputs[i]] = s->value_input[i];
+        size_t bytes;
+        s->known[g->inputs[i]] = oc_session_keeps_contents(s, i, &shapes[i],
+                                                           &bytes);
     }
+    plan_segment *seg = &s->segments[s->n_segments];
+    seg->n_key_values = 0;
+    seg->key_overflow = false;
     for (int i = first; i < g->n_nodes; i++) {
         const oc_node *n = &g->nodes[i];
+        /* A shape that waits for contents this segment's run computes
+         * (TopK's k from a ReduceMax): the plan stops before the node and
+         * goes on once the run has reached it. */
+        bool waits = false;
+        for (int k = 0; k < n->in_slots; k++) {
+            bool in_segment;
+            if (!run_value_input(s, n, k, first, &in_segment))
+                continue;
+            if (in_segment)
+                waits = true;
+            else
+                add_key_value(seg, n->inputs[k]);
+        }
+        if (waits && i > first) {
+            *end = i;
+            return NULL;
+        }
         s->at_plan[i] = false;
         for (int k = 0; k < n->n_outputs; k++)
             if (n->outputs[k] >= 0)
@@ -310,28 +361,20 @@ static onnxc_status *make_buffers(onnxc_session *s, plan_segment *seg)
     return NULL;
 }
 
-/* The bytes of a value input, which must fit the copy the plan keeps. */
-onnxc_status *oc_session_value_bytes(const onnxc_session *s, int i,
-                                 const input_binding *b, size_t *bytes)
+bool oc_session_keeps_contents(const onnxc_session *s, int i,
+                               const input_binding *b, size_t *bytes)
 {
-    if (!oc_tensor_bytes(b->dtype, b->dims, b->rank, bytes) ||
-        *bytes > SESSION_MAX_VALUE_BYTES)
-        return oc_error(ONNXC_ERR_UNSUPPORTED,
-                        "input '%s' decides shapes (Reshape's shape or the "
-                        "like) and is larger than %d bytes",
-                        s->g->values[s->g->inputs[i]].name,
-                        SESSION_MAX_VALUE_BYTES);
-    return NULL;
+    *bytes = 0;
+    return s->value_input[i] &&
+           oc_tensor_bytes(b->dtype, b->dims, b->rank, bytes) &&
+           *bytes <= SESSION_MAX_VALUE_BYTES;
 }
 
-static onnxc_status *keep_contents(const onnxc_session *s, int i,
-                                   input_binding *b)
+static void keep_contents(const onnxc_session *s, int i, input_binding *b)
 {
     size_t bytes;
-    onnxc_status *err = oc_session_value_bytes(s, i, b, &bytes);
-    if (!err && bytes)
+    if (oc_session_keeps_contents(s, i, b, &bytes) && bytes)
         memcpy(b->contents, b->data, bytes);
-    return err;
 }
 
 /* For a refusal of the arena: the largest tensor the plan holds, named
@@ -453,20 +496,49 @@ onnxc_status *oc_session_plan(onnxc_session *s, const input_binding *shapes)
         return err;
     for (int i = 0; i < g->n_inputs; i++) {
         s->planned[i] = shapes[i];
-        if (s->value_input[i] && (err = keep_contents(s, i, &s->planned[i])))
-            return err;
+        keep_contents(s, i, &s->planned[i]);
     }
     s->stats.plans++;
     s->has_plan = true;
     return NULL;
 }
 
-/* The shapes a data-dependent node's run gave, as the key of the segment
- * after it. */
+/* The contents of seg's key values as they are now, into buf (at most
+ * SEGMENT_KEY_BYTES): false when they do not fit. */
+static bool key_contents(const onnxc_session *s, const plan_segment *seg,
+                         unsigned char *buf, size_t *len)
+{
+    *len = 0;
+    if (seg->key_overflow)
+        return false;
+    for (int j = 0; j < seg->n_key_values; j++) {
+        const oc_tensor *t = &s->tensors[seg->key_values[j]];
+        size_t bytes, head = sizeof t->dtype + sizeof t->rank +
+                             (size_t)t->rank * sizeof *t->dims;
+        if (!oc_tensor_bytes(t->dtype, t->dims, t->rank, &bytes) ||
+            bytes > SEGMENT_KEY_BYTES || *len + head + bytes > SEGMENT_KEY_BYTES)
+            return false;
+        memcpy(buf + *len, &t->dtype, sizeof t->dtype);
+        memcpy(buf + *len + sizeof t->dtype, &t->rank, sizeof t->rank);
+        memcpy(buf + *len + sizeof t->dtype + sizeof t->rank, t->dims,
+               (size_t)t->rank * sizeof *t->dims);
+        if (bytes)
+            memcpy(buf + *len + head, t->data, bytes);
+        *len += head + bytes;
+    }
+    return true;
+}
+
+/* The shapes a data-dependent node's run gave, and the contents of the
+ * values the segment's shapes were computed from, as the key of the
+ * segment after it. */
 static void segment_key(const onnxc_session *s, const oc_node *n,
                         plan_segment *seg, bool *same)
 {
-    *same = true;
+    unsigned char now[SEGMENT_KEY_BYTES];
+    size_t len;
+    *same = key_contents(s, seg, now, &len) && len == seg->key_len &&
+            memcmp(now, seg->key_bytes, len) == 0;
     for (int k = 0; k < n->n_outputs && k < SEGMENT_KEY_OUTPUTS; k++) {
         const oc_tensor *t = n->outputs[k] >= 0 ? &s->tensors[n->outputs[k]]
                                                 : NULL;
@@ -522,6 +594,8 @@ onnxc_status *oc_session_next_segment(onnxc_session *s, int k)
     seg->store_end = s->values.used;
     if ((err = place_segment(s, k)))
         return err;
+    if (!key_contents(s, seg, seg->key_bytes, &seg->key_len))
+        seg->key_overflow = true;   /* planned again at every run */
     s->stats.plans++;
     return NULL;
 }

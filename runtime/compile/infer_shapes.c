@@ -4,8 +4,10 @@
  * declarations.
  *
  * Dims may be symbolic (the batch); what only the run can check is
- * checked then. Inputs whose contents decide a shape (value_inputs) must
- * be known by then: constants here, graph inputs when the plan is made.
+ * checked then. Inputs whose contents decide a shape (value_inputs) are
+ * known here when they are constants; the session knows the others when
+ * it plans (graph inputs and what follows from them) or once its run has
+ * computed them (it splits the plan before such a node).
  * Outputs whose contents infer gives (a Constant's), or that a run at load
  * computes because every input is fixed (constant folding: Shape of a
  * static shape, arithmetic on constants), become known values: later
@@ -28,24 +30,6 @@
 /* The most output bytes a node may have to run at load: folding must not
  * double the weights. */
 #define FOLD_MAX_BYTES ((size_t)1 << 20)
-
-/* An input whose contents decide shapes must be known when the plan is
- * made: a constant, a graph input, or computed from those and shapes. */
-static onnxc_status *check_value_input(const oc_graph *g, const oc_node *n,
-                                       int k)
-{
-    const oc_value *v = &g->values[n->inputs[k]];
-    if ((oc_value_is_constant(v) && v->data) ||
-        (v->flags & (OC_VALUE_INPUT | OC_VALUE_PLAN_TIME)))
-        return NULL;
-    return oc_error(ONNXC_ERR_UNSUPPORTED,
-                    "node '%s' (%s): input %d ('%s') decides the output's "
-                    "shape but node '%s' computes it from tensor contents "
-                    "only the run knows; onnxc plans every shape before the "
-                    "run and cannot split a plan yet",
-                    n->label, n->op_type, k, v->name,
-                    v->producer >= 0 ? g->nodes[v->producer].label : "?");
-}
 
 static bool shape_static(const oc_shape *s)
 {
@@ -240,8 +224,6 @@ static onnxc_status *infer_node(oc_graph *g, const oc_node *n, oc_type *types,
         in[k] = NULL;
         if (v < 0)
             continue;
-        if ((n->op->value_inputs >> k & 1) && (err = check_value_input(g, n, k)))
-            return err;
         const oc_value *val = &g->values[v];
         if (val->dtype == ONNXC_UNDEFINED)
             return oc_error(ONNXC_ERR_INVALID_MODEL,
