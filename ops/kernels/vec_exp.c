@@ -70,6 +70,12 @@ static double softmax_expsum_scalar(float *y, const float *x, size_t n,
     return expsum_scalar(y, x, n, max);
 }
 
+static void softmax_scale_scalar(float *y, size_t n, double s)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] = (float)(y[i] * s);
+}
+
 static void scale_scalar(float *y, size_t n, double s)
 {
     for (size_t i = 0; i < n; i++)
@@ -301,6 +307,23 @@ static void accum_scalar(double *acc, const float *x, size_t n, size_t rows,
         return sum;                                                            \
     }
 
+/* y[i] *= s for a double s held as two floats, hi + lo: fma(y, hi, y lo),
+ * whose one rounding is that of a double product but for y lo's own
+ * (2^-24 of a term 2^-24 the size of the result), at float width. */
+#define SCALE2_LOOP_PS(NAMEF, P, VF, WF)                                       \
+    TGT static void NAMEF(float *y, size_t n, double s)                        \
+    {                                                                          \
+        float hi = (float)s, lo = (float)(s - hi);                             \
+        VF h = P##set1_ps(hi), l = P##set1_ps(lo);                             \
+        size_t i = 0;                                                          \
+        for (; i + WF <= n; i += WF) {                                         \
+            VF v = P##loadu_ps(y + i);                                         \
+            P##storeu_ps(y + i, P##fmadd_ps(v, h, P##mul_ps(v, l)));           \
+        }                                                                      \
+        for (; i < n; i++)                                                     \
+            y[i] = fmaf(y[i], hi, y[i] * lo);                                  \
+    }
+
 #define MAP_LOOP_PS(NAMEF, F, VF, WF, LDF, STF)                                  \
     TGT static void NAMEF(float *y, const float *x, size_t n)                  \
     {                                                                          \
@@ -383,6 +406,7 @@ MAP_LOOP_PS(tanh_avx2, tanh_v256, __m256, 8, _mm256_loadu_ps,
 #undef SEL_NAN_PS
 
 MAX_LOOP_PS(max_avx2, _mm256_, __m256, 8)
+SCALE2_LOOP_PS(softmax_scale_avx2, _mm256_, __m256, 8)
 
 #undef TGT
 #undef NAME
@@ -462,6 +486,7 @@ MAP_LOOP_PS(tanh_avx512, tanh_v512, __m512, 16, _mm512_loadu_ps,
             _mm512_storeu_ps)
 
 MAX_LOOP_PS(max_avx512, _mm512_, __m512, 16)
+SCALE2_LOOP_PS(softmax_scale_avx512, _mm512_, __m512, 16)
 
 #endif /* x86 */
 
@@ -540,6 +565,11 @@ double oc_vec_softmax_expsum_f32(vec_isa isa, float *y, const float *x,
                                  size_t n, float max)
 {
     DISPATCH(isa, softmax_expsum, y, x, n, max)
+}
+
+void oc_vec_softmax_scale_f32(vec_isa isa, float *y, size_t n, double s)
+{
+    DISPATCH(isa, softmax_scale, y, n, s)
 }
 
 void oc_vec_scale_f32(vec_isa isa, float *y, size_t n, double s)

@@ -46,6 +46,10 @@ double oc_vec_expsum_f32(vec_isa isa, float *y, const float *x, size_t n,
  * double. The scalar version is the one above. */
 double oc_vec_softmax_expsum_f32(vec_isa isa, float *y, const float *x,
                                  size_t n, float max);
+/* y[i] = y[i] * s in float lanes, rounded (nearly) once: s split into two
+ * floats, fma(y, hi, y lo) (the scalar version: in double). Softmax's last
+ * step. */
+void oc_vec_softmax_scale_f32(vec_isa isa, float *y, size_t n, double s);
 /* y[i] = (float)((double)y[i] * s). */
 void oc_vec_scale_f32(vec_isa isa, float *y, size_t n, double s);
 /* y[i] = (float)(((double)x[i] - max) - sub); y may be x. */

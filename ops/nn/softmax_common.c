@@ -236,7 +236,7 @@ static void softmax_rows_f32(vec_isa isa, softmax_kind kind, const float *x,
                 sum[b] = oc_vec_softmax_expsum_f32(isa, yb + b * len,
                                                    xb + b * len, len, max[b]);
             for (size_t b = 0; b < nb; b++)
-                oc_vec_scale_f32(isa, yb + b * len, len, 1 / sum[b]);
+                oc_vec_softmax_scale_f32(isa, yb + b * len, len, 1 / sum[b]);
         }
         return;
     }
