@@ -537,6 +537,25 @@ Test(noalloc, caller_arena_batch_changes_allocate_nothing)
 }
 
 
+/* Binds x (one float input of n elements) and runs s, counting heap
+ * calls unless `first`; the output 0 and the plan statistics after it.
+ * Returns the heap calls. */
+static size_t run_counted(onnxc_session *s, int64_t n, const float *x,
+                          bool first, onnxc_tensor_view *v,
+                          onnxc_plan_stats *st)
+{
+    int64_t dims[1] = {n};
+    expect_ok(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, dims, 1, x));
+    if (!first)
+        count_start();
+    onnxc_status *err = onnxc_session_run(s);
+    size_t calls = first ? 0 : count_stop();
+    cr_assert_null(err, "%s", onnxc_status_message(err));
+    expect_ok(onnxc_session_output(s, 0, v));
+    expect_ok(onnxc_session_plan_stats(s, st));
+    return calls;
+}
+
 /* NonZero's output shape follows x's contents: the plan is split after
  * it, the rest planned when the run gets there, and kept while the count
  * repeats. A count seen before re-plans within memory already there. */
@@ -572,18 +591,10 @@ Test(noalloc, a_data_dependent_shape_replans_then_reuses_without_allocating)
     static const float want3[3] = {0.5f, 2.5f, 5.5f}, want2[2] = {1.5f, 4.5f};
     const float *xs[] = {three, two, two, three, two};
     size_t plans[] = {2, 3, 3, 4, 5};  /* the first run plans both segments */
-    int64_t n6[] = {6};
     for (int i = 0; i < 5; i++) {
         onnxc_tensor_view v;
         onnxc_plan_stats st;
-        expect_ok(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, n6, 1, xs[i]));
-        if (i)
-            count_start();
-        onnxc_status *err = onnxc_session_run(s);
-        size_t calls = i ? count_stop() : 0;
-        cr_assert_null(err, "%s", onnxc_status_message(err));
-        expect_ok(onnxc_session_output(s, 0, &v));
-        expect_ok(onnxc_session_plan_stats(s, &st));
+        size_t calls = run_counted(s, 6, xs[i], i == 0, &v, &st);
         size_t k = xs[i] == three ? 3 : 2;
         const float *want = k == 3 ? want3 : want2;
         cr_assert_eq(v.rank, 2);
@@ -627,19 +638,11 @@ Test(noalloc, a_shape_from_run_time_contents_splits_the_plan_and_is_reused)
     static const float four[32] = {0, 7, 0, 0, 0.5f, 0};  /* last at 4 */
     static const float want5[5] = {3, 1, 0, 0, 0}, want4[4] = {7, 0.5f, 0, 0};
     const float *xs[] = {five, four, four, five, five};
-    int64_t n6[] = {32};
     size_t last_plans = 0;
     for (int i = 0; i < 5; i++) {
         onnxc_tensor_view v;
         onnxc_plan_stats st;
-        expect_ok(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, n6, 1, xs[i]));
-        if (i)
-            count_start();
-        onnxc_status *err = onnxc_session_run(s);
-        size_t calls = i ? count_stop() : 0;
-        cr_assert_null(err, "%s", onnxc_status_message(err));
-        expect_ok(onnxc_session_output(s, 0, &v));
-        expect_ok(onnxc_session_plan_stats(s, &st));
+        size_t calls = run_counted(s, 32, xs[i], i == 0, &v, &st);
         size_t k = xs[i] == five ? 5 : 4;
         const float *want = k == 5 ? want5 : want4;
         cr_assert_eq(v.rank, 1);

@@ -173,6 +173,21 @@ static void accum_scalar(double *acc, const float *x, size_t n, size_t rows,
  * does below (without it: 2.004 ulps over every 4099th float). */
 /* e = exp(a) for a in [-104, 88.8] (e rounds to 0 at -104 and overflows
  * to inf above 88.72), the steps Sigmoid's comment gives. */
+/* a = n ln2 + r, n = round(a log2e), |r| <= ln2/2 (ln2 in two parts, n
+ * ln2hi exact); declares n and r. */
+#define EXP_REDUCE_PS(P, a, n, r)                                              \
+    vf n = ROUND_PS(P##mul_ps(a, P##set1_ps(0x1.715476p0f)));                  \
+    vf r = P##fnmadd_ps(n, P##set1_ps(0x1.63p-1f), a);                         \
+    r = P##fnmadd_ps(n, P##set1_ps(-0x1.bd0106p-13f), r);
+/* t = 1/2 + r/6 + ... + r^5/5040 (Horner), declared: e^r = 1 + r + r^2 t,
+ * the Taylor polynomial of degree 7 that exp and expm1 share. */
+#define EXP_TAIL_PS(P, r, t)                                                   \
+    vf t = P##set1_ps(1.0f / 5040);                                            \
+    t = P##fmadd_ps(t, r, P##set1_ps(1.0f / 720));                             \
+    t = P##fmadd_ps(t, r, P##set1_ps(1.0f / 120));                             \
+    t = P##fmadd_ps(t, r, P##set1_ps(1.0f / 24));                              \
+    t = P##fmadd_ps(t, r, P##set1_ps(1.0f / 6));                               \
+    t = P##fmadd_ps(t, r, P##set1_ps(0.5f));
 #define EXPF_PS(P, SFX, a, e) EXPF_LO_PS(P, SFX, a, e, )
 /* The same with a statement LO run on the reduced argument r: Softmax adds
  * there the part of x - max that a float a could not hold. */
@@ -180,16 +195,9 @@ static void accum_scalar(double *acc, const float *x, size_t n, size_t rows,
     vf e;                                                                      \
     {                                                                          \
     vf one_ = P##set1_ps(1);                                                   \
-    vf n = ROUND_PS(P##mul_ps(a, P##set1_ps(0x1.715476p0f)));                  \
-    vf r = P##fnmadd_ps(n, P##set1_ps(0x1.63p-1f), a);                         \
-    r = P##fnmadd_ps(n, P##set1_ps(-0x1.bd0106p-13f), r);                      \
+    EXP_REDUCE_PS(P, a, n, r)                                                  \
     LO                                                                         \
-    vf p = P##set1_ps(1.0f / 5040);                                            \
-    p = P##fmadd_ps(p, r, P##set1_ps(1.0f / 720));                             \
-    p = P##fmadd_ps(p, r, P##set1_ps(1.0f / 120));                             \
-    p = P##fmadd_ps(p, r, P##set1_ps(1.0f / 24));                              \
-    p = P##fmadd_ps(p, r, P##set1_ps(1.0f / 6));                               \
-    p = P##fmadd_ps(p, r, P##set1_ps(0.5f));                                   \
+    EXP_TAIL_PS(P, r, p)                                                       \
     p = P##fmadd_ps(p, r, one_);                                               \
     p = P##fmadd_ps(p, r, one_);                                               \
     e = SCALE2N_PS(p, n);                                                      \
@@ -226,15 +234,8 @@ static void accum_scalar(double *acc, const float *x, size_t n, size_t rows,
     vf a = ABS_PS(v);                                                          \
     vi sign = P##xor_si##SFX(P##castps_si##SFX(v), P##castps_si##SFX(a));      \
     vf b = P##min_ps(P##set1_ps(19.0f), P##add_ps(a, a));                      \
-    vf n = ROUND_PS(P##mul_ps(b, P##set1_ps(0x1.715476p0f)));                  \
-    vf r = P##fnmadd_ps(n, P##set1_ps(0x1.63p-1f), b);                         \
-    r = P##fnmadd_ps(n, P##set1_ps(-0x1.bd0106p-13f), r);                      \
-    vf s = P##set1_ps(1.0f / 5040);                                            \
-    s = P##fmadd_ps(s, r, P##set1_ps(1.0f / 720));                             \
-    s = P##fmadd_ps(s, r, P##set1_ps(1.0f / 120));                             \
-    s = P##fmadd_ps(s, r, P##set1_ps(1.0f / 24));                              \
-    s = P##fmadd_ps(s, r, P##set1_ps(1.0f / 6));                               \
-    s = P##fmadd_ps(s, r, P##set1_ps(0.5f));                                   \
+    EXP_REDUCE_PS(P, b, n, r)                                                  \
+    EXP_TAIL_PS(P, r, s)                                                       \
     vf q = P##fmadd_ps(P##mul_ps(r, r), s, r);                                 \
     vf two_n = SCALE2N_PS(P##set1_ps(1), n);                                   \
     vf m = P##fmadd_ps(two_n, q, P##sub_ps(two_n, P##set1_ps(1)));             \
