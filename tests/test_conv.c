@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ops/kernels/vec_exp.h"
 #include "model_builder.h"
 #include "onnxc.h"
 #include "test_rng.h"
@@ -294,6 +295,8 @@ static void check_all(const conv_case *cases, size_t n)
         check(&cases[i], ONNXC_FLOAT, ONNXC_KERNELS_AUTO, 1, NULL);
         check(&cases[i], ONNXC_FLOAT, ONNXC_KERNELS_AUTO, 2, NULL);
         check(&cases[i], ONNXC_FLOAT, ONNXC_KERNELS_REFERENCE, 1, NULL);
+        if (oc_vec_isa_available(VEC_AVX2))
+            check(&cases[i], ONNXC_FLOAT, ONNXC_KERNELS_AVX2, 1, NULL);
         check(&cases[i], ONNXC_DOUBLE, ONNXC_KERNELS_AUTO, 1, NULL);
     }
 }
@@ -318,6 +321,18 @@ static const conv_case conv_cases[] = {
      {0}, true, false, NULL},
     {"depthwise multiplier 2", false, 2, 1, 3, 6, 3, {6, 6}, {3, 2}, ONES,
      {1, 2}, {0, 1, 2, 0}, NULL, {0}, {0}, false, false, "Relu"},
+    /* planes wide enough for the vector columns (16 or 8 at a time) and
+     * their edges: stride 1 and 2, dilation, a plane that ends on a
+     * stride-2 vector's extra float */
+    {"depthwise wide, stride 1", false, 2, 1, 3, 3, 3, {9, 41}, {3, 3}, ONES,
+     ONES, {1, 1, 1, 1}, NULL, {0}, {0}, true, false, "Relu"},
+    {"depthwise wide, stride 2", false, 2, 2, 2, 2, 2, {11, 70}, {3, 3},
+     {2, 2}, ONES, {1, 1, 1, 1}, NULL, {0}, {0}, true, false, NULL},
+    {"depthwise wide, stride 2, even width, no pads", false, 2, 1, 2, 2, 2,
+     {5, 34}, {3, 3}, {2, 2}, ONES, {0, 0, 0, 0}, NULL, {0}, {0}, false,
+     false, NULL},
+    {"depthwise wide, 5x5 dilated", false, 2, 1, 2, 4, 2, {12, 53}, {5, 5},
+     {1, 2}, {2, 2}, {4, 3, 4, 5}, NULL, {0}, {0}, true, false, NULL},
     {"1x1", false, 2, 3, 5, 7, 1, {4, 5}, {1, 1}, ONES, ONES, {0}, NULL, {0},
      {0}, true, false, "LeakyRelu"},
     {"1x1 grouped", false, 2, 1, 4, 6, 2, {3, 3}, {1, 1}, ONES, ONES, {0}, NULL,

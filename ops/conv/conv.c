@@ -31,6 +31,7 @@ typedef struct conv_params {
     oc_window_attrs window;
     int64_t group;
     const gemm_kernel *kernel;   /* the float kernel; NULL: the reference */
+    vec_isa isa;                 /* the depthwise loop's */
     int act;                     /* an activation fused into the store */
     float act_alpha;
 } conv_params;
@@ -49,6 +50,7 @@ static onnxc_status *conv_prepare(const oc_prepare_ctx *ctx, void **params)
         (err = oc_conv_read_group(ctx->node, &p->group)))
         return err;
     p->kernel = oc_gemm_f32_select(ctx->kernels);
+    p->isa = oc_vec_select(ctx->kernels);
     *params = p;
     return NULL;
 }
@@ -211,7 +213,7 @@ static void conv_group_f32(const oc_run_ctx *ctx, const conv_plan *q,
     if (q->depthwise) {
         for (size_t m = 0; m < q->mg; m++) {
             float *ym = y + m * q->out_size;
-            oc_conv_depthwise_plane_f32(&q->w, x, w + m * q->ksize,
+            oc_conv_depthwise_plane_f32(p->isa, &q->w, x, w + m * q->ksize,
                                         bias ? bias[m] : 0.0f, ym);
             oc_gemm_f32_activate(ym, q->out_size, p->act, p->act_alpha);
         }
@@ -308,8 +310,8 @@ static onnxc_status *conv_run(const oc_run_ctx *ctx)
 {
     conv_plan q;
     onnxc_status *err = conv_plan_make(ctx, &q);
-    if (err)
-        return err;
+    if (err || oc_tensor_count(ctx->out[0]) == 0)
+        return err;   /* an empty output: nothing to compute */
     conv_task t = {ctx, &q};
     size_t tasks = q.batch * q.group;
     if (q.depthwise) {

@@ -275,8 +275,8 @@ static onnxc_status *convt_run(const oc_run_ctx *ctx)
     const oc_tensor *x = ctx->in[0], *w = ctx->in[1], *b = ctx->in[2];
     convt_plan q;
     onnxc_status *err = convt_plan_make(ctx, &q);
-    if (err)
-        return err;
+    if (err || oc_tensor_count(ctx->out[0]) == 0)
+        return err;   /* (no output channels: W [C, 0, ...], nothing to do) */
     size_t m = q.mg * q.group, planes = q.batch * m;
     if (x->dtype == ONNXC_FLOAT)
         FILL_BIAS(float, (float *)ctx->out[0]->data,
