@@ -321,9 +321,9 @@ static const conv_case conv_cases[] = {
      {0}, true, false, NULL},
     {"depthwise multiplier 2", false, 2, 1, 3, 6, 3, {6, 6}, {3, 2}, ONES,
      {1, 2}, {0, 1, 2, 0}, NULL, {0}, {0}, false, false, "Relu"},
-    /* planes wide enough for the vector columns (16 or 8 at a time) and
-     * their edges: stride 1 and 2, dilation, a plane that ends on a
-     * stride-2 vector's extra float */
+    /* planes wide enough for the vector columns (16 or 8 at a time), their
+     * masked last part and their edges: stride 1 and 2, dilation, planes
+     * narrower than a vector */
     {"depthwise wide, stride 1", false, 2, 1, 3, 3, 3, {9, 41}, {3, 3}, ONES,
      ONES, {1, 1, 1, 1}, NULL, {0}, {0}, true, false, "Relu"},
     {"depthwise wide, stride 2", false, 2, 2, 2, 2, 2, {11, 70}, {3, 3},
@@ -333,6 +333,11 @@ static const conv_case conv_cases[] = {
      false, NULL},
     {"depthwise wide, 5x5 dilated", false, 2, 1, 2, 4, 2, {12, 53}, {5, 5},
      {1, 2}, {2, 2}, {4, 3, 4, 5}, NULL, {0}, {0}, true, false, NULL},
+    {"depthwise 14x14 (a part-vector only)", false, 2, 1, 3, 3, 3, {14, 14},
+     {3, 3}, ONES, ONES, {1, 1, 1, 1}, NULL, {0}, {0}, true, false, NULL},
+    {"depthwise 13 wide, stride 2, part-vector at the end", false, 2, 1, 2,
+     2, 2, {7, 13}, {3, 3}, {2, 2}, ONES, {1, 1, 1, 1}, NULL, {0}, {0}, true,
+     false, NULL},
     {"1x1", false, 2, 3, 5, 7, 1, {4, 5}, {1, 1}, ONES, ONES, {0}, NULL, {0},
      {0}, true, false, "LeakyRelu"},
     {"1x1 grouped", false, 2, 1, 4, 6, 2, {3, 3}, {1, 1}, ONES, ONES, {0}, NULL,

@@ -5,7 +5,9 @@
  * stride is 1 or 2, the columns whose every tap lies inside the input are
  * computed a vector at a time instead, the whole window summed in a
  * register before one store (a stride of 2 takes the even lanes of two
- * loads); the few columns at the edges go point by point. The tests hold
+ * loads; the last part-vector loads and stores under a mask, so nothing
+ * past the taps is read); the few columns at the edges go point by
+ * point. The tests hold
  * the two to each other and to written-out loops (tests/test_conv.c). */
 #include <string.h>
 
@@ -79,18 +81,15 @@ static float point_2d(const oc_window *w, const float *x, const float *wt,
     return acc;
 }
 
-/* The output columns [*lo, *hi) whose every tap lies inside the input,
- * and `beyond` floats after it too (a stride-2 vector loads one float past
- * its last tap). */
-static void interior_columns(const oc_window *w, int64_t beyond, int64_t *lo,
-                             int64_t *hi)
+/* The output columns [*lo, *hi) whose every tap lies inside the input. */
+static void interior_columns(const oc_window *w, int64_t *lo, int64_t *hi)
 {
     *lo = 0;
     *hi = w->out[1];
     for (int64_t kx = 0; kx < w->kernel[1]; kx++) {
         int64_t a, b;
         inside_range(w->out[1], w->strides[1], w->pad_begin[1],
-                     kx * w->dilations[1], w->in[1] - beyond, &a, &b);
+                     kx * w->dilations[1], w->in[1], &a, &b);
         *lo = a > *lo ? a : *lo;
         *hi = b < *hi ? b : *hi;
     }
@@ -102,25 +101,30 @@ static void interior_columns(const oc_window *w, int64_t beyond, int64_t *lo,
 #include <immintrin.h>
 #define HAVE_X86_VEC 1
 
-/* The plane with its interior columns a vector of VW at a time: NAME the
- * function, TGT its target, VF the vector type, P the intrinsics'
- * prefix, EVEN(p) the even-indexed floats of p[0, 2 VW). */
-#define DEPTHWISE_2D(NAME, TGT, VF, VW, P, EVEN)                                \
+/* The plane with its interior columns a vector of VW at a time, the last
+ * part-vector through masked loads and stores: NAME the function, TGT its
+ * target, VF the vector type, P the intrinsics' prefix, LOADN(q, n) and
+ * STOREN(p, v, n) the first n floats (0 <= n <= VW, the rest 0 / left
+ * alone), EVEN(a, b) the even-indexed floats of a then b. */
+#define DEPTHWISE_2D(NAME, TGT, VF, VW, P, LOADN, STOREN, EVEN)                 \
     TGT static void NAME(const oc_window *w, const float *x, const float *wt,  \
                          float bias, float *y)                                 \
     {                                                                          \
         int64_t ih = w->in[0], iw = w->in[1], oh = w->out[0], ow = w->out[1];  \
         int64_t kh = w->kernel[0], kw = w->kernel[1], sx = w->strides[1];      \
         int64_t lo, hi;                                                        \
-        interior_columns(w, sx - 1, &lo, &hi);                                 \
-        int64_t vec_end = lo + (hi - lo) / VW * VW;                            \
+        interior_columns(w, &lo, &hi);                                         \
         for (int64_t oy = 0; oy < oh; oy++) {                                  \
             float *yr = y + oy * ow;                                           \
             for (int64_t ox = 0; ox < lo; ox++)                                \
                 yr[ox] = point_2d(w, x, wt, bias, oy, ox);                     \
-            for (int64_t ox = vec_end; ox < ow; ox++)                          \
+            for (int64_t ox = hi; ox < ow; ox++)                               \
                 yr[ox] = point_2d(w, x, wt, bias, oy, ox);                     \
-            for (int64_t ox = lo; ox < vec_end; ox += VW) {                    \
+            for (int64_t ox = lo; ox < hi; ox += VW) {                         \
+                int64_t n = hi - ox < VW ? hi - ox : VW;                       \
+                /* floats a tap reads: n, or 2n - 1 at stride 2 */             \
+                int64_t n0 = sx == 1 ? n : (2 * n - 1 < VW ? 2 * n - 1 : VW);  \
+                int64_t n1 = sx == 1 ? 0 : 2 * n - 1 - n0;                     \
                 VF acc = P##set1_ps(bias);                                     \
                 for (int64_t ky = 0; ky < kh; ky++) {                          \
                     int64_t iy = oy * w->strides[0] - w->pad_begin[0] +        \
@@ -130,33 +134,63 @@ static void interior_columns(const oc_window *w, int64_t beyond, int64_t *lo,
                     const float *xr = x + iy * iw + ox * sx - w->pad_begin[1]; \
                     for (int64_t kx = 0; kx < kw; kx++) {                      \
                         const float *q = xr + kx * w->dilations[1];            \
-                        VF v = sx == 1 ? P##loadu_ps(q) : EVEN(q);             \
+                        VF v = LOADN(q, n0);                                   \
+                        if (sx == 2)                                           \
+                            v = EVEN(v, LOADN(q + VW, n1));                    \
                         acc = P##fmadd_ps(P##set1_ps(wt[ky * kw + kx]), v, acc); \
                     }                                                          \
                 }                                                              \
-                P##storeu_ps(yr + ox, acc);                                    \
+                STOREN(yr + ox, acc, n);                                       \
             }                                                                  \
         }                                                                      \
     }
 
-/* even lanes of two 8-float loads: shuffle within lanes, then order the
- * 64-bit pairs */
-#define EVEN_256(q)                                                            \
-    _mm256_castpd_ps(_mm256_permute4x64_pd(                                    \
-        _mm256_castps_pd(_mm256_shuffle_ps(_mm256_loadu_ps(q),                 \
-                                           _mm256_loadu_ps((q) + 8),           \
-                                           _MM_SHUFFLE(2, 0, 2, 0))),          \
-        _MM_SHUFFLE(3, 1, 2, 0)))
-#define EVEN_512(q)                                                            \
-    _mm512_permutex2var_ps(_mm512_loadu_ps(q),                                 \
-                           _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16,   \
-                                             18, 20, 22, 24, 26, 28, 30),     \
-                           _mm512_loadu_ps((q) + 16))
+#define TGT_AVX2 __attribute__((target("avx2,fma")))
+#define TGT_AVX512 __attribute__((target("avx512f")))
 
-DEPTHWISE_2D(plane_2d_avx2, __attribute__((target("avx2,fma"))), __m256, 8,
-             _mm256_, EVEN_256)
-DEPTHWISE_2D(plane_2d_avx512, __attribute__((target("avx512f"))), __m512, 16,
-             _mm512_, EVEN_512)
+TGT_AVX2 static inline __m256i first_n_256(int64_t n)
+{
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n),
+                              _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+TGT_AVX2 static inline __m256 loadn_256(const float *q, int64_t n)
+{
+    return n == 8 ? _mm256_loadu_ps(q) : _mm256_maskload_ps(q, first_n_256(n));
+}
+TGT_AVX2 static inline void storen_256(float *p, __m256 v, int64_t n)
+{
+    if (n == 8)
+        _mm256_storeu_ps(p, v);
+    else
+        _mm256_maskstore_ps(p, first_n_256(n), v);
+}
+/* shuffle the even lanes within 128-bit halves, then order the pairs */
+TGT_AVX2 static inline __m256 even_256(__m256 a, __m256 b)
+{
+    __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+    return _mm256_castpd_ps(
+        _mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+TGT_AVX512 static inline __m512 loadn_512(const float *q, int64_t n)
+{
+    return _mm512_maskz_loadu_ps((__mmask16)((1u << n) - 1), q);
+}
+TGT_AVX512 static inline void storen_512(float *p, __m512 v, int64_t n)
+{
+    _mm512_mask_storeu_ps(p, (__mmask16)((1u << n) - 1), v);
+}
+TGT_AVX512 static inline __m512 even_512(__m512 a, __m512 b)
+{
+    return _mm512_permutex2var_ps(
+        a, _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
+                             28, 30),
+        b);
+}
+
+DEPTHWISE_2D(plane_2d_avx2, TGT_AVX2, __m256, 8, _mm256_, loadn_256,
+             storen_256, even_256)
+DEPTHWISE_2D(plane_2d_avx512, TGT_AVX512, __m512, 16, _mm512_, loadn_512,
+             storen_512, even_512)
 #endif
 
 void oc_conv_depthwise_plane_f32(vec_isa isa, const oc_window *w,
