@@ -23,6 +23,10 @@ and the operator cases (fixed shapes, no batch; bench/run.sh's "ops" suite):
     OUTDIR/reduce_mean_last.onnx    ReduceMean over axis -1 of [64, 128, 768]
     OUTDIR/reduce_mean_mid.onnx     ReduceMean over axis 1 of [64, 128, 768]
     OUTDIR/exp.onnx, tanh.onnx      Exp, Tanh over 16 M floats
+    OUTDIR/lstm2.onnx, gru2.onnx    2-layer nn.LSTM / nn.GRU, input 128,
+                                    hidden 256, [batch, 100, 128] (torch
+                                    export; no suite runs them yet:
+                                    onnxc-bench and bench's ort_bench do)
 
 Weights are random from a fixed seed: the benchmarks measure speed, and a
 fixed seed keeps the files the same from run to run. Every model is opset 13
@@ -206,6 +210,30 @@ def torch_mlp(widths, path, seed):
     return model
 
 
+def torch_recurrent(kind, path, seed):
+    """A 2-layer nn.LSTM or nn.GRU (input 128, hidden 256), batch first,
+    dynamic batch, sequence 100: issue 15's recurrent benchmark."""
+    import torch
+    import torch.nn as nn
+
+    torch.manual_seed(seed)
+    cls = {"lstm": nn.LSTM, "gru": nn.GRU}[kind]
+    net = cls(128, 256, num_layers=2, batch_first=True).eval()
+    tmp = path + ".export"
+    torch.onnx.export(net, torch.randn(1, 100, 128), tmp,
+                      input_names=["input"], output_names=["output", "h_n"] +
+                      (["c_n"] if kind == "lstm" else []),
+                      dynamic_axes={"input": {0: "batch"},
+                                    "output": {0: "batch"}},
+                      opset_version=OPSET)
+    model = onnx.load(tmp)
+    os.remove(tmp)
+    ops = {node.op_type for node in model.graph.node}
+    if kind.upper() not in ops:
+        sys.exit("make_models.py: %s exported without %s" % (path, kind.upper()))
+    return model
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("outdir")
@@ -229,6 +257,11 @@ def main():
                          ("big_mlp", (1024, 4096, 4096, 1024))):
         path = os.path.join(args.outdir, name + ".onnx")
         if save_if_changed(torch_mlp(widths, path, SEED), path):
+            written.append(path)
+
+    for kind in ("lstm", "gru"):
+        path = os.path.join(args.outdir, kind + "2.onnx")
+        if save_if_changed(torch_recurrent(kind, path, SEED), path):
             written.append(path)
 
     for name, model in op_models(np.random.default_rng(SEED)).items():
