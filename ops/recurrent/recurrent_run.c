@@ -97,6 +97,21 @@ static void gemm_f32(const oc_rnn_state *s, size_t m, size_t n, size_t k,
     }
     if (oc_packed_weight_fits(packed, k, n))
         g.b_packed = packed->data;
+    /* A recurrent product of 5 to 16 batch rows as row-path products of
+     * up to 4 rows each: the packed R (L2-resident) streams once per 4
+     * rows, where the blocked path would run a 14-row tile and a poor
+     * remainder, and on one thread below its 4M multiply-add split
+     * (GRU's pieces: 16 x 512 x 256). GRU batch 16, 2 threads: 19.9 ->
+     * 14.7 ms; LSTM unchanged. */
+    if (g.b_packed && m > GEMM_ROWS_MAX_M && m <= 4 * GEMM_ROWS_MAX_M) {
+        for (size_t i = 0; i < m; i += GEMM_ROWS_MAX_M) {
+            g.m = m - i < GEMM_ROWS_MAX_M ? m - i : GEMM_ROWS_MAX_M;
+            g.a = a + i * k;
+            g.y = y + i * n;
+            oc_gemm_f32_compute(s->p->kernel, &g, s->gemm_ws, s->ctx->pool);
+        }
+        return;
+    }
     oc_gemm_f32_compute(s->p->kernel, &g, s->gemm_ws, s->ctx->pool);
 }
 
