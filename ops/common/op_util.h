@@ -53,6 +53,22 @@ static inline double oc_real_at(const void *data, bool is_double, size_t i)
     return is_double ? ((const double *)data)[i] : (double)((const float *)data)[i];
 }
 
+/* The address of element i of the same data (a plane's start). */
+static inline const void *oc_real_ptr(const void *data, bool is_double, size_t i)
+{
+    return is_double ? (const void *)((const double *)data + i)
+                     : (const void *)((const float *)data + i);
+}
+
+/* Stores v as element i: rounded once to float, or as it is. */
+static inline void oc_real_set(void *data, bool is_double, size_t i, double v)
+{
+    if (is_double)
+        ((double *)data)[i] = v;
+    else
+        ((float *)data)[i] = (float)v;
+}
+
 /* The element count of dims[from..rank) of t, as a double: for the
  * operation counts of profiles, where a rounded product is fine. */
 static inline double oc_dims_product(const oc_tensor *t, int from)

@@ -235,19 +235,14 @@ static onnxc_status *roi_align_run(const oc_run_ctx *ctx)
         int64_t gh = (int64_t)gh_d, gw = (int64_t)gw_d;
         for (int64_t ch = 0; ch < c; ch++) {
             size_t in_at = ((size_t)batch[r] * (size_t)c + (size_t)ch) * plane;
-            const void *src = is_double ? (const void *)((const double *)x->data + in_at)
-                                        : (const void *)((const float *)x->data + in_at);
+            const void *src = oc_real_ptr(x->data, is_double, in_at);
             size_t out_at = ((size_t)r * (size_t)c + (size_t)ch) * bins;
             for (int64_t by = 0; by < oh; by++)
                 for (int64_t bx = 0; bx < ow; bx++) {
                     double v = pool_bin(p, src, is_double, h, w,
                                         box[1] + (double)by * bh, box[0] + (double)bx * bw,
                                         bh / (double)gh, bw / (double)gw, gh, gw);
-                    size_t o = out_at + (size_t)(by * ow + bx);
-                    if (is_double)
-                        ((double *)y->data)[o] = v;
-                    else
-                        ((float *)y->data)[o] = (float)v;
+                    oc_real_set(y->data, is_double, out_at + (size_t)(by * ow + bx), v);
                 }
         }
     }

@@ -221,14 +221,10 @@ static onnxc_status *grid_sample_run(const oc_run_ctx *ctx)
             double py = denormalize(oc_real_at(grid->data, g_double, g + 1), h, p->align_corners);
             for (int64_t ch = 0; ch < c; ch++) {
                 size_t in_at = ((size_t)b * (size_t)c + (size_t)ch) * plane;
-                const void *src = x_double ? (const void *)((const double *)x->data + in_at)
-                                           : (const void *)((const float *)x->data + in_at);
-                double v = sample(src, x_double, h, w, px, py, p);
+                const void *src = oc_real_ptr(x->data, x_double, in_at);
                 size_t out_at = ((size_t)b * (size_t)c + (size_t)ch) * points + k;
-                if (x_double)
-                    ((double *)y->data)[out_at] = v;
-                else
-                    ((float *)y->data)[out_at] = (float)v;
+                oc_real_set(y->data, x_double, out_at,
+                            sample(src, x_double, h, w, px, py, p));
             }
         }
     return NULL;
