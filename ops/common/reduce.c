@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ops/common/convert.h"
 #include "ops/common/reduce.h"
 
 onnxc_status *oc_reduce_prepare(const oc_prepare_ctx *ctx, oc_reduce_kind kind,
@@ -273,12 +274,12 @@ static void walk_make(const oc_tensor *x, unsigned mask, walk *w)
     }
 
 /* One output of an integer type T, accumulated in A (int64_t or
- * uint64_t) with wrap-around; LO and HI the type's range, ABS(v) |v| as
- * a uint64_t. */
-#define INT_REDUCER(name, T, A, LO, HI, ABS)                                        \
+ * uint64_t) with wrap-around; LO and HI the type's range, DT its dtype,
+ * ABS(v) |v| as a uint64_t. */
+#define INT_REDUCER(name, T, A, LO, HI, ABS, DT)                                       \
     /* L2 and the log-sums, whose results are not integers: in double, as   \
-     * the spec's reference computes them, then truncated toward 0 into T   \
-     * (NaN 0, beyond T's range its bound, as Cast does: log of an empty  \
+     * the spec's reference computes them, then converted into T by Cast's \
+     * rule (toward 0; NaN 0, beyond T's range its bound: log of an empty \
      * or zero sum is -inf, T's least). LogSumExp shifted by the max. */  \
     static A name##_real(oc_reduce_kind kind, const walk *w, const T *p)      \
     {                                                                          \
@@ -295,8 +296,9 @@ static void walk_make(const oc_tensor *x, unsigned mask, walk *w)
                 VISIT(T, double, w, p, s += exp(v - m));                       \
             r = isinf(m) ? m : m + log(s);                                     \
         }                                                                      \
-        return isnan(r) ? (A)0 : r <= (double)(LO) ? (A)(LO)                   \
-               : r >= (double)(HI) ? (A)(HI) : (A)r;                           \
+        T out;                                                                 \
+        oc_convert(&r, ONNXC_DOUBLE, &out, DT, 1);                             \
+        return (A)out;                                                         \
     }                                                                          \
     static A name##_one(oc_reduce_kind kind, const walk *w, const T *p)       \
     {                                                                          \
@@ -358,13 +360,13 @@ FLOAT_REDUCER(reduce_float, float)
 FLOAT_REDUCER(reduce_double, double)
 #define ABS_SIGNED(v) ((v) < 0 ? 0 - (uint64_t)(v) : (uint64_t)(v))
 #define ABS_UNSIGNED(v) ((uint64_t)(v))
-INT_REDUCER(reduce_int8, int8_t, int64_t, INT8_MIN, INT8_MAX, ABS_SIGNED)
-INT_REDUCER(reduce_uint8, uint8_t, uint64_t, 0, UINT8_MAX, ABS_UNSIGNED)
-INT_REDUCER(reduce_bool, uint8_t, uint64_t, 0, 1, ABS_UNSIGNED)
-INT_REDUCER(reduce_int32, int32_t, int64_t, INT32_MIN, INT32_MAX, ABS_SIGNED)
-INT_REDUCER(reduce_uint32, uint32_t, uint64_t, 0, UINT32_MAX, ABS_UNSIGNED)
-INT_REDUCER(reduce_int64, int64_t, int64_t, INT64_MIN, INT64_MAX, ABS_SIGNED)
-INT_REDUCER(reduce_uint64, uint64_t, uint64_t, 0, UINT64_MAX, ABS_UNSIGNED)
+INT_REDUCER(reduce_int8, int8_t, int64_t, INT8_MIN, INT8_MAX, ABS_SIGNED, ONNXC_INT8)
+INT_REDUCER(reduce_uint8, uint8_t, uint64_t, 0, UINT8_MAX, ABS_UNSIGNED, ONNXC_UINT8)
+INT_REDUCER(reduce_bool, uint8_t, uint64_t, 0, 1, ABS_UNSIGNED, ONNXC_BOOL)
+INT_REDUCER(reduce_int32, int32_t, int64_t, INT32_MIN, INT32_MAX, ABS_SIGNED, ONNXC_INT32)
+INT_REDUCER(reduce_uint32, uint32_t, uint64_t, 0, UINT32_MAX, ABS_UNSIGNED, ONNXC_UINT32)
+INT_REDUCER(reduce_int64, int64_t, int64_t, INT64_MIN, INT64_MAX, ABS_SIGNED, ONNXC_INT64)
+INT_REDUCER(reduce_uint64, uint64_t, uint64_t, 0, UINT64_MAX, ABS_UNSIGNED, ONNXC_UINT64)
 
 /* float in, the double each output was accumulated in out: statistics
  * a kernel goes on computing with (MVN's mean). */
