@@ -64,23 +64,16 @@ static double expsum_scalar(float *y, const float *x, size_t n, double max)
     return sum;
 }
 
-static double softmax_expsum_scalar(float *y, const float *x, size_t n,
-                                    float max)
-{
-    return expsum_scalar(y, x, n, max);
-}
-
-static void softmax_scale_scalar(float *y, size_t n, double s)
-{
-    for (size_t i = 0; i < n; i++)
-        y[i] = (float)(y[i] * s);
-}
-
 static void scale_scalar(float *y, size_t n, double s)
 {
     for (size_t i = 0; i < n; i++)
         y[i] = (float)(y[i] * s);
 }
+
+/* Softmax's float-lane loops have no scalar twins of their own: the
+ * scalar exp-sum and scale are already exact in double. */
+#define softmax_expsum_scalar expsum_scalar
+#define softmax_scale_scalar scale_scalar
 
 static void shift_scalar(float *y, const float *x, size_t n, double max,
                          double sub)
@@ -228,8 +221,9 @@ static void accum_scalar(double *acc, const float *x, size_t n, size_t rows,
  * 2, nearly an ulp of t: its error err is recovered (Fast2Sum, the larger
  * of m and 2 first) and t = m / (m + 2 + err) taken as t (1 - err / d),
  * err / d needing only the few bits of a hardware reciprocal (measured
- * over every 4099th float: 2.29 ulps without this step). NaN passes the clamp (min_ps gives its second
- * operand when one is NaN) and every step after. */
+ * over every 4099th float: 2.29 ulps without this step). NaN passes the
+ * clamp (min_ps gives its second operand when one is NaN) and every step
+ * after. */
 #define TANH_PS(P, SFX)                                                        \
     vf a = ABS_PS(v);                                                          \
     vi sign = P##xor_si##SFX(P##castps_si##SFX(v), P##castps_si##SFX(a));      \
