@@ -240,16 +240,11 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
         slot += n->in_slots;
         out_slot += n->out_slots;
     }
-    for (size_t j = 0; j < ni; j++)
-        s->value_input[j] =
-            g->values[g->inputs[j]].flags & OC_VALUE_DECIDES_SHAPE
-                ? VALUE_DECIDES : 0;
-    for (int i = 0; i < g->n_nodes; i++)
-        for (int k = 0; k < g->nodes[i].n_inputs && k < 32; k++)
-            for (size_t j = 0; j < ni; j++)
-                if (g->nodes[i].inputs[k] == g->inputs[j] &&
-                    (g->nodes[i].op->value_inputs >> k & 1))
-                    s->value_input[j] |= VALUE_READ_DIRECTLY;
+    for (size_t j = 0; j < ni; j++) {
+        unsigned f = g->values[g->inputs[j]].flags;
+        s->value_input[j] = (f & OC_VALUE_DECIDES_SHAPE ? VALUE_DECIDES : 0) |
+                            (f & OC_VALUE_SHAPE_OPERAND ? VALUE_READ_DIRECTLY : 0);
+    }
     s->fold = (options ? options->compile.optimize : defaults.optimize) &
               ONNXC_OPTIMIZE_FOLD;
     if (options && options->profile &&

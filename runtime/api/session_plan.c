@@ -136,12 +136,6 @@ static onnxc_status *compute_node(onnxc_session *s, int i, bool *fits)
     return NULL;
 }
 
-/* Concrete shapes for the values of nodes [first, ...), from the inputs
- * (first 0) or the tensors of the nodes before; the values the plan
- * knows, computed. Stops after a node whose output shapes only its run
- * gives (op->data_dependent): *end is the node after it, or n_nodes.
- * *fits is false when the value store was too small (start again once it
- * has grown). */
 /* Whether input k of n decides a shape and is computed by the run: by a
  * node at or after `first` (then n waits for it: *in_segment), or by one
  * before (its contents key the segment). */
@@ -171,6 +165,14 @@ static void add_key_value(plan_segment *seg, int v)
         seg->key_values[seg->n_key_values++] = v;
 }
 
+/* Concrete shapes for the values of nodes [first, ...), from the inputs
+ * (first 0) or the tensors of the nodes before; the values the plan
+ * knows, computed. Stops after a node whose output shapes only its run
+ * gives (op->data_dependent), *end the node after it, or before one that
+ * reads a shape from contents the run computes, *end that node; else
+ * *end is n_nodes.
+ * *fits is false when the value store was too small (start again once it
+ * has grown). */
 static onnxc_status *infer_range(onnxc_session *s, const input_binding *shapes,
                                  int first, int *end, bool *fits)
 {

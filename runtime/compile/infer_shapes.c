@@ -183,9 +183,10 @@ static void mark_shape_deciders(oc_graph *g)
         for (int k = 0; k < n->n_inputs; k++) {
             int v = n->inputs[k];
             bool shape_only = n->op->shape_inputs >> k & 1;
-            if (v >= 0 && ((n->op->value_inputs >> k & 1) ||
-                           (decides && !shape_only && plan_time(g, n))))
-                g->values[v].flags |= OC_VALUE_DECIDES_SHAPE;
+            bool operand = k < 32 && (n->op->value_inputs >> k & 1);
+            if (v >= 0 && (operand || (decides && !shape_only && plan_time(g, n))))
+                g->values[v].flags |= OC_VALUE_DECIDES_SHAPE |
+                                      (operand ? OC_VALUE_SHAPE_OPERAND : 0);
         }
     }
 }

@@ -69,8 +69,10 @@ enum {
                                 * when it plans (infer_shapes.c) */
     OC_VALUE_MAPPED = 128,     /* data lies in the model's mapped file, not
                                 * in the pool */
-    OC_VALUE_DECIDES_SHAPE = 64  /* its contents decide a shape (Reshape's
+    OC_VALUE_DECIDES_SHAPE = 64, /* its contents decide a shape (Reshape's
                                   * shape, or what that is computed from) */
+    OC_VALUE_SHAPE_OPERAND = 256 /* and some node reads it directly where
+                                  * they do (an op's value input) */
 };
 
 typedef struct oc_value {
