@@ -320,6 +320,32 @@ static onnxc_status *decode_attr_tensor(decoder *d, const Onnx__AttributeProto *
     return oc_tensor_data_copy(a->t, what, &l, d->base_dir, out->t.data);
 }
 
+static onnxc_status *decode_graph(decoder *d, const Onnx__GraphProto *gp);
+
+/* A GRAPH attribute (If's branches, a Loop's body): a graph of its own,
+ * with the model's opsets and IR version, freed with the node's graph. */
+static onnxc_status *decode_attr_graph(decoder *d, const Onnx__AttributeProto *a,
+                                       const char *node_label, oc_attr *out)
+{
+    oc_graph *parent = d->g;
+    decoder sub = {.g = oc_graph_new(), .base_dir = d->base_dir};
+    if (!sub.g)
+        return oc_no_memory();
+    sub.g->ir_version = parent->ir_version;
+    sub.g->opset = parent->opset;
+    sub.g->opsets = parent->opsets;   /* the parent's pool outlives it */
+    sub.g->n_opsets = parent->n_opsets;
+    sub.g->depth = parent->depth + 1;
+    onnxc_status *err = decode_graph(&sub, a->g);
+    if (err) {
+        oc_graph_free(sub.g);
+        return oc_error_wrap(err, "node '%s', attribute '%s'", node_label,
+                             out->name);
+    }
+    out->g = sub.g;
+    return NULL;
+}
+
 static onnxc_status *decode_attr(decoder *d, const Onnx__AttributeProto *a,
                                  const char *node_label, oc_attr *out)
 {
@@ -365,6 +391,8 @@ static onnxc_status *decode_attr(decoder *d, const Onnx__AttributeProto *a,
     }
     if (out->type == OC_ATTR_TENSOR && a->t)
         return decode_attr_tensor(d, a, node_label, out);
+    if (out->type == OC_ATTR_GRAPH && a->g)
+        return decode_attr_graph(d, a, node_label, out);
     return NULL;
 }
 
@@ -407,6 +435,7 @@ static onnxc_status *decode_nodes(decoder *d, const Onnx__GraphProto *gp)
             return oc_no_memory();
         n->n_inputs = (int)np->n_input;
         n->n_outputs = (int)np->n_output;
+        g->n_nodes++;   /* counted now: a failure frees its subgraphs */
         for (size_t k = 0; k < np->n_attribute; k++) {
             onnxc_status *err =
                 decode_attr(d, np->attribute[k], n->label, &n->attrs[k]);
@@ -414,7 +443,6 @@ static onnxc_status *decode_nodes(decoder *d, const Onnx__GraphProto *gp)
                 return err;
             n->n_attrs++;
         }
-        g->n_nodes++;
     }
     return NULL;
 }
@@ -490,6 +518,25 @@ static bool point_weights(Onnx__ModelProto *m, const oc_stripped *s,
     return true;
 }
 
+/* The graph's values, nodes, inputs and outputs. */
+static onnxc_status *decode_graph(decoder *d, const Onnx__GraphProto *gp)
+{
+    onnxc_status *err;
+    size_t dims = 0;
+    for (size_t i = 0; i < gp->n_input; i++)
+        dims += value_info_dims(gp->input[i]);
+    for (size_t i = 0; i < gp->n_output; i++)
+        dims += value_info_dims(gp->output[i]);
+    if (!oc_name_map_init(&d->symbols, &d->g->pool, dims))
+        return oc_no_memory();
+    if ((err = reserve_values(d->g, gp)) ||
+        (err = decode_nodes(d, gp)) ||
+        (err = decode_declared_values(d, gp)) ||
+        (err = decode_outputs(d, gp)))
+        return err;
+    return NULL;
+}
+
 /* Parses the bytes; with in_place, without copying the large weights. */
 static Onnx__ModelProto *parse_model(const uint8_t *data, size_t size,
                                      bool in_place, oc_stripped *stripped)
@@ -552,20 +599,7 @@ onnxc_status *oc_onnx_decode_model(const void *data, size_t size,
         err = oc_error(ONNXC_ERR_INVALID_MODEL, "the model has no graph");
         goto done;
     }
-    size_t dims = 0;
-    for (size_t i = 0; i < m->graph->n_input; i++)
-        dims += value_info_dims(m->graph->input[i]);
-    for (size_t i = 0; i < m->graph->n_output; i++)
-        dims += value_info_dims(m->graph->output[i]);
-    if (!oc_name_map_init(&d.symbols, &d.g->pool, dims)) {
-        err = oc_no_memory();
-        goto done;
-    }
-    if ((err = decode_opsets(&d, m)) ||
-        (err = reserve_values(d.g, m->graph)) ||
-        (err = decode_nodes(&d, m->graph)) ||
-        (err = decode_declared_values(&d, m->graph)) ||
-        (err = decode_outputs(&d, m->graph)))
+    if ((err = decode_opsets(&d, m)) || (err = decode_graph(&d, m->graph)))
         goto done;
 done:
     if (stripped.bytes)

@@ -76,6 +76,8 @@ extern const oc_op oc_op_depth_to_space;
 extern const oc_op oc_op_space_to_depth;
 extern const oc_op oc_op_reverse_sequence;
 extern const oc_op oc_op_non_zero;
+extern const oc_op oc_op_if;
+extern const oc_op oc_op_loop;
 extern const oc_op oc_op_non_max_suppression;
 extern const oc_op oc_op_roi_align;
 extern const oc_op oc_op_grid_sample;
@@ -219,6 +221,8 @@ static const oc_op *const registry[] = {
     &oc_op_space_to_depth,
     &oc_op_reverse_sequence,
     &oc_op_non_zero,
+    &oc_op_if,
+    &oc_op_loop,
     &oc_op_non_max_suppression,
     &oc_op_roi_align,
     &oc_op_grid_sample,

@@ -14,6 +14,7 @@ onnxc_status *onnxc_session_options_create(onnxc_session_options **options)
         return oc_no_memory();
     (*options)->arena_limit = ONNXC_DEFAULT_ARENA_LIMIT;
     (*options)->threads = 1;
+    (*options)->max_iterations = ONNXC_DEFAULT_MAX_ITERATIONS;
     (*options)->compile.optimize = ONNXC_OPTIMIZE_ALL;
     (*options)->compile.kernels = ONNXC_KERNELS_AUTO;
     return NULL;
@@ -46,6 +47,18 @@ onnxc_status *onnxc_session_options_set_arena_limit(
     if (!options)
         return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "options is NULL");
     options->arena_limit = bytes;
+    return NULL;
+}
+
+onnxc_status *onnxc_session_options_set_max_iterations(
+    onnxc_session_options *options, int64_t iterations)
+{
+    if (!options || iterations < 0)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                        "options is NULL or the iteration bound is negative "
+                        "(%lld)",
+                        (long long)iterations);
+    options->max_iterations = iterations;
     return NULL;
 }
 

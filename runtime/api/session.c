@@ -57,7 +57,12 @@ void onnxc_session_free(onnxc_session *s)
 {
     if (!s)
         return;
-    oc_thread_pool_free(s->pool);
+    for (int i = 0; s->state && i < s->g->n_nodes; i++)
+        if (s->state[i])
+            s->g->nodes[i].op->state_free(s->state[i]);
+    free(s->state);
+    if (s->pool_owned)
+        oc_thread_pool_free(s->pool);
     if (s->arena_owned)
         free(s->arena);
     free(s->tensors);
@@ -91,18 +96,19 @@ void onnxc_session_free(onnxc_session *s)
 /* Fixes the symbols the options name; when that fixes every input shape,
  * plans right away so that runs at those shapes allocate nothing. */
 static onnxc_status *apply_options(onnxc_session *s,
-                                   const onnxc_session_options *o)
+                                   const onnxc_session_options *o,
+                                   oc_thread_pool *shared)
 {
     const oc_graph *g = s->g;
+    onnxc_status *err;
     s->arena_owned = true;
-    s->arena_limit = ONNXC_DEFAULT_ARENA_LIMIT;
-    s->threads = 1;
-    if (!o)
-        return NULL;
     s->arena_limit = o->arena_limit;
-    onnxc_status *err = oc_thread_pool_create(o->threads, &s->pool);
-    if (err)
+    s->max_iterations = o->max_iterations;
+    s->compile = o->compile;
+    s->pool = shared;
+    if (!shared && (err = oc_thread_pool_create(o->threads, &s->pool)))
         return err;
+    s->pool_owned = !shared;
     s->threads = oc_thread_pool_size(s->pool);
     if (o->arena) {
         /* Align the caller's memory rather than demand aligned memory. */
@@ -148,20 +154,36 @@ static onnxc_status *apply_options(onnxc_session *s,
     return oc_session_plan(s, s->shapes);
 }
 
-onnxc_status *onnxc_session_create(const onnxc_model *model,
-                                   const onnxc_session_options *options,
-                                   onnxc_session **session)
+/* The nodes' per-session state (control-flow ops' sessions). */
+static onnxc_status *make_states(onnxc_session *s)
 {
-    if (!model || !session)
-        return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "model or session is NULL");
+    const oc_graph *g = s->g;
+    onnxc_status *err;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const oc_node *n = &g->nodes[i];
+        if (!n->op->state_new)
+            continue;
+        if (!s->state && !(s->state = calloc((size_t)g->n_nodes, sizeof *s->state)))
+            return oc_no_memory();
+        oc_state_ctx ctx = {.node = n, .params = n->params,
+                            .max_iterations = s->max_iterations,
+                            .arena_limit = s->arena_limit, .session = s};
+        if ((err = n->op->state_new(&ctx, &s->state[i])))
+            return err;
+        s->run[i].state = s->state[i];
+    }
+    return NULL;
+}
+
+/* A session of program g with options o (all given), its threads those
+ * of `shared` when it is not NULL. */
+static onnxc_status *session_new(const oc_graph *g,
+                                 const onnxc_session_options *options,
+                                 oc_thread_pool *shared,
+                                 onnxc_session **session)
+{
+    onnxc_status *err;
     *session = NULL;
-    static const oc_compile_options defaults = {ONNXC_OPTIMIZE_ALL,
-                                                ONNXC_KERNELS_AUTO};
-    const oc_graph *g;
-    onnxc_status *err = oc_model_program(
-        model, options ? &options->compile : &defaults, &g);
-    if (err)
-        return err;
     size_t nv = (size_t)g->n_values, nn = (size_t)g->n_nodes;
     size_t ni = (size_t)g->n_inputs, no = (size_t)g->n_outputs;
     size_t ns = (size_t)g->n_symbols;
@@ -179,7 +201,6 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
     onnxc_session *s = calloc(1, sizeof *s);
     if (!s)
         return oc_no_memory();
-    s->model = model;
     s->g = g;
     /* +1 everywhere: calloc(0) may return NULL, which reads as failure. */
     s->tensors = calloc(nv + 1, sizeof *s->tensors);
@@ -245,14 +266,12 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
         s->value_input[j] = (f & OC_VALUE_DECIDES_SHAPE ? VALUE_DECIDES : 0) |
                             (f & OC_VALUE_SHAPE_OPERAND ? VALUE_READ_DIRECTLY : 0);
     }
-    s->fold = (options ? options->compile.optimize : defaults.optimize) &
-              ONNXC_OPTIMIZE_FOLD;
-    if (options && options->profile &&
-        !(s->timing = calloc(nn + 1, sizeof *s->timing))) {
+    s->fold = options->compile.optimize & ONNXC_OPTIMIZE_FOLD;
+    if (options->profile && !(s->timing = calloc(nn + 1, sizeof *s->timing))) {
         err = oc_no_memory();
         goto fail;
     }
-    if ((err = apply_options(s, options)))
+    if ((err = apply_options(s, options, shared)) || (err = make_states(s)))
         goto fail;
 
     *session = s;
@@ -260,6 +279,46 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
 fail:
     onnxc_session_free(s);
     return err;
+}
+
+onnxc_status *onnxc_session_create(const onnxc_model *model,
+                                   const onnxc_session_options *options,
+                                   onnxc_session **session)
+{
+    if (!model || !session)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "model or session is NULL");
+    *session = NULL;
+    onnxc_session_options defaults = {
+        .arena_limit = ONNXC_DEFAULT_ARENA_LIMIT, .threads = 1,
+        .max_iterations = ONNXC_DEFAULT_MAX_ITERATIONS,
+        .compile = {ONNXC_OPTIMIZE_ALL, ONNXC_KERNELS_AUTO}};
+    const oc_graph *g;
+    if (!options)
+        options = &defaults;
+    onnxc_status *err = oc_model_program(model, &options->compile, &g);
+    if (err)
+        return err;
+    return session_new(g, options, NULL, session);
+}
+
+onnxc_status *oc_body_session_new(const oc_state_ctx *ctx, int attr,
+                                  onnxc_session **session)
+{
+    const onnxc_session *outer = ctx->session;
+    onnxc_session_options o = {.arena_limit = outer->arena_limit,
+                               .max_iterations = outer->max_iterations,
+                               .compile = outer->compile};
+    const oc_graph *body = ctx->node->bodies ? ctx->node->bodies[attr] : NULL;
+    *session = NULL;
+    if (!body)
+        return oc_error(ONNXC_ERR_INVALID_MODEL,
+                        "node '%s': attribute %d holds no subgraph",
+                        ctx->node->label, attr);
+    onnxc_status *err = session_new(body, &o, outer->pool, session);
+    return err ? oc_error_wrap(err, "node '%s' (%s), attribute '%s'",
+                               ctx->node->label, ctx->node->op_type,
+                               ctx->node->attrs[attr].name)
+               : NULL;
 }
 
 onnxc_status *onnxc_session_bind_input(onnxc_session *s, size_t index,
@@ -435,7 +494,8 @@ static onnxc_status *run_nodes(onnxc_session *s)
     if (s->timing)
         for (int i = 0; i < g->n_nodes; i++)
             s->timing[i].last = 0;
-    oc_thread_pool_begin(s->pool);
+    if (s->pool_owned)
+        oc_thread_pool_begin(s->pool);
     for (int i = 0; !err && i < g->n_nodes; i++) {
         if (i == s->segments[k].end) {
             unsigned char *arena = s->arena;
@@ -459,7 +519,8 @@ static onnxc_status *run_nodes(onnxc_session *s)
         s->timing[i].total += s->timing[i].last;
         s->timing[i].runs++;
     }
-    oc_thread_pool_end(s->pool);
+    if (s->pool_owned)
+        oc_thread_pool_end(s->pool);
     return err;
 }
 

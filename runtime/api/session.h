@@ -29,6 +29,7 @@ struct onnxc_session_options {
     size_t n_dims;
     int threads;
     bool profile;             /* time every node (node_timing) */
+    int64_t max_iterations;   /* of a Loop (onnxc_session_options_set_max_iterations) */
     oc_compile_options compile;
 };
 
@@ -84,7 +85,6 @@ typedef struct node_timing {
 } node_timing;
 
 struct onnxc_session {
-    const onnxc_model *model;
     const oc_graph *g;        /* the model's program for these options */
 
     oc_tensor *tensors;       /* per value: concrete type, shape, data */
@@ -122,7 +122,11 @@ struct onnxc_session {
     size_t *scratch;          /* for the planner: PLAN_SCRATCH or steps + 1 */
 
     oc_thread_pool *pool;     /* NULL with one thread */
+    bool pool_owned;          /* false: the enclosing session's (a body's) */
     int threads;
+    oc_compile_options compile;
+    int64_t max_iterations;
+    void **state;             /* per node: what its op's state_new made */
 
     unsigned char *arena;
     size_t arena_bytes;

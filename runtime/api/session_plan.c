@@ -304,7 +304,7 @@ static onnxc_status *make_buffers(onnxc_session *s, plan_segment *seg)
     for (int k = 0; k < g->nodes[i].n_outputs; k++) {
         const oc_node *n = &g->nodes[i];
         int v = n->outputs[k];
-        if (v < 0 || s->at_plan[i])
+        if (v < 0 || s->at_plan[i] || n->op->owns_outputs)
             continue;
         const oc_value *val = &g->values[v];
         const oc_tensor *t = &s->tensors[v];
@@ -540,7 +540,8 @@ static void segment_key(const onnxc_session *s, const oc_node *n,
     unsigned char now[SEGMENT_KEY_BYTES];
     size_t len;
     *same = key_contents(s, seg, now, &len) && len == seg->key_len &&
-            memcmp(now, seg->key_bytes, len) == 0;
+            memcmp(now, seg->key_bytes, len) == 0 &&
+            n->n_outputs <= SEGMENT_KEY_OUTPUTS;   /* else: planned again */
     for (int k = 0; k < n->n_outputs && k < SEGMENT_KEY_OUTPUTS; k++) {
         const oc_tensor *t = n->outputs[k] >= 0 ? &s->tensors[n->outputs[k]]
                                                 : NULL;

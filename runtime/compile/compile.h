@@ -4,16 +4,18 @@
  * (passes.c, where the order is visible).
  *
  * At load, oc_compile_check runs the checking passes over the decoded
- * graph in place: resolve_ops, link_values, sort_nodes, prepare_nodes,
- * infer_shapes. What they accept is a valid model, with the static type
- * and shape of every value; the model describes its inputs and outputs
- * from it.
+ * graph in place: capture_outer, resolve_ops, link_values, sort_nodes,
+ * prepare_nodes, infer_shapes (which checks each node's subgraphs the
+ * same way once the node's inputs are typed). What they accept is a valid
+ * model, with the static type and shape of every value; the model
+ * describes its inputs and outputs from it.
  *
  * Per set of compile options (the session options' optimizations and
  * kernels), oc_compile_program copies the checked graph and runs the
  * optimizing passes over the copy: prepare_nodes (for those kernels),
  * fold_constants, fold_batch_norm, fuse_layer_norm, fuse_bias, fuse_activation,
- * prepack_weights, release_weights. Each pass is one file with its
+ * prepack_weights, release_weights, compile_bodies (the subgraphs' own
+ * programs). Each pass is one file with its
  * purpose on the first line and can be run alone on a hand-built graph
  * (tests/test_passes.c runs each so).
  */
@@ -60,6 +62,7 @@ typedef bool (*oc_fuse_fn)(oc_graph *g, oc_node *n, const oc_node *next);
 onnxc_status *oc_compile_fuse_pairs(oc_graph *g, oc_fuse_fn take);
 
 /* The passes, one per file. */
+onnxc_status *oc_pass_capture_outer(oc_graph *g, const oc_compile_options *o);
 onnxc_status *oc_pass_resolve_ops(oc_graph *g, const oc_compile_options *o);
 onnxc_status *oc_pass_link_values(oc_graph *g, const oc_compile_options *o);
 onnxc_status *oc_pass_sort_nodes(oc_graph *g, const oc_compile_options *o);
@@ -72,6 +75,7 @@ onnxc_status *oc_pass_fuse_bias(oc_graph *g, const oc_compile_options *o);
 onnxc_status *oc_pass_fuse_activation(oc_graph *g, const oc_compile_options *o);
 onnxc_status *oc_pass_prepack_weights(oc_graph *g, const oc_compile_options *o);
 onnxc_status *oc_pass_release_weights(oc_graph *g, const oc_compile_options *o);
+onnxc_status *oc_pass_compile_bodies(oc_graph *g, const oc_compile_options *o);
 
 /* Whether every node reading value v reads only the copy it prepacked
  * (release_weights.c). */

@@ -215,6 +215,90 @@ static onnxc_status *record_output(const oc_node *n, oc_value *y,
     return NULL;
 }
 
+/* Gives sub's input c a type (from an enclosing graph's value, or what
+ * its node says of a declared input left untyped); symbolic dims become
+ * sub's own anonymous symbols from *sym on. */
+static void type_input(oc_graph *sub, oc_value *c, onnxc_dtype dtype,
+                       const oc_shape *shape, int *sym)
+{
+    c->dtype = dtype;
+    c->shape = *shape;
+    for (int d = 0; d < c->shape.rank; d++)
+        if (!dim_is_known(c->shape.dims[d])) {
+            c->shape.dims[d].value = -1;
+            c->shape.dims[d].sym = (*sym)++;
+            sub->symbols[c->shape.dims[d].sym] = NULL;
+        }
+}
+
+/* The captured inputs of sub, typed from n's implicit inputs: a constant
+ * becomes one of sub's weights (borrowed, never released), so that the
+ * subgraph folds and prepacks it. Untyped declared inputs are typed by
+ * the op. */
+static onnxc_status *type_subgraph_inputs(const oc_graph *g, const oc_node *n,
+                                          const oc_type *const *in, int attr,
+                                          oc_graph *sub)
+{
+    int first = sub->n_inputs - sub->n_captured, syms = sub->n_symbols;
+    size_t more = (size_t)sub->n_inputs * ONNXC_MAX_RANK;
+    const char **symbols = oc_pool_calloc(&sub->pool, (size_t)syms + more + 1,
+                                          sizeof *symbols);
+    if (!symbols)
+        return oc_no_memory();
+    if (syms)
+        memcpy(symbols, sub->symbols, (size_t)syms * sizeof *symbols);
+    sub->symbols = symbols;
+    for (int j = 0; j < first && n->op->body_input; j++) {
+        oc_value *c = &sub->values[sub->inputs[j]];
+        oc_type t = {0};
+        if (c->dtype == ONNXC_UNDEFINED &&
+            n->op->body_input(n, attr, j, in, &t)) {
+            for (int d = 0; d < t.shape.rank; d++)
+                t.shape.dims[d] = dim_unknown();
+            type_input(sub, c, t.dtype, &t.shape, &syms);
+        }
+    }
+    int kept = first;
+    for (int j = first; j < sub->n_inputs; j++) {
+        oc_value *c = &sub->values[sub->inputs[j]];
+        for (int k = n->n_inputs - n->n_implicit; k < n->n_inputs; k++) {
+            const oc_value *u = &g->values[n->inputs[k]];
+            if (strcmp(n->input_names[k], c->name) != 0)
+                continue;
+            type_input(sub, c, u->dtype, &u->shape, &syms);
+            if (oc_value_is_constant(u) && (u->data || u->bytes == 0)) {
+                c->flags = OC_VALUE_INITIALIZER | OC_VALUE_FOLDED;
+                c->data = u->data;
+                c->bytes = u->bytes;
+            }
+        }
+        if (c->flags & OC_VALUE_INPUT)
+            sub->inputs[kept++] = sub->inputs[j];
+    }
+    sub->n_symbols = syms;
+    sub->n_captured -= sub->n_inputs - kept;
+    sub->n_inputs = kept;
+    return NULL;
+}
+
+/* Checks each subgraph of n once, its inputs typed. */
+static onnxc_status *check_subgraphs(oc_graph *g, const oc_node *n,
+                                     const oc_type *const *in)
+{
+    onnxc_status *err;
+    for (int a = 0; a < n->n_attrs; a++) {
+        oc_graph *sub = n->attrs[a].g;
+        if (!sub || sub->checked)
+            continue;
+        if ((err = type_subgraph_inputs(g, n, in, a, sub)) ||
+            (err = oc_compile_check(sub)))
+            return oc_error_wrap(err, "node '%s' (%s), attribute '%s'",
+                                 n->label, n->op_type, n->attrs[a].name);
+        sub->checked = true;
+    }
+    return NULL;
+}
+
 static onnxc_status *infer_node(oc_graph *g, const oc_node *n, oc_type *types,
                                 const oc_type **in, oc_type *outs,
                                 oc_type **out)
@@ -247,7 +331,7 @@ static onnxc_status *infer_node(oc_graph *g, const oc_node *n, oc_type *types,
     oc_infer_ctx ctx = {.node = n, .params = n->params, .n_in = n->n_inputs,
                         .n_out = n->n_outputs, .in = in, .out = out,
                         .concrete = false};
-    if ((err = n->op->infer(&ctx)))
+    if ((err = check_subgraphs(g, n, in)) || (err = n->op->infer(&ctx)))
         return err;
     for (int k = 0; k < n->n_outputs; k++)
         if (n->outputs[k] >= 0 &&

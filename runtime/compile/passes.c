@@ -7,6 +7,7 @@
 
 /* At load, in place: from a decoded graph to a checked one. */
 static const oc_pass check_passes[] = {
+    {"capture_outer", oc_pass_capture_outer, 0},
     {"resolve_ops", oc_pass_resolve_ops, 0},
     {"link_values", oc_pass_link_values, 0},
     {"sort_nodes", oc_pass_sort_nodes, 0},
@@ -24,6 +25,7 @@ static const oc_pass program_passes[] = {
     {"fuse_activation", oc_pass_fuse_activation, ONNXC_OPTIMIZE_FUSE},
     {"prepack_weights", oc_pass_prepack_weights, 0},
     {"release_weights", oc_pass_release_weights, 0},
+    {"compile_bodies", oc_pass_compile_bodies, 0},
 };
 
 static onnxc_status *run_passes(oc_graph *g, const oc_pass *passes, size_t n,

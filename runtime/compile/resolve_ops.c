@@ -56,49 +56,77 @@ static const char *domain_name(const char *domain)
  * message; a hostile file could otherwise make it megabytes long. */
 #define MAX_LISTED_OPERATORS 32
 
-/* Resolves every node's operator. Unsupported ones are grouped by
+/* The unsupported operators of a graph and its subgraphs, grouped by
  * (domain, op_type): one entry each, with its first node and a count. */
-static onnxc_status *check_operators(oc_graph *g)
-{
+typedef struct unsupported {
     oc_name_map kinds;
-    int *first = NULL, *count = NULL, n_kinds = 0;
-    msg_buf m = {0};
-    onnxc_status *err = NULL;
+    const oc_node **first;
+    int *count;
+    int n_kinds;
+} unsupported;
+
+static int count_nodes(const oc_graph *g)
+{
+    int64_t n = g->n_nodes;
+    for (int i = 0; i < g->n_nodes; i++)
+        for (int a = 0; a < g->nodes[i].n_attrs; a++)
+            if (g->nodes[i].attrs[a].g)
+                n += count_nodes(g->nodes[i].attrs[a].g);
+    return n > INT32_MAX ? INT32_MAX : (int)n;
+}
+
+/* Resolves the operators of g's nodes and of its subgraphs' (depth is
+ * bounded by capture_outer), noting those there are none for. */
+static onnxc_status *find_operators(oc_graph *g, oc_pool *pool, unsupported *u)
+{
+    onnxc_status *err;
     for (int i = 0; i < g->n_nodes; i++) {
         oc_node *n = &g->nodes[i];
+        for (int a = 0; a < n->n_attrs; a++)
+            if (n->attrs[a].g && (err = find_operators(n->attrs[a].g, pool, u)))
+                return err;
         n->opset = oc_graph_opset_of(g, n->domain);
         n->op = n->opset >= 0
                     ? oc_ops_find(n->domain, n->op_type, n->opset, &n->op_version)
                     : NULL;
         if (n->op)
             continue;
-        if (!first) {
-            first = calloc((size_t)g->n_nodes, sizeof *first);
-            count = calloc((size_t)g->n_nodes, sizeof *count);
-            if (!first || !count ||
-                !oc_name_map_init(&kinds, &g->pool, (size_t)g->n_nodes)) {
-                err = oc_no_memory();
-                goto done;
-            }
-        }
         /* The key names the kind: domain and op type joined by \x01 (a
          * name holding \x01 could merge two kinds in the message; harmless). */
         size_t dl = strlen(n->domain), ol = strlen(n->op_type);
-        char *key = oc_pool_alloc(&g->pool, dl + ol + 2);
-        if (!key) {
-            err = oc_no_memory();
-            goto done;
-        }
+        char *key = oc_pool_alloc(pool, dl + ol + 2);
+        if (!key)
+            return oc_no_memory();
         memcpy(key, n->domain, dl);
         key[dl] = '\x01';
         memcpy(key + dl + 1, n->op_type, ol + 1);
-        int kind = oc_name_map_put(&kinds, key, n_kinds);
-        if (kind == n_kinds)
-            first[n_kinds++] = i;
-        count[kind]++;
+        int kind = oc_name_map_put(&u->kinds, key, u->n_kinds);
+        if (kind == u->n_kinds)
+            u->first[u->n_kinds++] = n;
+        u->count[kind]++;
     }
-    for (int k = 0; k < n_kinds && k < MAX_LISTED_OPERATORS; k++) {
-        const oc_node *n = &g->nodes[first[k]];
+    return NULL;
+}
+
+/* Resolves every node's operator; one UNSUPPORTED error names those
+ * missing, the subgraphs' included. */
+static onnxc_status *check_operators(oc_graph *g)
+{
+    unsupported u = {0};
+    msg_buf m = {0};
+    int total = count_nodes(g);
+    onnxc_status *err = NULL;
+    u.first = calloc((size_t)total + 1, sizeof *u.first);
+    u.count = calloc((size_t)total + 1, sizeof *u.count);
+    if (!u.first || !u.count ||
+        !oc_name_map_init(&u.kinds, &g->pool, (size_t)total + 1)) {
+        err = oc_no_memory();
+        goto done;
+    }
+    if ((err = find_operators(g, &g->pool, &u)))
+        goto done;
+    for (int k = 0; k < u.n_kinds && k < MAX_LISTED_OPERATORS; k++) {
+        const oc_node *n = u.first[k];
         if (n->opset >= 0)
             msg_add(&m, "%sunsupported operator %s (%s opset %lld) at node '%s'",
                     k ? "; " : "", n->op_type, domain_name(n->domain),
@@ -107,19 +135,19 @@ static onnxc_status *check_operators(oc_graph *g)
             msg_add(&m, "%sunsupported operator %s (%s, a domain the model "
                     "does not import) at node '%s'",
                     k ? "; " : "", n->op_type, domain_name(n->domain), n->label);
-        if (count[k] > 1)
-            msg_add(&m, " and %d more node%s", count[k] - 1,
-                    count[k] > 2 ? "s" : "");
+        if (u.count[k] > 1)
+            msg_add(&m, " and %d more node%s", u.count[k] - 1,
+                    u.count[k] > 2 ? "s" : "");
     }
-    if (n_kinds > MAX_LISTED_OPERATORS)
+    if (u.n_kinds > MAX_LISTED_OPERATORS)
         msg_add(&m, "; and %d more unsupported operators",
-                n_kinds - MAX_LISTED_OPERATORS);
-    if (n_kinds)
+                u.n_kinds - MAX_LISTED_OPERATORS);
+    if (u.n_kinds)
         err = m.failed ? oc_no_memory()
                        : oc_error(ONNXC_ERR_UNSUPPORTED, "%s", m.text);
 done:
-    free(first);
-    free(count);
+    free(u.first);
+    free(u.count);
     free(m.text);
     return err;
 }

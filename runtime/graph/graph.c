@@ -16,6 +16,15 @@ void oc_graph_free(oc_graph *graph)
 {
     if (!graph)
         return;
+    for (int i = 0; i < graph->n_nodes; i++) {
+        const oc_node *n = &graph->nodes[i];
+        for (int a = 0; a < n->n_attrs; a++) {
+            if (n->bodies)
+                oc_graph_free(n->bodies[a]);
+            if (!graph->source)   /* a program shares its source's attrs */
+                oc_graph_free(n->attrs[a].g);
+        }
+    }
     oc_pool_free(&graph->pool);
     free(graph);
 }
@@ -74,20 +83,28 @@ bool oc_value_is_constant(const oc_value *v)
            (v->flags & OC_VALUE_KNOWN);
 }
 
+bool oc_graph_reserve_values(oc_graph *g, int n)
+{
+    if (n > INT32_MAX - g->n_values)
+        return false;
+    if (g->n_values + n <= g->max_values)
+        return true;
+    int grown = g->max_values > INT32_MAX / 2 ? INT32_MAX : 2 * g->max_values + 1;
+    if (grown < g->n_values + n)
+        grown = g->n_values + n;
+    oc_value *more = oc_pool_calloc(&g->pool, (size_t)grown, sizeof *more);
+    if (!more)
+        return false;
+    memcpy(more, g->values, (size_t)g->n_values * sizeof *more);
+    g->values = more;
+    g->max_values = grown;
+    return true;
+}
+
 int oc_graph_add_value(oc_graph *g, const oc_value *v)
 {
-    if (g->n_values == INT32_MAX)
+    if (!oc_graph_reserve_values(g, 1))
         return -1;
-    if (g->n_values >= g->max_values) {
-        int grown = g->max_values > INT32_MAX / 2 ? INT32_MAX
-                                                  : 2 * g->max_values + 1;
-        oc_value *more = oc_pool_calloc(&g->pool, (size_t)grown, sizeof *more);
-        if (!more)
-            return -1;
-        memcpy(more, g->values, (size_t)g->n_values * sizeof *more);
-        g->values = more;
-        g->max_values = grown;
-    }
     g->values[g->n_values] = *v;
     return g->n_values++;
 }

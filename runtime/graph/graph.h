@@ -52,6 +52,10 @@ typedef struct oc_attr {
     oc_tensor t;
     size_t t_bytes;
     const char *t_bad_type;
+    /* OC_ATTR_GRAPH: the subgraph (If's branches, a Loop's body), owned by
+     * the graph holding the node; checked when its node's inputs are
+     * typed (infer_shapes.c). */
+    struct oc_graph *g;
 } oc_attr;
 
 enum {
@@ -118,6 +122,12 @@ typedef struct oc_node {
     const struct oc_op *op;  /* resolved by resolve_ops */
     int op_version;      /* the operator version that opset selects */
     void *params;        /* the op's parsed attributes */
+    /* Inputs after the first n_inputs - n_implicit are values of this
+     * graph that the node's subgraphs read by name (capture_outer.c). */
+    int n_implicit;
+    /* In a program: per attribute, the program of its subgraph (NULL for
+     * other attributes), compiled with the same options; owned by it. */
+    struct oc_graph **bodies;
 } oc_node;
 
 typedef struct oc_opset {
@@ -146,13 +156,26 @@ typedef struct oc_graph {
     const char **symbols;  /* names of symbolic dims; NULL if anonymous */
     int n_symbols;
 
+    /* A subgraph: its last n_captured inputs are values of the enclosing
+     * graphs it reads by name, bound by its node at each run; depth counts
+     * the graphs around it. */
+    int n_captured;
+    int depth;
+    bool captured;       /* capture_outer has run over it */
+    bool checked;        /* oc_compile_check has accepted it */
+
     /* A program: the checked graph it was copied from (weights and names
      * live there); NULL for a checked graph. */
     struct oc_graph *source;
 } oc_graph;
 
+/* Subgraphs nest at most this deep (a Loop in an If in a Loop is 3). */
+#define OC_MAX_SUBGRAPH_DEPTH 16
+
 /* Creates an empty graph; NULL when out of memory. */
 oc_graph *oc_graph_new(void);
+/* Frees the graph with its subgraphs (a checked graph) or its nodes'
+ * body programs (a program). */
 void oc_graph_free(oc_graph *graph);
 
 /* A copy of a checked graph for the later passes to change: its own
@@ -171,6 +194,9 @@ bool oc_value_is_constant(const oc_value *v);
  * pool when full); its index, or -1 when out of memory. For a pass that
  * adds a constant. */
 int oc_graph_add_value(oc_graph *graph, const oc_value *v);
+
+/* Room for n more values without growing; false when out of memory. */
+bool oc_graph_reserve_values(oc_graph *graph, int n);
 
 /* Recounts each value's consumers and last reader. */
 void oc_graph_count_uses(oc_graph *graph);

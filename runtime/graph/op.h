@@ -31,6 +31,10 @@
  *    arena); a bad value it meets (an index out of range, a count that
  *    does not fit) is an ONNXC_ERR_RUN status naming the node, the tensor
  *    and the value (oc_run_error).
+ * A control-flow op (If, Loop) runs its subgraphs' programs (node->
+ * bodies) through sessions of its own, made by state_new when the session
+ * is created (oc_body_session_new); its outputs are memory it holds
+ * (owns_outputs).
  * Optional hooks: workspace, prepack (once per compiled graph, e.g.
  * weights into the kernel's layout) with reads_packed_only (the stored
  * copy may go), fuse_activation and fuse_bias (take over the node that
@@ -94,7 +98,18 @@ typedef struct oc_run_ctx {
     void *workspace;          /* the bytes workspace asked for, 64-aligned */
     struct oc_thread_pool *pool;   /* NULL: the calling thread alone */
     int threads;
+    void *state;              /* what state_new made for this session */
 } oc_run_ctx;
+
+/* What state_new is given: the node of a program (bodies compiled) and
+ * the session's limits. */
+typedef struct oc_state_ctx {
+    const oc_node *node;
+    const void *params;
+    int64_t max_iterations;   /* a Loop runs at most this many iterations */
+    size_t arena_limit;       /* the most bytes the node may hold (0: any) */
+    const struct onnxc_session *session;  /* for oc_body_session_new */
+} oc_state_ctx;
 
 /* What prepack is given: the node's input values (NULL where omitted),
  * with their contents where the model fixes them. */
@@ -161,6 +176,10 @@ typedef struct oc_op {
      * those dims in its output tensors, and the plan of the nodes after
      * it is made once it has run (at most 4 outputs). */
     bool data_dependent;
+    /* With data_dependent: run points its outputs at memory it holds (in
+     * its state), valid until its next run; the plan gives them none, and
+     * infer at plan time gives only their types (any dims). */
+    bool owns_outputs;
     /* The element types it runs, for the README's operator table. */
     const char *types;
 
@@ -191,7 +210,25 @@ typedef struct oc_op {
     /* Optional, for profiles: the arithmetic one run does at ctx's shapes
      * (floating-point operations, a multiply-add counting two). */
     double (*flops)(const oc_run_ctx *ctx);
+    /* Optional: what a node keeps per session (its subgraphs' sessions,
+     * its output memory), made when the session is created and freed
+     * with it; run finds it in ctx->state. */
+    onnxc_status *(*state_new)(const oc_state_ctx *ctx, void **state);
+    void (*state_free)(void *state);
+    /* Optional: the type of declared input j of subgraph `attr` (a Loop
+     * body's iteration count, its carried values) from the node's input
+     * types, for a model that leaves it untyped; false when it has none.
+     * Dims are taken as unknown but the rank stands. */
+    bool (*body_input)(const oc_node *node, int attr, int j,
+                       const oc_type *const *in, oc_type *type);
 } oc_op;
+
+/* A session running ctx's node's body program `attr` (node->bodies), with
+ * the enclosing session's compile options and threads; its arena is its
+ * own (never the caller's arena). Free it with onnxc_session_free.
+ * (runtime/api/session.c) */
+onnxc_status *oc_body_session_new(const oc_state_ctx *ctx, int attr,
+                                  onnxc_session **session);
 
 /* The op implementing (domain, op_type) at `opset`, with the selected
  * operator version in *version; NULL when there is none. (ops/registry.c) */

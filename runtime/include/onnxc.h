@@ -185,7 +185,8 @@ typedef enum onnxc_kernels {
 typedef struct onnxc_session_options onnxc_session_options;
 
 /* Creates options with the defaults: runtime-owned arena, no fixed dims,
- * arena limit ONNXC_DEFAULT_ARENA_LIMIT. Free with
+ * arena limit ONNXC_DEFAULT_ARENA_LIMIT, Loop bound
+ * ONNXC_DEFAULT_MAX_ITERATIONS. Free with
  * onnxc_session_options_free(). Errors: NO_MEMORY. */
 ONNXC_API onnxc_status *onnxc_session_options_create(onnxc_session_options **options);
 ONNXC_API void onnxc_session_options_free(onnxc_session_options *options);
@@ -193,7 +194,11 @@ ONNXC_API void onnxc_session_options_free(onnxc_session_options *options);
 /* Hands the session a caller-owned arena: `bytes` bytes at `memory`, which
  * must stay valid and untouched until the session is freed. The session
  * then allocates nothing after onnxc_session_create; a run whose shapes
- * need a larger arena fails with NO_MEMORY and says how much it needs. */
+ * need a larger arena fails with NO_MEMORY and says how much it needs.
+ * The subgraphs of If and Loop nodes run in arenas of their own, which
+ * the runtime allocates at their first run at given shapes (and the
+ * memory control-flow outputs are copied to grows to the largest seen):
+ * later runs at those shapes allocate nothing. */
 ONNXC_API onnxc_status *onnxc_session_options_set_arena(onnxc_session_options *options,
                                               void *memory, size_t bytes);
 
@@ -237,6 +242,14 @@ ONNXC_API onnxc_status *onnxc_session_options_set_kernels(
 #define ONNXC_DEFAULT_ARENA_LIMIT ((size_t)1 << 32)
 ONNXC_API onnxc_status *onnxc_session_options_set_arena_limit(
     onnxc_session_options *options, size_t bytes);
+
+/* The most iterations one run of a Loop node may make: a Loop that would
+ * go on (its trip count or its condition) fails with ONNXC_ERR_RUN naming
+ * the node, instead of running unbounded. 0 means no bound. Errors:
+ * INVALID_ARGUMENT for a negative count. */
+#define ONNXC_DEFAULT_MAX_ITERATIONS ((int64_t)1 << 24)
+ONNXC_API onnxc_status *onnxc_session_options_set_max_iterations(
+    onnxc_session_options *options, int64_t iterations);
 
 /* Per-node profiling (default off): each run times every node's kernel
  * (two clock reads per node), for onnxc_session_node_profile. The

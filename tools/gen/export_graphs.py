@@ -4,7 +4,8 @@ bool tensors (what "real graphs" brings: view(x.size(0), -1), attention,
 embeddings, masks, cat/split/stack, permute, slices and flip, pad,
 expand/repeat, arange, gather, integer casts; and a transformer block with
 LayerNorm and GELU, the reductions and math functions of norms and
-heads, topk, einsum and cross-entropy), at several opsets, with
+heads, topk, einsum and cross-entropy; recurrent layers; and scripted
+control flow, If and Loop), at several opsets, with
 torch's outputs as test data at two sizes of the dynamic axes:
 
     OUTDIR/<model>_opset<N>/model.onnx
@@ -303,6 +304,66 @@ class EmbeddingLstmLinear(nn.Module):
         return self.head(self.lstm(self.embed(ids))[0])
 
 
+class ScriptedIf(nn.Module):
+    """A data-dependent `if` (torch.jit.script): If, whose branches read
+    the outer graph's weights."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(FEATURES, 6)
+        self.b = nn.Linear(FEATURES, 6)
+
+    def forward(self, x):
+        if bool(x.sum() > 0):
+            y = torch.relu(self.a(x))
+        else:
+            y = self.b(x) * 2.0
+        return y
+
+
+class ScriptedLoop(nn.Module):
+    """A `for` over the dynamic sequence (torch.jit.script): Loop carrying
+    a state through a Linear and tanh."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(FEATURES, FEATURES)
+
+    def forward(self, x):
+        h = torch.zeros(x.size(0), x.size(2))
+        for i in range(x.size(1)):
+            h = torch.tanh(self.fc(x[:, i]) + h)
+        return h
+
+
+class ScriptedIfLstm(nn.Module):
+    """An `if` on the sequence length choosing one of two nn.LSTMs (as a
+    streaming voice-activity detector does): If branches holding LSTMs."""
+
+    def __init__(self):
+        super().__init__()
+        self.long = nn.LSTM(FEATURES, 6, batch_first=True)
+        self.short = nn.LSTM(FEATURES, 6, batch_first=True)
+
+    def forward(self, x):
+        if x.size(1) > 5:
+            y = self.long(x)[0]
+        else:
+            y = self.short(x)[0] + 1.0
+        return y
+
+
+def scripted(cls):
+    return lambda: torch.jit.script(cls().eval())
+
+
+def signed_input(batch, seq, gen):
+    """Mostly positive in the first data set, mostly negative in the
+    second: each takes the other side of a data-dependent branch."""
+    x = torch.randn(batch, seq, FEATURES, generator=gen) + 0.5
+    return x if batch == SIZES[0][0] else -x
+
+
 def float_input(batch, seq, gen, shape=None):
     return torch.randn(batch, *(shape or (seq, FEATURES)), generator=gen)
 
@@ -342,11 +403,15 @@ MODELS = {
     "embedding_lstm_linear": (EmbeddingLstmLinear,
                               lambda b, s, g: torch.randint(0, 50, (b, s), generator=g),
                               {0: "batch", 1: "seq"}),
+    "scripted_if": (scripted(ScriptedIf), signed_input, {0: "batch", 1: "seq"}),
+    "scripted_loop": (scripted(ScriptedLoop), float_input, {0: "batch", 1: "seq"}),
+    "scripted_if_lstm": (scripted(ScriptedIfLstm), float_input, {0: "batch", 1: "seq"}),
 }
 
 
 def write_tensor(path, tensor, name):
-    proto = onnx.numpy_helper.from_array(np.ascontiguousarray(tensor.numpy()), name=name)
+    proto = onnx.numpy_helper.from_array(np.ascontiguousarray(tensor.detach().numpy()),
+                                         name=name)
     with open(path, "wb") as f:
         f.write(proto.SerializeToString())
 

@@ -1,0 +1,138 @@
+/* body.c - the sessions of subgraphs, and memory a node holds (body.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops/control/body.h"
+#include "runtime/core/big_alloc.h"
+#include "runtime/core/status.h"
+
+onnxc_status *oc_body_open(const oc_state_ctx *ctx, int attr, oc_body *body)
+{
+    const oc_node *n = ctx->node;
+    memset(body, 0, sizeof *body);
+    onnxc_status *err = oc_body_session_new(ctx, attr, &body->session);
+    if (err)
+        return err;
+    const oc_graph *p = n->bodies[attr];
+    body->program = p;
+    body->n_formal = p->n_inputs - p->n_captured;
+    body->outer = calloc((size_t)p->n_captured + 1, sizeof *body->outer);
+    if (!body->outer)
+        return oc_no_memory();
+    for (int j = 0; j < p->n_captured; j++) {
+        const char *name = p->values[p->inputs[body->n_formal + j]].name;
+        body->outer[j] = -1;
+        for (int k = n->n_inputs - n->n_implicit; k < n->n_inputs; k++)
+            if (strcmp(n->input_names[k], name) == 0)
+                body->outer[j] = k;
+        if (body->outer[j] < 0)   /* capture_outer gave the node each one */
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "node '%s': its subgraph reads '%s', which the "
+                            "node does not pass",
+                            n->label, name);
+    }
+    return NULL;
+}
+
+void oc_body_close(oc_body *body)
+{
+    onnxc_session_free(body->session);
+    free(body->outer);
+    memset(body, 0, sizeof *body);
+}
+
+/* "node 'x' (Loop-16)", for prefixing what the body says. */
+static onnxc_status *name_node(const oc_run_ctx *ctx, onnxc_status *err)
+{
+    return err ? oc_error_wrap(err, "node '%s' (%s-%d)", ctx->node->label,
+                               ctx->node->op_type, ctx->node->op_version)
+               : NULL;
+}
+
+onnxc_status *oc_body_bind(const oc_run_ctx *ctx, oc_body *body, int input,
+                           const oc_tensor *t)
+{
+    return name_node(ctx, onnxc_session_bind_input(
+                              body->session, (size_t)input, t->dtype, t->dims,
+                              (size_t)t->rank, t->data));
+}
+
+onnxc_status *oc_body_run(const oc_run_ctx *ctx, oc_body *body)
+{
+    onnxc_status *err;
+    for (int j = 0; j < body->program->n_captured; j++)
+        if ((err = oc_body_bind(ctx, body, body->n_formal + j,
+                                ctx->in[body->outer[j]])))
+            return err;
+    return name_node(ctx, onnxc_session_run(body->session));
+}
+
+onnxc_status *oc_body_output(const oc_run_ctx *ctx, oc_body *body, int j,
+                             onnxc_tensor_view *view)
+{
+    return name_node(ctx, onnxc_session_output(body->session, (size_t)j, view));
+}
+
+onnxc_status *oc_held_reserve(const oc_run_ctx *ctx, oc_held *h, size_t bytes,
+                              size_t limit)
+{
+    if (bytes <= h->cap && h->data)
+        return NULL;
+    if (limit && bytes > limit)
+        return oc_run_error(ctx, "its outputs need %zu bytes, above the "
+                            "session's limit of %zu", bytes, limit);
+    size_t cap = h->cap > SIZE_MAX / 2 ? SIZE_MAX : 2 * h->cap;
+    if (cap < bytes)
+        cap = bytes;
+    if (limit && cap > limit)
+        cap = limit;
+    void *data = oc_big_alloc(64, cap ? cap : 64);
+    if (!data)
+        return oc_error(ONNXC_ERR_NO_MEMORY, "node '%s': cannot allocate %zu "
+                        "bytes for its outputs", ctx->node->label, cap);
+    if (h->data && h->cap)
+        memcpy(data, h->data, h->cap);
+    free(h->data);
+    h->data = data;
+    h->cap = cap ? cap : 64;
+    return NULL;
+}
+
+onnxc_status *oc_held_copy(const oc_run_ctx *ctx, oc_held *h, size_t limit,
+                           const onnxc_tensor_view *v, oc_tensor *t)
+{
+    onnxc_status *err = oc_held_reserve(ctx, h, v->bytes, limit);
+    if (err)
+        return err;
+    if (v->bytes)
+        memcpy(h->data, v->data, v->bytes);
+    t->dtype = v->dtype;
+    t->rank = v->rank;
+    if (v->rank)
+        memcpy(t->dims, v->dims, (size_t)v->rank * sizeof *t->dims);
+    t->data = h->data;
+    return NULL;
+}
+
+void oc_body_value_type(const oc_graph *sub, int v, oc_shape *shape,
+                        onnxc_dtype *dtype)
+{
+    const oc_value *val = &sub->values[v];
+    *dtype = val->dtype;
+    *shape = val->shape;
+    for (int d = 0; d < shape->rank; d++)
+        if (!dim_is_known(shape->dims[d]))
+            shape->dims[d] = dim_unknown();
+}
+
+void oc_shape_merge(oc_shape *into, const oc_shape *other)
+{
+    if (into->rank != other->rank) {
+        into->rank = -1;
+        return;
+    }
+    for (int d = 0; d < into->rank; d++)
+        if (!dim_is_known(into->dims[d]) || !dim_is_known(other->dims[d]) ||
+            into->dims[d].value != other->dims[d].value)
+            into->dims[d] = dim_unknown();
+}

@@ -1,0 +1,62 @@
+/*
+ * body.h - what the control-flow ops share: a subgraph's session, its
+ * inputs bound from the node's tensors, its outputs copied out into
+ * memory the node holds (the body's arena is re-planned by its next run,
+ * and a body output may be one of its inputs, which belong to the outer
+ * plan).
+ */
+#ifndef ONNXC_BODY_H
+#define ONNXC_BODY_H
+
+#include "runtime/graph/op.h"
+
+typedef struct oc_body {
+    onnxc_session *session;
+    const oc_graph *program;
+    int n_formal;      /* its declared inputs; the captured ones follow */
+    int *outer;        /* per captured input, the node input bound to it */
+} oc_body;
+
+/* Memory a node holds for an output: grows to the largest size seen. */
+typedef struct oc_held {
+    void *data;
+    size_t cap;
+} oc_held;
+
+/* Opens the session of ctx's body `attr` (a GRAPH attribute) and maps its
+ * captured inputs to the node's implicit inputs. Close with
+ * oc_body_close, also after a failure. */
+onnxc_status *oc_body_open(const oc_state_ctx *ctx, int attr, oc_body *body);
+void oc_body_close(oc_body *body);
+
+/* Binds body input `input` to t (its dims and data, not copied). */
+onnxc_status *oc_body_bind(const oc_run_ctx *ctx, oc_body *body, int input,
+                           const oc_tensor *t);
+
+/* Binds the captured inputs from the node's inputs, then runs the body;
+ * a failure names the node. */
+onnxc_status *oc_body_run(const oc_run_ctx *ctx, oc_body *body);
+
+/* Output j of the body's last run. */
+onnxc_status *oc_body_output(const oc_run_ctx *ctx, oc_body *body, int j,
+                             onnxc_tensor_view *view);
+
+/* Room for `bytes` in h (at most `limit`, 0: any), keeping its contents. */
+onnxc_status *oc_held_reserve(const oc_run_ctx *ctx, oc_held *h, size_t bytes,
+                              size_t limit);
+
+/* t takes v's type and shape, and a copy of its contents in h. */
+onnxc_status *oc_held_copy(const oc_run_ctx *ctx, oc_held *h, size_t limit,
+                           const onnxc_tensor_view *v, oc_tensor *t);
+
+/* Value v of a checked subgraph as the enclosing graph sees it: its dims
+ * that are the subgraph's symbols become unknown. */
+void oc_body_value_type(const oc_graph *sub, int v, oc_shape *shape,
+                        onnxc_dtype *dtype);
+
+/* into keeps the dims it shares with other (If's two branches, a Loop's
+ * carried value before and after an iteration); the rest become unknown,
+ * the rank too when they differ. */
+void oc_shape_merge(oc_shape *into, const oc_shape *other);
+
+#endif
