@@ -8,6 +8,11 @@
 struct mb_model {
     Onnx__ModelProto model;
     Onnx__GraphProto graph;
+    /* The graph mb_input, mb_node, ... add to: graph, or a subgraph being
+     * built (mb_subgraph_begin), with the ones around it. */
+    Onnx__GraphProto *cur;
+    Onnx__GraphProto *outer[32];
+    int depth;
     /* Everything hung on the protos: freed together by mb_free(). */
     void **allocs;
     size_t n_allocs, cap_allocs;
@@ -91,6 +96,7 @@ mb_model *mb_new(int64_t ir_version)
     m->graph = graph;
     m->graph.name = mb_strdup(m, "test");
     m->model.graph = &m->graph;
+    m->cur = &m->graph;
     m->model.has_ir_version = ir_version != 0;
     m->model.ir_version = ir_version;
     m->model.producer_name = mb_strdup(m, "onnxc model_builder");
@@ -176,7 +182,7 @@ Onnx__ValueInfoProto *mb_input(mb_model *m, const char *name, int elem_type,
                                const char *shape)
 {
     Onnx__ValueInfoProto *vi = value_info(m, name, elem_type, shape);
-    MB_PUSH(m, m->graph.input, m->graph.n_input, vi);
+    MB_PUSH(m, m->cur->input, m->cur->n_input, vi);
     return vi;
 }
 
@@ -184,7 +190,7 @@ Onnx__ValueInfoProto *mb_output(mb_model *m, const char *name, int elem_type,
                                 const char *shape)
 {
     Onnx__ValueInfoProto *vi = value_info(m, name, elem_type, shape);
-    MB_PUSH(m, m->graph.output, m->graph.n_output, vi);
+    MB_PUSH(m, m->cur->output, m->cur->n_output, vi);
     return vi;
 }
 
@@ -208,7 +214,7 @@ static Onnx__TensorProto *tensor(mb_model *m, const char *name, int elem_type,
         }
         MB_PUSH(m, t->dims, t->n_dims, v);
     }
-    MB_PUSH(m, m->graph.initializer, m->graph.n_initializer, t);
+    MB_PUSH(m, m->cur->initializer, m->cur->n_initializer, t);
     return t;
 }
 
@@ -283,7 +289,7 @@ Onnx__NodeProto *mb_node(mb_model *m, const char *op_type, const char *name,
     n->name = name ? mb_strdup(m, name) : NULL;
     n->input = split(m, inputs, &n->n_input);
     n->output = split(m, outputs, &n->n_output);
-    MB_PUSH(m, m->graph.node, m->graph.n_node, n);
+    MB_PUSH(m, m->cur->node, m->cur->n_node, n);
     return n;
 }
 
@@ -369,6 +375,27 @@ void mb_attr_strings(mb_model *m, Onnx__NodeProto *n, const char *name,
         a->strings[i].len = len;
     }
     a->n_strings = count;
+}
+
+void mb_subgraph_begin(mb_model *m, const char *name)
+{
+    if (m->depth == (int)(sizeof m->outer / sizeof m->outer[0]))
+        abort();
+    Onnx__GraphProto *g = mb_alloc(m, sizeof *g);
+    onnx__graph_proto__init(g);
+    g->name = mb_strdup(m, name);
+    m->outer[m->depth++] = m->cur;
+    m->cur = g;
+}
+
+void mb_subgraph_end(mb_model *m, Onnx__NodeProto *n, const char *attr_name)
+{
+    if (!m->depth)
+        abort();
+    Onnx__GraphProto *g = m->cur;
+    m->cur = m->outer[--m->depth];
+    Onnx__AttributeProto *a = attr(m, n, attr_name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH);
+    a->g = g;
 }
 
 void *mb_pack(const mb_model *m, size_t *size)

@@ -84,6 +84,13 @@ void mb_attr_floats(mb_model *m, Onnx__NodeProto *n, const char *name,
 void mb_attr_strings(mb_model *m, Onnx__NodeProto *n, const char *name,
                      const char *const *values, size_t count);
 
+/* Subgraphs (If's branches, a Loop's body): between begin and end,
+ * mb_input, mb_output, mb_initializer_* and mb_node add to a new graph,
+ * which end hangs on node n as GRAPH attribute attr_name. They nest (up
+ * to 32 deep). */
+void mb_subgraph_begin(mb_model *m, const char *name);
+void mb_subgraph_end(mb_model *m, Onnx__NodeProto *n, const char *attr_name);
+
 /* The model serialized: a malloc'd buffer the caller frees. */
 void *mb_pack(const mb_model *m, size_t *size);
 

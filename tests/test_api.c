@@ -175,6 +175,11 @@ Test(api, null_arguments_give_errors_not_crashes)
     expect_error(onnxc_session_options_set_dim(opts, "batch", -1), INVALID,
                  "negative", NULL);
     expect_error(onnxc_session_options_set_arena_limit(NULL, 0), INVALID, NULL);
+    expect_error(onnxc_session_options_set_max_iterations(NULL, 1), INVALID,
+                 NULL);
+    expect_error(onnxc_session_options_set_max_iterations(opts, -1), INVALID,
+                 "negative", NULL);
+    expect_ok(onnxc_session_options_set_max_iterations(opts, 0));
     onnxc_session_options_free(opts);
 
     onnxc_session *s2 = (onnxc_session *)&s2;  /* must be reset to NULL */

@@ -663,6 +663,90 @@ Test(noalloc, a_shape_from_run_time_contents_splits_the_plan_and_is_reused)
     onnxc_model_free(model);
 }
 
+/* A Loop of 5 iterations carrying v (from input x; each adds x, read
+ * from the outer graph) with a scan output 2v, then an If on input flag
+ * adding or subtracting 1: the bodies run in sessions of their own,
+ * whose plans are made at their first run and kept. */
+static onnxc_model *load_control_flow(void)
+{
+    mb_model *m = mb_new(8);
+    mb_opset(m, "", 16);
+    mb_input(m, "x", ONNXC_FLOAT, "4");
+    mb_input(m, "flag", ONNXC_BOOL, "");
+    int64_t five = 5;
+    mb_initializer_raw(m, "M", ONNXC_INT64, "", &five, sizeof five);
+    Onnx__NodeProto *loop = mb_node(m, "Loop", "loop", "M,,x", "vf,rows");
+    mb_subgraph_begin(m, "body");
+    mb_input(m, "i", ONNXC_INT64, "");
+    mb_input(m, "c", ONNXC_BOOL, "");
+    mb_input(m, "v", ONNXC_FLOAT, "4");
+    float two = 2, one = 1;
+    mb_initializer_f32(m, "two", "", &two, 1);
+    mb_node(m, "Identity", "keep", "c", "co");
+    mb_node(m, "Add", "step", "v,x", "vo");
+    mb_node(m, "Mul", "twice", "v,two", "row");
+    mb_output(m, "co", ONNXC_BOOL, "");
+    mb_output(m, "vo", ONNXC_FLOAT, "4");
+    mb_output(m, "row", ONNXC_FLOAT, "4");
+    mb_subgraph_end(m, loop, "body");
+    mb_initializer_f32(m, "one", "", &one, 1);
+    Onnx__NodeProto *iff = mb_node(m, "If", "choose", "flag", "y");
+    mb_subgraph_begin(m, "up");
+    mb_node(m, "Add", "plus", "vf,one", "y_up");
+    mb_output(m, "y_up", ONNXC_FLOAT, "4");
+    mb_subgraph_end(m, iff, "then_branch");
+    mb_subgraph_begin(m, "down");
+    mb_node(m, "Sub", "minus", "vf,one", "y_down");
+    mb_output(m, "y_down", ONNXC_FLOAT, "4");
+    mb_subgraph_end(m, iff, "else_branch");
+    mb_output(m, "y", ONNXC_FLOAT, NULL);
+    mb_output(m, "rows", ONNXC_FLOAT, NULL);
+    onnxc_model *model = NULL;
+    expect_ok(mb_load(m, NULL, &model));
+    mb_free(m);
+    return model;
+}
+
+Test(noalloc, loop_and_if_bodies_run_without_allocating_after_their_first_run)
+{
+    onnxc_model *model = load_control_flow();
+    onnxc_session *s = NULL;
+    expect_ok(onnxc_session_create(model, NULL, &s));
+    static const float x[4] = {1, -2, 0.5f, 3};
+    int64_t dims[1] = {4};
+    size_t calls = 0;
+    for (int run = 0; run < 2 + REPEATS; run++) {
+        bool flag = run % 2 == 0;
+        expect_ok(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, dims, 1, x));
+        expect_ok(onnxc_session_bind_input(s, 1, ONNXC_BOOL, NULL, 0, &flag));
+        if (run >= 2)   /* each branch has planned once */
+            count_start();
+        onnxc_status *err = onnxc_session_run(s);
+        if (run >= 2)
+            calls += count_stop();
+        cr_assert_null(err, "%s", onnxc_status_message(err));
+        if (run > 3)
+            continue;
+        onnxc_tensor_view y, rows;
+        expect_ok(onnxc_session_output(s, 0, &y));
+        expect_ok(onnxc_session_output(s, 1, &rows));
+        cr_assert_eq(y.rank, 1);
+        cr_assert_eq(rows.rank, 2);
+        cr_assert_eq(rows.dims[0], 5);
+        cr_assert_eq(rows.dims[1], 4);
+        for (int j = 0; j < 4; j++) {
+            float want = 6 * x[j] + (flag ? 1.0f : -1.0f);
+            cr_assert_eq(((const float *)y.data)[j], want, "run %d y[%d]", run, j);
+            for (int i = 0; i < 5; i++)
+                cr_assert_eq(((const float *)rows.data)[i * 4 + j],
+                             2 * (1 + i) * x[j], "run %d rows[%d][%d]", run, i, j);
+        }
+    }
+    cr_assert_eq(calls, 0, "%zu heap calls over %d runs", calls, REPEATS);
+    onnxc_session_free(s);
+    onnxc_model_free(model);
+}
+
 /* ------------------------------------------------------------ threads */
 
 static double thread_cpu_seconds(pthread_t id)

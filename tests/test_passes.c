@@ -41,6 +41,7 @@ static void ok(onnxc_status *st, const char *pass)
 static void check_until(oc_graph *g, oc_pass_fn stop)
 {
     static const struct { const char *name; oc_pass_fn run; } list[] = {
+        {"capture_outer", oc_pass_capture_outer},
         {"resolve_ops", oc_pass_resolve_ops},
         {"link_values", oc_pass_link_values},
         {"sort_nodes", oc_pass_sort_nodes},
@@ -88,6 +89,91 @@ static mb_model *one_node(const char *op_type, int opset)
 }
 
 /* ------------------------------------------------------------ resolve_ops */
+
+/* An If whose then_branch reads the outer x and w (the second through a
+ * Loop nested in it), and whose else_branch reads x. */
+static oc_graph *if_reading_outer_values(void)
+{
+    mb_model *m = mb_new(8);
+    mb_opset(m, "", 16);
+    mb_input(m, "x", ONNXC_FLOAT, "4");
+    mb_input(m, "w", ONNXC_FLOAT, "4");
+    mb_input(m, "flag", ONNXC_BOOL, "");
+    Onnx__NodeProto *iff = mb_node(m, "If", "choose", "flag", "y");
+    mb_subgraph_begin(m, "then");
+    Onnx__NodeProto *loop = mb_node(m, "Loop", "inner", ",,x", "t");
+    mb_subgraph_begin(m, "body");
+    mb_input(m, "i", ONNXC_INT64, "");
+    mb_input(m, "c", ONNXC_BOOL, "");
+    mb_input(m, "v", ONNXC_FLOAT, "4");
+    mb_node(m, "Identity", "keep", "c", "co");
+    mb_node(m, "Add", "step", "v,w", "vo");
+    mb_output(m, "co", ONNXC_BOOL, "");
+    mb_output(m, "vo", ONNXC_FLOAT, "4");
+    mb_subgraph_end(m, loop, "body");
+    mb_output(m, "t", ONNXC_FLOAT, "4");
+    mb_subgraph_end(m, iff, "then_branch");
+    mb_subgraph_begin(m, "else");
+    mb_output(m, "x", ONNXC_FLOAT, "4");   /* an outer value, as it is */
+    mb_subgraph_end(m, iff, "else_branch");
+    mb_output(m, "y", ONNXC_FLOAT, "4");
+    return decode(m);
+}
+
+static const char *captured_name(const oc_graph *sub, int j)
+{
+    return sub->values[sub->inputs[sub->n_inputs - sub->n_captured + j]].name;
+}
+
+Test(capture_outer, passes_the_outer_values_subgraphs_read_as_inputs)
+{
+    oc_graph *g = if_reading_outer_values();
+    ok(oc_pass_capture_outer(g, &defaults), "capture_outer");
+    const oc_node *n = &g->nodes[0];
+    const oc_graph *then = oc_node_attr(n, "then_branch")->g;
+    const oc_graph *other = oc_node_attr(n, "else_branch")->g;
+    const oc_graph *body = oc_node_attr(&then->nodes[0], "body")->g;
+    /* the body reads w; the branch reads x and, for the body, w */
+    cr_assert_eq(body->n_captured, 1);
+    cr_assert_str_eq(captured_name(body, 0), "w");
+    cr_assert_eq(then->nodes[0].n_implicit, 1);
+    cr_assert_eq(then->n_captured, 2);
+    cr_assert_str_eq(captured_name(then, 0), "x");
+    cr_assert_str_eq(captured_name(then, 1), "w");
+    cr_assert_eq(other->n_captured, 1);
+    cr_assert_str_eq(captured_name(other, 0), "x");
+    /* the If passes each once, after its own input */
+    cr_assert_eq(n->n_implicit, 2);
+    cr_assert_eq(n->n_inputs, 3);
+    cr_assert_str_eq(n->input_names[1], "x");
+    cr_assert_str_eq(n->input_names[2], "w");
+    check_until(g, oc_pass_capture_outer);
+    oc_graph_free(g);
+}
+
+Test(capture_outer, refuses_subgraphs_nested_past_the_limit)
+{
+    mb_model *m = mb_new(8);
+    mb_opset(m, "", 16);
+    mb_input(m, "flag", ONNXC_BOOL, "");
+    Onnx__NodeProto *nodes[OC_MAX_SUBGRAPH_DEPTH + 1];
+    for (int d = 0; d <= OC_MAX_SUBGRAPH_DEPTH; d++) {
+        nodes[d] = mb_node(m, "If", "nest", "flag", "y");
+        mb_subgraph_begin(m, "then");
+        if (d == OC_MAX_SUBGRAPH_DEPTH)
+            mb_output(m, "flag", ONNXC_BOOL, "");
+    }
+    for (int d = OC_MAX_SUBGRAPH_DEPTH; d >= 0; d--) {
+        mb_subgraph_end(m, nodes[d], "then_branch");
+        if (d)
+            mb_output(m, "y", ONNXC_BOOL, "");
+    }
+    mb_output(m, "y", ONNXC_BOOL, "");
+    oc_graph *g = decode(m);
+    fails(oc_pass_capture_outer(g, &defaults), ONNXC_ERR_UNSUPPORTED,
+          "nests 17 deep; onnxc runs at most 16", NULL);
+    oc_graph_free(g);
+}
 
 Test(resolve_ops, selects_the_version_the_opset_imports)
 {

@@ -332,9 +332,9 @@ static onnxc_status *loop_run(const oc_run_ctx *ctx)
         if (st->max_iterations && st->iteration >= st->max_iterations)
             return oc_run_error(ctx, "it would run more than %lld iterations, "
                                 "the session's bound (onnxc_session_options_"
-                                "set_max_iterations); M is %lld",
+                                "set_max_iterations); M is %s",
                                 (long long)st->max_iterations,
-                                (long long)(ctx->in[0] ? trips : -1));
+                                ctx->in[0] ? "above it" : "not given");
         if ((err = iterate(ctx, st, &side)))
             return err;
     }

@@ -251,11 +251,13 @@ static onnxc_status *type_subgraph_inputs(const oc_graph *g, const oc_node *n,
     for (int j = 0; j < first && n->op->body_input; j++) {
         oc_value *c = &sub->values[sub->inputs[j]];
         oc_type t = {0};
-        if (c->dtype == ONNXC_UNDEFINED &&
+        if ((c->dtype == ONNXC_UNDEFINED || c->shape.rank < 0) &&
             n->op->body_input(n, attr, j, in, &t)) {
             for (int d = 0; d < t.shape.rank; d++)
                 t.shape.dims[d] = dim_unknown();
-            type_input(sub, c, t.dtype, &t.shape, &syms);
+            if (c->shape.rank >= 0)
+                t.shape = c->shape;
+            type_input(sub, c, c->dtype ? c->dtype : t.dtype, &t.shape, &syms);
         }
     }
     int kept = first;

@@ -217,8 +217,8 @@ typedef struct oc_op {
     void (*state_free)(void *state);
     /* Optional: the type of declared input j of subgraph `attr` (a Loop
      * body's iteration count, its carried values) from the node's input
-     * types, for a model that leaves it untyped; false when it has none.
-     * Dims are taken as unknown but the rank stands. */
+     * types, for a model that leaves its element type or shape out; false
+     * when it has none. Its dims are taken as unknown, its rank stands. */
     bool (*body_input)(const oc_node *node, int attr, int j,
                        const oc_type *const *in, oc_type *type);
 } oc_op;

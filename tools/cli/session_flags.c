@@ -1,12 +1,15 @@
-/* session_flags.c - --kernels and --optimize, parsed once for every tool. */
+/* session_flags.c - --kernels, --optimize and --max-iterations, parsed
+ * once for every tool. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "session_flags.h"
 
 session_flags session_flags_default(void)
 {
-    return (session_flags){ONNXC_KERNELS_AUTO, ONNXC_OPTIMIZE_ALL};
+    return (session_flags){ONNXC_KERNELS_AUTO, ONNXC_OPTIMIZE_ALL,
+                           ONNXC_DEFAULT_MAX_ITERATIONS};
 }
 
 static const struct {
@@ -59,6 +62,17 @@ int session_flags_parse(const char *flag, const char *value, session_flags *f,
                  "fold and fuse, got '%s'", value ? value : "");
         return -1;
     }
+    if (!strcmp(flag, "--max-iterations")) {
+        char *end = NULL;
+        long long n = value ? strtoll(value, &end, 10) : -1;
+        if (value && *value && !*end && n >= 0) {
+            f->max_iterations = n;
+            return 2;
+        }
+        snprintf(err, err_size, "--max-iterations needs a count of 0 or more, "
+                 "got '%s'", value ? value : "");
+        return -1;
+    }
     return 0;
 }
 
@@ -66,6 +80,9 @@ onnxc_status *session_flags_apply(const session_flags *f,
                                   onnxc_session_options *options)
 {
     onnxc_status *st = onnxc_session_options_set_kernels(options, f->kernels);
-    return st ? st : onnxc_session_options_set_optimizations(options,
-                                                             f->optimize);
+    if (!st)
+        st = onnxc_session_options_set_optimizations(options, f->optimize);
+    if (!st)
+        st = onnxc_session_options_set_max_iterations(options, f->max_iterations);
+    return st;
 }

@@ -4,6 +4,7 @@
  *
  *   --kernels auto|avx512|avx2|portable|reference
  *   --optimize all|none|fold|fuse      (fold,fuse: a comma list)
+ *   --max-iterations N                 (a Loop's bound; 0: none)
  */
 #ifndef ONNXC_SESSION_FLAGS_H
 #define ONNXC_SESSION_FLAGS_H
@@ -15,6 +16,7 @@
 typedef struct session_flags {
     onnxc_kernels kernels;   /* ONNXC_KERNELS_AUTO unless given */
     unsigned optimize;       /* ONNXC_OPTIMIZE_ALL unless given */
+    long long max_iterations; /* ONNXC_DEFAULT_MAX_ITERATIONS unless given */
 } session_flags;
 
 /* The defaults: what a session gets without the flags. */
@@ -36,6 +38,8 @@ onnxc_status *session_flags_apply(const session_flags *f,
     "                       reference (the plain loops)\n"                    \
     "      --optimize O     all (default), none, or a comma list of fold\n"   \
     "                       (known values) and fuse (bias and activation,\n"  \
-    "                       decomposed LayerNorm)\n"
+    "                       decomposed LayerNorm)\n"                       \
+    "      --max-iterations N  the most iterations a Loop node may run\n"    \
+    "                       (default 16777216; 0: no bound)\n"
 
 #endif

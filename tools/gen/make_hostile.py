@@ -1155,6 +1155,89 @@ def detection_cases(c):
           scalar("i", [0], np.int64)], 16)
 
 
+def control_flow_cases(c):
+    """If and Loop whose branches or body do not fit the node (output counts
+    or types that disagree, a body of the wrong arity), that read an outer
+    value no graph defines, whose condition is not one bool, that would
+    iterate without end or change a scan output's shape between
+    iterations, or whose body fails at run time. No graph input: each is
+    refused at load or by the run, naming the node."""
+    node = helper.make_node
+    T = TensorProto
+
+    def b(name, v):
+        return numpy_helper.from_array(np.array(v, np.bool_), name)
+
+    def ints(name, v):
+        return numpy_helper.from_array(np.array(v, np.int64), name)
+
+    def branch(name, nodes, outputs, inits=()):
+        return helper.make_graph(nodes, name, [], outputs, initializer=list(inits))
+
+    def const(name, out, v):
+        return node("Constant", [], [out], name=name,
+                    value=numpy_helper.from_array(np.array(v, np.float32)))
+
+    one = branch("one", [const("c1", "a", [1.0])], [value("a", shape=None)])
+    two = branch("two", [const("c2", "a", [1.0]), const("c3", "b", [2.0])],
+                 [value("a", shape=None), value("b", shape=None)])
+    int_out = branch("ints", [node("Constant", [], ["a"], name="ci",
+                                   value=numpy_helper.from_array(np.array([1], np.int64)))],
+                     [value("a", T.INT64, None)])
+    ghost = branch("ghost", [node("Relu", ["ghost"], ["a"], name="reads_ghost")],
+                   [value("a", shape=None)])
+
+    def if_case(name, then, other, cond=True, outputs=1):
+        c.write(name + ".onnx", model(
+            nodes=[node("If", ["cond"], ["y%d" % k for k in range(outputs)], name="if",
+                        then_branch=then, else_branch=other)],
+            inputs=[], outputs=[value("y0", shape=None)],
+            initializers=[b("cond", cond)], opset=16))
+
+    if_case("cf_if_branch_counts_differ", one, two)
+    if_case("cf_if_branch_types_differ", one, int_out)
+    if_case("cf_if_reads_undefined_outer", ghost, one)
+    if_case("cf_if_cond_two_elements", one, one, cond=[True, False])
+
+    def loop(name, body, m="M", cond="cond", carried=("v",), inits=None, outputs=("vf",)):
+        c.write(name + ".onnx", model(
+            nodes=[node("Loop", [m, cond, *carried], list(outputs), name="loop", body=body)],
+            inputs=[], outputs=[value(outputs[0], shape=None)],
+            initializers=[ints("M", 3), b("cond", True),
+                          numpy_helper.from_array(np.zeros(2, np.float32), "v")]
+            if inits is None else inits, opset=16))
+
+    def body(nodes, outputs, inputs=("i", "c", "v")):
+        types = [T.INT64, T.BOOL] + [T.FLOAT] * (len(inputs) - 2)
+        return helper.make_graph(
+            nodes, "body", [value(n, t, None) for n, t in zip(inputs, types)],
+            [value(o, t, None) for o, t in outputs])
+
+    keep = body([node("Identity", ["c"], ["co"], name="keep"),
+                 node("Identity", ["v"], ["vo"], name="pass")],
+                [("co", T.BOOL), ("vo", T.FLOAT)])
+    loop("cf_loop_forever", keep, m="", cond="")
+    loop("cf_loop_trip_count_2p62", keep,
+         inits=[ints("M", 1 << 62), b("cond", True),
+                numpy_helper.from_array(np.zeros(2, np.float32), "v")])
+    loop("cf_loop_body_arity", body([node("Identity", ["c"], ["co"], name="keep")],
+                                    [("co", T.BOOL)], inputs=("i", "c")))
+    # A scan row of i zeros: [0], then [1], ...
+    growing = body([node("Identity", ["c"], ["co"], name="keep"),
+                    node("Identity", ["v"], ["vo"], name="pass"),
+                    node("Unsqueeze", ["i", "ax"], ["n"], name="count"),
+                    node("ConstantOfShape", ["n"], ["row"], name="row")],
+                   [("co", T.BOOL), ("vo", T.FLOAT), ("row", T.FLOAT)])
+    growing.initializer.append(ints("ax", [0]))
+    loop("cf_loop_scan_shape_changes", growing, outputs=("vf", "rows"))
+    # The body gathers at index 5 of a 2-element carried value.
+    gather = body([node("Identity", ["c"], ["co"], name="keep"),
+                   node("Gather", ["v", "five"], ["vo"], name="gather_in_body")],
+                  [("co", T.BOOL), ("vo", T.FLOAT)])
+    gather.initializer.append(ints("five", [5]))
+    loop("cf_loop_body_index_out_of_range", gather)
+
+
 def misc_cases(c):
     c.write("folder_as_model.onnx/README", b"a folder, not a model\n")
 
@@ -1164,7 +1247,8 @@ def generate(root):
     for make in (wire_cases, truncation_cases, nesting_cases, graph_cases,
                  node_cases, value_cases, initializer_cases, external_cases,
                  input_cases, data_set_cases, computed_shape_cases, math_cases,
-                 recurrent_cases, image_cases, detection_cases, misc_cases):
+                 recurrent_cases, image_cases, detection_cases,
+                 control_flow_cases, misc_cases):
         make(c)
     with open(os.path.join(root, "README.txt"), "w") as f:
         f.write(README_FIRST_LINE + "\n"
