@@ -14,6 +14,9 @@
 
 #define MAX_INPUT_ELEMENTS (1 << 16)
 #define MAX_ARENA ((size_t)256 << 20)
+/* Per Loop run: nested Loops multiply, and each execution must end well
+ * inside libFuzzer's timeout. */
+#define MAX_ITERATIONS 256
 
 static void run_model(const onnxc_model *model, const uint8_t *data,
                       size_t size)
@@ -27,6 +30,7 @@ static void run_model(const onnxc_model *model, const uint8_t *data,
     if (onnxc_session_options_create(&opt))
         return;
     onnxc_status_free(onnxc_session_options_set_arena_limit(opt, MAX_ARENA));
+    onnxc_status_free(onnxc_session_options_set_max_iterations(opt, MAX_ITERATIONS));
     onnxc_status *s = onnxc_session_create(model, opt, &session);
     onnxc_session_options_free(opt);
     if (s) {
