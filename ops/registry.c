@@ -78,6 +78,7 @@ extern const oc_op oc_op_reverse_sequence;
 extern const oc_op oc_op_non_zero;
 extern const oc_op oc_op_if;
 extern const oc_op oc_op_loop;
+extern const oc_op oc_op_scan;
 extern const oc_op oc_op_non_max_suppression;
 extern const oc_op oc_op_roi_align;
 extern const oc_op oc_op_grid_sample;
@@ -223,6 +224,7 @@ static const oc_op *const registry[] = {
     &oc_op_non_zero,
     &oc_op_if,
     &oc_op_loop,
+    &oc_op_scan,
     &oc_op_non_max_suppression,
     &oc_op_roi_align,
     &oc_op_grid_sample,

@@ -136,3 +136,35 @@ void oc_shape_merge(oc_shape *into, const oc_shape *other)
             into->dims[d].value != other->dims[d].value)
             into->dims[d] = dim_unknown();
 }
+
+onnxc_tensor_view oc_view_of(const oc_tensor *t)
+{
+    onnxc_tensor_view v = {.dtype = t->dtype, .rank = t->rank,
+                           .dims = t->dims, .data = t->data};
+    oc_tensor_bytes(t->dtype, t->dims, t->rank, &v.bytes);
+    return v;
+}
+
+void oc_body_empty_row(const oc_graph *body, int j, oc_tensor *row)
+{
+    const oc_value *decl = &body->output_decls[j];
+    bool all_known = decl->shape.rank >= 0;
+    for (int d = 0; all_known && d < decl->shape.rank; d++)
+        all_known = dim_is_known(decl->shape.dims[d]);
+    row->dtype = body->values[body->outputs[j]].dtype;
+    row->rank = all_known ? decl->shape.rank : 0;
+    for (int d = 0; d < row->rank; d++)
+        row->dims[d] = decl->shape.dims[d].value;
+}
+
+oc_held *oc_held_new(int n)
+{
+    return calloc((size_t)n + 1, sizeof(oc_held));
+}
+
+void oc_held_free(oc_held *h, int n)
+{
+    for (int k = 0; h && k < n; k++)
+        free(h[k].data);
+    free(h);
+}

@@ -41,6 +41,11 @@ onnxc_status *oc_body_run(const oc_run_ctx *ctx, oc_body *body);
 onnxc_status *oc_body_output(const oc_run_ctx *ctx, oc_body *body, int j,
                              onnxc_tensor_view *view);
 
+/* n held buffers, empty; NULL when out of memory. oc_held_free frees
+ * them with what they hold (NULL is allowed). */
+oc_held *oc_held_new(int n);
+void oc_held_free(oc_held *h, int n);
+
 /* Room for `bytes` in h (at most `limit`, 0: any), keeping its contents. */
 onnxc_status *oc_held_reserve(const oc_run_ctx *ctx, oc_held *h, size_t bytes,
                               size_t limit);
@@ -48,6 +53,14 @@ onnxc_status *oc_held_reserve(const oc_run_ctx *ctx, oc_held *h, size_t bytes,
 /* t takes v's type and shape, and a copy of its contents in h. */
 onnxc_status *oc_held_copy(const oc_run_ctx *ctx, oc_held *h, size_t limit,
                            const onnxc_tensor_view *v, oc_tensor *t);
+
+/* A tensor as the API's views show one (for oc_held_copy). */
+onnxc_tensor_view oc_view_of(const oc_tensor *t);
+
+/* The rows of scan output j (body output j) when no iteration ran: of the
+ * shape the body declares when it fixes every dim, else none (the output
+ * is [0]), as onnxruntime gives them. */
+void oc_body_empty_row(const oc_graph *body, int j, oc_tensor *row);
 
 /* Value v of a checked subgraph as the enclosing graph sees it: its dims
  * that are the subgraph's symbols become unknown. */

@@ -88,9 +88,7 @@ static void if_state_free(void *state)
     if_state *st = state;
     for (int b = 0; b < 2; b++)
         oc_body_close(&st->body[b]);
-    for (int k = 0; k < st->n_held; k++)
-        free(st->held[k].data);
-    free(st->held);
+    oc_held_free(st->held, st->n_held);
     free(st);
 }
 
@@ -103,7 +101,7 @@ static onnxc_status *if_state_new(const oc_state_ctx *ctx, void **state)
         return oc_no_memory();
     st->limit = ctx->arena_limit;
     st->n_held = ctx->node->n_outputs;
-    if (!(st->held = calloc((size_t)st->n_held + 1, sizeof *st->held)))
+    if (!(st->held = oc_held_new(st->n_held)))
         err = oc_no_memory();
     for (int b = 0; !err && b < 2; b++)
         err = oc_body_open(ctx, p->branch[b], &st->body[b]);

@@ -148,14 +148,9 @@ static void loop_state_free(void *state)
 {
     loop_state *st = state;
     oc_body_close(&st->body);
-    for (int s = 0; s < 2; s++) {
-        for (int k = 0; st->carry[s] && k < st->n_carried; k++)
-            free(st->carry[s][k].data);
-        free(st->carry[s]);
-    }
-    for (int k = 0; st->scan && k < st->n_scan; k++)
-        free(st->scan[k].data);
-    free(st->scan);
+    oc_held_free(st->carry[0], st->n_carried);
+    oc_held_free(st->carry[1], st->n_carried);
+    oc_held_free(st->scan, st->n_scan);
     free(st->cur);
     free(st->row);
     free(st);
@@ -167,16 +162,15 @@ static onnxc_status *loop_state_new(const oc_state_ctx *ctx, void **state)
     loop_state *st = calloc(1, sizeof *st);
     if (!st)
         return oc_no_memory();
-    size_t nc = (size_t)p->n_carried + 1, ns = (size_t)p->n_scan + 1;
     st->n_carried = p->n_carried;
     st->n_scan = p->n_scan;
     st->max_iterations = ctx->max_iterations;
     st->limit = ctx->arena_limit;
-    st->carry[0] = calloc(nc, sizeof *st->carry[0]);
-    st->carry[1] = calloc(nc, sizeof *st->carry[1]);
-    st->cur = calloc(nc, sizeof *st->cur);
-    st->scan = calloc(ns, sizeof *st->scan);
-    st->row = calloc(ns, sizeof *st->row);
+    st->carry[0] = oc_held_new(p->n_carried);
+    st->carry[1] = oc_held_new(p->n_carried);
+    st->cur = calloc((size_t)p->n_carried + 1, sizeof *st->cur);
+    st->scan = oc_held_new(p->n_scan);
+    st->row = calloc((size_t)p->n_scan + 1, sizeof *st->row);
     onnxc_status *err = !st->carry[0] || !st->carry[1] || !st->cur ||
                                 !st->scan || !st->row
                             ? oc_no_memory()
@@ -200,14 +194,6 @@ static oc_tensor scalar_input(const oc_graph *body, int input,
         t.dims[0] = 1;
     }
     return t;
-}
-
-static onnxc_tensor_view view_of(const oc_tensor *t)
-{
-    onnxc_tensor_view v = {.dtype = t->dtype, .rank = t->rank,
-                           .dims = t->dims, .data = t->data};
-    oc_tensor_bytes(t->dtype, t->dims, t->rank, &v.bytes);
-    return v;
 }
 
 /* One iteration's scan output s (view v), stacked after the rows before. */
@@ -281,19 +267,6 @@ static onnxc_status *iterate(const oc_run_ctx *ctx, loop_state *st, int *side)
     return NULL;
 }
 
-/* Scan output s of a loop that ran no iteration: no rows of the shape the
- * body declares, its unknown dims 0. */
-static void no_rows(loop_state *st, int s)
-{
-    const oc_graph *body = st->body.program;
-    const oc_value *v = &body->values[body->outputs[1 + st->n_carried + s]];
-    oc_tensor *row = &st->row[s];
-    row->dtype = v->dtype;
-    row->rank = v->shape.rank < 0 ? 0 : v->shape.rank;
-    for (int d = 0; d < row->rank; d++)
-        row->dims[d] = dim_is_known(v->shape.dims[d]) ? v->shape.dims[d].value : 0;
-}
-
 /* Reads the one element of an int64 or bool control input. */
 static onnxc_status *control_value(const oc_run_ctx *ctx, int input,
                                    const char *what, int64_t *value)
@@ -323,7 +296,7 @@ static onnxc_status *loop_run(const oc_run_ctx *ctx)
         return err;
     st->cond = cond != 0;
     for (int k = 0; k < p->n_carried; k++) {
-        onnxc_tensor_view v = view_of(ctx->in[2 + k]);
+        onnxc_tensor_view v = oc_view_of(ctx->in[2 + k]);
         if ((err = oc_held_copy(ctx, &st->carry[0][k], st->limit, &v,
                                 &st->cur[k])))
             return err;
@@ -346,7 +319,7 @@ static onnxc_status *loop_run(const oc_run_ctx *ctx)
         if (!y)
             continue;
         if (st->iteration == 0)
-            no_rows(st, s);
+            oc_body_empty_row(st->body.program, 1 + p->n_carried + s, &st->row[s]);
         const oc_tensor *row = &st->row[s];
         y->dtype = row->dtype;
         y->rank = row->rank + 1;
