@@ -23,10 +23,16 @@ and the operator cases (fixed shapes, no batch; bench/run.sh's "ops" suite):
     OUTDIR/reduce_mean_last.onnx    ReduceMean over axis -1 of [64, 128, 768]
     OUTDIR/reduce_mean_mid.onnx     ReduceMean over axis 1 of [64, 128, 768]
     OUTDIR/exp.onnx, tanh.onnx      Exp, Tanh over 16 M floats
+
+and the recurrent cases (bench/run.sh's "recurrent" suite):
+
     OUTDIR/lstm2.onnx, gru2.onnx    2-layer nn.LSTM / nn.GRU, input 128,
                                     hidden 256, [batch, 100, 128] (torch
-                                    export; no suite runs them yet:
-                                    onnxc-bench and bench's ort_bench do)
+                                    export)
+    OUTDIR/loop_1000.onnx           a Loop of 1,000 iterations over X [16]:
+                                    v = v * a + b with a and b outer
+                                    weights, so each iteration costs a
+                                    runtime its per-iteration overhead
 
 Weights are random from a fixed seed: the benchmarks measure speed, and a
 fixed seed keeps the files the same from run to run. Every model is opset 13
@@ -234,6 +240,32 @@ def torch_recurrent(kind, path, seed):
     return model
 
 
+def loop_model(rng):
+    """Loop(M = 1000, cond = true, X): the body computes v * a + b."""
+    def tensor(name, arr):
+        return numpy_helper.from_array(arr, name)
+
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["c"], ["c_out"]),
+         helper.make_node("Mul", ["v", "a"], ["va"]),
+         helper.make_node("Add", ["va", "b"], ["v_out"])],
+        "body",
+        [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+         helper.make_tensor_value_info("c", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("v", TensorProto.FLOAT, [16])],
+        [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("v_out", TensorProto.FLOAT, [16])])
+    graph = helper.make_graph(
+        [helper.make_node("Loop", ["M", "cond", "X"], ["Y"], body=body)], "loop_1000",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, [16])],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [16])],
+        initializer=[tensor("M", np.array(1000, np.int64)),
+                     tensor("cond", np.array(True)),
+                     tensor("a", (rng.random(16) * 0.5 + 0.25).astype(np.float32)),
+                     tensor("b", rng.standard_normal(16).astype(np.float32))])
+    return finish(graph, OPSET)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("outdir")
@@ -263,6 +295,10 @@ def main():
         path = os.path.join(args.outdir, kind + "2.onnx")
         if save_if_changed(torch_recurrent(kind, path, SEED), path):
             written.append(path)
+
+    path = os.path.join(args.outdir, "loop_1000.onnx")
+    if save_if_changed(loop_model(np.random.default_rng(SEED)), path):
+        written.append(path)
 
     for name, model in op_models(np.random.default_rng(SEED)).items():
         path = os.path.join(args.outdir, name + ".onnx")

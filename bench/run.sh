@@ -24,6 +24,11 @@
 # in GB/s as well as ms, into BENCHMARKS_OPS.md: a separate file, so the
 # Gemm figures and these are each rewritten only by their own run.
 #
+# With BENCH_SUITE=recurrent it measures issue 15's cases: 2-layer
+# nn.LSTM and nn.GRU (input 128, hidden 256, sequence 100) at batch 1 and
+# 16, and a Loop of 1,000 small iterations (the per-iteration overhead),
+# into BENCHMARKS_RECURRENT.md.
+#
 # With BENCH_SUITE=cnn it measures convolutional networks exported by
 # tools/gen/export_cnns.py at opset 13 (random weights, seed 0):
 # torchvision resnet18, mobilenet_v2 and squeezenet1_1 on 3x224x224 and a
@@ -59,8 +64,9 @@
 #   BENCH_SUITE        "core" (default: the Gemms, identity, the MLPs,
 #                      OpenBLAS, the peak, one process per inference; into
 #                      BENCHMARKS.md), "ops" (the operator cases, into
-#                      BENCHMARKS_OPS.md) or "cnn" (the CNNs and the peak,
-#                      into BENCHMARKS_CNN.md)
+#                      BENCHMARKS_OPS.md), "recurrent" (LSTM, GRU, Loop;
+#                      into BENCHMARKS_RECURRENT.md) or "cnn" (the CNNs and
+#                      the peak, into BENCHMARKS_CNN.md)
 #   BENCH_CASES        only the suite's cases whose names match one of
 #                      these space-separated shell patterns, e.g.
 #                      "softmax layer_norm*" or "gemm_512"; a run of a
@@ -78,8 +84,9 @@ SUITE=${BENCH_SUITE:-core}
 case $SUITE in
   core) REPORT_NAME=BENCHMARKS.md ;;
   ops) REPORT_NAME=BENCHMARKS_OPS.md ;;
+  recurrent) REPORT_NAME=BENCHMARKS_RECURRENT.md ;;
   cnn) REPORT_NAME=BENCHMARKS_CNN.md ;;
-  *) printf 'bench/run.sh: BENCH_SUITE must be core, ops or cnn, got %s\n' "$SUITE" >&2; exit 2 ;;
+  *) printf 'bench/run.sh: BENCH_SUITE must be core, ops, recurrent or cnn, got %s\n' "$SUITE" >&2; exit 2 ;;
 esac
 # A subset leaves the report alone: its tables would lose the other cases.
 if [ -n "${BENCH_CASES:-}" ]; then REPORT=${BENCH_OUT:--}; else
@@ -135,7 +142,7 @@ mkdir -p "$RES"
 
 # OpenBLAS (the Gemm comparison and the peak) is the one package the
 # benchmarks need beyond tools/setup.sh's.
-if [ "$SUITE" != ops ] && ! pkg-config --exists openblas; then
+if [ "$SUITE" = core ] || [ "$SUITE" = cnn ] && ! pkg-config --exists openblas; then
   say "installing libopenblas-dev"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -170,7 +177,7 @@ ORT_SRCS=("$SRC/bench/ort_session.c" "$SRC/bench/ort_api.c" "$SRC/bench/measure.
 "$CC" "${CFLAGS[@]}" -o "$BIN/ort_once" "$SRC/bench/ort_once.c" "${ORT_SRCS[@]}" -ldl -lm
 # blas_bench includes OpenBLAS's cblas.h, which needs _GNU_SOURCE, not
 # _XOPEN_SOURCE: its own flags. (It also measures the peak.)
-if [ "$SUITE" != ops ]; then
+if [ "$SUITE" = core ] || [ "$SUITE" = cnn ]; then
   read -ra BLAS_CFLAGS <<<"$(pkg-config --cflags openblas)"
   read -ra BLAS_LIBS <<<"$(pkg-config --libs openblas)"
   "$CC" -std=c11 -O2 -Wall -Wextra "${BLAS_CFLAGS[@]}" \
@@ -237,6 +244,10 @@ if [ "$SUITE" = core ]; then
   CASES+=("big_mlp|big_mlp.onnx|1 1024|4096:1024 4096:4096 1024:4096|0")
 elif [ "$SUITE" = cnn ]; then
   for m in $CNNS; do CASES+=("$m|cnn/${m}_opset13/model.onnx|1 8||0"); done
+elif [ "$SUITE" = recurrent ]; then
+  CASES+=("lstm2|lstm2.onnx|1 16||0")
+  CASES+=("gru2|gru2.onnx|1 16||0")
+  CASES+=("loop_1000|loop_1000.onnx|1||0")
 else
   # Bytes: the input read once and the output written once, float32 (the
   # decomposed LayerNorm counts as LayerNormalization does: what the graph
@@ -404,7 +415,7 @@ done
 
 # The peak (core and cnn suites) and one process per inference (core).
 ONCE_TOOL=""
-if [ "$SUITE" != ops ]; then
+if [ "$SUITE" = core ] || [ "$SUITE" = cnn ]; then
 say "FMA peak"
 "$BIN/blas_bench" --peak -t 2 --json >"$RES/peak.json"
 printf 'peak\t-\t-\t2\t%s\n' "$RES/peak.json" >>"$MANIFEST"
@@ -489,6 +500,7 @@ done
   case $SUITE in
     core) echo "# Benchmarks" ;;
     ops) echo "# Benchmarks: operators" ;;
+    recurrent) echo "# Benchmarks: recurrent nets and Loop" ;;
     cnn) echo "# Benchmarks: convolutional networks" ;;
   esac
   echo
