@@ -72,8 +72,49 @@ static int symbol_for(decoder *d, const char *name)
     return g->n_symbols++;
 }
 
-/* Fills a value's dtype and shape from a ValueInfoProto. A type onnxc
- * cannot hold is recorded in bad_type, not refused here. */
+/* The kind a TypeProto names, and the tensor type inside it: a tensor, a
+ * sequence of tensors, an optional tensor or sequence of tensors. NULL
+ * (and *bad set) for what onnxc cannot hold: maps, sparse tensors,
+ * sequences of sequences. */
+static const Onnx__TypeProto__Tensor *kind_of(const Onnx__TypeProto *type,
+                                              onnxc_kind *kind,
+                                              onnxc_kind *elem_kind,
+                                              const char **bad)
+{
+    const Onnx__TypeProto *inner = type;
+    *kind = *elem_kind = ONNXC_KIND_TENSOR;
+    *bad = NULL;
+    if (type->value_case == ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE) {
+        *kind = ONNXC_KIND_OPTIONAL;
+        inner = type->optional_type->elem_type;
+        if (!inner) {
+            *bad = "optional value of no declared type";
+            return NULL;
+        }
+    }
+    if (inner->value_case == ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE) {
+        if (*kind == ONNXC_KIND_TENSOR)
+            *kind = ONNXC_KIND_SEQUENCE;
+        *elem_kind = ONNXC_KIND_SEQUENCE;
+        inner = inner->sequence_type->elem_type;
+        if (!inner) {
+            *bad = "sequence of no declared type";
+            return NULL;
+        }
+    }
+    if (inner->value_case == ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE)
+        return inner->tensor_type;
+    *bad = inner->value_case == ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE
+               ? "sequence of sequences"
+           : inner->value_case == ONNX__TYPE_PROTO__VALUE_MAP_TYPE ? "map"
+           : inner->value_case == ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE
+               ? "optional of an optional"
+               : "sparse tensor or other non-tensor value";
+    return NULL;
+}
+
+/* Fills a value's kind, dtype and shape from a ValueInfoProto. A type
+ * onnxc cannot hold is recorded in bad_type, not refused here. */
 static onnxc_status *decode_value_info(decoder *d, const Onnx__ValueInfoProto *vi,
                                        oc_value *v)
 {
@@ -82,17 +123,10 @@ static onnxc_status *decode_value_info(decoder *d, const Onnx__ValueInfoProto *v
     v->shape.rank = -1;
     if (!type)
         return NULL;  /* outputs may leave their type to inference */
-    if (type->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE) {
-        v->bad_type = type->value_case == ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE
-                          ? "sequence"
-                      : type->value_case == ONNX__TYPE_PROTO__VALUE_MAP_TYPE
-                          ? "map"
-                      : type->value_case == ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE
-                          ? "optional value"
-                          : "non-tensor value";
+    const Onnx__TypeProto__Tensor *tt = kind_of(type, &v->kind, &v->elem_kind,
+                                                &v->bad_type);
+    if (!tt)
         return NULL;
-    }
-    const Onnx__TypeProto__Tensor *tt = type->tensor_type;
     int32_t et = tt->has_elem_type ? tt->elem_type : 0;
     if (et < 0 || et > ONNXC_BFLOAT16)
         return oc_error(ONNXC_ERR_INVALID_MODEL,
@@ -293,6 +327,7 @@ static int attr_type(const Onnx__AttributeProto *a)
     if (a->n_floats) return OC_ATTR_FLOATS;
     if (a->n_ints) return OC_ATTR_INTS;
     if (a->n_strings) return OC_ATTR_STRINGS;
+    if (a->tp) return OC_ATTR_TYPE_PROTO;
     return 0;
 }
 
@@ -393,6 +428,14 @@ static onnxc_status *decode_attr(decoder *d, const Onnx__AttributeProto *a,
         return decode_attr_tensor(d, a, node_label, out);
     if (out->type == OC_ATTR_GRAPH && a->g)
         return decode_attr_graph(d, a, node_label, out);
+    if (out->type == OC_ATTR_TYPE_PROTO && a->tp) {
+        const Onnx__TypeProto__Tensor *tt = kind_of(a->tp, &out->tp_kind,
+                                                    &out->tp_elem_kind, &out->tp_bad);
+        int32_t et = tt && tt->has_elem_type ? tt->elem_type : 0;
+        if (tt && (et <= 0 || et > ONNXC_BFLOAT16 || et == ONNXC_STRING))
+            out->tp_bad = et == ONNXC_STRING ? "string tensor" : "tensor of no known type";
+        out->tp_dtype = out->tp_bad ? ONNXC_UNDEFINED : (onnxc_dtype)et;
+    }
     return NULL;
 }
 

@@ -79,6 +79,17 @@ extern const oc_op oc_op_non_zero;
 extern const oc_op oc_op_if;
 extern const oc_op oc_op_loop;
 extern const oc_op oc_op_scan;
+extern const oc_op oc_op_sequence_empty;
+extern const oc_op oc_op_sequence_construct;
+extern const oc_op oc_op_sequence_insert;
+extern const oc_op oc_op_sequence_erase;
+extern const oc_op oc_op_sequence_at;
+extern const oc_op oc_op_sequence_length;
+extern const oc_op oc_op_split_to_sequence;
+extern const oc_op oc_op_concat_from_sequence;
+extern const oc_op oc_op_optional;
+extern const oc_op oc_op_optional_has_element;
+extern const oc_op oc_op_optional_get_element;
 extern const oc_op oc_op_non_max_suppression;
 extern const oc_op oc_op_roi_align;
 extern const oc_op oc_op_grid_sample;
@@ -225,6 +236,17 @@ static const oc_op *const registry[] = {
     &oc_op_if,
     &oc_op_loop,
     &oc_op_scan,
+    &oc_op_sequence_empty,
+    &oc_op_sequence_construct,
+    &oc_op_sequence_insert,
+    &oc_op_sequence_erase,
+    &oc_op_sequence_at,
+    &oc_op_sequence_length,
+    &oc_op_split_to_sequence,
+    &oc_op_concat_from_sequence,
+    &oc_op_optional,
+    &oc_op_optional_has_element,
+    &oc_op_optional_get_element,
     &oc_op_non_max_suppression,
     &oc_op_roi_align,
     &oc_op_grid_sample,

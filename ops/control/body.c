@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ops/control/body.h"
+#include "ops/common/op_util.h"
 #include "runtime/core/big_alloc.h"
 #include "runtime/core/status.h"
 
@@ -52,9 +53,7 @@ static onnxc_status *name_node(const oc_run_ctx *ctx, onnxc_status *err)
 onnxc_status *oc_body_bind(const oc_run_ctx *ctx, oc_body *body, int input,
                            const oc_tensor *t)
 {
-    return name_node(ctx, onnxc_session_bind_input(
-                              body->session, (size_t)input, t->dtype, t->dims,
-                              (size_t)t->rank, t->data));
+    return name_node(ctx, oc_session_bind_value(body->session, (size_t)input, t));
 }
 
 onnxc_status *oc_body_run(const oc_run_ctx *ctx, oc_body *body)
@@ -68,9 +67,24 @@ onnxc_status *oc_body_run(const oc_run_ctx *ctx, oc_body *body)
 }
 
 onnxc_status *oc_body_output(const oc_run_ctx *ctx, oc_body *body, int j,
+                             const oc_tensor **t)
+{
+    *t = oc_session_output_value(body->session, (size_t)j);
+    return *t ? NULL : oc_run_error(ctx, "its body gave no output %d", j);
+}
+
+onnxc_status *oc_body_tensor(const oc_run_ctx *ctx, oc_body *body, int j,
                              onnxc_tensor_view *view)
 {
-    return name_node(ctx, onnxc_session_output(body->session, (size_t)j, view));
+    const oc_tensor *t;
+    onnxc_status *err = oc_body_output(ctx, body, j, &t);
+    if (err)
+        return err;
+    if (t->seq || t->none)
+        return oc_run_error(ctx, "body output %d is %s; a tensor is needed "
+                            "here", j, t->seq ? "a sequence" : "none");
+    *view = oc_view_of(t);
+    return NULL;
 }
 
 onnxc_status *oc_held_reserve(const oc_run_ctx *ctx, oc_held *h, size_t bytes,
@@ -98,27 +112,90 @@ onnxc_status *oc_held_reserve(const oc_run_ctx *ctx, oc_held *h, size_t bytes,
     return NULL;
 }
 
-onnxc_status *oc_held_copy(const oc_run_ctx *ctx, oc_held *h, size_t limit,
-                           const onnxc_tensor_view *v, oc_tensor *t)
+/* A sequence's copy: its tensors' contents one after the other (each at
+ * a 64-byte boundary) in h->data, their descriptions and the sequence in
+ * h->meta. */
+static onnxc_status *copy_sequence(const oc_run_ctx *ctx, oc_held *h,
+                                   size_t limit, const oc_sequence *seq,
+                                   oc_tensor *t)
 {
-    onnxc_status *err = oc_held_reserve(ctx, h, v->bytes, limit);
+    size_t total = 0, bytes, n = seq->count;
+    for (size_t k = 0; k < n; k++) {
+        const oc_tensor *e = &seq->items[k];
+        oc_tensor_bytes(e->dtype, e->dims, e->rank, &bytes);
+        if (oc_align64(bytes) > SIZE_MAX - total)
+            return oc_run_error(ctx, "a sequence of %zu tensors overflows "
+                                "memory", n);
+        total += oc_align64(bytes);
+    }
+    if (n > (SIZE_MAX - sizeof(oc_sequence)) / sizeof(oc_tensor))
+        return oc_run_error(ctx, "a sequence of %zu tensors overflows memory", n);
+    oc_held meta = {h->meta, h->meta_cap, NULL, 0};
+    onnxc_status *err = oc_held_reserve(ctx, h, total, limit);
+    if (!err)
+        err = oc_held_reserve(ctx, &meta, sizeof(oc_sequence) + n * sizeof(oc_tensor),
+                              limit);
+    h->meta = meta.data;
+    h->meta_cap = meta.cap;
     if (err)
         return err;
-    if (v->bytes)
-        memcpy(h->data, v->data, v->bytes);
-    t->dtype = v->dtype;
-    t->rank = v->rank;
-    if (v->rank)
-        memcpy(t->dims, v->dims, (size_t)v->rank * sizeof *t->dims);
+    oc_sequence *copy = h->meta;
+    oc_tensor *items = (oc_tensor *)(copy + 1);
+    unsigned char *at = h->data;
+    for (size_t k = 0; k < n; k++) {
+        const oc_tensor *e = &seq->items[k];
+        oc_tensor_bytes(e->dtype, e->dims, e->rank, &bytes);
+        items[k] = *e;
+        items[k].data = at;
+        if (bytes)
+            memcpy(at, e->data, bytes);
+        at += oc_align64(bytes);
+    }
+    copy->count = n;
+    copy->items = items;
+    memset(t, 0, sizeof *t);
+    t->dtype = seq->count ? seq->items[0].dtype : t->dtype;
+    t->seq = copy;
+    return NULL;
+}
+
+onnxc_status *oc_held_copy(const oc_run_ctx *ctx, oc_held *h, size_t limit,
+                           const oc_tensor *src, oc_tensor *t)
+{
+    if (src->none || src->seq) {
+        onnxc_dtype dtype = src->dtype;
+        if (src->none) {
+            memset(t, 0, sizeof *t);
+            t->none = true;
+            t->dtype = dtype;
+            return NULL;
+        }
+        onnxc_status *err = copy_sequence(ctx, h, limit, src->seq, t);
+        t->dtype = dtype;
+        return err;
+    }
+    onnxc_tensor_view v = oc_view_of(src);
+    onnxc_status *err = oc_held_reserve(ctx, h, v.bytes, limit);
+    if (err)
+        return err;
+    if (v.bytes)
+        memcpy(h->data, v.data, v.bytes);
+    memset(t, 0, sizeof *t);
+    t->dtype = v.dtype;
+    t->rank = v.rank;
+    if (v.rank)
+        memcpy(t->dims, v.dims, (size_t)v.rank * sizeof *t->dims);
     t->data = h->data;
     return NULL;
 }
 
-void oc_body_value_type(const oc_graph *sub, int v, oc_shape *shape,
-                        onnxc_dtype *dtype)
+void oc_body_value_type(const oc_graph *sub, int v, oc_type *t)
 {
     const oc_value *val = &sub->values[v];
-    *dtype = val->dtype;
+    oc_shape *shape = &t->shape;
+    t->kind = val->kind;
+    t->elem_kind = val->elem_kind;
+    t->dtype = val->dtype;
     *shape = val->shape;
     for (int d = 0; d < shape->rank; d++)
         if (!dim_is_known(shape->dims[d]))
@@ -162,9 +239,19 @@ oc_held *oc_held_new(int n)
     return calloc((size_t)n + 1, sizeof(oc_held));
 }
 
+void oc_held_free_one(oc_held *h)
+{
+    free(h->data);
+    free(h->meta);
+    h->data = h->meta = NULL;
+    h->cap = h->meta_cap = 0;
+}
+
 void oc_held_free(oc_held *h, int n)
 {
-    for (int k = 0; h && k < n; k++)
+    for (int k = 0; h && k < n; k++) {
         free(h[k].data);
+        free(h[k].meta);
+    }
     free(h);
 }

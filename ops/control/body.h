@@ -21,6 +21,8 @@ typedef struct oc_body {
 typedef struct oc_held {
     void *data;
     size_t cap;
+    void *meta;           /* a held sequence: its description */
+    size_t meta_cap;
 } oc_held;
 
 /* Opens the session of ctx's body `attr` (a GRAPH attribute) and maps its
@@ -37,22 +39,27 @@ onnxc_status *oc_body_bind(const oc_run_ctx *ctx, oc_body *body, int input,
  * a failure names the node. */
 onnxc_status *oc_body_run(const oc_run_ctx *ctx, oc_body *body);
 
-/* Output j of the body's last run. */
+/* Output j of the body's last run, of any kind; oc_body_tensor refuses
+ * what is not a tensor (a scan output, a condition). */
 onnxc_status *oc_body_output(const oc_run_ctx *ctx, oc_body *body, int j,
+                             const oc_tensor **t);
+onnxc_status *oc_body_tensor(const oc_run_ctx *ctx, oc_body *body, int j,
                              onnxc_tensor_view *view);
 
 /* n held buffers, empty; NULL when out of memory. oc_held_free frees
  * them with what they hold (NULL is allowed). */
 oc_held *oc_held_new(int n);
 void oc_held_free(oc_held *h, int n);
+void oc_held_free_one(oc_held *h);   /* what one holds; it stays usable */
 
 /* Room for `bytes` in h (at most `limit`, 0: any), keeping its contents. */
 onnxc_status *oc_held_reserve(const oc_run_ctx *ctx, oc_held *h, size_t bytes,
                               size_t limit);
 
-/* t takes v's type and shape, and a copy of its contents in h. */
+/* t becomes a copy of src held in h: a tensor, a sequence (its tensors
+ * copied too) or none. */
 onnxc_status *oc_held_copy(const oc_run_ctx *ctx, oc_held *h, size_t limit,
-                           const onnxc_tensor_view *v, oc_tensor *t);
+                           const oc_tensor *src, oc_tensor *t);
 
 /* A tensor as the API's views show one (for oc_held_copy). */
 onnxc_tensor_view oc_view_of(const oc_tensor *t);
@@ -62,10 +69,10 @@ onnxc_tensor_view oc_view_of(const oc_tensor *t);
  * is [0]), as onnxruntime gives them. */
 void oc_body_empty_row(const oc_graph *body, int j, oc_tensor *row);
 
-/* Value v of a checked subgraph as the enclosing graph sees it: its dims
+/* Value v of a checked subgraph as the enclosing graph sees it (kind,
+ * element type, shape): its dims
  * that are the subgraph's symbols become unknown. */
-void oc_body_value_type(const oc_graph *sub, int v, oc_shape *shape,
-                        onnxc_dtype *dtype);
+void oc_body_value_type(const oc_graph *sub, int v, oc_type *t);
 
 /* into keeps the dims it shares with other (If's two branches, a Loop's
  * carried value before and after an iteration); the rest become unknown,

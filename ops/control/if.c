@@ -54,7 +54,7 @@ static onnxc_status *if_infer(const oc_infer_ctx *ctx)
     const if_params *p = ctx->params;
     const oc_node *n = ctx->node;
     const oc_type *cond = ctx->in[0];
-    if (cond->dtype != ONNXC_BOOL)
+    if (cond->kind != ONNXC_KIND_TENSOR || cond->dtype != ONNXC_BOOL)
         return oc_bad_dtype(n, "cond", cond->dtype, "bool");
     const oc_graph *br[2] = {n->attrs[p->branch[0]].g, n->attrs[p->branch[1]].g};
     for (int b = 0; b < 2; b++)
@@ -65,18 +65,22 @@ static onnxc_status *if_infer(const oc_infer_ctx *ctx)
                             n->label, ctx->n_out, n->attrs[p->branch[b]].name,
                             br[b]->n_outputs);
     for (int k = 0; k < ctx->n_out; k++) {
-        oc_type *y = ctx->out[k];
-        oc_shape other;
-        onnxc_dtype t;
-        oc_body_value_type(br[1], br[1]->outputs[k], &y->shape, &y->dtype);
-        oc_body_value_type(br[0], br[0]->outputs[k], &other, &t);
-        if (t != y->dtype)
+        oc_type *y = ctx->out[k], other;
+        oc_body_value_type(br[1], br[1]->outputs[k], y);
+        oc_body_value_type(br[0], br[0]->outputs[k], &other);
+        if (other.dtype != y->dtype)
             return oc_error(ONNXC_ERR_INVALID_MODEL,
                             "node '%s' (If): output %d is %s in then_branch "
                             "but %s in else_branch",
                             n->label, k, onnxc_dtype_name(y->dtype),
-                            onnxc_dtype_name(t));
-        oc_shape_merge(&y->shape, &other);
+                            onnxc_dtype_name(other.dtype));
+        if (other.kind != y->kind || other.elem_kind != y->elem_kind)
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "node '%s' (If): output %d is %s in then_branch "
+                            "but %s in else_branch",
+                            n->label, k, oc_kind_name(y->kind),
+                            oc_kind_name(other.kind));
+        oc_shape_merge(&y->shape, &other.shape);
         if (ctx->concrete)
             y->shape.rank = 0;   /* the run gives the shape (owns_outputs) */
     }
@@ -125,10 +129,9 @@ static onnxc_status *if_run(const oc_run_ctx *ctx)
     oc_body *body = &st->body[*(const unsigned char *)cond->data ? 1 : 0];
     onnxc_status *err = oc_body_run(ctx, body);
     for (int k = 0; !err && k < ctx->n_out; k++) {
-        onnxc_tensor_view v;
-        if (ctx->out[k] &&
-            !(err = oc_body_output(ctx, body, k, &v)))
-            err = oc_held_copy(ctx, &st->held[k], st->limit, &v, ctx->out[k]);
+        const oc_tensor *v;
+        if (ctx->out[k] && !(err = oc_body_output(ctx, body, k, &v)))
+            err = oc_held_copy(ctx, &st->held[k], st->limit, v, ctx->out[k]);
     }
     return err;
 }
@@ -145,7 +148,8 @@ const oc_op oc_op_if = {
     .no_fold = true,
     .data_dependent = true,
     .owns_outputs = true,
-    .types = "any tensor type",
+    .any_kind = true,
+    .types = "any type",
     .prepare = if_prepare,
     .infer = if_infer,
     .run = if_run,

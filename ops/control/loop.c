@@ -110,15 +110,31 @@ static onnxc_status *loop_infer(const oc_infer_ctx *ctx)
     onnxc_status *err = check_body(n, p, body);
     if (err)
         return err;
-    if (ctx->in[0] && ctx->in[0]->dtype != ONNXC_INT64)
-        return oc_bad_dtype(n, "M", ctx->in[0]->dtype, "int64");
-    if (ctx->in[1] && ctx->in[1]->dtype != ONNXC_BOOL)
-        return oc_bad_dtype(n, "cond", ctx->in[1]->dtype, "bool");
+    if (ctx->in[0] && (ctx->in[0]->kind || ctx->in[0]->dtype != ONNXC_INT64))
+        return oc_bad_dtype(n, "M", ctx->in[0]->dtype, "an int64 tensor");
+    if (ctx->in[1] && (ctx->in[1]->kind || ctx->in[1]->dtype != ONNXC_BOOL))
+        return oc_bad_dtype(n, "cond", ctx->in[1]->dtype, "a bool tensor");
     for (int k = 0; k < ctx->n_out; k++) {
         oc_type *y = ctx->out[k];
-        oc_body_value_type(body, body->outputs[1 + k], &y->shape, &y->dtype);
+        oc_body_value_type(body, body->outputs[1 + k], y);
+        if (k >= p->n_carried && y->kind != ONNXC_KIND_TENSOR)
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "node '%s' (Loop): scan output %d is %s; scan "
+                            "outputs are tensors",
+                            n->label, k - p->n_carried, oc_kind_name(y->kind));
         if (k < p->n_carried) {
             const oc_type *init = ctx->in[2 + k];
+            /* an optional may start what the body carries on as its
+             * value (Loop 16's optional sequences) */
+            bool same = init->kind == y->kind && init->elem_kind == y->elem_kind;
+            bool wraps = (init->kind == ONNXC_KIND_OPTIONAL && init->elem_kind == y->kind) ||
+                         (y->kind == ONNXC_KIND_OPTIONAL && y->elem_kind == init->kind);
+            if (!same && !wraps)
+                return oc_error(ONNXC_ERR_INVALID_MODEL,
+                                "node '%s' (Loop): carried value %d starts as "
+                                "%s but the body gives %s",
+                                n->label, k, oc_kind_name(init->kind),
+                                oc_kind_name(y->kind));
             if (init->dtype != y->dtype)
                 return oc_error(ONNXC_ERR_INVALID_MODEL,
                                 "node '%s' (Loop): carried value %d starts %s "
@@ -245,8 +261,9 @@ static onnxc_status *iterate(const oc_run_ctx *ctx, loop_state *st, int *side)
     if ((err = oc_body_run(ctx, &st->body)))
         return err;
     onnxc_tensor_view v;
+    const oc_tensor *carried;
     char dims[128];
-    if ((err = oc_body_output(ctx, &st->body, 0, &v)))
+    if ((err = oc_body_tensor(ctx, &st->body, 0, &v)))
         return err;
     if (v.bytes != 1)
         return oc_run_error(ctx, "the body's condition has shape %s; it must "
@@ -255,13 +272,13 @@ static onnxc_status *iterate(const oc_run_ctx *ctx, loop_state *st, int *side)
     st->cond = *(const unsigned char *)v.data != 0;
     int next = 1 - *side;
     for (int k = 0; k < st->n_carried; k++)
-        if ((err = oc_body_output(ctx, &st->body, 1 + k, &v)) ||
-            (err = oc_held_copy(ctx, &st->carry[next][k], st->limit, &v,
+        if ((err = oc_body_output(ctx, &st->body, 1 + k, &carried)) ||
+            (err = oc_held_copy(ctx, &st->carry[next][k], st->limit, carried,
                                 &st->cur[k])))
             return err;
     *side = next;
     for (int s = 0; s < st->n_scan; s++)
-        if ((err = oc_body_output(ctx, &st->body, 1 + st->n_carried + s, &v)) ||
+        if ((err = oc_body_tensor(ctx, &st->body, 1 + st->n_carried + s, &v)) ||
             (err = stack_row(ctx, st, s, &v)))
             return err;
     return NULL;
@@ -296,8 +313,7 @@ static onnxc_status *loop_run(const oc_run_ctx *ctx)
         return err;
     st->cond = cond != 0;
     for (int k = 0; k < p->n_carried; k++) {
-        onnxc_tensor_view v = oc_view_of(ctx->in[2 + k]);
-        if ((err = oc_held_copy(ctx, &st->carry[0][k], st->limit, &v,
+        if ((err = oc_held_copy(ctx, &st->carry[0][k], st->limit, ctx->in[2 + k],
                                 &st->cur[k])))
             return err;
     }
@@ -360,7 +376,8 @@ const oc_op oc_op_loop = {
     .no_fold = true,
     .data_dependent = true,
     .owns_outputs = true,
-    .types = "any tensor type",
+    .any_kind = true,
+    .types = "any type",
     .prepare = loop_prepare,
     .infer = loop_infer,
     .run = loop_run,

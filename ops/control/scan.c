@@ -168,6 +168,12 @@ static onnxc_status *scan_infer(const oc_infer_ctx *ctx)
                         n->label, p->n_state, p->n_in, n->n_outputs,
                         p->n_state + p->n_in, n->n_outputs, formal,
                         body->n_outputs);
+    for (int k = p->first; k < p->first + p->n_state + p->n_in; k++)
+        if (ctx->in[k]->kind != ONNXC_KIND_TENSOR)
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "node '%s' (Scan): input %d is %s; Scan's states "
+                            "and scan inputs are tensors",
+                            n->label, k, oc_kind_name(ctx->in[k]->kind));
     const oc_type *x0 = ctx->in[p->first + p->n_state];
     int axis = 0;
     oc_dim len = dim_unknown(), batch = dim_unknown();
@@ -179,8 +185,16 @@ static onnxc_status *scan_infer(const oc_infer_ctx *ctx)
     }
     for (int k = 0; k < ctx->n_out; k++) {
         oc_type *y = ctx->out[k];
-        oc_shape row;
-        oc_body_value_type(body, body->outputs[k], &row, &y->dtype);
+        oc_type row_type;
+        oc_body_value_type(body, body->outputs[k], &row_type);
+        oc_shape row = row_type.shape;
+        y->dtype = row_type.dtype;
+        if (body->values[body->outputs[k]].kind != ONNXC_KIND_TENSOR)
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "node '%s' (Scan): body output %d is %s; Scan "
+                            "carries and stacks tensors",
+                            n->label, k,
+                            oc_kind_name(body->values[body->outputs[k]].kind));
         if (k < p->n_state) {
             const oc_type *init = ctx->in[p->first + k];
             if (init->dtype != y->dtype)
@@ -396,16 +410,17 @@ static onnxc_status *iterate(const oc_run_ctx *ctx, scan_state *st, int64_t b,
     if ((err = oc_body_run(ctx, &st->body)))
         return err;
     onnxc_tensor_view v;
+    const oc_tensor *state;
     int next = 1 - *side;
     for (int k = 0; k < p->n_state; k++)
-        if ((err = oc_body_output(ctx, &st->body, k, &v)) ||
-            (err = oc_held_copy(ctx, &st->carry[next][k], st->limit, &v,
+        if ((err = oc_body_output(ctx, &st->body, k, &state)) ||
+            (err = oc_held_copy(ctx, &st->carry[next][k], st->limit, state,
                                 &st->cur[k])))
             return err;
     *side = next;
     for (int s = 0; s < p->n_out; s++) {
         oc_tensor *y = ctx->out[p->n_state + s];
-        if ((err = oc_body_output(ctx, &st->body, p->n_state + s, &v)))
+        if ((err = oc_body_tensor(ctx, &st->body, p->n_state + s, &v)))
             return err;
         if (b == 0 && t == 0) {
             st->row[s].dtype = v.dtype;
@@ -469,8 +484,7 @@ static onnxc_status *scan_run(const oc_run_ctx *ctx)
         int side = 0;
         for (int k = 0; !err && k < p->n_state; k++) {
             oc_tensor init = batch_entry(p, ctx->in[p->first + k], b);
-            onnxc_tensor_view v = oc_view_of(&init);
-            err = oc_held_copy(ctx, &st->carry[0][k], st->limit, &v, &st->cur[k]);
+            err = oc_held_copy(ctx, &st->carry[0][k], st->limit, &init, &st->cur[k]);
         }
         for (int64_t t = 0; !err && t < len; t++)
             err = iterate(ctx, st, b, t, batch, len, &side);
@@ -504,8 +518,8 @@ static onnxc_status *scan_run(const oc_run_ctx *ctx)
     /* No batch entry (version 8): the states as they came, all empty. */
     for (int k = 0; !err && batch == 0 && k < p->n_state; k++)
         if (ctx->out[k]) {
-            onnxc_tensor_view v = oc_view_of(ctx->in[p->first + k]);
-            err = oc_held_copy(ctx, &st->final[k], st->limit, &v, ctx->out[k]);
+            err = oc_held_copy(ctx, &st->final[k], st->limit, ctx->in[p->first + k],
+                               ctx->out[k]);
         }
     /* No iteration ran: no rows, of the shape the body declares. */
     for (int s = 0; !err && s < p->n_out && (len == 0 || batch == 0); s++) {
@@ -528,6 +542,7 @@ const oc_op oc_op_scan = {
     .no_fold = true,
     .data_dependent = true,
     .owns_outputs = true,
+    .any_kind = true,   /* what its body reads from outside */
     .types = "any tensor type",
     .prepare = scan_prepare,
     .infer = scan_infer,

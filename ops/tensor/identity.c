@@ -1,10 +1,10 @@
 /*
  * identity.c - Identity: y = x (versions 1, 13, 14, 16, 19, 21).
  *
- * Tensors of any fixed-size element type; the sequences and optionals
- * that versions 14 and 16 admit are refused when the model is read. The
- * planner gives y the buffer of x when x dies here, so usually nothing
- * is copied.
+ * Tensors of any fixed-size element type, and the sequences (14) and
+ * optionals (16) later versions admit, which y names where x lies. The
+ * planner gives a tensor y the buffer of x when x dies here, so usually
+ * nothing is copied.
  */
 #include "ops/common/op_util.h"
 
@@ -24,9 +24,24 @@ static onnxc_status *identity_infer(const oc_infer_ctx *ctx)
     if (!oc_dtype_has_size(in[0]->dtype))
         return oc_bad_dtype(node, "input", in[0]->dtype,
                             "numeric and bool tensors");
-    out[0]->dtype = in[0]->dtype;
-    out[0]->shape = in[0]->shape;
+    if (in[0]->kind != ONNXC_KIND_TENSOR && node->op_version < 14)
+        return oc_error(ONNXC_ERR_INVALID_MODEL,
+                        "node '%s' (Identity-%d): its input is %s; before "
+                        "version 14 Identity takes tensors",
+                        node->label, node->op_version, oc_kind_name(in[0]->kind));
+    *out[0] = *in[0];
+    out[0]->data = NULL;   /* never a constant: the run copies */
     return NULL;
+}
+
+static onnxc_status *identity_run(const oc_run_ctx *ctx)
+{
+    const oc_tensor *x = ctx->in[0];
+    if (x->seq || x->none) {
+        *ctx->out[0] = *x;
+        return NULL;
+    }
+    return oc_run_copy(ctx);
 }
 
 static const int identity_versions[] = {1, 13, 14, 16, 19, 21, 0};
@@ -40,8 +55,9 @@ const oc_op oc_op_identity = {
     .min_inputs = 1, .max_inputs = 1,
     .min_outputs = 1, .max_outputs = 1,
     .in_place = true,
-    .types = "all numeric types, bool",
+    .any_kind = true,
+    .types = "all numeric types, bool; sequences, optionals",
     .prepare = identity_prepare,
     .infer = identity_infer,
-    .run = oc_run_copy,
+    .run = identity_run,
 };

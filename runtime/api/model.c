@@ -25,6 +25,8 @@ static onnxc_status *describe(oc_graph *g, const oc_value *v,
     if (shape->rank < 0 && decl)
         shape = &decl->shape;
     info->name = v->name;
+    info->kind = v->kind;
+    info->elem_kind = v->elem_kind;
     info->dtype = v->dtype;
     info->rank = shape->rank;
     for (int i = 0; i < shape->rank; i++) {

@@ -18,6 +18,9 @@
 #include "runtime/api/session.h"
 #include "runtime/core/status.h"
 
+/* The address of every tensor that holds no bytes. */
+static _Alignas(64) const unsigned char no_bytes[64];
+
 /* The input shapes this run binds: the bindings, or defaults from the
  * initializers of optional inputs. */
 static const input_binding *input_shape(const onnxc_session *s, int i,
@@ -27,6 +30,8 @@ static const input_binding *input_shape(const onnxc_session *s, int i,
         return &s->inputs[i];
     const oc_value *v = &s->g->values[s->g->inputs[i]];
     scratch->bound = true;
+    scratch->kind = ONNXC_KIND_TENSOR;
+    scratch->seq = NULL;
     scratch->dtype = v->dtype;
     scratch->rank = v->shape.rank;
     for (int d = 0; d < v->shape.rank; d++)
@@ -49,7 +54,7 @@ static bool same_contents(const onnxc_session *s, int i, const input_binding *b)
 
 static bool same_shape(const input_binding *a, const input_binding *b)
 {
-    return a->dtype == b->dtype && a->rank == b->rank &&
+    return a->kind == b->kind && a->dtype == b->dtype && a->rank == b->rank &&
            memcmp(a->dims, b->dims, (size_t)a->rank * sizeof a->dims[0]) == 0;
 }
 
@@ -77,6 +82,11 @@ void onnxc_session_free(onnxc_session *s)
     free(s->known);
     free(s->at_plan);
     oc_value_store_free(&s->values);
+    for (int i = 0; s->bound_items && i < s->g->n_inputs; i++)
+        free(s->bound_items[i]);
+    free(s->bound_items);
+    free(s->bound_seq);
+    free(s->bound_cap);
     free(s->inputs);
     free(s->planned);
     free(s->shapes);
@@ -215,6 +225,9 @@ static onnxc_status *session_new(const oc_graph *g,
     s->known = calloc(nv + 1, sizeof *s->known);
     s->at_plan = calloc(nn + 1, sizeof *s->at_plan);
     s->inputs = calloc(ni + 1, sizeof *s->inputs);
+    s->bound_seq = calloc(ni + 1, sizeof *s->bound_seq);
+    s->bound_items = calloc(ni + 1, sizeof *s->bound_items);
+    s->bound_cap = calloc(ni + 1, sizeof *s->bound_cap);
     s->planned = calloc(ni + 1, sizeof *s->planned);
     s->shapes = calloc(ni + 1, sizeof *s->shapes);
     s->outputs = calloc(no + 1, sizeof *s->outputs);
@@ -229,7 +242,8 @@ static onnxc_status *session_new(const oc_graph *g,
     s->segments = calloc(nn + 1, sizeof *s->segments);
     if (!s->tensors || !s->node_in || !s->node_out || !s->run ||
         !s->in_types || !s->out_types || !s->in_type || !s->out_type ||
-        !s->value_input || !s->known || !s->at_plan ||
+        !s->value_input || !s->known || !s->at_plan || !s->bound_seq ||
+        !s->bound_items || !s->bound_cap ||
         !s->inputs || !s->planned || !s->shapes || !s->outputs || !s->fixed_syms ||
         !s->sym_values || !s->sym_source || !s->buffer_of || !s->buffers ||
         !s->scratch_of ||
@@ -321,61 +335,191 @@ onnxc_status *oc_body_session_new(const oc_state_ctx *ctx, int attr,
                : NULL;
 }
 
-onnxc_status *onnxc_session_bind_input(onnxc_session *s, size_t index,
-                                       onnxc_dtype dtype, const int64_t *dims,
-                                       size_t rank, const void *data)
+/* The graph input `index` of s, checked; NULL with *err set when there
+ * is none. */
+static const oc_value *input_value(const onnxc_session *s, size_t index,
+                                   onnxc_status **err)
 {
-    if (!s)
-        return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "session is NULL");
-    const oc_graph *g = s->g;
-    if (index >= (size_t)g->n_inputs)
-        return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+    *err = NULL;
+    if (!s) {
+        *err = oc_error(ONNXC_ERR_INVALID_ARGUMENT, "session is NULL");
+        return NULL;
+    }
+    if (index >= (size_t)s->g->n_inputs) {
+        *err = oc_error(ONNXC_ERR_INVALID_ARGUMENT,
                         "input index %zu is out of range (the model has %d "
                         "inputs)",
-                        index, g->n_inputs);
-    const oc_value *v = &g->values[g->inputs[index]];
+                        index, s->g->n_inputs);
+        return NULL;
+    }
+    return &s->g->values[s->g->inputs[index]];
+}
+
+/* Whether a tensor fits what input v declares (of a sequence: its
+ * tensors): type, fixed dims, data present and aligned. */
+static onnxc_status *check_tensor(const onnxc_session *s, const oc_value *v,
+                                  const char *what, onnxc_dtype dtype,
+                                  const int64_t *dims, size_t rank,
+                                  const void *data)
+{
     char want[128], got[128];
     if (rank > ONNXC_MAX_RANK || (rank && !dims))
         return oc_error(ONNXC_ERR_SHAPE,
-                        "input '%s': rank %zu is above the supported maximum "
+                        "input '%s'%s: rank %zu is above the supported maximum "
                         "%d or its dims are NULL",
-                        v->name, rank, ONNXC_MAX_RANK);
+                        v->name, what, rank, ONNXC_MAX_RANK);
     if (dtype != v->dtype)
-        return oc_error(ONNXC_ERR_SHAPE, "input '%s' expects %s, got %s",
-                        v->name, onnxc_dtype_name(v->dtype),
+        return oc_error(ONNXC_ERR_SHAPE, "input '%s'%s expects %s, got %s",
+                        v->name, what, onnxc_dtype_name(v->dtype),
                         onnxc_dtype_name(dtype));
     size_t bytes;
     if (!oc_tensor_bytes(dtype, dims, (int)rank, &bytes))
         return oc_error(ONNXC_ERR_SHAPE,
-                        "input '%s': shape %s has a negative dim or too many "
+                        "input '%s'%s: shape %s has a negative dim or too many "
                         "elements",
-                        v->name, oc_dims_format(dims, (int)rank, got, sizeof got));
+                        v->name, what,
+                        oc_dims_format(dims, (int)rank, got, sizeof got));
     bool ok = v->shape.rank < 0 || v->shape.rank == (int)rank;
     for (int d = 0; ok && d < v->shape.rank; d++)
         ok = !dim_is_known(v->shape.dims[d]) ||
              v->shape.dims[d].value == dims[d];
     if (!ok)
         return oc_error(ONNXC_ERR_SHAPE,
-                        "input '%s' expects shape %s, got %s", v->name,
-                        oc_shape_format(&v->shape, g->symbols, want, sizeof want),
+                        "input '%s'%s expects shape %s, got %s", v->name, what,
+                        oc_shape_format(&v->shape, s->g->symbols, want, sizeof want),
                         oc_dims_format(dims, (int)rank, got, sizeof got));
     if (!data && bytes)
-        return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "input '%s': data is NULL",
-                        v->name);
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "input '%s'%s: data is NULL",
+                        v->name, what);
     /* Kernels load whole elements: misaligned data is undefined behaviour. */
     if ((uintptr_t)data % onnxc_dtype_size(dtype))
         return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
-                        "input '%s': data is not aligned to its %zu-byte "
+                        "input '%s'%s: data is not aligned to its %zu-byte "
                         "elements",
-                        v->name, onnxc_dtype_size(dtype));
+                        v->name, what, onnxc_dtype_size(dtype));
+    return NULL;
+}
+
+/* A binding of kind `kind` to input v, or why it cannot be. */
+static onnxc_status *check_kind(const oc_value *v, onnxc_kind kind)
+{
+    bool ok = kind == ONNXC_KIND_NONE ? v->kind == ONNXC_KIND_OPTIONAL
+                                      : v->elem_kind == kind;
+    if (ok)
+        return NULL;
+    return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                    "input '%s' is %s%s%s; it cannot be bound to %s", v->name,
+                    oc_kind_name(v->kind),
+                    v->kind == ONNXC_KIND_OPTIONAL ? " of " : "",
+                    v->kind == ONNXC_KIND_OPTIONAL ? oc_kind_name(v->elem_kind) : "",
+                    oc_kind_name(kind));
+}
+
+onnxc_status *onnxc_session_bind_input(onnxc_session *s, size_t index,
+                                       onnxc_dtype dtype, const int64_t *dims,
+                                       size_t rank, const void *data)
+{
+    onnxc_status *err;
+    const oc_value *v = input_value(s, index, &err);
+    if (!v || (err = check_kind(v, ONNXC_KIND_TENSOR)) ||
+        (err = check_tensor(s, v, "", dtype, dims, rank, data)))
+        return err;
     input_binding *b = &s->inputs[index];
     b->bound = true;
+    b->kind = ONNXC_KIND_TENSOR;
+    b->seq = NULL;
     b->dtype = dtype;
     b->rank = (int)rank;
     memset(b->dims, 0, sizeof b->dims);
     if (rank)
         memcpy(b->dims, dims, rank * sizeof *dims);
     b->data = data;
+    return NULL;
+}
+
+/* Binds input `index` to a sequence or to nothing (seq NULL). */
+static void bind_other(onnxc_session *s, size_t index, const oc_sequence *seq,
+                       onnxc_dtype dtype)
+{
+    input_binding *b = &s->inputs[index];
+    b->bound = true;
+    b->kind = seq ? ONNXC_KIND_SEQUENCE : ONNXC_KIND_NONE;
+    b->seq = seq;
+    b->dtype = dtype;
+    b->rank = 0;
+    b->data = NULL;
+}
+
+onnxc_status *onnxc_session_bind_input_sequence(onnxc_session *s, size_t index,
+                                                const onnxc_tensor_view *items,
+                                                size_t count)
+{
+    onnxc_status *err;
+    const oc_value *v = input_value(s, index, &err);
+    if (!v || (err = check_kind(v, ONNXC_KIND_SEQUENCE)))
+        return err;
+    if (count && !items)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "input '%s': items is NULL",
+                        v->name);
+    for (size_t k = 0; k < count; k++) {
+        char what[64];
+        snprintf(what, sizeof what, " (tensor %zu of %zu)", k, count);
+        if ((err = check_tensor(s, v, what, items[k].dtype, items[k].dims,
+                                items[k].rank < 0 ? SIZE_MAX : (size_t)items[k].rank,
+                                items[k].data)))
+            return err;
+    }
+    if (count > s->bound_cap[index]) {
+        oc_tensor *grown = calloc(count, sizeof *grown);
+        if (!grown)
+            return oc_no_memory();
+        free(s->bound_items[index]);
+        s->bound_items[index] = grown;
+        s->bound_cap[index] = count;
+    }
+    oc_tensor *t = s->bound_items[index];
+    for (size_t k = 0; k < count; k++) {
+        memset(&t[k], 0, sizeof t[k]);
+        t[k].dtype = items[k].dtype;
+        t[k].rank = items[k].rank;
+        if (t[k].rank)
+            memcpy(t[k].dims, items[k].dims, (size_t)t[k].rank * sizeof *t[k].dims);
+        t[k].data = items[k].data ? (void *)items[k].data : (void *)no_bytes;
+    }
+    s->bound_seq[index].count = count;
+    s->bound_seq[index].items = t;
+    bind_other(s, index, &s->bound_seq[index], v->dtype);
+    return NULL;
+}
+
+onnxc_status *onnxc_session_bind_input_none(onnxc_session *s, size_t index)
+{
+    onnxc_status *err;
+    const oc_value *v = input_value(s, index, &err);
+    if (!v || (err = check_kind(v, ONNXC_KIND_NONE)))
+        return err;
+    bind_other(s, index, NULL, v->dtype);
+    return NULL;
+}
+
+onnxc_status *oc_session_bind_value(onnxc_session *s, size_t index,
+                                    const oc_tensor *t)
+{
+    onnxc_status *err;
+    const oc_value *v = input_value(s, index, &err);
+    if (!v)
+        return err;
+    if (!t->seq && !t->none)
+        return onnxc_session_bind_input(s, index, t->dtype, t->dims,
+                                        (size_t)t->rank, t->data);
+    if ((err = check_kind(v, t->none ? ONNXC_KIND_NONE : ONNXC_KIND_SEQUENCE)))
+        return err;
+    if (t->seq && t->dtype != v->dtype)
+        return oc_error(ONNXC_ERR_SHAPE, "input '%s' expects a sequence of %s, "
+                        "got one of %s",
+                        v->name, onnxc_dtype_name(v->dtype),
+                        onnxc_dtype_name(t->dtype));
+    bind_other(s, index, t->none ? NULL : t->seq, v->dtype);
     return NULL;
 }
 
@@ -395,9 +539,6 @@ onnxc_status *onnxc_session_bind_output(onnxc_session *s, size_t index,
     return NULL;
 }
 
-/* The address of every tensor that holds no bytes. */
-static _Alignas(64) const unsigned char no_bytes[64];
-
 /* Points the values of segment k at their memory for this run (and,
  * for the first, the graph's inputs and initializers). */
 static onnxc_status *place_tensors(onnxc_session *s, int k)
@@ -412,9 +553,12 @@ static onnxc_status *place_tensors(onnxc_session *s, int k)
                     : (void *)no_bytes;
     for (int i = 0; k == 0 && i < g->n_inputs; i++) {
         int v = g->inputs[i];
-        if (s->inputs[i].bound)
-            s->tensors[v].data = s->inputs[i].data ? (void *)s->inputs[i].data
-                                                   : (void *)no_bytes;
+        const input_binding *b = &s->inputs[i];
+        if (!b->bound)
+            continue;
+        s->tensors[v].data = b->data ? (void *)b->data : (void *)no_bytes;
+        s->tensors[v].seq = b->seq;
+        s->tensors[v].none = b->kind == ONNXC_KIND_NONE;
     }
     for (int i = seg->first; i < seg->end; i++) {
         const oc_node *n = &g->nodes[i];
@@ -439,7 +583,8 @@ static onnxc_status *place_tensors(onnxc_session *s, int k)
         const oc_tensor *t = &s->tensors[g->outputs[i]];
         size_t bytes;
         if (!o->data || val->producer < seg->first || val->producer >= seg->end ||
-            g->nodes[val->producer].op->data_dependent)
+            g->nodes[val->producer].op->data_dependent ||
+            val->kind != ONNXC_KIND_TENSOR)
             continue;   /* copied after the run */
         oc_tensor_bytes(t->dtype, t->dims, t->rank, &bytes);
         if (o->bytes < bytes)
@@ -462,7 +607,7 @@ static onnxc_status *copy_outputs(onnxc_session *s)
         const output_binding *o = &s->outputs[i];
         oc_tensor *t = &s->tensors[g->outputs[i]];
         size_t bytes;
-        if (!o->data || t->data == o->data)
+        if (!o->data || t->data == o->data || t->seq || t->none)
             continue;
         oc_tensor_bytes(t->dtype, t->dims, t->rank, &bytes);
         if (o->bytes < bytes)
@@ -571,12 +716,87 @@ onnxc_status *onnxc_session_output(const onnxc_session *s, size_t index,
                         "no outputs: the session has not run since its last "
                         "change");
     const oc_tensor *t = &s->tensors[s->g->outputs[index]];
+    if (t->seq || t->none)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                        "output '%s' is %s: read it with "
+                        "onnxc_session_output_kind%s",
+                        s->g->values[s->g->outputs[index]].name,
+                        t->seq ? "a sequence" : "an optional holding nothing",
+                        t->seq ? " and onnxc_session_output_item" : "");
     view->dtype = t->dtype;
     view->rank = t->rank;
     view->dims = t->dims;
     view->data = t->data;
     oc_tensor_bytes(t->dtype, t->dims, t->rank, &view->bytes);
     return NULL;
+}
+
+/* Output `index` of the last run, any kind; NULL with *err set when
+ * there is none. */
+static const oc_tensor *output_value(const onnxc_session *s, size_t index,
+                                     onnxc_status **err)
+{
+    *err = NULL;
+    if (!s)
+        *err = oc_error(ONNXC_ERR_INVALID_ARGUMENT, "session is NULL");
+    else if (index >= (size_t)s->g->n_outputs)
+        *err = oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                        "output index %zu is out of range (the model has %d "
+                        "outputs)",
+                        index, s->g->n_outputs);
+    else if (!s->has_run)
+        *err = oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                        "no outputs: the session has not run since its last "
+                        "change");
+    return *err ? NULL : &s->tensors[s->g->outputs[index]];
+}
+
+onnxc_status *onnxc_session_output_kind(const onnxc_session *s, size_t index,
+                                        onnxc_kind *kind, size_t *count)
+{
+    onnxc_status *err;
+    const oc_tensor *t = output_value(s, index, &err);
+    if (!t)
+        return err;
+    if (!kind)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "kind is NULL");
+    *kind = t->seq ? ONNXC_KIND_SEQUENCE
+            : t->none ? ONNXC_KIND_NONE
+                      : ONNXC_KIND_TENSOR;
+    if (count)
+        *count = t->seq ? t->seq->count : t->none ? 0 : 1;
+    return NULL;
+}
+
+onnxc_status *onnxc_session_output_item(const onnxc_session *s, size_t index,
+                                        size_t item, onnxc_tensor_view *view)
+{
+    onnxc_status *err;
+    const oc_tensor *t = output_value(s, index, &err);
+    if (!t)
+        return err;
+    if (!view || !t->seq || item >= t->seq->count)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                        "output '%s': %s",
+                        s->g->values[s->g->outputs[index]].name,
+                        !view ? "view is NULL"
+                        : !t->seq ? "not a sequence"
+                                  : "item out of range");
+    const oc_tensor *e = &t->seq->items[item];
+    view->dtype = e->dtype;
+    view->rank = e->rank;
+    view->dims = e->dims;
+    view->data = e->data;
+    oc_tensor_bytes(e->dtype, e->dims, e->rank, &view->bytes);
+    return NULL;
+}
+
+const oc_tensor *oc_session_output_value(const onnxc_session *s, size_t index)
+{
+    onnxc_status *err;
+    const oc_tensor *t = output_value(s, index, &err);
+    onnxc_status_free(err);
+    return t;
 }
 
 onnxc_status *onnxc_session_plan_stats(const onnxc_session *s,

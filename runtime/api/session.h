@@ -41,6 +41,8 @@ enum { VALUE_DECIDES = 1, VALUE_READ_DIRECTLY = 2 };
 
 typedef struct input_binding {
     bool bound;
+    onnxc_kind kind;          /* TENSOR, SEQUENCE or NONE */
+    const oc_sequence *seq;   /* SEQUENCE: what is bound */
     onnxc_dtype dtype;
     int rank;
     int64_t dims[ONNXC_MAX_RANK];
@@ -108,6 +110,10 @@ struct onnxc_session {
                                * decide shapes */
 
     input_binding *inputs;    /* per graph input */
+    /* per graph input: the tensors of a sequence bound through the API */
+    oc_sequence *bound_seq;
+    oc_tensor **bound_items;
+    size_t *bound_cap;
     input_binding *planned;   /* the input shapes the plan was made for */
     input_binding *shapes;    /* scratch: this run's input shapes */
     output_binding *outputs;  /* per graph output */

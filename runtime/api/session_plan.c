@@ -193,6 +193,8 @@ static onnxc_status *infer_range(onnxc_session *s, const input_binding *shapes,
     }
     for (int i = 0; first == 0 && i < g->n_inputs; i++) {
         oc_tensor *t = &s->tensors[g->inputs[i]];
+        t->seq = shapes[i].seq;
+        t->none = shapes[i].kind == ONNXC_KIND_NONE;
         t->dtype = shapes[i].dtype;
         t->rank = shapes[i].rank;
         memcpy(t->dims, shapes[i].dims, sizeof t->dims);
@@ -236,6 +238,8 @@ static onnxc_status *infer_range(onnxc_session *s, const input_binding *shapes,
             const oc_value *val = &g->values[v];
             memset(&types[k], 0, sizeof types[k]);
             type_of(&s->tensors[v], &types[k]);
+            types[k].kind = val->kind;
+            types[k].elem_kind = val->elem_kind;
             if (oc_value_is_constant(val))
                 types[k].data = val->data;
             else if (s->known[v] || (n->op->value_inputs >> k & 1))
@@ -264,6 +268,8 @@ static onnxc_status *infer_range(onnxc_session *s, const input_binding *shapes,
                 y->dims[d] = out[k].shape.dims[d].value;
             size_t bytes;
             char dims[128];
+            if (g->values[n->outputs[k]].kind != ONNXC_KIND_TENSOR)
+                continue;   /* no memory of the plan's */
             if (y->rank < 0 || !oc_tensor_bytes(y->dtype, y->dims, y->rank, &bytes))
                 return oc_error(ONNXC_ERR_SHAPE,
                                 "node '%s' (%s): output '%s' of shape %s is "
@@ -304,8 +310,9 @@ static onnxc_status *make_buffers(onnxc_session *s, plan_segment *seg)
     for (int k = 0; k < g->nodes[i].n_outputs; k++) {
         const oc_node *n = &g->nodes[i];
         int v = n->outputs[k];
-        if (v < 0 || s->at_plan[i] || n->op->owns_outputs)
-            continue;
+        if (v < 0 || s->at_plan[i] || n->op->owns_outputs ||
+            g->values[v].kind != ONNXC_KIND_TENSOR)
+            continue;   /* its producer holds it */
         const oc_value *val = &g->values[v];
         const oc_tensor *t = &s->tensors[v];
         size_t bytes, size;

@@ -1,4 +1,5 @@
-/* tensor.c - the public onnxc_tensor: a tensor read from a .pb file. */
+/* tensor_file.c - the public onnxc_tensor and onnxc_value: a tensor, a
+ * sequence or an optional read from a .pb file, and written to one. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,23 @@ onnxc_status *onnxc_tensor_read_file(const char *path, onnxc_tensor **tensor)
     return NULL;
 }
 
+/* Writes size bytes to path; frees bytes. */
+static onnxc_status *write_bytes(const char *path, void *bytes, size_t size)
+{
+    onnxc_status *err = NULL;
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        err = oc_error(ONNXC_ERR_IO, "%s: %s", path, strerror(errno));
+    } else {
+        bool ok = fwrite(bytes, 1, size, f) == size;
+        ok = (fclose(f) == 0) && ok;
+        if (!ok)
+            err = oc_error(ONNXC_ERR_IO, "%s: write failed", path);
+    }
+    free(bytes);
+    return err;
+}
+
 onnxc_status *onnxc_tensor_write_file(const char *path, const char *name,
                                       const onnxc_tensor_view *tensor)
 {
@@ -60,17 +78,7 @@ onnxc_status *onnxc_tensor_write_file(const char *path, const char *name,
                                            &size);
     if (err)
         return oc_error_wrap(err, "%s", path);
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        err = oc_error(ONNXC_ERR_IO, "%s: %s", path, strerror(errno));
-    } else {
-        bool ok = fwrite(bytes, 1, size, f) == size;
-        ok = (fclose(f) == 0) && ok;
-        if (!ok)
-            err = oc_error(ONNXC_ERR_IO, "%s: write failed", path);
-    }
-    free(bytes);
-    return err;
+    return write_bytes(path, bytes, size);
 }
 
 void onnxc_tensor_free(onnxc_tensor *tensor)
@@ -97,4 +105,90 @@ onnxc_tensor_view onnxc_tensor_get_view(const onnxc_tensor *tensor)
     v.data = tensor->t->data;
     v.bytes = tensor->t->bytes;
     return v;
+}
+
+struct onnxc_value {
+    onnx_value *v;
+};
+
+onnxc_status *onnxc_value_read_file(const char *path, onnxc_kind kind,
+                                    onnxc_value **value)
+{
+    void *data;
+    size_t size;
+    if (!path || !value)
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT, "NULL argument");
+    *value = NULL;
+    onnxc_value *out = malloc(sizeof *out);
+    if (!out)
+        return oc_no_memory();
+    onnxc_status *err = oc_file_read_all(path, &data, &size);
+    if (!err) {
+        err = oc_onnx_decode_value(data, size, kind, &out->v);
+        free(data);
+    }
+    if (err) {
+        free(out);
+        return oc_error_wrap(err, "%s", path);
+    }
+    *value = out;
+    return NULL;
+}
+
+void onnxc_value_free(onnxc_value *value)
+{
+    if (!value)
+        return;
+    oc_onnx_value_free(value->v);
+    free(value);
+}
+
+onnxc_kind onnxc_value_kind(const onnxc_value *value)
+{
+    return value ? value->v->kind : ONNXC_KIND_NONE;
+}
+
+size_t onnxc_value_count(const onnxc_value *value)
+{
+    return value ? value->v->count : 0;
+}
+
+const char *onnxc_value_name(const onnxc_value *value)
+{
+    return value ? value->v->name : "";
+}
+
+onnxc_tensor_view onnxc_value_item(const onnxc_value *value, size_t index)
+{
+    onnxc_tensor_view v = {0};
+    if (!value || index >= value->v->count)
+        return v;
+    const onnx_tensor *t = value->v->items[index];
+    v.dtype = t->dtype;
+    v.rank = t->rank;
+    v.dims = t->dims;
+    v.data = t->data;
+    v.bytes = t->bytes;
+    return v;
+}
+
+onnxc_status *onnxc_value_write_file(const char *path, const char *name,
+                                     onnxc_kind declared, onnxc_kind kind,
+                                     const onnxc_tensor_view *items, size_t count)
+{
+    void *bytes;
+    size_t size;
+    if (!path || (count && !items) ||
+        (declared != ONNXC_KIND_SEQUENCE && declared != ONNXC_KIND_OPTIONAL) ||
+        (declared == ONNXC_KIND_SEQUENCE && kind != ONNXC_KIND_SEQUENCE) ||
+        (kind == ONNXC_KIND_TENSOR && count != 1) ||
+        (kind == ONNXC_KIND_NONE && count))
+        return oc_error(ONNXC_ERR_INVALID_ARGUMENT,
+                        "a value file holds a sequence, or an optional of a "
+                        "tensor, a sequence or nothing");
+    onnxc_status *err = oc_onnx_encode_value(name, declared, kind, items, count,
+                                             &bytes, &size);
+    if (err)
+        return oc_error_wrap(err, "%s", path);
+    return write_bytes(path, bytes, size);
 }

@@ -157,6 +157,13 @@ static bool plan_time(const oc_graph *g, const oc_node *n)
 {
     if (!computes_ahead(n->op))
         return false;
+    /* Sequences and optionals are never computed ahead. */
+    for (int k = 0; k < n->n_outputs; k++)
+        if (n->outputs[k] >= 0 && g->values[n->outputs[k]].kind != ONNXC_KIND_TENSOR)
+            return false;
+    for (int k = 0; k < n->n_inputs; k++)
+        if (n->inputs[k] >= 0 && g->values[n->inputs[k]].kind != ONNXC_KIND_TENSOR)
+            return false;
     for (int k = 0; k < n->n_inputs; k++) {
         int v = n->inputs[k];
         if (v < 0 || (n->op->shape_inputs >> k & 1))
@@ -195,6 +202,8 @@ static void mark_shape_deciders(oc_graph *g)
 static onnxc_status *record_output(const oc_node *n, oc_value *y,
                                    const oc_type *t)
 {
+    y->kind = t->kind;
+    y->elem_kind = t->kind == ONNXC_KIND_TENSOR ? ONNXC_KIND_TENSOR : t->elem_kind;
     y->dtype = t->dtype;
     y->shape = t->shape;
     y->has_sym = t->has_sym;
@@ -218,10 +227,12 @@ static onnxc_status *record_output(const oc_node *n, oc_value *y,
 /* Gives sub's input c a type (from an enclosing graph's value, or what
  * its node says of a declared input left untyped); symbolic dims become
  * sub's own anonymous symbols from *sym on. */
-static void type_input(oc_graph *sub, oc_value *c, onnxc_dtype dtype,
-                       const oc_shape *shape, int *sym)
+static void type_input(oc_graph *sub, oc_value *c, const oc_type *t, int *sym)
 {
-    c->dtype = dtype;
+    const oc_shape *shape = &t->shape;
+    c->kind = t->kind;
+    c->elem_kind = t->elem_kind;
+    c->dtype = t->dtype;
     c->shape = *shape;
     for (int d = 0; d < c->shape.rank; d++)
         if (!dim_is_known(c->shape.dims[d])) {
@@ -257,7 +268,12 @@ static onnxc_status *type_subgraph_inputs(const oc_graph *g, const oc_node *n,
                 t.shape.dims[d] = dim_unknown();
             if (c->shape.rank >= 0)
                 t.shape = c->shape;
-            type_input(sub, c, c->dtype ? c->dtype : t.dtype, &t.shape, &syms);
+            if (c->dtype) {
+                t.dtype = c->dtype;
+                t.kind = c->kind;
+                t.elem_kind = c->elem_kind;
+            }
+            type_input(sub, c, &t, &syms);
         }
     }
     int kept = first;
@@ -267,7 +283,9 @@ static onnxc_status *type_subgraph_inputs(const oc_graph *g, const oc_node *n,
             const oc_value *u = &g->values[n->inputs[k]];
             if (strcmp(n->input_names[k], c->name) != 0)
                 continue;
-            type_input(sub, c, u->dtype, &u->shape, &syms);
+            oc_type t = {.kind = u->kind, .elem_kind = u->elem_kind,
+                         .dtype = u->dtype, .shape = u->shape};
+            type_input(sub, c, &t, &syms);
             if (oc_value_is_constant(u) && (u->data || u->bytes == 0)) {
                 c->flags = OC_VALUE_INITIALIZER | OC_VALUE_FOLDED;
                 c->data = u->data;
@@ -317,7 +335,15 @@ static onnxc_status *infer_node(oc_graph *g, const oc_node *n, oc_type *types,
                             "node '%s' (%s): input '%s' has no known element "
                             "type",
                             n->label, n->op_type, val->name);
+        if (val->kind != ONNXC_KIND_TENSOR && !n->op->any_kind)
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "node '%s' (%s): input '%s' is %s; %s takes "
+                            "tensors",
+                            n->label, n->op_type, val->name,
+                            oc_kind_name(val->kind), n->op_type);
         memset(&types[k], 0, sizeof types[k]);
+        types[k].kind = val->kind;
+        types[k].elem_kind = val->elem_kind;
         types[k].dtype = val->dtype;
         types[k].shape = val->shape;
         types[k].data = oc_value_is_constant(val) ? val->data : NULL;
@@ -363,6 +389,12 @@ static onnxc_status *check_outputs(const oc_graph *g)
                             "graph output '%s' is a %s; onnxc runs numeric "
                             "tensors only",
                             decl->name, decl->bad_type);
+        if (decl->dtype != ONNXC_UNDEFINED &&
+            (decl->kind != v->kind || decl->elem_kind != v->elem_kind))
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "graph output '%s' is declared %s but computes %s",
+                            decl->name, oc_kind_name(decl->kind),
+                            oc_kind_name(v->kind));
         if (decl->dtype != ONNXC_UNDEFINED && decl->dtype != v->dtype)
             return oc_error(ONNXC_ERR_INVALID_MODEL,
                             "graph output '%s' is declared %s but computes %s",

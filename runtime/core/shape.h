@@ -27,12 +27,26 @@ typedef struct oc_shape {
 } oc_shape;
 
 /* The shape of a concrete tensor. */
+struct oc_sequence;
+
 typedef struct oc_tensor {
     onnxc_dtype dtype;
     int rank;
     int64_t dims[ONNXC_MAX_RANK];
     void *data;
+    /* A sequence value: its tensors (dtype is theirs; rank, dims and data
+     * are unused). An optional value holding nothing: none. Else a
+     * tensor. */
+    const struct oc_sequence *seq;
+    bool none;
 } oc_tensor;
+
+/* A sequence: count tensors of one element type, whose memory belongs to
+ * whoever made the sequence (the node that owns it, or the caller). */
+typedef struct oc_sequence {
+    size_t count;
+    const oc_tensor *items;
+} oc_sequence;
 
 #define OC_SYM_UNKNOWN INT32_MAX
 

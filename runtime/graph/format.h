@@ -44,4 +44,26 @@ onnxc_status *oc_onnx_encode_tensor(const char *name, onnxc_dtype dtype,
                                  const int64_t *dims, int rank,
                                  const void *data, void **bytes, size_t *size);
 
+/* A SequenceProto or an OptionalProto read (`kind` SEQUENCE or OPTIONAL
+ * says which the bytes are): what it holds is a sequence of count
+ * tensors, a tensor (an optional holding one) or none. Free with
+ * oc_onnx_value_free. */
+typedef struct onnx_value {
+    char *name;
+    onnxc_kind kind;      /* SEQUENCE, TENSOR or NONE */
+    size_t count;
+    onnx_tensor **items;
+} onnx_value;
+
+onnxc_status *oc_onnx_decode_value(const void *data, size_t size, onnxc_kind kind,
+                                   onnx_value **value);
+void oc_onnx_value_free(onnx_value *value);
+
+/* Serializes a value as a SequenceProto (declared SEQUENCE) or an
+ * OptionalProto (declared OPTIONAL, holding `kind`: TENSOR, SEQUENCE or
+ * NONE). *bytes is malloc'd and owned by the caller. */
+onnxc_status *oc_onnx_encode_value(const char *name, onnxc_kind declared,
+                                   onnxc_kind kind, const onnxc_tensor_view *items,
+                                   size_t count, void **bytes, size_t *size);
+
 #endif

@@ -151,6 +151,17 @@ oc_node *oc_graph_only_reader(oc_graph *g, const oc_node *n)
     return &g->nodes[y->last_use];
 }
 
+const char *oc_kind_name(onnxc_kind kind)
+{
+    switch (kind) {
+    case ONNXC_KIND_TENSOR: return "a tensor";
+    case ONNXC_KIND_SEQUENCE: return "a sequence";
+    case ONNXC_KIND_OPTIONAL: return "an optional";
+    case ONNXC_KIND_NONE: return "none";
+    }
+    return "an unknown kind";
+}
+
 const oc_attr *oc_node_attr(const oc_node *node, const char *name)
 {
     for (int i = 0; i < node->n_attrs; i++)

@@ -33,7 +33,8 @@ enum {
     OC_ATTR_GRAPH = 5,
     OC_ATTR_FLOATS = 6,
     OC_ATTR_INTS = 7,
-    OC_ATTR_STRINGS = 8
+    OC_ATTR_STRINGS = 8,
+    OC_ATTR_TYPE_PROTO = 13
 };
 
 typedef struct oc_attr {
@@ -52,6 +53,11 @@ typedef struct oc_attr {
     oc_tensor t;
     size_t t_bytes;
     const char *t_bad_type;
+    /* OC_ATTR_TYPE_PROTO (Optional's type): the kind and element type it
+     * names, or tp_bad saying what onnxc cannot hold. */
+    onnxc_kind tp_kind, tp_elem_kind;
+    onnxc_dtype tp_dtype;
+    const char *tp_bad;
     /* OC_ATTR_GRAPH: the subgraph (If's branches, a Loop's body), owned by
      * the graph holding the node; checked when its node's inputs are
      * typed (infer_shapes.c). */
@@ -81,6 +87,9 @@ enum {
 
 typedef struct oc_value {
     const char *name;
+    /* A tensor, a sequence (dtype and shape are its tensors') or an
+     * optional (of an elem_kind: a tensor or a sequence). */
+    onnxc_kind kind, elem_kind;
     onnxc_dtype dtype;   /* UNDEFINED until declared or inferred */
     oc_shape shape;      /* static shape, symbolic dims included */
     unsigned flags;
@@ -92,9 +101,9 @@ typedef struct oc_value {
                           * NULL once released because every reader
                           * runs on a packed copy (release_weights.c) */
     size_t bytes;
-    const char *bad_type; /* set when the value is not a tensor onnxc can
-                           * hold ("sequence", "string tensor"): refused
-                           * once operators have been checked */
+    const char *bad_type; /* set when the value is nothing onnxc can hold
+                           * ("map", "string tensor"): refused once
+                           * operators have been checked */
     int producer;        /* index of the node producing it, or -1 */
     int consumers;       /* node inputs that read it */
     int last_use;        /* index of the last node reading it, or -1 */
@@ -208,6 +217,9 @@ void oc_graph_remove_nodes(oc_graph *graph, const bool *removed);
 /* The node reading n's only output, when that output feeds exactly one
  * node input and is not a graph output; else NULL. */
 oc_node *oc_graph_only_reader(oc_graph *graph, const oc_node *n);
+
+/* "a tensor", "a sequence", "an optional", "none": for messages. */
+const char *oc_kind_name(onnxc_kind kind);
 
 /* The attribute called `name` of a node, or NULL. */
 const oc_attr *oc_node_attr(const oc_node *node, const char *name);

@@ -61,6 +61,7 @@ struct oc_thread_pool;
  * some perhaps symbolic (Shape of [batch, 3] is [batch, 3]), so that
  * shapes computed inside the graph keep their symbols at load. */
 typedef struct oc_type {
+    onnxc_kind kind, elem_kind;   /* as oc_value's: TENSOR unless set */
     onnxc_dtype dtype;
     oc_shape shape;
     const void *data;    /* the contents, row-major, or NULL */
@@ -180,6 +181,9 @@ typedef struct oc_op {
      * its state), valid until its next run; the plan gives them none, and
      * infer at plan time gives only their types (any dims). */
     bool owns_outputs;
+    /* Its inputs and outputs may be sequences and optionals (infer checks
+     * their kinds and gives the outputs'); other ops take tensors only. */
+    bool any_kind;
     /* The element types it runs, for the README's operator table. */
     const char *types;
 
@@ -229,6 +233,14 @@ typedef struct oc_op {
  * (runtime/api/session.c) */
 onnxc_status *oc_body_session_new(const oc_state_ctx *ctx, int attr,
                                   onnxc_session **session);
+
+/* Binds input `index` of a body's session to t, of any kind (a sequence
+ * is bound as it is, not copied), and reads output `index` of its last
+ * run (NULL when there is none). (runtime/api/session.c) */
+onnxc_status *oc_session_bind_value(onnxc_session *session, size_t index,
+                                    const oc_tensor *t);
+const oc_tensor *oc_session_output_value(const onnxc_session *session,
+                                         size_t index);
 
 /* The op implementing (domain, op_type) at `opset`, with the selected
  * operator version in *version; NULL when there is none. (ops/registry.c) */

@@ -135,12 +135,28 @@ ONNXC_API onnxc_status *onnxc_model_load_buffer(const void *data, size_t size,
 /* Releases a model. All its sessions must have been freed. NULL is allowed. */
 ONNXC_API void onnxc_model_free(onnxc_model *model);
 
+/* What a value is. A model declares tensors, sequences (ONNX's lists of
+ * tensors of one element type, which SplitToSequence makes and
+ * ConcatFromSequence joins) and optionals (a tensor or a sequence, or
+ * nothing). A value a run gives is a tensor, a sequence, or NONE: an
+ * optional holding nothing. */
+typedef enum onnxc_kind {
+    ONNXC_KIND_TENSOR = 0,
+    ONNXC_KIND_SEQUENCE = 1,
+    ONNXC_KIND_OPTIONAL = 2,
+    ONNXC_KIND_NONE = 3
+} onnxc_kind;
+
 /* A graph input or output as the model declares it. Strings and arrays
  * point into the model and live as long as it does. */
 typedef struct onnxc_value_info {
     const char *name;
-    onnxc_dtype dtype;
-    int rank;                  /* -1 when the model does not declare a shape */
+    onnxc_kind kind;           /* TENSOR, SEQUENCE or OPTIONAL */
+    onnxc_kind elem_kind;      /* OPTIONAL: what it holds (TENSOR or
+                                * SEQUENCE); else as kind */
+    onnxc_dtype dtype;         /* the tensors' element type */
+    int rank;                  /* -1 when the model does not declare a shape
+                                * (a sequence's: that of its tensors) */
     const int64_t *dims;       /* rank entries; -1 for a symbolic dim */
     const char *const *dim_names; /* rank entries; the symbol ("batch") of a
                                    * symbolic dim, NULL for a fixed one or an
@@ -278,6 +294,18 @@ ONNXC_API onnxc_status *onnxc_session_create(const onnxc_model *model,
                                    onnxc_session **session);
 ONNXC_API void onnxc_session_free(onnxc_session *session);
 
+/* A tensor: one a run produced (data and dims then point into the session,
+ * or the caller's output buffer, and are valid until the next run, a
+ * rebinding, or onnxc_session_free), or one of a sequence the caller binds
+ * (onnxc_session_bind_input_sequence; bytes is not read). */
+typedef struct onnxc_tensor_view {
+    onnxc_dtype dtype;
+    int rank;
+    const int64_t *dims;
+    const void *data;
+    size_t bytes;
+} onnxc_tensor_view;
+
 /* Binds input `index` to caller-owned data: a dense row-major tensor of
  * `rank` dims, aligned for its element type. Nothing is copied: the data
  * must stay valid and unchanged until the run that uses it returns, and
@@ -288,6 +316,24 @@ ONNXC_API void onnxc_session_free(onnxc_session *session);
 ONNXC_API onnxc_status *onnxc_session_bind_input(onnxc_session *session, size_t index,
                                        onnxc_dtype dtype, const int64_t *dims,
                                        size_t rank, const void *data);
+
+/* Binds a sequence input (or an optional one holding a sequence) to
+ * `count` caller-owned tensors, each as onnxc_session_bind_input takes
+ * one (their data is not copied and must stay valid and unchanged until
+ * the run that uses it returns; the views and dims are copied). count may
+ * be 0. Memory for the views grows with the longest sequence bound.
+ * Errors: INVALID_ARGUMENT (index, an input that is not a sequence, NULL
+ * or misaligned data), SHAPE (an element type or a fixed dim the model
+ * does not declare), NO_MEMORY. */
+ONNXC_API onnxc_status *onnxc_session_bind_input_sequence(
+    onnxc_session *session, size_t index, const onnxc_tensor_view *items,
+    size_t count);
+
+/* Binds an optional input to nothing (ONNX's empty optional). A tensor or
+ * sequence it holds is bound as above. Errors: INVALID_ARGUMENT (index,
+ * an input that is not optional). */
+ONNXC_API onnxc_status *onnxc_session_bind_input_none(onnxc_session *session,
+                                                      size_t index);
 
 /* Makes output `index` be written into a caller-owned buffer of `bytes`
  * bytes instead of the session's memory; NULL restores the default. A run
@@ -303,21 +349,27 @@ ONNXC_API onnxc_status *onnxc_session_bind_output(onnxc_session *session, size_t
  * for the next run). */
 ONNXC_API onnxc_status *onnxc_session_run(onnxc_session *session);
 
-/* A tensor produced by a run. data and dims point into the session (or the
- * caller's output buffer) and are valid until the next run, a rebinding,
- * or onnxc_session_free. */
-typedef struct onnxc_tensor_view {
-    onnxc_dtype dtype;
-    int rank;
-    const int64_t *dims;
-    const void *data;
-    size_t bytes;
-} onnxc_tensor_view;
-
-/* Describes output `index` of the last successful run. Errors:
- * INVALID_ARGUMENT (index, or no run yet). */
+/* Describes output `index` of the last successful run, a tensor. Errors:
+ * INVALID_ARGUMENT (index, no run yet, or an output that is a sequence or
+ * holds nothing: see onnxc_session_output_kind). */
 ONNXC_API onnxc_status *onnxc_session_output(const onnxc_session *session, size_t index,
                                    onnxc_tensor_view *view);
+
+/* What output `index` of the last successful run is: ONNXC_KIND_TENSOR
+ * (read it with onnxc_session_output), ONNXC_KIND_SEQUENCE (*count
+ * tensors, read with onnxc_session_output_item) or ONNXC_KIND_NONE (an
+ * optional holding nothing). count may be NULL. Errors: INVALID_ARGUMENT
+ * (index, or no run yet). */
+ONNXC_API onnxc_status *onnxc_session_output_kind(const onnxc_session *session,
+                                                  size_t index, onnxc_kind *kind,
+                                                  size_t *count);
+
+/* Tensor `item` of sequence output `index`, valid as onnxc_session_output's
+ * views are. Errors: INVALID_ARGUMENT (index, an output that is not a
+ * sequence now, item out of range, no run yet). */
+ONNXC_API onnxc_status *onnxc_session_output_item(const onnxc_session *session,
+                                                  size_t index, size_t item,
+                                                  onnxc_tensor_view *view);
 
 /* The session's memory plan for the last run's shapes. */
 typedef struct onnxc_plan_stats {
@@ -413,6 +465,40 @@ ONNXC_API void onnxc_tensor_free(onnxc_tensor *tensor);
  * as the tensor. */
 ONNXC_API const char *onnxc_tensor_name(const onnxc_tensor *tensor);
 ONNXC_API onnxc_tensor_view onnxc_tensor_get_view(const onnxc_tensor *tensor);
+
+/* ------------------------------------- sequence and optional files (.pb) */
+
+/* A sequence or optional value owned by the caller, as read from a
+ * serialized onnx.SequenceProto or onnx.OptionalProto (the test data's
+ * form of sequence and optional inputs and outputs). */
+typedef struct onnxc_value onnxc_value;
+
+/* Reads a SequenceProto (kind ONNXC_KIND_SEQUENCE) or an OptionalProto
+ * (kind ONNXC_KIND_OPTIONAL) from a file: the protobuf does not say which
+ * message the bytes are, the model's declaration does. Errors: IO,
+ * INVALID_ARGUMENT (another kind), INVALID_MODEL (malformed), UNSUPPORTED
+ * (maps, sparse tensors, sequences of sequences). Free the result with
+ * onnxc_value_free(). */
+ONNXC_API onnxc_status *onnxc_value_read_file(const char *path, onnxc_kind kind,
+                                              onnxc_value **value);
+ONNXC_API void onnxc_value_free(onnxc_value *value);
+/* What it holds: ONNXC_KIND_SEQUENCE (onnxc_value_count tensors),
+ * ONNXC_KIND_TENSOR (an optional holding one: count 1) or ONNXC_KIND_NONE
+ * (count 0); its name ("" when it has none); tensor `index` (a view valid
+ * as long as the value; an empty view past the count). */
+ONNXC_API onnxc_kind onnxc_value_kind(const onnxc_value *value);
+ONNXC_API size_t onnxc_value_count(const onnxc_value *value);
+ONNXC_API const char *onnxc_value_name(const onnxc_value *value);
+ONNXC_API onnxc_tensor_view onnxc_value_item(const onnxc_value *value, size_t index);
+
+/* Writes count tensors as a SequenceProto (declared ONNXC_KIND_SEQUENCE)
+ * or an OptionalProto (declared ONNXC_KIND_OPTIONAL) holding `kind`:
+ * ONNXC_KIND_TENSOR (count 1), ONNXC_KIND_SEQUENCE or ONNXC_KIND_NONE.
+ * name may be NULL. Errors: IO, NO_MEMORY, INVALID_ARGUMENT. */
+ONNXC_API onnxc_status *onnxc_value_write_file(const char *path, const char *name,
+                                               onnxc_kind declared, onnxc_kind kind,
+                                               const onnxc_tensor_view *items,
+                                               size_t count);
 
 #ifdef __cplusplus
 }

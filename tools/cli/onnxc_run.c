@@ -51,6 +51,10 @@ typedef struct input_file {
     npy_array npy;
     const char *name;   /* "" when the file names no tensor */
     onnxc_tensor_view view;
+    /* for a sequence or optional input: the SequenceProto or OptionalProto
+     * read, and its tensors */
+    onnxc_value *value;
+    onnxc_tensor_view *items;
 } input_file;
 
 static void usage(FILE *f)
@@ -421,6 +425,78 @@ static bool compare(const char *name, const onnxc_tensor_view *got,
     return true;
 }
 
+/* "sequence of 3", "none", "float [2]"; the kind a run gave. */
+static const char *kind_text(onnxc_kind kind, size_t count, char *buf, size_t size)
+{
+    if (kind == ONNXC_KIND_SEQUENCE)
+        snprintf(buf, size, "sequence of %zu", count);
+    else
+        snprintf(buf, size, "%s", kind == ONNXC_KIND_NONE ? "none" : "tensor");
+    return buf;
+}
+
+/* Output i that the model declares a sequence or an optional: printed,
+ * written (-o, as a SequenceProto or OptionalProto) and compared (-d,
+ * against such a file: the same kind, count, and each tensor). False
+ * when it differs from want_path's. */
+static bool other_output(onnxc_session *session, size_t i,
+                         const onnxc_value_info *info, const options *o,
+                         const char *want_path)
+{
+    onnxc_kind kind;
+    size_t count;
+    char text[64], name[300];
+    check(onnxc_session_output_kind(session, i, &kind, &count), o->model);
+    onnxc_tensor_view *items = calloc(count + 1, sizeof *items);
+    if (!items)
+        die("out of memory");
+    for (size_t k = 0; k < count; k++)
+        if (kind == ONNXC_KIND_SEQUENCE)
+            check(onnxc_session_output_item(session, i, k, &items[k]), o->model);
+        else
+            check(onnxc_session_output(session, i, &items[k]), o->model);
+    if (!o->quiet || !o->data_set) {
+        printf("%s: %s\n", info->name, kind_text(kind, count, text, sizeof text));
+        for (size_t k = 0; k < count && kind == ONNXC_KIND_SEQUENCE; k++) {
+            snprintf(name, sizeof name, "  [%zu]", k);
+            print_tensor(name, &items[k], !o->quiet);
+        }
+        if (kind == ONNXC_KIND_TENSOR)
+            print_tensor("  value", &items[0], !o->quiet);
+    }
+    if (o->output_dir) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/output_%zu.pb", o->output_dir, i);
+        if (o->npy_out)
+            die("%s: a %s has no .npy form", path,
+                info->kind == ONNXC_KIND_SEQUENCE ? "sequence" : "optional");
+        check(onnxc_value_write_file(path, info->name, info->kind, kind, items,
+                                     count), NULL);
+    }
+    bool same = true;
+    if (want_path) {
+        onnxc_value *want;
+        check(onnxc_value_read_file(want_path, info->kind, &want), NULL);
+        onnxc_kind want_kind = onnxc_value_kind(want);
+        size_t want_count = onnxc_value_count(want);
+        char w[64];
+        if (want_kind != kind || want_count != count) {
+            printf("%s: expected %s, got %s\n", info->name,
+                   kind_text(want_kind, want_count, w, sizeof w),
+                   kind_text(kind, count, text, sizeof text));
+            same = false;
+        }
+        for (size_t k = 0; same && k < count; k++) {
+            onnxc_tensor_view wv = onnxc_value_item(want, k);
+            snprintf(name, sizeof name, "%s[%zu]", info->name, k);
+            same = compare(name, &items[k], &wv, o->rtol, o->atol);
+        }
+        onnxc_value_free(want);
+    }
+    free(items);
+    return same;
+}
+
 static void *read_file(const char *path, size_t *size)
 {
     FILE *f = fopen(path, "rb");
@@ -476,8 +552,50 @@ static void load_input(input_file *in)
     }
 }
 
+/* The next input without a default that no file has taken, or n_model. */
+static size_t next_free_input(const onnxc_model *model, const bool *taken)
+{
+    size_t n_model = onnxc_model_input_count(model);
+    for (size_t i = 0; i < n_model; i++) {
+        onnxc_value_info info;
+        onnxc_model_input_info(model, i, &info);
+        if (!taken[i] && !info.has_default)
+            return i;
+    }
+    return n_model;
+}
+
+/* A file for sequence or optional input `index`: a SequenceProto or an
+ * OptionalProto (the model's declaration says which), bound as what it
+ * holds. */
+static void bind_value(onnxc_session *session, const onnxc_model *model,
+                       input_file *in, size_t index)
+{
+    onnxc_value_info info;
+    onnxc_model_input_info(model, index, &info);
+    check(onnxc_value_read_file(in->path, info.kind, &in->value), NULL);
+    size_t n = onnxc_value_count(in->value);
+    in->items = calloc(n + 1, sizeof *in->items);
+    if (!in->items)
+        die("out of memory");
+    for (size_t k = 0; k < n; k++)
+        in->items[k] = onnxc_value_item(in->value, k);
+    onnxc_kind kind = onnxc_value_kind(in->value);
+    onnxc_status *err =
+        kind == ONNXC_KIND_SEQUENCE
+            ? onnxc_session_bind_input_sequence(session, index, in->items, n)
+        : kind == ONNXC_KIND_NONE
+            ? onnxc_session_bind_input_none(session, index)
+            : onnxc_session_bind_input(session, index, in->items[0].dtype,
+                                       in->items[0].dims,
+                                       (size_t)in->items[0].rank,
+                                       in->items[0].data);
+    check(err, in->path);
+}
+
 /* Binds each input file: by name when its tensor is named like a graph
- * input, otherwise to the next input without a default. */
+ * input, otherwise to the next input without a default. A file whose
+ * place by position is a sequence or optional input is read as one. */
 static void bind_inputs(onnxc_session *session, const onnxc_model *model,
                         input_file *files, int n)
 {
@@ -487,6 +605,14 @@ static void bind_inputs(onnxc_session *session, const onnxc_model *model,
         die("the model has more than %d inputs", MAX_FILES);
     for (int f = 0; f < n; f++) {
         input_file *in = &files[f];
+        size_t next = next_free_input(model, taken);
+        onnxc_value_info next_info;
+        if (next < n_model && !onnxc_model_input_info(model, next, &next_info) &&
+            next_info.kind != ONNXC_KIND_TENSOR) {
+            taken[next] = true;
+            bind_value(session, model, in, next);
+            continue;
+        }
         load_input(in);
         size_t index = n_model;
         onnxc_status *s = NULL;
@@ -496,15 +622,7 @@ static void bind_inputs(onnxc_session *session, const onnxc_model *model,
         }
         if (s || !in->name[0]) {
             /* Unnamed, or a name the model does not know: by position. */
-            index = n_model;
-            for (size_t i = 0; i < n_model; i++) {
-                onnxc_value_info info;
-                onnxc_model_input_info(model, i, &info);
-                if (!taken[i] && !info.has_default) {
-                    index = i;
-                    break;
-                }
-            }
+            index = next;
             if (index == n_model)
                 die("%s: more input files than the model has inputs (%zu)",
                     in->path, n_model);
@@ -515,6 +633,13 @@ static void bind_inputs(onnxc_session *session, const onnxc_model *model,
             die("%s: input '%s' is given twice", in->path, info.name);
         }
         taken[index] = true;
+        onnxc_value_info info;
+        onnxc_model_input_info(model, index, &info);
+        if (info.kind != ONNXC_KIND_TENSOR)
+            die("%s: input '%s' is %s; give it as a SequenceProto or "
+                "OptionalProto file in its place by position",
+                in->path, info.name,
+                info.kind == ONNXC_KIND_SEQUENCE ? "a sequence" : "an optional");
         onnxc_status *err = onnxc_session_bind_input(
             session, index, in->view.dtype, in->view.dims,
             (size_t)in->view.rank, in->view.data);
@@ -612,6 +737,12 @@ int main(int argc, char **argv)
         onnxc_value_info info;
         onnxc_tensor_view view;
         check(onnxc_model_output_info(model, i, &info), o.model);
+        if (info.kind != ONNXC_KIND_TENSOR) {
+            if (!other_output(session, i, &info, &o, o.data_set ? expected[i] : NULL))
+                status = 1;
+            free(o.data_set ? expected[i] : NULL);
+            continue;
+        }
         check(onnxc_session_output(session, i, &view), o.model);
         if (!o.quiet || !o.data_set)
             print_tensor(info.name, &view, !o.quiet);
@@ -662,6 +793,8 @@ int main(int argc, char **argv)
 
     for (int i = 0; i < n_paths; i++) {
         onnxc_tensor_free(files[i].pb);
+        onnxc_value_free(files[i].value);
+        free(files[i].items);
         free(files[i].bytes);
         free(files[i].aligned);
         free(paths[i]);
