@@ -194,6 +194,29 @@ Onnx__ValueInfoProto *mb_output(mb_model *m, const char *name, int elem_type,
     return vi;
 }
 
+void mb_wrap(mb_model *m, Onnx__ValueInfoProto *vi, onnxc_kind kind)
+{
+    Onnx__TypeProto *outer = mb_alloc(m, sizeof *outer);
+    Onnx__TypeProto type_init = ONNX__TYPE_PROTO__INIT;
+    *outer = type_init;
+    if (kind == ONNXC_KIND_SEQUENCE) {
+        Onnx__TypeProto__Sequence *sq = mb_alloc(m, sizeof *sq);
+        Onnx__TypeProto__Sequence sq_init = ONNX__TYPE_PROTO__SEQUENCE__INIT;
+        *sq = sq_init;
+        sq->elem_type = vi->type;
+        outer->value_case = ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE;
+        outer->sequence_type = sq;
+    } else {
+        Onnx__TypeProto__Optional *op = mb_alloc(m, sizeof *op);
+        Onnx__TypeProto__Optional op_init = ONNX__TYPE_PROTO__OPTIONAL__INIT;
+        *op = op_init;
+        op->elem_type = vi->type;
+        outer->value_case = ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE;
+        outer->optional_type = op;
+    }
+    vi->type = outer;
+}
+
 static Onnx__TensorProto *tensor(mb_model *m, const char *name, int elem_type,
                                  const char *dims)
 {

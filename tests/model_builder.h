@@ -48,6 +48,11 @@ Onnx__ValueInfoProto *mb_input(mb_model *m, const char *name, int elem_type,
 Onnx__ValueInfoProto *mb_output(mb_model *m, const char *name, int elem_type,
                                 const char *shape);
 
+/* Makes a value declared by mb_input or mb_output a sequence of what it
+ * declared (kind ONNXC_KIND_SEQUENCE) or an optional of it (OPTIONAL;
+ * after a SEQUENCE wrap, an optional sequence). */
+void mb_wrap(mb_model *m, Onnx__ValueInfoProto *vi, onnxc_kind kind);
+
 /* An initializer whose data is `bytes` bytes of raw_data (copied; data
  * may be NULL when bytes is 0). */
 Onnx__TensorProto *mb_initializer_raw(mb_model *m, const char *name,

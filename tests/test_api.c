@@ -1022,3 +1022,141 @@ Test(api, profile_times_every_node_and_counts_gemm_flops)
     onnxc_session_free(s);
     onnxc_model_free(model);
 }
+
+/* ------------------------------------------------ sequences and optionals */
+
+#define INVALID ONNXC_ERR_INVALID_ARGUMENT
+#define SHAPE ONNXC_ERR_SHAPE
+
+/* seq (a sequence of float [?, 2]) and opt (an optional float [3]) in;
+ * out: seq with x inserted at the front, the length of that, whether opt
+ * holds a value, and opt as it is. */
+static onnxc_model *load_sequence_model(void)
+{
+    mb_model *m = mb_new(8);
+    mb_opset(m, "", 18);
+    mb_wrap(m, mb_input(m, "seq", ONNXC_FLOAT, "?,2"), ONNXC_KIND_SEQUENCE);
+    mb_wrap(m, mb_input(m, "opt", ONNXC_FLOAT, "3"), ONNXC_KIND_OPTIONAL);
+    mb_input(m, "x", ONNXC_FLOAT, "1,2");
+    int64_t zero = 0;
+    mb_initializer_raw(m, "front", ONNXC_INT64, "", &zero, sizeof zero);
+    mb_node(m, "SequenceInsert", "insert", "seq,x,front", "longer");
+    mb_node(m, "SequenceLength", "length", "longer", "n");
+    mb_node(m, "OptionalHasElement", "has", "opt", "has_opt");
+    mb_node(m, "Identity", "same", "opt", "opt_out");
+    mb_wrap(m, mb_output(m, "longer", ONNXC_FLOAT, NULL), ONNXC_KIND_SEQUENCE);
+    mb_output(m, "n", ONNXC_INT64, "");
+    mb_output(m, "has_opt", ONNXC_BOOL, "");
+    mb_wrap(m, mb_output(m, "opt_out", ONNXC_FLOAT, "3"), ONNXC_KIND_OPTIONAL);
+    onnxc_model *model = NULL;
+    expect_ok(mb_load(m, NULL, &model));
+    mb_free(m);
+    return model;
+}
+
+Test(api, sequences_and_optionals_in_and_out)
+{
+    onnxc_model *model = load_sequence_model();
+    onnxc_value_info info;
+    expect_ok(onnxc_model_input_info(model, 0, &info));
+    cr_assert_eq(info.kind, ONNXC_KIND_SEQUENCE);
+    cr_assert_eq(info.dtype, ONNXC_FLOAT);
+    expect_ok(onnxc_model_input_info(model, 1, &info));
+    cr_assert_eq(info.kind, ONNXC_KIND_OPTIONAL);
+    cr_assert_eq(info.elem_kind, ONNXC_KIND_TENSOR);
+    onnxc_session *s = NULL;
+    expect_ok(onnxc_session_create(model, NULL, &s));
+
+    const float a[4] = {1, 2, 3, 4}, b[2] = {5, 6}, x[2] = {-1, -2}, o[3] = {7, 8, 9};
+    const int64_t da[2] = {2, 2}, db[2] = {1, 2}, dx[2] = {1, 2}, d3[1] = {3};
+    onnxc_tensor_view items[2] = {{ONNXC_FLOAT, 2, da, a, 0},
+                                  {ONNXC_FLOAT, 2, db, b, 0}};
+    /* kinds that do not fit are refused, naming the input */
+    expect_error(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, da, 2, a), INVALID,
+                 "'seq'", "a sequence", NULL);
+    expect_error(onnxc_session_bind_input_none(s, 0), INVALID, "'seq'", NULL);
+    expect_error(onnxc_session_bind_input_sequence(s, 2, items, 1), INVALID,
+                 "'x'", NULL);
+    onnxc_tensor_view wrong = {ONNXC_INT64, 2, da, a, 0};
+    expect_error(onnxc_session_bind_input_sequence(s, 0, &wrong, 1), SHAPE,
+                 "tensor 0 of 1", "float", NULL);
+    onnxc_tensor_view bad_dim = {ONNXC_FLOAT, 1, d3, o, 0};
+    expect_error(onnxc_session_bind_input_sequence(s, 0, &bad_dim, 1), SHAPE,
+                 "tensor 0 of 1", NULL);
+
+    for (int run = 0; run < 2; run++) {
+        expect_ok(onnxc_session_bind_input_sequence(s, 0, items, run ? 1 : 2));
+        if (run)
+            expect_ok(onnxc_session_bind_input_none(s, 1));
+        else
+            expect_ok(onnxc_session_bind_input(s, 1, ONNXC_FLOAT, d3, 1, o));
+        expect_ok(onnxc_session_bind_input(s, 2, ONNXC_FLOAT, dx, 2, x));
+        expect_ok(onnxc_session_run(s));
+        onnxc_kind kind;
+        size_t count;
+        onnxc_tensor_view v;
+        expect_ok(onnxc_session_output_kind(s, 0, &kind, &count));
+        cr_assert_eq(kind, ONNXC_KIND_SEQUENCE);
+        cr_assert_eq(count, run ? 2u : 3u);
+        expect_ok(onnxc_session_output_item(s, 0, 0, &v));
+        cr_assert_eq(v.rank, 2);
+        cr_assert_eq(((const float *)v.data)[1], -2.0f);
+        expect_ok(onnxc_session_output_item(s, 0, 1, &v));
+        cr_assert_eq(v.dims[0], 2);
+        cr_assert_eq(((const float *)v.data)[3], 4.0f);
+        expect_error(onnxc_session_output_item(s, 0, count, &v), INVALID,
+                     "out of range", NULL);
+        expect_error(onnxc_session_output(s, 0, &v), INVALID, "a sequence",
+                     NULL);
+        expect_ok(onnxc_session_output(s, 1, &v));
+        cr_assert_eq(*(const int64_t *)v.data, (int64_t)count);
+        expect_ok(onnxc_session_output(s, 2, &v));
+        cr_assert_eq(*(const unsigned char *)v.data, run ? 0 : 1);
+        expect_ok(onnxc_session_output_kind(s, 3, &kind, &count));
+        cr_assert_eq(kind, run ? ONNXC_KIND_NONE : ONNXC_KIND_TENSOR);
+        if (!run) {
+            expect_ok(onnxc_session_output(s, 3, &v));
+            cr_assert_eq(((const float *)v.data)[2], 9.0f);
+        }
+    }
+    onnxc_session_free(s);
+    onnxc_model_free(model);
+}
+
+Test(api, sequence_and_optional_files_roundtrip)
+{
+    char dir[] = "/tmp/onnxc_api_XXXXXX", path[64];
+    cr_assert_not_null(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
+    snprintf(path, sizeof path, "%s/v.pb", dir);
+    const int64_t d0[2] = {2, 1}, d1[1] = {3};
+    const float a[2] = {1.5f, -2}, b[3] = {0, 7, 8};
+    onnxc_tensor_view items[2] = {{ONNXC_FLOAT, 2, d0, a, 0},
+                                  {ONNXC_FLOAT, 1, d1, b, 0}};
+    static const struct { onnxc_kind declared, kind; size_t count; } forms[] = {
+        {ONNXC_KIND_SEQUENCE, ONNXC_KIND_SEQUENCE, 2},
+        {ONNXC_KIND_SEQUENCE, ONNXC_KIND_SEQUENCE, 0},
+        {ONNXC_KIND_OPTIONAL, ONNXC_KIND_SEQUENCE, 2},
+        {ONNXC_KIND_OPTIONAL, ONNXC_KIND_TENSOR, 1},
+        {ONNXC_KIND_OPTIONAL, ONNXC_KIND_NONE, 0},
+    };
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        expect_ok(onnxc_value_write_file(path, "v", forms[f].declared,
+                                         forms[f].kind, items, forms[f].count));
+        onnxc_value *v = NULL;
+        expect_ok(onnxc_value_read_file(path, forms[f].declared, &v));
+        cr_assert_eq(onnxc_value_kind(v), forms[f].kind, "form %zu", f);
+        cr_assert_eq(onnxc_value_count(v), forms[f].count, "form %zu", f);
+        cr_assert_str_eq(onnxc_value_name(v), "v");
+        for (size_t k = 0; k < forms[f].count; k++) {
+            onnxc_tensor_view t = onnxc_value_item(v, k);
+            cr_assert_eq(t.rank, items[k].rank);
+            cr_assert_eq(memcmp(t.data, items[k].data, t.bytes), 0);
+        }
+        onnxc_value_free(v);
+    }
+    expect_error(onnxc_value_write_file(path, "v", ONNXC_KIND_SEQUENCE,
+                                        ONNXC_KIND_NONE, items, 0), INVALID, NULL);
+    expect_error(onnxc_value_read_file(path, ONNXC_KIND_TENSOR, NULL), INVALID, NULL);
+    unlink(path);
+    rmdir(dir);
+}

@@ -37,7 +37,9 @@ static onnxc_status *identity_infer(const oc_infer_ctx *ctx)
 static onnxc_status *identity_run(const oc_run_ctx *ctx)
 {
     const oc_tensor *x = ctx->in[0];
-    if (x->seq || x->none) {
+    /* a sequence, an optional (whose tensor lies where its maker holds
+     * it): y names the same */
+    if (x->seq || x->none || !ctx->out[0]->data) {
         *ctx->out[0] = *x;
         return NULL;
     }

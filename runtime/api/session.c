@@ -654,6 +654,11 @@ static onnxc_status *run_nodes(onnxc_session *s)
         }
         if (s->at_plan[i])
             continue;
+        const oc_node *n = &g->nodes[i];
+        for (int j = 0; n->op->any_kind && j < n->n_outputs; j++)
+            if (n->outputs[j] >= 0 && g->values[n->outputs[j]].kind != ONNXC_KIND_TENSOR)
+                s->tensors[n->outputs[j]] =
+                    (oc_tensor){.dtype = g->values[n->outputs[j]].dtype};
         if (!s->timing) {
             err = g->nodes[i].op->run(&s->run[i]);
             continue;

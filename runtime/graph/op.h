@@ -182,7 +182,9 @@ typedef struct oc_op {
      * infer at plan time gives only their types (any dims). */
     bool owns_outputs;
     /* Its inputs and outputs may be sequences and optionals (infer checks
-     * their kinds and gives the outputs'); other ops take tensors only. */
+     * their kinds and gives the outputs'; run finds an output the model
+     * types a sequence or an optional with data NULL, and sets it); other
+     * ops take tensors only. */
     bool any_kind;
     /* The element types it runs, for the README's operator table. */
     const char *types;

@@ -5,7 +5,7 @@ embeddings, masks, cat/split/stack, permute, slices and flip, pad,
 expand/repeat, arange, gather, integer casts; and a transformer block with
 LayerNorm and GELU, the reductions and math functions of norms and
 heads, topk, einsum and cross-entropy; recurrent layers; and scripted
-control flow, If and Loop), at several opsets, with
+control flow: If, Loop, and lists as sequences), at several opsets, with
 torch's outputs as test data at two sizes of the dynamic axes:
 
     OUTDIR/<model>_opset<N>/model.onnx
@@ -353,6 +353,33 @@ class ScriptedIfLstm(nn.Module):
         return y
 
 
+class ScriptedListLoop(nn.Module):
+    """A list appended to in a `for` over the sequence, then stacked
+    (torch.jit.script): SequenceEmpty, a Loop carrying a sequence
+    (SequenceInsert), ConcatFromSequence."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(FEATURES, 6)
+
+    def forward(self, x):
+        outs = []
+        for i in range(x.size(1)):
+            outs.append(torch.relu(self.fc(x[:, i])))
+        return torch.stack(outs, 1)
+
+
+class ScriptedChunks(nn.Module):
+    """torch.split into chunks of 2 over the dynamic sequence, each scaled
+    by its index, joined again (torch.jit.script): SplitToSequence,
+    SequenceLength, SequenceAt in a Loop, ConcatFromSequence."""
+
+    def forward(self, x):
+        parts = torch.split(x, 2, dim=1)
+        ys = [p * float(k + 1) for k, p in enumerate(parts)]
+        return torch.cat(ys, dim=1)
+
+
 def scripted(cls):
     return lambda: torch.jit.script(cls().eval())
 
@@ -406,6 +433,11 @@ MODELS = {
     "scripted_if": (scripted(ScriptedIf), signed_input, {0: "batch", 1: "seq"}),
     "scripted_loop": (scripted(ScriptedLoop), float_input, {0: "batch", 1: "seq"}),
     "scripted_if_lstm": (scripted(ScriptedIfLstm), float_input, {0: "batch", 1: "seq"}),
+    "scripted_list_loop": (scripted(ScriptedListLoop), float_input, {0: "batch", 1: "seq"}),
+    # At opset 11 torch exports the list as a Loop's scan output, which
+    # cannot stack pieces of unequal size (onnxruntime refuses it too).
+    "scripted_chunks": (scripted(ScriptedChunks), float_input, {0: "batch", 1: "seq"},
+                        (13, 14, 17)),
 }
 
 

@@ -11,7 +11,10 @@ from the carried values, by both; a carried value that grows each
 iteration; a Loop in a Loop's body reading values two graphs out; an If
 in a Loop's body; Scan 9+ over two inputs with their own axes and
 directions (negative axes from 11) and two outputs stacked at their own;
-Scan 8 over a batch of 3 with a reversed input and sequence_lens.
+Scan 8 over a batch of 3 with a reversed input and sequence_lens; the
+sequence operators (split by a size and by lengths, with and without
+keepdims, insert, erase, at, length, construct, concat with and without a
+new axis) and optionals (holding a tensor, empty, read back).
 
 Usage: /usr/bin/python3 tools/gen/make_control_flow.py OUTDIR
 """
@@ -188,12 +191,60 @@ def scan_models(outdir, rng):
          [[np.array([4, 4, 4], np.int64), rand(rng, 3, 2), rand(rng, 3, 4, 2)]])
 
 
+def sequence_models(outdir, rng):
+    # Split x [4, 6] along axis 1 in pieces of 4 (the last of 2), insert a
+    # tensor at the front, erase the second, read the last back (a
+    # negative position), count them, and join along axis 1: opsets 11,
+    # 13, 17, 21.
+    for opset in (11, 13, 17, 21):
+        save(outdir, "sequence_ops_opset%d" % opset, opset,
+             [node("SplitToSequence", ["x", "four"], ["s1"], axis=1),
+              node("SequenceInsert", ["s1", "t", "zero"], ["s2"]),
+              node("SequenceErase", ["s2", "one"], ["s3"]),
+              node("SequenceAt", ["s3", "minus1"], ["last"]),
+              node("SequenceLength", ["s3"], ["n"]),
+              node("ConcatFromSequence", ["s3"], ["joined"], axis=1)],
+             [vi("x", T.FLOAT, [4, 6]), vi("t", T.FLOAT, [4, 3])],
+             [vi("joined", T.FLOAT, [4, 5]), vi("last", T.FLOAT, [4, 2]),
+              vi("n", T.INT64, [])],
+             [const("four", 4, np.int64), const("zero", 0, np.int64),
+              const("one", 1, np.int32), const("minus1", -1, np.int64)],
+             [[rand(rng, 4, 6), rand(rng, 4, 3)]])
+    # Split by lengths [1, 3, 2], stacked again on a new axis after the
+    # ones of a construct; no split and keepdims 0, stacked at axis -1.
+    save(outdir, "sequence_split_lengths", 13,
+         [node("SplitToSequence", ["x", "lens"], ["s"], axis=1),
+          node("SequenceAt", ["s", "one"], ["mid"]),
+          node("SequenceConstruct", ["x", "x"], ["pair"]),
+          node("ConcatFromSequence", ["pair"], ["stacked"], axis=0, new_axis=1),
+          node("SplitToSequence", ["x"], ["rows"], axis=0, keepdims=0),
+          node("ConcatFromSequence", ["rows"], ["cols"], axis=-1, new_axis=1)],
+         [vi("x", T.FLOAT, [3, 6])],
+         [vi("mid", T.FLOAT, [3, 3]), vi("stacked", T.FLOAT, [2, 3, 6]),
+          vi("cols", T.FLOAT, [6, 3])],
+         [const("lens", [1, 3, 2], np.int64), const("one", 1, np.int64)],
+         [[rand(rng, 3, 6)]])
+    # Optionals: one holding x, one empty of a declared type; what each
+    # holds, and x back out.
+    for opset in (15, 18):
+        empty = node("Optional", [], ["none"],
+                     type=helper.make_tensor_type_proto(T.FLOAT, [2]))
+        save(outdir, "optional_ops_opset%d" % opset, opset,
+             [node("Optional", ["x"], ["ox"]), empty,
+              node("OptionalHasElement", ["ox"], ["has_x"]),
+              node("OptionalHasElement", ["none"], ["has_none"]),
+              node("OptionalGetElement", ["ox"], ["x_back"])],
+             [vi("x", T.FLOAT, [2, 3])],
+             [vi("has_x", T.BOOL, []), vi("has_none", T.BOOL, []),
+              vi("x_back", T.FLOAT, [2, 3])], [], [[rand(rng, 2, 3)]])
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__.strip().splitlines()[-1])
     rng = np.random.default_rng(7)
     os.makedirs(sys.argv[1], exist_ok=True)
-    for make in (if_models, loop_models, scan_models):
+    for make in (if_models, loop_models, scan_models, sequence_models):
         make(sys.argv[1], rng)
 
 

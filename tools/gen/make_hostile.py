@@ -1238,6 +1238,61 @@ def control_flow_cases(c):
     loop("cf_loop_body_index_out_of_range", gather)
 
 
+def sequence_cases(c):
+    """Sequences and optionals read where they hold nothing or at a
+    position out of range, split into pieces that do not sum to the axis,
+    and an optional whose declared type onnxc cannot hold. No graph input:
+    each is refused by the run (or at load), naming the node."""
+    node = helper.make_node
+    T = TensorProto
+
+    def ints(name, v, dtype=np.int64):
+        return numpy_helper.from_array(np.array(v, dtype), name)
+
+    x = numpy_helper.from_array(np.arange(6, dtype=np.float32).reshape(2, 3), "x")
+
+    def case(name, nodes, inits, out_type=T.FLOAT, opset=16):
+        c.write(name + ".onnx", model(nodes=nodes, inputs=[], initializers=[x, *inits],
+                                      outputs=[value("y", out_type, None)], opset=opset))
+
+    case("sq_at_position_out_of_range",
+         [node("SplitToSequence", ["x"], ["s"], name="split", axis=1),
+          node("SequenceAt", ["s", "p"], ["y"], name="at")], [ints("p", 3)])
+    case("sq_at_position_int32_min",
+         [node("SplitToSequence", ["x"], ["s"], name="split", axis=1),
+          node("SequenceAt", ["s", "p"], ["y"], name="at")],
+         [ints("p", -(1 << 31), np.int32)])
+    case("sq_erase_from_empty",
+         [node("SequenceEmpty", [], ["s"], name="empty"),
+          node("SequenceErase", ["s"], ["e"], name="erase"),
+          node("ConcatFromSequence", ["e"], ["y"], name="join", axis=0)], [])
+    case("sq_concat_empty",
+         [node("SequenceEmpty", [], ["s"], name="empty"),
+          node("ConcatFromSequence", ["s"], ["y"], name="join", axis=0)], [])
+    case("sq_split_lengths_do_not_sum",
+         [node("SplitToSequence", ["x", "lens"], ["s"], name="split", axis=1),
+          node("ConcatFromSequence", ["s"], ["y"], name="join", axis=1)],
+         [ints("lens", [1, 1])])
+    case("sq_split_size_zero",
+         [node("SplitToSequence", ["x", "zero"], ["s"], name="split", axis=1),
+          node("ConcatFromSequence", ["s"], ["y"], name="join", axis=1)],
+         [ints("zero", 0)])
+    case("sq_concat_shapes_differ",
+         [node("SplitToSequence", ["x", "lens"], ["s"], name="split", axis=1),
+          node("ConcatFromSequence", ["s"], ["y"], name="join", axis=0)],
+         [ints("lens", [1, 2])])
+    case("sq_optional_get_empty",
+         [node("Optional", [], ["o"], name="empty",
+               type=helper.make_tensor_type_proto(T.FLOAT, [2])),
+          node("OptionalGetElement", ["o"], ["y"], name="get")], [])
+    maps = onnx.TypeProto()
+    maps.map_type.key_type = T.INT64
+    maps.map_type.value_type.CopyFrom(helper.make_tensor_type_proto(T.FLOAT, []))
+    case("sq_optional_of_map_type",
+         [node("Optional", [], ["o"], name="maps", type=maps),
+          node("OptionalHasElement", ["o"], ["y"], name="has")], [], out_type=T.BOOL)
+
+
 def misc_cases(c):
     c.write("folder_as_model.onnx/README", b"a folder, not a model\n")
 
@@ -1248,7 +1303,7 @@ def generate(root):
                  node_cases, value_cases, initializer_cases, external_cases,
                  input_cases, data_set_cases, computed_shape_cases, math_cases,
                  recurrent_cases, image_cases, detection_cases,
-                 control_flow_cases, misc_cases):
+                 control_flow_cases, sequence_cases, misc_cases):
         make(c)
     with open(os.path.join(root, "README.txt"), "w") as f:
         f.write(README_FIRST_LINE + "\n"
