@@ -90,6 +90,7 @@ extern const oc_op oc_op_concat_from_sequence;
 extern const oc_op oc_op_optional;
 extern const oc_op oc_op_optional_has_element;
 extern const oc_op oc_op_optional_get_element;
+extern const oc_op oc_op_sequence_map;
 extern const oc_op oc_op_non_max_suppression;
 extern const oc_op oc_op_roi_align;
 extern const oc_op oc_op_grid_sample;
@@ -247,6 +248,7 @@ static const oc_op *const registry[] = {
     &oc_op_optional,
     &oc_op_optional_has_element,
     &oc_op_optional_get_element,
+    &oc_op_sequence_map,
     &oc_op_non_max_suppression,
     &oc_op_roi_align,
     &oc_op_grid_sample,

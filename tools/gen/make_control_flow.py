@@ -14,7 +14,8 @@ directions (negative axes from 11) and two outputs stacked at their own;
 Scan 8 over a batch of 3 with a reversed input and sequence_lens; the
 sequence operators (split by a size and by lengths, with and without
 keepdims, insert, erase, at, length, construct, concat with and without a
-new axis) and optionals (holding a tensor, empty, read back).
+new axis), SequenceMap over a sequence and a tensor, and optionals
+(holding a tensor, empty, read back).
 
 Usage: /usr/bin/python3 tools/gen/make_control_flow.py OUTDIR
 """
@@ -224,6 +225,22 @@ def sequence_models(outdir, rng):
           vi("cols", T.FLOAT, [6, 3])],
          [const("lens", [1, 3, 2], np.int64), const("one", 1, np.int64)],
          [[rand(rng, 3, 6)]])
+    # SequenceMap over the pieces of x and a whole tensor: each piece plus
+    # w, and its column sums (a second output of another shape).
+    body = helper.make_graph(
+        [node("Add", ["piece", "w_in"], ["sum"]),
+         node("ReduceSum", ["piece", "axes0"], ["cols"], keepdims=0)],
+        "map_body", [vi("piece", T.FLOAT, None), vi("w_in", T.FLOAT, None)],
+        [vi("sum", T.FLOAT, None), vi("cols", T.FLOAT, None)],
+        initializer=[const("axes0", [0], np.int64)])
+    save(outdir, "sequence_map_opset17", 17,
+         [node("SplitToSequence", ["x", "two"], ["pieces"], axis=1),
+          node("SequenceMap", ["pieces", "w"], ["sums", "colsums"], body=body),
+          node("ConcatFromSequence", ["sums"], ["y"], axis=1),
+          node("ConcatFromSequence", ["colsums"], ["c"], axis=0)],
+         [vi("x", T.FLOAT, [3, 6]), vi("w", T.FLOAT, [3, 2])],
+         [vi("y", T.FLOAT, [3, 6]), vi("c", T.FLOAT, [6])],
+         [const("two", 2, np.int64)], [[rand(rng, 3, 6), rand(rng, 3, 2)]])
     # Optionals: one holding x, one empty of a declared type; what each
     # holds, and x back out.
     for opset in (15, 18):
