@@ -35,6 +35,7 @@ typedef struct loop_state {
     unsigned char cond;
     int n_carried, n_scan;
     int64_t max_iterations;
+    int64_t *left;        /* the run's iterations left (op.h) */
     size_t limit;
 } loop_state;
 
@@ -181,6 +182,7 @@ static onnxc_status *loop_state_new(const oc_state_ctx *ctx, void **state)
     st->n_carried = p->n_carried;
     st->n_scan = p->n_scan;
     st->max_iterations = ctx->max_iterations;
+    st->left = ctx->iterations_left;
     st->limit = ctx->arena_limit;
     st->carry[0] = oc_held_new(p->n_carried);
     st->carry[1] = oc_held_new(p->n_carried);
@@ -318,12 +320,15 @@ static onnxc_status *loop_run(const oc_run_ctx *ctx)
             return err;
     }
     for (st->iteration = 0; st->iteration < trips && st->cond; st->iteration++) {
-        if (st->max_iterations && st->iteration >= st->max_iterations)
-            return oc_run_error(ctx, "it would run more than %lld iterations, "
+        if (*st->left == 0)
+            return oc_run_error(ctx, "the run would make more than %lld Loop "
+                                "iterations (those of nested Loops count), "
                                 "the session's bound (onnxc_session_options_"
                                 "set_max_iterations); M is %s",
                                 (long long)st->max_iterations,
-                                ctx->in[0] ? "above it" : "not given");
+                                ctx->in[0] ? "given" : "not given");
+        if (*st->left > 0)
+            (*st->left)--;
         if ((err = iterate(ctx, st, &side)))
             return err;
     }

@@ -177,6 +177,7 @@ static onnxc_status *make_states(onnxc_session *s)
             return oc_no_memory();
         oc_state_ctx ctx = {.node = n, .params = n->params,
                             .max_iterations = s->max_iterations,
+                            .iterations_left = s->budget,
                             .arena_limit = s->arena_limit, .session = s};
         if ((err = n->op->state_new(&ctx, &s->state[i])))
             return err;
@@ -189,7 +190,7 @@ static onnxc_status *make_states(onnxc_session *s)
  * of `shared` when it is not NULL. */
 static onnxc_status *session_new(const oc_graph *g,
                                  const onnxc_session_options *options,
-                                 oc_thread_pool *shared,
+                                 oc_thread_pool *shared, int64_t *budget,
                                  onnxc_session **session)
 {
     onnxc_status *err;
@@ -281,6 +282,7 @@ static onnxc_status *session_new(const oc_graph *g,
                             (f & OC_VALUE_SHAPE_OPERAND ? VALUE_READ_DIRECTLY : 0);
     }
     s->fold = options->compile.optimize & ONNXC_OPTIMIZE_FOLD;
+    s->budget = budget ? budget : &s->iterations_left;
     if (options->profile && !(s->timing = calloc(nn + 1, sizeof *s->timing))) {
         err = oc_no_memory();
         goto fail;
@@ -312,7 +314,7 @@ onnxc_status *onnxc_session_create(const onnxc_model *model,
     onnxc_status *err = oc_model_program(model, &options->compile, &g);
     if (err)
         return err;
-    return session_new(g, options, NULL, session);
+    return session_new(g, options, NULL, NULL, session);
 }
 
 onnxc_status *oc_body_session_new(const oc_state_ctx *ctx, int attr,
@@ -328,7 +330,7 @@ onnxc_status *oc_body_session_new(const oc_state_ctx *ctx, int attr,
         return oc_error(ONNXC_ERR_INVALID_MODEL,
                         "node '%s': attribute %d holds no subgraph",
                         ctx->node->label, attr);
-    onnxc_status *err = session_new(body, &o, outer->pool, session);
+    onnxc_status *err = session_new(body, &o, outer->pool, outer->budget, session);
     return err ? oc_error_wrap(err, "node '%s' (%s), attribute '%s'",
                                ctx->node->label, ctx->node->op_type,
                                ctx->node->attrs[attr].name)
@@ -682,6 +684,8 @@ onnxc_status *onnxc_session_run(onnxc_session *s)
     onnxc_status *err;
     bool replan = !s->has_plan;
     s->has_run = false;
+    if (s->budget == &s->iterations_left)   /* the outermost session */
+        s->iterations_left = s->max_iterations ? s->max_iterations : -1;
     for (int i = 0; i < g->n_inputs; i++) {
         const oc_value *v = &g->values[g->inputs[i]];
         if (!s->inputs[i].bound && !(v->flags & OC_VALUE_INITIALIZER))

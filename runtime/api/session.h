@@ -132,6 +132,11 @@ struct onnxc_session {
     int threads;
     oc_compile_options compile;
     int64_t max_iterations;
+    /* Loop iterations the run may still make, counted across nested
+     * bodies: budget points at the outermost session's iterations_left
+     * (-1: no bound), which each of its runs resets. */
+    int64_t iterations_left;
+    int64_t *budget;
     void **state;             /* per node: what its op's state_new made */
 
     unsigned char *arena;

@@ -107,7 +107,9 @@ typedef struct oc_run_ctx {
 typedef struct oc_state_ctx {
     const oc_node *node;
     const void *params;
-    int64_t max_iterations;   /* a Loop runs at most this many iterations */
+    int64_t max_iterations;   /* the session's bound on Loop iterations, */
+    int64_t *iterations_left; /* and what the run has left of it, counted
+                               * across nested bodies (-1: no bound) */
     size_t arena_limit;       /* the most bytes the node may hold (0: any) */
     const struct onnxc_session *session;  /* for oc_body_session_new */
 } oc_state_ctx;

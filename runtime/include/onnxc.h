@@ -259,9 +259,10 @@ ONNXC_API onnxc_status *onnxc_session_options_set_kernels(
 ONNXC_API onnxc_status *onnxc_session_options_set_arena_limit(
     onnxc_session_options *options, size_t bytes);
 
-/* The most iterations one run of a Loop node may make: a Loop that would
- * go on (its trip count or its condition) fails with ONNXC_ERR_RUN naming
- * the node, instead of running unbounded. 0 means no bound. Errors:
+/* The most Loop iterations one run may make, counting every Loop's, those
+ * nested in Loops and If branches included: a Loop that would go on (its
+ * trip count or its condition) fails with ONNXC_ERR_RUN naming the node,
+ * instead of running unbounded. 0 means no bound. Errors:
  * INVALID_ARGUMENT for a negative count. */
 #define ONNXC_DEFAULT_MAX_ITERATIONS ((int64_t)1 << 24)
 ONNXC_API onnxc_status *onnxc_session_options_set_max_iterations(

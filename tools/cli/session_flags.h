@@ -4,7 +4,7 @@
  *
  *   --kernels auto|avx512|avx2|portable|reference
  *   --optimize all|none|fold|fuse      (fold,fuse: a comma list)
- *   --max-iterations N                 (a Loop's bound; 0: none)
+ *   --max-iterations N                 (Loop iterations a run may make)
  */
 #ifndef ONNXC_SESSION_FLAGS_H
 #define ONNXC_SESSION_FLAGS_H
@@ -39,7 +39,8 @@ onnxc_status *session_flags_apply(const session_flags *f,
     "      --optimize O     all (default), none, or a comma list of fold\n"   \
     "                       (known values) and fuse (bias and activation,\n"  \
     "                       decomposed LayerNorm)\n"                       \
-    "      --max-iterations N  the most iterations a Loop node may run\n"    \
+    "      --max-iterations N  the most Loop iterations a run may make,\n"  \
+    "                       nested Loops' counted\n"                        \
     "                       (default 16777216; 0: no bound)\n"
 
 #endif

@@ -1236,6 +1236,19 @@ def control_flow_cases(c):
                   [("co", T.BOOL), ("vo", T.FLOAT)])
     gather.initializer.append(ints("five", [5]))
     loop("cf_loop_body_index_out_of_range", gather)
+    # A Loop of 100 iterations in a Loop of 100: 10,100 in all, past a
+    # bound of 1000 though each Loop alone stays below it.
+    inner = helper.make_graph(
+        [node("Identity", ["ic"], ["ico"], name="inner_keep"),
+         node("Identity", ["iv"], ["ivo"], name="inner_pass")], "inner",
+        [value("ii", T.INT64, None), value("ic", T.BOOL, None), value("iv", T.FLOAT, None)],
+        [value("ico", T.BOOL, None), value("ivo", T.FLOAT, None)])
+    outer = body([node("Identity", ["c"], ["co"], name="keep"),
+                  node("Loop", ["M", "", "v"], ["vo"], name="inner_loop", body=inner)],
+                 [("co", T.BOOL), ("vo", T.FLOAT)])
+    loop("cf_loop_nested_past_the_bound", outer,
+         inits=[ints("M", 100), b("cond", True),
+                numpy_helper.from_array(np.zeros(2, np.float32), "v")])
 
 
 def sequence_cases(c):
