@@ -23,7 +23,7 @@ static onnxc_status *optional_prepare(const oc_prepare_ctx *ctx, void **params)
     if (err)
         return err;
     if (t && (t->type != OC_ATTR_TYPE_PROTO || t->tp_bad ||
-              t->tp_kind == ONNXC_KIND_OPTIONAL))
+              t->tp_kind == ONNXC_KIND_OPTIONAL || t->tp_dtype == ONNXC_UNDEFINED))
         return oc_error(ONNXC_ERR_UNSUPPORTED,
                         "node '%s' (Optional): type is %s; onnxc holds "
                         "optional tensors and sequences",

@@ -45,7 +45,8 @@ onnxc_status *oc_seq_reserve(const oc_run_ctx *ctx, oc_seq_state *st, size_t n,
         st->items = items;
         st->cap = cap;
     }
-    return bytes ? oc_held_reserve(ctx, &st->copies, bytes, st->limit) : NULL;
+    /* never NULL: tensors of no bytes still get an address */
+    return oc_held_reserve(ctx, &st->copies, bytes ? bytes : 1, st->limit);
 }
 
 void oc_seq_output(const oc_run_ctx *ctx, int k, oc_seq_state *st,

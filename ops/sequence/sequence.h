@@ -26,8 +26,8 @@ typedef struct oc_seq_state {
 onnxc_status *oc_seq_state_new(const oc_state_ctx *ctx, void **state);
 void oc_seq_state_free(void *state);
 
-/* Room for n descriptions in st (their contents kept); bytes of copies
- * (contents lost). */
+/* Room for n descriptions in st (their contents kept), and for bytes of
+ * copies (at least 1, so that copies.data is never NULL). */
 onnxc_status *oc_seq_reserve(const oc_run_ctx *ctx, oc_seq_state *st, size_t n,
                              size_t bytes);
 

@@ -39,9 +39,11 @@ static onnxc_status *sequence_erase_run(const oc_run_ctx *ctx)
     if ((ctx->in[1] && (err = oc_seq_position(ctx, 1, in->count, false, &pos))) ||
         (err = oc_seq_reserve(ctx, st, in->count, 0)))
         return err;
-    memcpy(st->items, in->items, pos * sizeof *st->items);
-    memcpy(st->items + pos, in->items + pos + 1,
-           (in->count - pos - 1) * sizeof *st->items);
+    if (pos)
+        memcpy(st->items, in->items, pos * sizeof *st->items);
+    if (in->count > pos + 1)
+        memcpy(st->items + pos, in->items + pos + 1,
+               (in->count - pos - 1) * sizeof *st->items);
     st->seq.count = in->count - 1;
     oc_seq_output(ctx, 0, st, ctx->in[0]->dtype);
     return NULL;

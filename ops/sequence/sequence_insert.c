@@ -54,8 +54,11 @@ static onnxc_status *sequence_insert_run(const oc_run_ctx *ctx)
         return err;
     /* in is never this node's own sequence (a Loop carries copies of what
      * its body gives): its descriptions are taken as they are. */
-    memcpy(st->items, in->items, pos * sizeof *st->items);
-    memcpy(st->items + pos + 1, in->items + pos, (n - pos) * sizeof *st->items);
+    if (pos)
+        memcpy(st->items, in->items, pos * sizeof *st->items);
+    if (n > pos)
+        memcpy(st->items + pos + 1, in->items + pos,
+               (n - pos) * sizeof *st->items);
     st->items[pos] = *x;
     st->items[pos].data = st->copies.data;
     if (bytes)

@@ -149,8 +149,8 @@ static onnxc_status *apply_options(onnxc_session *s,
     for (int i = 0; i < g->n_inputs; i++) {
         const oc_value *v = &g->values[g->inputs[i]];
         input_binding *b = &s->planned[i];
-        if (v->shape.rank < 0)
-            return NULL;
+        if (v->shape.rank < 0 || v->kind != ONNXC_KIND_TENSOR)
+            return NULL;   /* a sequence's length is the run's */
         b->dtype = v->dtype;
         b->rank = v->shape.rank;
         for (int d = 0; d < v->shape.rank; d++) {
