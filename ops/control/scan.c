@@ -323,6 +323,7 @@ static onnxc_status *take_slice(const oc_run_ctx *ctx, scan_state *st, int m,
         memcpy((unsigned char *)st->slice[m].data + o * inner,
                (const unsigned char *)x->data + (o * len + (size_t)t) * inner,
                inner);
+    memset(out, 0, sizeof *out);   /* a tensor: seq NULL, none false */
     out->dtype = x->dtype;
     out->rank = x->rank - 1;
     for (int d = 0, k = 0; d < x->rank; d++)

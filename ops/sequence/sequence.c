@@ -98,6 +98,11 @@ onnxc_status *oc_seq_input(const oc_run_ctx *ctx, int k, const oc_sequence **seq
 onnxc_status *oc_seq_expect(const oc_infer_ctx *ctx, int k, onnxc_kind kind)
 {
     const oc_type *t = ctx->in[k];
+    if (!t)   /* an empty name: only trailing ones are dropped */
+        return oc_error(ONNXC_ERR_INVALID_MODEL,
+                        "node '%s' (%s-%d): input %d is omitted; it must be %s",
+                        ctx->node->label, ctx->node->op_type,
+                        ctx->node->op_version, k, oc_kind_name(kind));
     if (t->kind == kind)
         return NULL;
     return oc_error(ONNXC_ERR_INVALID_MODEL,

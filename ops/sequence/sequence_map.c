@@ -65,7 +65,11 @@ static onnxc_status *sequence_map_infer(const oc_infer_ctx *ctx)
                         n->label, explicit_inputs(n), n->n_outputs, formal,
                         body->n_outputs);
     for (int k = 0; k < explicit_inputs(n); k++)
-        if (ctx->in[k]->kind == ONNXC_KIND_OPTIONAL)
+        if (!ctx->in[k])
+            return oc_error(ONNXC_ERR_INVALID_MODEL,
+                            "node '%s' (SequenceMap): input %d is omitted",
+                            n->label, k);
+        else if (ctx->in[k]->kind == ONNXC_KIND_OPTIONAL)
             return oc_error(ONNXC_ERR_INVALID_MODEL,
                             "node '%s' (SequenceMap): input %d is an optional; "
                             "it takes sequences and tensors",
