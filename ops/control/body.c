@@ -7,6 +7,18 @@
 #include "runtime/core/big_alloc.h"
 #include "runtime/core/status.h"
 
+onnxc_status *oc_body_attr(const oc_node *n, const char *name, int *attr)
+{
+    const oc_attr *a = oc_node_attr(n, name);
+    if (!a || a->type != OC_ATTR_GRAPH || !a->g)
+        return oc_error(ONNXC_ERR_INVALID_MODEL,
+                        "node '%s' (%s): attribute '%s' is missing or not a "
+                        "graph",
+                        n->label, n->op_type, name);
+    *attr = (int)(a - n->attrs);
+    return NULL;
+}
+
 onnxc_status *oc_body_open(const oc_state_ctx *ctx, int attr, oc_body *body)
 {
     const oc_node *n = ctx->node;

@@ -25,6 +25,10 @@ typedef struct oc_held {
     size_t meta_cap;
 } oc_held;
 
+/* The index of n's GRAPH attribute `name` in *attr; INVALID_MODEL,
+ * naming the node, when it is missing or not a graph. */
+onnxc_status *oc_body_attr(const oc_node *n, const char *name, int *attr);
+
 /* Opens the session of ctx's body `attr` (a GRAPH attribute) and maps its
  * captured inputs to the node's implicit inputs. Close with
  * oc_body_close, also after a failure. */

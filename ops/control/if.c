@@ -36,15 +36,9 @@ static onnxc_status *if_prepare(const oc_prepare_ctx *ctx, void **params)
         return oc_error(ONNXC_ERR_INVALID_MODEL,
                         "node '%s' (If): takes 1 input (cond), has %d",
                         n->label, n->n_inputs - n->n_implicit);
-    for (int b = 0; b < 2; b++) {
-        const oc_attr *a = oc_node_attr(n, names[b]);
-        if (!a || a->type != OC_ATTR_GRAPH || !a->g)
-            return oc_error(ONNXC_ERR_INVALID_MODEL,
-                            "node '%s' (If): attribute '%s' is missing or "
-                            "not a graph",
-                            n->label, names[b]);
-        p->branch[b] = (int)(a - n->attrs);
-    }
+    for (int b = 0; b < 2; b++)
+        if ((err = oc_body_attr(n, names[b], &p->branch[b])))
+            return err;
     *params = p;
     return NULL;
 }

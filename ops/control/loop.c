@@ -49,13 +49,8 @@ static onnxc_status *loop_prepare(const oc_prepare_ctx *ctx, void **params)
         return err;
     if (!p)
         return oc_no_memory();
-    const oc_attr *a = oc_node_attr(n, "body");
-    if (!a || a->type != OC_ATTR_GRAPH || !a->g)
-        return oc_error(ONNXC_ERR_INVALID_MODEL,
-                        "node '%s' (Loop): attribute 'body' is missing or not "
-                        "a graph",
-                        n->label);
-    p->body = (int)(a - n->attrs);
+    if ((err = oc_body_attr(n, "body", &p->body)))
+        return err;
     p->n_carried = n->n_inputs - n->n_implicit - 2;
     if (p->n_carried < 0)
         return oc_error(ONNXC_ERR_INVALID_MODEL,

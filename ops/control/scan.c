@@ -83,13 +83,8 @@ static onnxc_status *scan_prepare(const oc_prepare_ctx *ctx, void **params)
         return err;
     if (!p)
         return oc_no_memory();
-    const oc_attr *a = oc_node_attr(n, "body");
-    if (!a || a->type != OC_ATTR_GRAPH || !a->g)
-        return oc_error(ONNXC_ERR_INVALID_MODEL,
-                        "node '%s' (Scan): attribute 'body' is missing or not "
-                        "a graph",
-                        n->label);
-    p->body = (int)(a - n->attrs);
+    if ((err = oc_body_attr(n, "body", &p->body)))
+        return err;
     p->batched = batched;
     p->first = batched ? 1 : 0;
     int explicit = n->n_inputs - n->n_implicit - p->first;

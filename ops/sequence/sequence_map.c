@@ -33,13 +33,8 @@ static onnxc_status *sequence_map_prepare(const oc_prepare_ctx *ctx, void **para
         return err;
     if (!p)
         return oc_no_memory();
-    const oc_attr *a = oc_node_attr(n, "body");
-    if (!a || a->type != OC_ATTR_GRAPH || !a->g)
-        return oc_error(ONNXC_ERR_INVALID_MODEL,
-                        "node '%s' (SequenceMap): attribute 'body' is missing "
-                        "or not a graph",
-                        n->label);
-    p->body = (int)(a - n->attrs);
+    if ((err = oc_body_attr(n, "body", &p->body)))
+        return err;
     *params = p;
     return NULL;
 }
