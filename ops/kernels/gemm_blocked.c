@@ -87,14 +87,18 @@ static void init_y(const gemm_f32_problem *p, size_t i0, size_t i1,
                 y[j] = 0;
             continue;
         }
+        /* beta in a local: a store to y could alias p->beta, which
+         * kept the loop from being vectorized. */
         const float *c = p->c + i * p->c_rs;
-        if (p->c_cs == 1) {  /* a row of C (a bias): vectorized */
+        float beta = p->beta;
+        if (p->c_cs == 1 && beta == 1)  /* a bias as it is */
+            memcpy(y + j0, c + j0, (j1 - j0) * sizeof *y);
+        else if (p->c_cs == 1)  /* a row of C: vectorized */
             for (size_t j = j0; j < j1; j++)
-                y[j] = p->beta * c[j];
-        } else {
+                y[j] = beta * c[j];
+        else
             for (size_t j = j0; j < j1; j++)
-                y[j] = p->beta * c[j * p->c_cs];
-        }
+                y[j] = beta * c[j * p->c_cs];
     }
 }
 
@@ -274,18 +278,23 @@ static void blocked_task(void *ctx, size_t t, int thread)
         i1 = m;
     if (job->has_c)
         init_y(p, i0, i1, c0, c1);
+    /* The group's rows in tiles of even heights (16 rows: 8 + 8, not 14
+     * + 2, whose 2-row tile keeps too few sums in flight to hide the
+     * FMA's latency); tile q's panel of A at ap + q * mr * kc. */
+    size_t tiles = (i1 - i0 + mr - 1) / mr;
+#define TILE_ROW(q) (i0 + (q) * (i1 - i0) / tiles)
     for (size_t l0 = 0; l0 < k; l0 += KC) {
         size_t kc = k - l0 < KC ? k - l0 : KC;
         const float *bblock = job->b_packed + l0 * job->npad;
         if (!job->a_in_place)
-            for (size_t i = i0; i < i1; i += mr)
-                pack_a(p, mr, i, i1 - i < mr ? i1 - i : mr, l0, kc,
-                       ap + (i - i0) * kc);
+            for (size_t q = 0; q < tiles; q++)
+                pack_a(p, mr, TILE_ROW(q), TILE_ROW(q + 1) - TILE_ROW(q), l0,
+                       kc, ap + q * mr * kc);
         for (size_t j0 = c0; j0 < c1; j0 += NC) {
             size_t j1 = c1 - j0 < NC ? c1 : j0 + NC;
-            for (size_t i = i0; i < i1; i += mr) {
-                size_t rows = i1 - i < mr ? i1 - i : mr;
-                const float *apanel = ap + (i - i0) * kc;
+            for (size_t q = 0; q < tiles; q++) {
+                size_t i = TILE_ROW(q), rows = TILE_ROW(q + 1) - i;
+                const float *apanel = ap + q * mr * kc;
                 size_t lda = 1, astep = mr;
                 if (job->a_in_place) {
                     /* Packing took 8% of the time at 256^3. */
@@ -300,6 +309,7 @@ static void blocked_task(void *ctx, size_t t, int thread)
             }
         }
     }
+#undef TILE_ROW
 }
 
 void oc_gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,

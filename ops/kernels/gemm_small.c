@@ -35,12 +35,16 @@ void oc_gemm_f32_finish(const gemm_f32_problem *p, size_t i, size_t j0,
     float *y = p->y + i * p->n;
     /* beta == 0 ignores C, NaN included, as the reference. */
     const float *c = p->c && p->beta != 0 ? p->c + i * p->c_rs : NULL;
-    for (size_t j = j0; j < j1; j++) {
-        float v = p->alpha * y[j];
-        if (c)
-            v += p->beta * c[j * p->c_cs];
-        y[j] = v;
-    }
+    float alpha = p->alpha, beta = p->beta;
+    if (c && p->c_cs == 1)   /* a row of C (a bias): vectorized */
+        for (size_t j = j0; j < j1; j++)
+            y[j] = alpha * y[j] + beta * c[j];
+    else if (c)
+        for (size_t j = j0; j < j1; j++)
+            y[j] = alpha * y[j] + beta * c[j * p->c_cs];
+    else if (alpha != 1)
+        for (size_t j = j0; j < j1; j++)
+            y[j] = alpha * y[j];
     oc_gemm_f32_activate(y + j0, j1 - j0, p->act, p->act_alpha);
 }
 
