@@ -38,6 +38,7 @@ typedef struct rcase {
     float alpha[6], beta[6];
     int n_alpha, n_beta;
     onnxc_kernels kernels;
+    int threads;             /* 0: one */
 } rcase;
 
 static int gates_of(const char *op)
@@ -407,6 +408,8 @@ static void check(const rcase *c)
     mb_free(m);
     ok(onnxc_session_options_create(&opt));
     ok(onnxc_session_options_set_kernels(opt, c->kernels));
+    if (c->threads)
+        ok(onnxc_session_options_set_threads(opt, c->threads));
     ok(onnxc_session_create(model, opt, &s));
     onnxc_session_options_free(opt);
     for (int k = 0; k < nb; k++)
@@ -477,6 +480,38 @@ Test(recurrent, lstm_large_enough_for_the_blocked_gemm)
     rcase c = {.op = "LSTM", .opset = 14, .seq = 9, .batch = 11, .input = 40,
                .hidden = 33, .bias = true, .consts = true};
     check_all(c);
+}
+
+/* A batch of 4 entries per thread or more is walked in slices, one per
+ * thread (recurrent_run.c): uneven slices, both directions, sequence_lens,
+ * slices that each take the 4-row products (5, 6 rows) and slices of more
+ * than 16 rows (the products' own workspace per slice), with weights and
+ * with computed ones (R not prepacked). */
+Test(recurrent, batch_slices_on_threads_give_the_single_thread_values)
+{
+    rcase l = {.op = "LSTM", .opset = 14, .seq = 5, .batch = 11, .input = 6,
+               .hidden = 20, .direction = "bidirectional", .bias = true,
+               .lens = true, .h0 = true, .c0 = true, .peep = true};
+    rcase g = {.op = "GRU", .opset = 14, .seq = 4, .batch = 17, .input = 5,
+               .hidden = 24, .direction = "reverse", .bias = true, .h0 = true};
+    rcase r = {.op = "RNN", .opset = 14, .seq = 3, .batch = 37, .input = 4,
+               .hidden = 33, .bias = true, .layout = 1, .lens = true};
+    rcase *cases[] = {&l, &g, &r};
+    for (size_t i = 0; i < 3; i++)
+        for (int threads = 2; threads <= 3; threads++)
+            for (int consts = 0; consts < 2; consts++) {
+                rcase c = *cases[i];
+                c.dtype = ONNXC_FLOAT;
+                c.threads = threads;
+                c.consts = consts;
+                check(&c);
+                c.lbr = 1;
+                if (strcmp(c.op, "GRU") == 0)
+                    check(&c);
+            }
+    l.dtype = ONNXC_DOUBLE;
+    l.threads = 2;
+    check(&l);
 }
 
 Test(recurrent, lstm_activations_with_alpha_and_beta)

@@ -19,7 +19,7 @@
         const oc_rnn_params *p = s->p;                                         \
         const oc_rnn_act *a = p->acts[s->dir];                                 \
         size_t h = s->hidden, stride = (size_t)p->split * h;                   \
-        for (size_t b = 0; b < s->batch; b++) {                                \
+        for (size_t b = s->b0; b < s->b1; b++) {                               \
             const T *x = (const T *)s->xw + oc_rnn_x_row(s, t, b) * 3 * h;     \
             T *gz = (T *)s->rec + b * stride, *gr = gz + h;                    \
             T *rh = (T *)s->tmp + b * h, *hs = (T *)s->h + b * h;              \
@@ -40,7 +40,7 @@
         /* rt (.) Ht-1 through Rh, or rt (.) (Ht-1 Rh^T + Rbh) as it is */     \
         if (!p->linear_before_reset)                                           \
             oc_rnn_product(s, 1, s->tmp, s->rec1);                             \
-        for (size_t b = 0; b < s->batch; b++) {                                \
+        for (size_t b = s->b0; b < s->b1; b++) {                               \
             if (!oc_rnn_active(s, t, b))                                       \
                 continue;                                                      \
             const T *x = (const T *)s->xw + oc_rnn_x_row(s, t, b) * 3 * h;     \

@@ -21,7 +21,7 @@
         const oc_rnn_act *a = p->acts[s->dir];                                 \
         const T *peep = s->peep;                                               \
         size_t h = s->hidden;                                                  \
-        for (size_t b = 0; b < s->batch; b++) {                                \
+        for (size_t b = s->b0; b < s->b1; b++) {                               \
             if (!oc_rnn_active(s, t, b))                                       \
                 continue;                                                      \
             const T *x = (const T *)s->xw + oc_rnn_x_row(s, t, b) * 4 * h;     \

@@ -58,8 +58,9 @@ typedef struct oc_rnn_cell {
     int n_acts;                        /* activations per direction */
     const char *const *default_acts;   /* n_acts names */
     bool has_cell_state;               /* LSTM: initial_c, P, Y_c */
-    /* One step at time t over the batch, float and double: the
-     * recurrent product of piece 0 is in rec; updates h (and c). */
+    /* One step at time t of batch entries [s->b0, s->b1), float and
+     * double: the recurrent product of piece 0 is in rec; updates h (and
+     * c). Touches only those entries' rows of the buffers. */
     void (*step[2])(const struct oc_rnn_state *s, size_t t);
 } oc_rnn_cell;
 
@@ -87,6 +88,7 @@ typedef struct oc_rnn_state {
     const oc_rnn_params *p;
     const oc_run_ctx *ctx;
     size_t seq, batch, input, hidden;
+    size_t b0, b1;         /* the batch entries this walk steps: [b0, b1) */
     int dir;               /* index of the direction in W, R, B, Y */
     const int32_t *lens;   /* sequence_lens, or NULL: all seq_length */
     void *xw;              /* [seq * batch, G*H]: X W^T + Wb, X's rows */
@@ -96,6 +98,7 @@ typedef struct oc_rnn_state {
     void *tmp;             /* [batch, H] */
     const void *peep;      /* this direction's P (3H), or NULL */
     float *gemm_ws;
+    struct oc_thread_pool *pool;  /* the recurrent products' threads */
 } oc_rnn_state;
 
 /* The row of xw for step t of batch entry b. */
@@ -119,7 +122,8 @@ size_t oc_rnn_workspace(const oc_run_ctx *ctx);
 onnxc_status *oc_rnn_run(const oc_run_ctx *ctx);
 onnxc_status *oc_rnn_prepack(const oc_prepack_ctx *ctx);
 
-/* out = src * R_piece^T + Rb_piece for the batch (src [batch, H]). */
+/* out = src * R_piece^T + Rb_piece for batch entries [b0, b1) (src
+ * [batch, H], out [batch, piece's gates * H]). */
 void oc_rnn_product(const oc_rnn_state *s, int piece, const void *src,
                     void *out);
 

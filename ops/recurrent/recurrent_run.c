@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ops/recurrent/recurrent.h"
+#include "runtime/exec/thread_pool.h"
 
 /* The sizes of a run, from concrete tensors infer accepted. */
 typedef struct rnn_sizes {
@@ -25,11 +26,43 @@ static void sizes_of(const oc_run_ctx *ctx, rnn_sizes *z)
     z->rows = z->seq * z->batch;
 }
 
+/* Batch entries are independent: from this many entries per thread the
+ * walk over the steps is split by entries, each thread stepping its own
+ * through the whole sequence, one hand-off per direction (R, 1 MB for H =
+ * 256, stays in each core's L2); with fewer, each step's product is split
+ * over the threads by columns, a hand-off per step. Measured (bench/,
+ * LSTM 2 layers, H 256, seq 100, 2 threads): batch 16 took 18.0 ms split
+ * by columns, 11.2 in slices; batch 4, 4.15 -> 3.93 ms (slices of 2). */
+#define RNN_SLICE_MIN_ROWS 2
+
+/* How many slices of the batch the walk takes: 1, or one per thread. */
+static size_t slices_of(const oc_run_ctx *ctx, const rnn_sizes *z)
+{
+    size_t threads = ctx->threads > 1 ? (size_t)ctx->threads : 1;
+    return z->batch >= threads * RNN_SLICE_MIN_ROWS ? threads : 1;
+}
+
 /* The workspace's parts, in elements: xw, rec (both pieces), h, c, tmp,
- * then the Gemm's floats; each part from a 64-byte boundary. */
+ * then the Gemm's floats (with slices, `slice_gemm` floats per slice, as
+ * each slice's products run on its own thread); each part from a 64-byte
+ * boundary. */
 typedef struct rnn_parts {
     size_t xw, rec, h, c, tmp, gemm, total;
+    size_t slices, slice_gemm;
 } rnn_parts;
+
+/* The Gemm floats the recurrent products of `rows` batch entries need. */
+static size_t rec_gemm_floats(const oc_run_ctx *ctx, const rnn_sizes *z,
+                              size_t rows, int threads)
+{
+    const oc_rnn_params *p = ctx->params;
+    size_t h = z->hidden, n0 = (size_t)p->split * h;
+    size_t f0 = oc_gemm_f32_workspace_floats(p->kernel, rows, n0, h, threads,
+                                             p->r[0][0].data != NULL);
+    size_t f1 = oc_gemm_f32_workspace_floats(p->kernel, rows, z->gh - n0, h,
+                                             threads, p->r[0][1].data != NULL);
+    return f0 > f1 ? f0 : f1;
+}
 
 static bool parts_of(const oc_run_ctx *ctx, const rnn_sizes *z, rnn_parts *w)
 {
@@ -42,17 +75,20 @@ static bool parts_of(const oc_run_ctx *ctx, const rnn_sizes *z, rnn_parts *w)
         rec > ((size_t)1 << 56) || state > ((size_t)1 << 56))
         return false;
     size_t gemm = 0;
+    w->slices = slices_of(ctx, z);
+    w->slice_gemm = 0;
     if (ctx->in[0]->dtype == ONNXC_FLOAT) {
-        size_t h = z->hidden, n0 = (size_t)p->split * h;
-        size_t f[3] = {
-            oc_gemm_f32_workspace_floats(p->kernel, z->rows, z->gh, z->input,
-                                         ctx->threads, p->w[0].data != NULL),
-            oc_gemm_f32_workspace_floats(p->kernel, z->batch, n0, h,
-                                         ctx->threads, p->r[0][0].data != NULL),
-            oc_gemm_f32_workspace_floats(p->kernel, z->batch, z->gh - n0, h,
-                                         ctx->threads, p->r[0][1].data != NULL)};
-        for (int i = 0; i < 3; i++)
-            gemm = f[i] > gemm ? f[i] : gemm;
+        size_t proj = oc_gemm_f32_workspace_floats(
+            p->kernel, z->rows, z->gh, z->input, ctx->threads,
+            p->w[0].data != NULL);
+        if (w->slices > 1) {
+            size_t rows = (z->batch + w->slices - 1) / w->slices;
+            w->slice_gemm = (rec_gemm_floats(ctx, z, rows, 1) + 15) / 16 * 16;
+            gemm = w->slice_gemm * w->slices;
+        } else {
+            gemm = rec_gemm_floats(ctx, z, z->batch, ctx->threads);
+        }
+        gemm = proj > gemm ? proj : gemm;
         if (gemm > ((size_t)1 << 56) / sizeof(float))
             return false;
         gemm *= sizeof(float);
@@ -76,9 +112,10 @@ size_t oc_rnn_workspace(const oc_run_ctx *ctx)
 }
 
 /* Y = A * B^T (+ bias row): A [m, k], B [n, k] as W and R store them. */
-static void gemm_f32(const oc_rnn_state *s, size_t m, size_t n, size_t k,
-                     const float *a, const float *b, const float *bias,
-                     const oc_packed_weight *packed, float *y)
+static void gemm_f32(const oc_rnn_state *s, oc_thread_pool *pool, size_t m,
+                     size_t n, size_t k, const float *a, const float *b,
+                     const float *bias, const oc_packed_weight *packed,
+                     float *y)
 {
     gemm_f32_problem g;
     memset(&g, 0, sizeof g);
@@ -97,22 +134,7 @@ static void gemm_f32(const oc_rnn_state *s, size_t m, size_t n, size_t k,
     }
     if (oc_packed_weight_fits(packed, k, n))
         g.b_packed = packed->data;
-    /* A recurrent product of 5 to 16 batch rows as row-path products of
-     * up to 4 rows each: the packed R (L2-resident) streams once per 4
-     * rows, where the blocked path would run a 14-row tile and a poor
-     * remainder, and on one thread below its 4M multiply-add split
-     * (GRU's pieces: 16 x 512 x 256). GRU batch 16, 2 threads: 19.9 ->
-     * 14.7 ms; LSTM unchanged. */
-    if (g.b_packed && m > GEMM_ROWS_MAX_M && m <= 4 * GEMM_ROWS_MAX_M) {
-        for (size_t i = 0; i < m; i += GEMM_ROWS_MAX_M) {
-            g.m = m - i < GEMM_ROWS_MAX_M ? m - i : GEMM_ROWS_MAX_M;
-            g.a = a + i * k;
-            g.y = y + i * n;
-            oc_gemm_f32_compute(s->p->kernel, &g, s->gemm_ws, s->ctx->pool);
-        }
-        return;
-    }
-    oc_gemm_f32_compute(s->p->kernel, &g, s->gemm_ws, s->ctx->pool);
+    oc_gemm_f32_compute(s->p->kernel, &g, s->gemm_ws, pool);
 }
 
 /* The same in double: the plain loop. */
@@ -129,10 +151,11 @@ static void gemm_f64(size_t m, size_t n, size_t k, const double *a,
 }
 
 /* y = a * B_rows^T + bias, where B_rows are `n` rows of W or R from row
- * `row0` of direction d's block. */
-static void product(const oc_rnn_state *s, const oc_tensor *wt, size_t k,
-                    size_t row0, size_t n, size_t bias_at, size_t m,
-                    const void *a, const oc_packed_weight *packed, void *y)
+ * `row0` of direction d's block; on pool's threads. */
+static void product(const oc_rnn_state *s, oc_thread_pool *pool,
+                    const oc_tensor *wt, size_t k, size_t row0, size_t n,
+                    size_t bias_at, size_t m, const void *a,
+                    const oc_packed_weight *packed, void *y)
 {
     const oc_tensor *bt = s->ctx->n_in > 3 ? s->ctx->in[3] : NULL;
     size_t gh = s->hidden * (size_t)s->p->cell->gates;
@@ -141,7 +164,7 @@ static void product(const oc_rnn_state *s, const oc_tensor *wt, size_t k,
     if (m == 0 || n == 0)
         return;
     if (wt->dtype == ONNXC_FLOAT)
-        gemm_f32(s, m, n, k, a, (const float *)wt->data + w_at,
+        gemm_f32(s, pool, m, n, k, a, (const float *)wt->data + w_at,
                  bt ? (const float *)bt->data + b_at : NULL, packed, y);
     else
         gemm_f64(m, n, k, a, (const double *)wt->data + w_at,
@@ -154,8 +177,10 @@ void oc_rnn_product(const oc_rnn_state *s, int piece, const void *src,
     size_t h = s->hidden, gh = h * (size_t)s->p->cell->gates;
     size_t first = (size_t)s->p->split * h;
     size_t g0 = piece ? first : 0, n = piece ? gh - first : first;
-    product(s, s->ctx->in[2], h, g0, n, gh + g0, s->batch, src,
-            &s->p->r[s->dir][piece], out);
+    size_t es = onnxc_dtype_size(s->ctx->in[0]->dtype);
+    product(s, s->pool, s->ctx->in[2], h, g0, n, gh + g0, s->b1 - s->b0,
+            (const char *)src + s->b0 * h * es, &s->p->r[s->dir][piece],
+            (char *)out + s->b0 * n * es);
 }
 
 /* Where the state of direction d, batch entry b starts in initial_h,
@@ -169,13 +194,12 @@ static size_t state_at(const oc_rnn_params *p, const rnn_sizes *z, int d,
 }
 
 /* The same in Y for step t. */
-static size_t y_at(const oc_rnn_params *p, const rnn_sizes *z, int d,
-                   size_t t, size_t b)
+static size_t y_at(const oc_rnn_state *s, size_t t, size_t b)
 {
-    size_t nd = (size_t)p->directions;
-    return (p->layout ? (b * z->seq + t) * nd + (size_t)d
-                      : (t * nd + (size_t)d) * z->batch + b) *
-           z->hidden;
+    size_t nd = (size_t)s->p->directions, d = (size_t)s->dir;
+    return (s->p->layout ? (b * s->seq + t) * nd + d
+                         : (t * nd + d) * s->batch + b) *
+           s->hidden;
 }
 
 /* The state from initial (NULL: zeros) in the op's layout. */
@@ -204,39 +228,75 @@ static void store_state(const oc_rnn_params *p, const rnn_sizes *z, int d,
                row);
 }
 
-/* One direction, from the projection to its outputs. */
-static void run_direction(oc_rnn_state *s, const rnn_sizes *z)
+/* The steps of batch entries [s->b0, s->b1) of one direction, with
+ * their rows of Y. */
+static void walk(const oc_rnn_state *s)
 {
     const oc_run_ctx *ctx = s->ctx;
     const oc_rnn_params *p = s->p;
     onnxc_dtype t = ctx->in[0]->dtype;
-    size_t es = onnxc_dtype_size(t), row = z->hidden * es;
+    size_t es = onnxc_dtype_size(t), row = s->hidden * es;
     bool backward = p->reverse || s->dir == 1;
-    const oc_tensor *peep = ctx->n_in > 7 ? ctx->in[7] : NULL;
-    const oc_tensor *h0 = ctx->n_in > 5 ? ctx->in[5] : NULL;
-    const oc_tensor *c0 = ctx->n_in > 6 ? ctx->in[6] : NULL;
-    oc_tensor *y = ctx->out[0], *yh = ctx->n_out > 1 ? ctx->out[1] : NULL;
-    oc_tensor *yc = ctx->n_out > 2 ? ctx->out[2] : NULL;
-
-    s->peep = peep ? (const char *)peep->data +
-                         (size_t)s->dir * 3 * z->hidden * es
-                   : NULL;
-    product(s, ctx->in[1], z->input, 0, z->gh, 0, z->rows, ctx->in[0]->data,
-            &p->w[s->dir], s->xw);
-    load_state(p, z, s->dir, h0, es, s->h);
-    if (p->cell->has_cell_state)
-        load_state(p, z, s->dir, c0, es, s->c);
-    for (size_t k = 0; k < z->seq; k++) {
-        size_t step = backward ? z->seq - 1 - k : k;
+    oc_tensor *y = ctx->out[0];
+    for (size_t k = 0; k < s->seq; k++) {
+        size_t step = backward ? s->seq - 1 - k : k;
         oc_rnn_product(s, 0, s->h, s->rec);
         p->cell->step[t == ONNXC_DOUBLE](s, step);
-        for (size_t b = 0; y && b < z->batch; b++) {
-            char *dst = (char *)y->data + y_at(p, z, s->dir, step, b) * es;
+        for (size_t b = s->b0; y && b < s->b1; b++) {
+            char *dst = (char *)y->data + y_at(s, step, b) * es;
             if (oc_rnn_active(s, step, b))
                 memcpy(dst, (const char *)s->h + b * row, row);
             else
                 memset(dst, 0, row);
         }
+    }
+}
+
+/* Slices of the batch walked on the pool's threads, one each. */
+typedef struct rnn_slices {
+    const oc_rnn_state *s;
+    size_t n, gemm_floats;
+} rnn_slices;
+
+static void walk_slice(void *ctx, size_t i, int thread)
+{
+    const rnn_slices *job = ctx;
+    oc_rnn_state s = *job->s;
+    (void)thread;
+    s.b0 = i * s.batch / job->n;
+    s.b1 = (i + 1) * s.batch / job->n;
+    s.pool = NULL;
+    s.gemm_ws = job->s->gemm_ws + i * job->gemm_floats;
+    walk(&s);
+}
+
+/* One direction, from the projection to its outputs. */
+static void run_direction(oc_rnn_state *s, const rnn_sizes *z,
+                          const rnn_parts *w)
+{
+    const oc_run_ctx *ctx = s->ctx;
+    const oc_rnn_params *p = s->p;
+    size_t es = onnxc_dtype_size(ctx->in[0]->dtype);
+    const oc_tensor *peep = ctx->n_in > 7 ? ctx->in[7] : NULL;
+    const oc_tensor *h0 = ctx->n_in > 5 ? ctx->in[5] : NULL;
+    const oc_tensor *c0 = ctx->n_in > 6 ? ctx->in[6] : NULL;
+    oc_tensor *yh = ctx->n_out > 1 ? ctx->out[1] : NULL;
+    oc_tensor *yc = ctx->n_out > 2 ? ctx->out[2] : NULL;
+
+    s->peep = peep ? (const char *)peep->data +
+                         (size_t)s->dir * 3 * z->hidden * es
+                   : NULL;
+    product(s, ctx->pool, ctx->in[1], z->input, 0, z->gh, 0, z->rows,
+            ctx->in[0]->data, &p->w[s->dir], s->xw);
+    load_state(p, z, s->dir, h0, es, s->h);
+    if (p->cell->has_cell_state)
+        load_state(p, z, s->dir, c0, es, s->c);
+    if (w->slices > 1) {
+        rnn_slices job = {.s = s, .n = w->slices,
+                          .gemm_floats = w->slice_gemm};
+        oc_thread_pool_run(ctx->pool, w->slices, walk_slice, &job);
+    } else {
+        walk(s);
     }
     store_state(p, z, s->dir, s->h, es, yh);
     if (p->cell->has_cell_state)
@@ -269,6 +329,9 @@ onnxc_status *oc_rnn_run(const oc_run_ctx *ctx)
     s.ctx = ctx;
     s.seq = z.seq;
     s.batch = z.batch;
+    s.b0 = 0;
+    s.b1 = z.batch;
+    s.pool = ctx->pool;
     s.input = z.input;
     s.hidden = z.hidden;
     s.lens = lens ? lens->data : NULL;
@@ -281,7 +344,7 @@ onnxc_status *oc_rnn_run(const oc_run_ctx *ctx)
     s.tmp = ws + w.tmp;
     s.gemm_ws = (float *)(void *)(ws + w.gemm);
     for (s.dir = 0; s.dir < p->directions; s.dir++)
-        run_direction(&s, &z);
+        run_direction(&s, &z, &w);
     return NULL;
 }
 

@@ -10,7 +10,7 @@
     {                                                                          \
         const oc_rnn_params *p = s->p;                                         \
         size_t h = s->hidden;                                                  \
-        for (size_t b = 0; b < s->batch; b++) {                                \
+        for (size_t b = s->b0; b < s->b1; b++) {                               \
             if (!oc_rnn_active(s, t, b))                                       \
                 continue;                                                      \
             const T *x = (const T *)s->xw + oc_rnn_x_row(s, t, b) * h;         \
