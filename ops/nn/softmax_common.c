@@ -212,6 +212,25 @@ SOFTMAX_COLUMNS(softmax_columns_f64, double)
  * exact x - max (within 2 ulps), LogSoftmax's in double lanes (~1e-11
  * relative: its log of the sum near 1 keeps the sum's error). The maximum skips NaN where SOFTMAX_ROWS may start from one;
  * either way a NaN's term makes the sum, so the row, NaN. */
+/* Rows this far ahead are asked of memory while the exps of a block are
+ * computed: the max pass of the next block would otherwise wait on them
+ * (rows of 128 floats: that pass took 36% of the time). Softmax over
+ * [768, 128, 128], 1 thread, interleaved runs: 9.3 -> 7.7 ms with 8 rows
+ * ahead; 16 and 32 were no better. */
+#define PREFETCH_ROWS 8
+
+/* The cache lines of the row of len floats at p. */
+static void prefetch_row(const float *p, size_t len)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    for (size_t i = 0; i < len; i += 16)
+        __builtin_prefetch(p + i, 0, 3);
+#else
+    (void)p;
+    (void)len;
+#endif
+}
+
 static void softmax_rows_f32(vec_isa isa, softmax_kind kind, const float *x,
                              float *y, size_t rows, size_t len)
 {
@@ -232,9 +251,12 @@ static void softmax_rows_f32(vec_isa isa, softmax_kind kind, const float *x,
             double sum[BLOCK];
             for (size_t b = 0; b < nb; b++)
                 max[b] = oc_vec_max_f32(isa, xb + b * len, len);
-            for (size_t b = 0; b < nb; b++)
+            for (size_t b = 0; b < nb; b++) {
+                if (r0 + b + PREFETCH_ROWS < rows)
+                    prefetch_row(x + (r0 + b + PREFETCH_ROWS) * len, len);
                 sum[b] = oc_vec_softmax_expsum_f32(isa, yb + b * len,
                                                    xb + b * len, len, max[b]);
+            }
             for (size_t b = 0; b < nb; b++)
                 oc_vec_softmax_scale_f32(isa, yb + b * len, len, 1 / sum[b]);
         }
