@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "kernel_harness.h"
+#include "ops/kernels/cpu_features.h"
 
 /* ---------------------------------------------------------------- Gemm */
 
@@ -860,3 +861,17 @@ Test(oc_ops_find, registry_lists_every_op)
                      all[i]->op_type);
     }
 }
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* The features onnxc reads (from glibc's record, or cpuid where glibc
+ * has none) are those libgcc's own cpuid finds. */
+Test(kernels, cpu_features_agree_with_the_compilers_cpuid)
+{
+    unsigned f = oc_cpu_features();
+    __builtin_cpu_init();
+    bool avx2_fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    cr_expect_eq((f & OC_CPU_AVX2_FMA) != 0, avx2_fma);
+    cr_expect_eq((f & OC_CPU_AVX512F) != 0, __builtin_cpu_supports("avx512f") != 0);
+    cr_expect_eq((f & OC_CPU_AVX512VL) != 0, __builtin_cpu_supports("avx512vl") != 0);
+}
+#endif
