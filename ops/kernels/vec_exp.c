@@ -43,12 +43,14 @@ static void tanh_scalar(float *y, const float *x, size_t n)
         y[i] = tanhf(x[i]);
 }
 
+/* The largest of x, NaN skipped. As a select (maxss), not a branch: over
+ * a row's lanes the branch went either way at random, and Softmax's short
+ * rows paid its mispredictions once per row. */
 static float max_scalar(const float *x, size_t n)
 {
     float m = -INFINITY;
     for (size_t i = 0; i < n; i++)
-        if (x[i] > m)
-            m = x[i];
+        m = x[i] > m ? x[i] : m;
     return m;
 }
 
