@@ -338,6 +338,14 @@ static const conv_case conv_cases[] = {
     {"depthwise 13 wide, stride 2, part-vector at the end", false, 2, 1, 2,
      2, 2, {7, 13}, {3, 3}, {2, 2}, ONES, {1, 1, 1, 1}, NULL, {0}, {0}, true,
      false, NULL},
+    /* rows in fours and the rest (9, 6, 5), edge vectors on both sides of
+     * wide rows, pads wider than a tap's reach */
+    {"depthwise 150 wide, 9 rows", false, 2, 1, 2, 2, 2, {9, 150}, {3, 3},
+     ONES, ONES, {1, 1, 1, 1}, NULL, {0}, {0}, true, false, NULL},
+    {"depthwise 301 wide, stride 2, dilated", false, 2, 1, 2, 2, 2, {11, 301},
+     {3, 3}, {2, 2}, {1, 2}, {2, 3, 1, 2}, NULL, {0}, {0}, true, false, NULL},
+    {"depthwise 5x5, pads beyond the taps", false, 2, 1, 1, 1, 1, {5, 40},
+     {5, 5}, {1, 2}, ONES, {4, 5, 3, 6}, NULL, {0}, {0}, true, false, NULL},
     {"1x1", false, 2, 3, 5, 7, 1, {4, 5}, {1, 1}, ONES, ONES, {0}, NULL, {0},
      {0}, true, false, "LeakyRelu"},
     {"1x1 grouped", false, 2, 1, 4, 6, 2, {3, 3}, {1, 1}, ONES, ONES, {0}, NULL,
@@ -370,6 +378,26 @@ Test(conv, column_tiles)
                                     {0}, {0}, true, false, "Relu"};
     check(&tiled, ONNXC_FLOAT, ONNXC_KERNELS_AUTO, 2, NULL);
     check(&tiled, ONNXC_DOUBLE, ONNXC_KERNELS_AUTO, 1, NULL);
+}
+
+/* As many (image, group) products as threads or more run side by side,
+ * each thread with its own slot of the workspace: 5 images on 2 and 3
+ * threads (uneven shares), groups of one image, column tiles, double. */
+Test(conv, products_side_by_side_on_threads)
+{
+    static const conv_case side = {"5 images", false, 2, 5, 3, 8, 1, {9, 10},
+                                   {3, 3}, ONES, ONES, {1, 1, 1, 1}, NULL,
+                                   {0}, {0}, true, false, "Relu"};
+    static const conv_case tiled = {"tiled, 2 images", false, 2, 2, 64, 3, 1,
+                                    {130, 130}, {3, 3}, ONES, ONES,
+                                    {1, 1, 1, 1}, NULL, {0}, {0}, true, false,
+                                    NULL};
+    for (int threads = 2; threads <= 3; threads++) {
+        check(&side, ONNXC_FLOAT, ONNXC_KERNELS_AUTO, threads, NULL);
+        check(&side, ONNXC_DOUBLE, ONNXC_KERNELS_AUTO, threads, NULL);
+        check(&conv_cases[4], ONNXC_FLOAT, ONNXC_KERNELS_AUTO, threads, NULL);
+    }
+    check(&tiled, ONNXC_FLOAT, ONNXC_KERNELS_AUTO, 2, NULL);
 }
 
 Test(conv, symbolic_batch)

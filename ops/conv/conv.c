@@ -139,8 +139,11 @@ typedef struct conv_plan {
     bool depthwise;       /* one channel per group, float: the direct loop */
     size_t tile;          /* positions per column tile */
     size_t esize;
-    /* Workspace offsets (bytes) and the Gemm's floats. */
-    size_t col_at, ytile_at, gemm_at, bytes;
+    /* Workspace offsets (bytes) and the Gemm's floats, in each of
+     * `slots` slots of slot_bytes: one per thread when (image, group)
+     * products run side by side, each on its thread; else one, each
+     * product split over the threads. */
+    size_t col_at, ytile_at, gemm_at, slot_bytes, slots, bytes;
 } conv_plan;
 
 static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
@@ -182,12 +185,21 @@ static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
         if (q->tile < q->out_size)
             at = oc_align64(at + q->mg * q->tile * q->esize);
     }
+    /* As many (image, group) products as threads, or more: each runs on
+     * one thread, the columns made on every thread at once (a product
+     * split over the threads makes its columns on one). */
+    size_t threads = ctx->threads > 1 ? (size_t)ctx->threads : 1;
+    q->slots = !q->depthwise && q->batch * q->group >= threads ? threads : 1;
     q->gemm_at = at;
     if (x->dtype == ONNXC_FLOAT && !q->depthwise)
         at += sizeof(float) * oc_gemm_f32_workspace_floats(
                                   p->kernel, q->mg, q->tile, q->rows,
-                                  ctx->threads, false);
-    q->bytes = at;
+                                  q->slots > 1 ? 1 : ctx->threads, false);
+    q->slot_bytes = oc_align64(at);
+    if (q->slot_bytes > SIZE_MAX / q->slots)
+        return oc_run_error(ctx, "the workspace of %zu threads is too large",
+                            q->slots);
+    q->bytes = q->slot_bytes * q->slots;
     return NULL;
 }
 
@@ -205,11 +217,10 @@ static size_t conv_workspace(const oc_run_ctx *ctx)
 /* One group of one image, float: y_g (mg x out_size) from x_g (cg
  * planes) and w_g (mg x rows). */
 static void conv_group_f32(const oc_run_ctx *ctx, const conv_plan *q,
-                           const float *x, const float *w, const float *bias,
-                           float *y)
+                           char *ws, oc_thread_pool *pool, const float *x,
+                           const float *w, const float *bias, float *y)
 {
     const conv_params *p = ctx->params;
-    char *ws = ctx->workspace;
     if (q->depthwise) {
         for (size_t m = 0; m < q->mg; m++) {
             float *ym = y + m * q->out_size;
@@ -243,18 +254,16 @@ static void conv_group_f32(const oc_run_ctx *ctx, const conv_plan *q,
         }
         g.y = whole ? y : (float *)(void *)(ws + q->ytile_at);
         oc_gemm_f32_compute(p->kernel, &g, (float *)(void *)(ws + q->gemm_at),
-                            ctx->pool);
+                            pool);
         for (size_t m = 0; !whole && m < q->mg; m++)
             memcpy(y + m * q->out_size + j0, g.y + m * g.n, g.n * sizeof *y);
     }
 }
 
 /* The same in double, through the plain product. */
-static void conv_group_f64(const oc_run_ctx *ctx, const conv_plan *q,
-                           const double *x, const double *w,
-                           const double *bias, double *y)
+static void conv_group_f64(const conv_plan *q, char *ws, const double *x,
+                           const double *w, const double *bias, double *y)
 {
-    char *ws = ctx->workspace;
     for (size_t j0 = 0; j0 < q->out_size; j0 += q->tile) {
         size_t j1 = q->out_size - j0 < q->tile ? q->out_size : j0 + q->tile;
         size_t n = j1 - j0;
@@ -291,21 +300,25 @@ static void conv_one_group(void *arg, size_t i, int thread)
     size_t g = i % q->group;
     size_t xi = i * q->cg * q->in_size, yi = i * q->mg * q->out_size;
     size_t wi = g * q->mg * q->rows, bi = g * q->mg;
-    (void)thread;
+    bool own = q->slots > 1;   /* this product on this thread alone */
+    char *ws = (char *)ctx->workspace + (own ? (size_t)thread : 0) * q->slot_bytes;
     if (x->dtype == ONNXC_FLOAT)
-        conv_group_f32(ctx, q, (const float *)x->data + xi,
+        conv_group_f32(ctx, q, ws, own ? NULL : ctx->pool,
+                       (const float *)x->data + xi,
                        (const float *)w->data + wi,
                        b ? (const float *)b->data + bi : NULL,
                        (float *)ctx->out[0]->data + yi);
     else
-        conv_group_f64(ctx, q, (const double *)x->data + xi,
+        conv_group_f64(q, ws, (const double *)x->data + xi,
                        (const double *)w->data + wi,
                        b ? (const double *)b->data + bi : NULL,
                        (double *)ctx->out[0]->data + yi);
 }
 
 /* The depthwise loop needs no scratch, so its groups share the threads;
- * the other paths share the workspace and split each product instead. */
+ * so do the other paths' products when there are enough of them, each
+ * thread with its slot of the workspace; else the products take turns,
+ * each split over the threads. */
 static onnxc_status *conv_run(const oc_run_ctx *ctx)
 {
     conv_plan q;
@@ -314,7 +327,7 @@ static onnxc_status *conv_run(const oc_run_ctx *ctx)
         return err;   /* an empty output: nothing to compute */
     conv_task t = {ctx, &q};
     size_t tasks = q.batch * q.group;
-    if (q.depthwise) {
+    if (q.depthwise || q.slots > 1) {
         oc_thread_pool_run(ctx->pool, tasks, conv_one_group, &t);
         return NULL;
     }
