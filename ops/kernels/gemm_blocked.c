@@ -96,7 +96,11 @@ static void init_y(const gemm_f32_problem *p, size_t i0, size_t i1,
         else if (p->c_cs == 1)  /* a row of C: vectorized */
             for (size_t j = j0; j < j1; j++)
                 y[j] = beta * c[j];
-        else
+        else if (p->c_cs == 0) {  /* a column of C (a Conv's bias): a fill */
+            float v = beta * c[0];
+            for (size_t j = j0; j < j1; j++)
+                y[j] = v;
+        } else
             for (size_t j = j0; j < j1; j++)
                 y[j] = beta * c[j * p->c_cs];
     }
