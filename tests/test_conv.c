@@ -362,6 +362,12 @@ static const conv_case conv_cases[] = {
      "VALID", {0}, {0}, false, false, NULL},
     {"many outputs, Gemm's blocked path", false, 2, 2, 16, 40, 1, {20, 20},
      {3, 3}, ONES, ONES, {1, 1, 1, 1}, NULL, {0}, {0}, true, false, "Relu"},
+    /* columns made in the Gemm's packed layout: rows (5 x 9, 61 x 9) not a
+     * multiple of the 16 made at once, a second block of K (549 > 512) */
+    {"packed columns, 45 rows", false, 2, 1, 5, 20, 1, {22, 21}, {3, 3},
+     ONES, ONES, {1, 1, 1, 1}, NULL, {0}, {0}, true, false, NULL},
+    {"packed columns, 549 rows", false, 2, 1, 61, 17, 1, {9, 11}, {3, 3},
+     {1, 2}, ONES, {1, 1, 1, 1}, NULL, {0}, {0}, true, false, NULL},
 };
 
 Test(conv, every_path_against_the_window_sum)

@@ -5,6 +5,7 @@
 
 #include "ops/common/op_util.h"
 #include "ops/conv/conv_columns.h"
+#include "ops/kernels/gemm_kernel.h"
 
 onnxc_status *oc_conv_read_group(const oc_node *node, int64_t *group)
 {
@@ -58,19 +59,57 @@ static void kernel_offsets(const oc_window *w, size_t r, int64_t *kc)
 }
 
 #define COL_T float
+#define COL_ROW im2col_row_f32
 #define COL_IM2COL oc_im2col_f32
 #define COL_COL2IM oc_col2im_f32
 #define COL_AXPY oc_conv_axpy_f32
 #include "ops/conv/conv_columns_body.h"
 #undef COL_T
+#undef COL_ROW
 #undef COL_IM2COL
 #undef COL_COL2IM
 #undef COL_AXPY
 
 #define COL_T double
+#define COL_ROW im2col_row_f64
 #define COL_IM2COL oc_im2col_f64
 #define COL_COL2IM oc_col2im_f64
 #include "ops/conv/conv_columns_body.h"
+
+void oc_im2col_panels_f32(const oc_window *w, const float *x,
+                          size_t channels, size_t j0, size_t j1, size_t nr,
+                          float *rows_tmp, float *out)
+{
+    size_t ksize = oc_conv_kernel_size(w), plane = oc_conv_in_size(w);
+    size_t rows = channels * ksize, width = j1 - j0;
+    size_t panels = (width + nr - 1) / nr, npad = panels * nr;
+    /* OC_IM2COL_PANEL_ROWS rows at a time made whole, then written panel
+     * by panel: each panel gets them as one contiguous run (a row at a
+     * time wrote 128 bytes into each panel, 64 KB apart, and was slower
+     * than making the plain matrix and packing it). GEMM_F32_KC is a
+     * multiple of the group, so no group straddles two blocks. */
+    for (size_t r0 = 0; r0 < rows; r0 += OC_IM2COL_PANEL_ROWS) {
+        size_t nrows = rows - r0 < OC_IM2COL_PANEL_ROWS ? rows - r0
+                                                        : OC_IM2COL_PANEL_ROWS;
+        size_t l0 = r0 / GEMM_F32_KC * GEMM_F32_KC;
+        size_t kc = rows - l0 < GEMM_F32_KC ? rows - l0 : GEMM_F32_KC;
+        for (size_t i = 0; i < nrows; i++) {
+            size_t r = r0 + i;
+            im2col_row_f32(w, x + r / ksize * plane, r % ksize, j0, j1,
+                           rows_tmp + i * width);
+        }
+        float *dst = out + l0 * npad + (r0 - l0) * nr;
+        for (size_t q = 0; q < panels; q++, dst += kc * nr) {
+            size_t n = width - q * nr < nr ? width - q * nr : nr;
+            for (size_t i = 0; i < nrows; i++) {
+                memcpy(dst + i * nr, rows_tmp + i * width + q * nr,
+                       n * sizeof *dst);
+                for (size_t c = n; c < nr; c++)
+                    dst[i * nr + c] = 0;
+            }
+        }
+    }
+}
 
 void oc_conv_gemm_f64(size_t m, size_t n, size_t k, const double *a,
                       size_t lda, bool trans_a, const double *b, size_t ldb,

@@ -37,6 +37,16 @@ void oc_im2col_f32(const oc_window *w, const float *x, size_t channels,
 void oc_im2col_f64(const oc_window *w, const double *x, size_t channels,
                    size_t j0, size_t j1, double *col);
 
+/* The same columns packed as the blocked Gemm reads a prepacked B (see
+ * oc_gemm_f32_pack_b): for each block of GEMM_F32_KC rows, nr-wide
+ * panels across the columns, each kc x nr floats, zero past the last
+ * column; so the Gemm packs nothing. rows_tmp: scratch of
+ * OC_IM2COL_PANEL_ROWS * (j1 - j0) floats. */
+#define OC_IM2COL_PANEL_ROWS 16
+void oc_im2col_panels_f32(const oc_window *w, const float *x,
+                          size_t channels, size_t j0, size_t j1, size_t nr,
+                          float *rows_tmp, float *out);
+
 /* Adds the tile col (columns [j0, j1)) into the planes y where im2col
  * would have read them: the transpose of im2col. */
 void oc_col2im_f32(const oc_window *w, const float *col, size_t channels,

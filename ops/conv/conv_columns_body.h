@@ -1,7 +1,7 @@
 /*
  * conv_columns_body.h - im2col and col2im for one element type: included
- * by conv_columns.c with COL_T (the type) and COL_IM2COL / COL_COL2IM
- * (the function names) defined.
+ * by conv_columns.c with COL_T (the type) and COL_ROW / COL_IM2COL /
+ * COL_COL2IM (the function names) defined.
  *
  * Each row walks its columns in runs along the last output dim: the
  * outer dims' input coordinates are worked out once per run (a run
@@ -61,34 +61,40 @@
         }                                                                   \
     } while (0)
 
+/* Columns [j0, j1) of row r (< kernel size) of plane xc's column matrix
+ * into row. */
+static void COL_ROW(const oc_window *w, const COL_T *xc, size_t r, size_t j0,
+                    size_t j1, COL_T *row)
+{
+    int64_t kc[OC_WINDOW_MAX_DIMS];
+    kernel_offsets(w, r, kc);
+    COL_RUNS(w, kc, j0, j1, {
+        COL_T *dst = row + col_;
+        size_t t = 0;
+        for (; t < t0_; t++)
+            dst[t] = 0;
+        if (t0_ < t1_) {
+            const COL_T *src = xc + ofs_ + (size_t)(first_ + (int64_t)t0_ * step_);
+            if (step_ == 1)
+                memcpy(dst + t0_, src, (t1_ - t0_) * sizeof *dst);
+            else
+                for (size_t u = 0; u < t1_ - t0_; u++)
+                    dst[t0_ + u] = src[u * (size_t)step_];
+        }
+        for (t = t1_; t < len_; t++)
+            dst[t] = 0;
+    });
+}
+
 void COL_IM2COL(const oc_window *w, const COL_T *x, size_t channels,
                 size_t j0, size_t j1, COL_T *col)
 {
     size_t ksize = oc_conv_kernel_size(w), plane = oc_conv_in_size(w);
     size_t width = j1 - j0;
     for (size_t c = 0; c < channels; c++)
-        for (size_t r = 0; r < ksize; r++) {
-            int64_t kc[OC_WINDOW_MAX_DIMS];
-            const COL_T *xc = x + c * plane;
-            COL_T *row = col + (c * ksize + r) * width;
-            kernel_offsets(w, r, kc);
-            COL_RUNS(w, kc, j0, j1, {
-                COL_T *dst = row + col_;
-                size_t t = 0;
-                for (; t < t0_; t++)
-                    dst[t] = 0;
-                if (t0_ < t1_) {
-                    const COL_T *src = xc + ofs_ + (size_t)(first_ + (int64_t)t0_ * step_);
-                    if (step_ == 1)
-                        memcpy(dst + t0_, src, (t1_ - t0_) * sizeof *dst);
-                    else
-                        for (size_t u = 0; u < t1_ - t0_; u++)
-                            dst[t0_ + u] = src[u * (size_t)step_];
-                }
-                for (t = t1_; t < len_; t++)
-                    dst[t] = 0;
-            });
-        }
+        for (size_t r = 0; r < ksize; r++)
+            COL_ROW(w, x + c * plane, r, j0, j1,
+                    col + (c * ksize + r) * width);
 }
 
 void COL_COL2IM(const oc_window *w, const COL_T *col, size_t channels,
