@@ -356,14 +356,15 @@ static onnxc_status *conv_run(const oc_run_ctx *ctx)
     return NULL;
 }
 
-/* Folds a following Relu or LeakyRelu into the store (float only: the
- * pass offers float outputs alone). */
-static bool conv_fuse(const oc_node *node, void *params, const oc_node *next,
-                      oc_activation act)
+/* Folds a following Relu, LeakyRelu or capped Relu (a Clip from +0: see
+ * oc_activation) into the store (float only: the pass offers float
+ * outputs alone). */
+static bool conv_fuse(const oc_node *node, void *params, oc_activation act,
+                      float param)
 {
     conv_params *p = params;
     (void)node;
-    return oc_linalg_take_activation(&p->act, &p->act_alpha, next, act);
+    return oc_linalg_take_activation(&p->act, &p->act_alpha, act, param);
 }
 
 /* Every output element sums C/group times the kernel's size products:

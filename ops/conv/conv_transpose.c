@@ -301,12 +301,12 @@ static onnxc_status *convt_run(const oc_run_ctx *ctx)
     return NULL;
 }
 
-static bool convt_fuse(const oc_node *node, void *params, const oc_node *next,
-                       oc_activation act)
+static bool convt_fuse(const oc_node *node, void *params, oc_activation act,
+                       float param)
 {
     convt_params *p = params;
     (void)node;
-    return oc_linalg_take_activation(&p->act, &p->act_alpha, next, act);
+    return oc_linalg_take_activation(&p->act, &p->act_alpha, act, param);
 }
 
 /* Every input element is scattered through M/group times the kernel's

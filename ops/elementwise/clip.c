@@ -173,6 +173,7 @@ static const int clip_versions[] = {1, 6, 11, 12, 13, 0};
 const oc_op oc_op_clip = {
     .domain = "",
     .op_type = "Clip",
+    .id = OC_OP_CLIP,
     .versions = clip_versions,
     .last_opset = 21,
     .min_inputs = 1, .max_inputs = 3,

@@ -35,7 +35,10 @@
 
 struct oc_thread_pool;
 
-enum { GEMM_ACT_NONE, GEMM_ACT_RELU, GEMM_ACT_LEAKY_RELU };
+/* The activations a store applies: Relu, LeakyRelu (act_alpha its
+ * slope), and Relu capped at act_alpha (a Clip whose min is +0: ReLU6),
+ * each as its operator computes it (NaN and -0 stay). */
+enum { GEMM_ACT_NONE, GEMM_ACT_RELU, GEMM_ACT_LEAKY_RELU, GEMM_ACT_RELU_CAP };
 
 typedef struct gemm_f32_problem {
     size_t m, n, k;

@@ -15,8 +15,9 @@
  *   ns_first(nb)         the mask of the first nb lanes
  *   ns_zero(), ns_set1(x), ns_loadu(p), ns_storeu(p, v),
  *   ns_fmadd(a, b, c), ns_mul(a, b),
- *   ns_add(a, b), ns_max(a, b)      as their names say (max as maxps:
- *                        a > b ? a : b)
+ *   ns_add(a, b), ns_max(a, b), ns_min(a, b)  as their names say (max
+ *                        as maxps: a > b ? a : b; min as minps: a < b ?
+ *                        a : b)
  *   ns_load_first(p, m)  the lanes under m, 0 elsewhere, reading nothing
  *                        else
  *   ns_store_first(p, m, v)  stores the lanes under m only
@@ -60,6 +61,8 @@ NS(finish)(ns_vec v, ns_vec cterm, int act, bool scale, ns_vec alpha,
         v = ns_max(ns_zero(), v);  /* v < 0 ? +0 : v: NaN and -0 stay */
     else if (act == GEMM_ACT_LEAKY_RELU)
         v = ns_leaky(v, ns_zero(), slope);
+    else if (act == GEMM_ACT_RELU_CAP)  /* slope: the cap; NaN stays */
+        v = ns_min(slope, ns_max(ns_zero(), v));
     return v;
 }
 
@@ -186,6 +189,12 @@ NS_TARGET static void NS(kernel)(const gemm_narrow_block *blk, size_t i0,
         else
             NS(fast)(blk, i0, i1, GEMM_ACT_LEAKY_RELU, false);
         break;
+    case GEMM_ACT_RELU_CAP:
+        if (scale)
+            NS(fast)(blk, i0, i1, GEMM_ACT_RELU_CAP, true);
+        else
+            NS(fast)(blk, i0, i1, GEMM_ACT_RELU_CAP, false);
+        break;
     default:
         if (scale)
             NS(fast)(blk, i0, i1, GEMM_ACT_NONE, true);
@@ -210,6 +219,7 @@ NS_TARGET static void NS(kernel)(const gemm_narrow_block *blk, size_t i0,
 #undef ns_mul
 #undef ns_add
 #undef ns_max
+#undef ns_min
 #undef ns_load_first
 #undef ns_store_first
 #undef ns_leaky

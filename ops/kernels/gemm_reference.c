@@ -14,6 +14,11 @@ void oc_gemm_f32_activate(float *y, size_t n, int act, float act_alpha)
     } else if (act == GEMM_ACT_LEAKY_RELU) {
         for (size_t i = 0; i < n; i++)
             y[i] = y[i] >= 0 ? y[i] : act_alpha * y[i];
+    } else if (act == GEMM_ACT_RELU_CAP) {
+        for (size_t i = 0; i < n; i++) {  /* as Clip's loop */
+            float v = y[i] < 0 ? 0 : y[i];
+            y[i] = v > act_alpha ? act_alpha : v;
+        }
     }
 }
 

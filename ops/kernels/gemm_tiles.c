@@ -167,6 +167,11 @@ static __m512 act512(__m512 v, int act, __m512 slope)
         __mmask16 neg = _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ);
         return _mm512_mask_mul_ps(v, neg, v, slope);
     }
+    if (act == GEMM_ACT_RELU_CAP) {
+        /* min_ps(cap, t) is cap < t ? cap : t: a NaN t stays */
+        __mmask16 neg = _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ);
+        return _mm512_min_ps(slope, _mm512_mask_mov_ps(v, neg, zero));
+    }
     return v;
 }
 
@@ -206,6 +211,7 @@ static __m512 act512(__m512 v, int act, __m512 slope)
 #define ns_mul(a, b) _mm256_mul_ps(a, b)
 #define ns_add(a, b) _mm256_add_ps(a, b)
 #define ns_max(a, b) _mm256_max_ps(a, b)
+#define ns_min(a, b) _mm256_min_ps(a, b)
 #define ns_load_first(p, m) _mm256_maskz_loadu_ps(m, p)
 #define ns_store_first(p, m, v) _mm256_mask_storeu_ps(p, m, v)
 #define ns_leaky(v, zero, slope) \
@@ -227,6 +233,7 @@ static __m512 act512(__m512 v, int act, __m512 slope)
 #define ns_mul(a, b) _mm512_mul_ps(a, b)
 #define ns_add(a, b) _mm512_add_ps(a, b)
 #define ns_max(a, b) _mm512_max_ps(a, b)
+#define ns_min(a, b) _mm512_min_ps(a, b)
 #define ns_load_first(p, m) _mm512_maskz_loadu_ps(m, p)
 #define ns_store_first(p, m, v) _mm512_mask_storeu_ps(p, m, v)
 #define ns_leaky(v, zero, slope) \
@@ -270,6 +277,10 @@ static __m256 act256(__m256 v, int act, __m256 slope)
         __m256 neg = _mm256_cmp_ps(v, zero, _CMP_LT_OQ);
         return _mm256_blendv_ps(v, _mm256_mul_ps(v, slope), neg);
     }
+    if (act == GEMM_ACT_RELU_CAP) {
+        __m256 neg = _mm256_cmp_ps(v, zero, _CMP_LT_OQ);
+        return _mm256_min_ps(slope, _mm256_blendv_ps(v, zero, neg));
+    }
     return v;
 }
 
@@ -311,6 +322,7 @@ static __m256 act256(__m256 v, int act, __m256 slope)
 #define ns_mul(a, b) _mm256_mul_ps(a, b)
 #define ns_add(a, b) _mm256_add_ps(a, b)
 #define ns_max(a, b) _mm256_max_ps(a, b)
+#define ns_min(a, b) _mm256_min_ps(a, b)
 #define ns_load_first(p, m) _mm256_maskload_ps(p, m)
 #define ns_store_first(p, m, v) _mm256_maskstore_ps(p, m, v)
 #define ns_leaky(v, zero, slope)                                   \

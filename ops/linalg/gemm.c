@@ -272,12 +272,12 @@ static bool gemm_reads_packed_only(const oc_node *node, const void *params,
 }
 
 /* Folds a following Relu or LeakyRelu into the store of a float Gemm. */
-static bool gemm_fuse(const oc_node *node, void *params, const oc_node *next,
-                      oc_activation act)
+static bool gemm_fuse(const oc_node *node, void *params, oc_activation act,
+                      float param)
 {
     gemm_params *p = params;
     (void)node;
-    return oc_linalg_take_activation(&p->act, &p->act_alpha, next, act);
+    return oc_linalg_take_activation(&p->act, &p->act_alpha, act, param);
 }
 
 /* Y[M, N] = A B: M N K multiply-adds, K read off A (transposed or not,

@@ -345,12 +345,12 @@ static bool matmul_reads_packed_only(const oc_node *node, const void *params,
 }
 
 /* Folds a following Relu or LeakyRelu into the store of a float MatMul. */
-static bool matmul_fuse(const oc_node *node, void *params, const oc_node *next,
-                        oc_activation act)
+static bool matmul_fuse(const oc_node *node, void *params, oc_activation act,
+                        float param)
 {
     matmul_params *p = params;
     (void)node;
-    return oc_linalg_take_activation(&p->act, &p->act_alpha, next, act);
+    return oc_linalg_take_activation(&p->act, &p->act_alpha, act, param);
 }
 
 /* Folds a following Add of a constant bias row into the store; the graph

@@ -41,22 +41,15 @@ bool oc_packed_weight_suffices(const oc_packed_weight *w)
 }
 
 bool oc_linalg_take_activation(int *act, float *act_alpha,
-                               const oc_node *next, oc_activation kind)
+                               oc_activation kind, float param)
 {
-    float alpha = 0;
     int taken = kind == OC_ACT_RELU         ? GEMM_ACT_RELU
                 : kind == OC_ACT_LEAKY_RELU ? GEMM_ACT_LEAKY_RELU
+                : kind == OC_ACT_RELU_CAP   ? GEMM_ACT_RELU_CAP
                                             : GEMM_ACT_NONE;
     if (*act != GEMM_ACT_NONE || taken == GEMM_ACT_NONE)
         return false;
-    if (kind == OC_ACT_LEAKY_RELU) {
-        onnxc_status *err = oc_attr_float(next, "alpha", 0.01f, &alpha);
-        if (err) {
-            onnxc_status_free(err);
-            return false;
-        }
-    }
     *act = taken;
-    *act_alpha = alpha;
+    *act_alpha = kind == OC_ACT_RELU ? 0 : param;
     return true;
 }

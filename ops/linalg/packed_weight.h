@@ -30,11 +30,11 @@ bool oc_packed_weight_fits(const oc_packed_weight *w, size_t k, size_t n);
  * M: then the stored copy is never read (reads_packed_only). */
 bool oc_packed_weight_suffices(const oc_packed_weight *w);
 
-/* Takes the activation node `next` (of kind `kind`; LeakyRelu's slope is
- * read from it) into *act and *act_alpha for the store to apply. False,
- * changing nothing, when an activation is taken already, for a kind the
- * kernel does not apply, or an attribute it cannot read. */
+/* Takes an activation of kind `kind` and parameter `param` (see
+ * oc_activation) into *act and *act_alpha for the store to apply. False,
+ * changing nothing, when an activation is taken already or for a kind the
+ * kernel does not apply. */
 bool oc_linalg_take_activation(int *act, float *act_alpha,
-                               const oc_node *next, oc_activation kind);
+                               oc_activation kind, float param);
 
 #endif

@@ -141,14 +141,18 @@ typedef enum oc_op_id {
     OC_OP_REDUCE_MEAN,
     OC_OP_LAYER_NORMALIZATION,
     OC_OP_CONV,
-    OC_OP_BATCH_NORMALIZATION
+    OC_OP_BATCH_NORMALIZATION,
+    OC_OP_CLIP
 } oc_op_id;
 
-/* An activation a producer takes into its store. */
+/* An activation a producer takes into its store, with its parameter:
+ * LeakyRelu's alpha; for RELU_CAP, min(max(x, +0), cap) as a Clip whose
+ * min is +0 computes it (ReLU6), the cap (its max, FLT_MAX when absent). */
 typedef enum oc_activation {
     OC_ACT_NONE,
     OC_ACT_RELU,
-    OC_ACT_LEAKY_RELU
+    OC_ACT_LEAKY_RELU,
+    OC_ACT_RELU_CAP
 } oc_activation;
 
 /* max_inputs / max_outputs of an operator taking any number. */
@@ -205,11 +209,11 @@ typedef struct oc_op {
      * the graph releases the stored copy. */
     bool (*reads_packed_only)(const oc_node *node, const void *params,
                               int input);
-    /* Optional. Takes over `next` (an activation of kind `act`, read from
-     * the node `next`) applied to this node's only output; false to
-     * decline. */
+    /* Optional. Takes over an activation of kind `act` with parameter
+     * `param` (see oc_activation) applied to this node's only output;
+     * false to decline. */
     bool (*fuse_activation)(const oc_node *node, void *params,
-                            const oc_node *next, oc_activation act);
+                            oc_activation act, float param);
     /* Optional. Takes over an Add of this node's only (float) output and a
      * constant bias of n floats along its last dim ([n], [1, n], ...): the
      * bias joins the store. false to decline. */

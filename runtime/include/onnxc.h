@@ -239,8 +239,10 @@ ONNXC_API onnxc_status *onnxc_session_options_set_threads(
 #define ONNXC_OPTIMIZE_NONE 0u
 #define ONNXC_OPTIMIZE_FOLD 1u  /* drop nodes whose outputs are known at
                                  * load (Constant), keeping their values */
-#define ONNXC_OPTIMIZE_FUSE 2u  /* fold a bias Add and a Relu or LeakyRelu
-                                 * into the Gemm or MatMul before them; run
+#define ONNXC_OPTIMIZE_FUSE 2u  /* fold a bias Add, and a Relu, LeakyRelu
+                                 * or Clip from 0 (ReLU6), into the Gemm,
+                                 * MatMul or Conv before them; a
+                                 * BatchNormalization into the Conv; run
                                  * the LayerNorm torch decomposes before
                                  * opset 17 as one LayerNormalization */
 #define ONNXC_OPTIMIZE_ALL 3u
