@@ -145,6 +145,7 @@ typedef struct conv_plan {
      * products run side by side, each on its thread; else one, each
      * product split over the threads. */
     size_t col_at, row_at, ytile_at, gemm_at, slot_bytes, slots, bytes;
+    size_t scratch_bytes;   /* one thread's rows for the packed columns */
 } conv_plan;
 
 static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
@@ -186,22 +187,25 @@ static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
                 !oc_gemm_f32_is_narrow(q->mg, q->tile, q->rows);
     size_t nr = p->kernel ? (size_t)p->kernel->nr : 1;
     size_t width = q->panels ? (q->tile + nr - 1) / nr * nr : q->tile;
+    /* As many (image, group) products as threads, or more: each runs on
+     * one thread, the columns made on every thread at once; else each
+     * product is split over the threads, and so are its packed columns
+     * (each thread its scratch rows). */
+    size_t threads = ctx->threads > 1 ? (size_t)ctx->threads : 1;
+    q->slots = !q->depthwise && q->batch * q->group >= threads ? threads : 1;
+    q->scratch_bytes = oc_align64(OC_IM2COL_PANEL_ROWS * q->tile * q->esize);
+    size_t scratches = q->slots > 1 ? 1 : threads;
     size_t at = 0;
     if (!q->pointwise && !q->depthwise) {
         q->col_at = at;
         at = oc_align64(at + q->rows * width * q->esize);
         q->row_at = at;
         if (q->panels)
-            at = oc_align64(at + OC_IM2COL_PANEL_ROWS * q->tile * q->esize);
+            at += scratches * q->scratch_bytes;
         q->ytile_at = at;
         if (q->tile < q->out_size)
             at = oc_align64(at + q->mg * q->tile * q->esize);
     }
-    /* As many (image, group) products as threads, or more: each runs on
-     * one thread, the columns made on every thread at once (a product
-     * split over the threads makes its columns on one). */
-    size_t threads = ctx->threads > 1 ? (size_t)ctx->threads : 1;
-    q->slots = !q->depthwise && q->batch * q->group >= threads ? threads : 1;
     q->gemm_at = at;
     if (x->dtype == ONNXC_FLOAT && !q->depthwise)
         at += sizeof(float) * oc_gemm_f32_workspace_floats(
@@ -224,6 +228,48 @@ static size_t conv_workspace(const oc_run_ctx *ctx)
         return 0;
     }
     return q.bytes;
+}
+
+/* Packed columns made by the pool's threads, groups of rows each. */
+typedef struct columns_job {
+    const conv_plan *q;
+    const float *x;
+    size_t j0, j1, nr, groups, per_task;
+    char *scratch;
+    float *col;
+} columns_job;
+
+static void columns_task(void *arg, size_t t, int thread)
+{
+    const columns_job *c = arg;
+    size_t g0, g1;
+    oc_task_span(t, c->per_task, c->groups, &g0, &g1);
+    oc_im2col_panels_f32(&c->q->w, c->x, c->q->cg, c->j0, c->j1, c->nr, g0,
+                         g1,
+                         (float *)(void *)(c->scratch +
+                                           (size_t)thread * c->q->scratch_bytes),
+                         c->col);
+}
+
+/* Columns [j0, j1) of x's column matrix, packed into col, on pool's
+ * threads when there are groups enough. */
+static void packed_columns(const oc_run_ctx *ctx, const conv_plan *q,
+                           char *ws, oc_thread_pool *pool, const float *x,
+                           size_t j0, size_t j1, float *col)
+{
+    const conv_params *p = ctx->params;
+    columns_job c = {.q = q, .x = x, .j0 = j0, .j1 = j1,
+                     .nr = (size_t)p->kernel->nr,
+                     .groups = (q->rows + OC_IM2COL_PANEL_ROWS - 1) /
+                               OC_IM2COL_PANEL_ROWS,
+                     .scratch = ws + q->row_at, .col = col};
+    size_t threads = (size_t)oc_thread_pool_size(pool);
+    size_t tasks = threads > 1 ? 4 * threads : 1;
+    if (tasks > c.groups)
+        tasks = c.groups;
+    c.per_task = (c.groups + tasks - 1) / tasks;
+    tasks = (c.groups + c.per_task - 1) / c.per_task;
+    oc_thread_pool_run(tasks > 1 ? pool : NULL, tasks, columns_task, &c);
 }
 
 /* One group of one image, float: y_g (mg x out_size) from x_g (cg
@@ -261,9 +307,7 @@ static void conv_group_f32(const oc_run_ctx *ctx, const conv_plan *q,
         float *gemm_ws = (float *)(void *)(ws + q->gemm_at);
         g.y = whole ? y : (float *)(void *)(ws + q->ytile_at);
         if (q->panels) {
-            oc_im2col_panels_f32(&q->w, x, q->cg, j0, j1,
-                                 (size_t)p->kernel->nr,
-                                 (float *)(void *)(ws + q->row_at), col);
+            packed_columns(ctx, q, ws, pool, x, j0, j1, col);
             g.b = g.b_packed = col;
             oc_gemm_f32_blocked(p->kernel, &g, gemm_ws, pool);
         } else {

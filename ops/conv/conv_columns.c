@@ -78,17 +78,20 @@ static void kernel_offsets(const oc_window *w, size_t r, int64_t *kc)
 
 void oc_im2col_panels_f32(const oc_window *w, const float *x,
                           size_t channels, size_t j0, size_t j1, size_t nr,
-                          float *rows_tmp, float *out)
+                          size_t g0, size_t g1, float *rows_tmp, float *out)
 {
     size_t ksize = oc_conv_kernel_size(w), plane = oc_conv_in_size(w);
     size_t rows = channels * ksize, width = j1 - j0;
     size_t panels = (width + nr - 1) / nr, npad = panels * nr;
+    size_t r_end = g1 * OC_IM2COL_PANEL_ROWS < rows ? g1 * OC_IM2COL_PANEL_ROWS
+                                                    : rows;
     /* OC_IM2COL_PANEL_ROWS rows at a time made whole, then written panel
      * by panel: each panel gets them as one contiguous run (a row at a
      * time wrote 128 bytes into each panel, 64 KB apart, and was slower
      * than making the plain matrix and packing it). GEMM_F32_KC is a
      * multiple of the group, so no group straddles two blocks. */
-    for (size_t r0 = 0; r0 < rows; r0 += OC_IM2COL_PANEL_ROWS) {
+    for (size_t r0 = g0 * OC_IM2COL_PANEL_ROWS; r0 < r_end;
+         r0 += OC_IM2COL_PANEL_ROWS) {
         size_t nrows = rows - r0 < OC_IM2COL_PANEL_ROWS ? rows - r0
                                                         : OC_IM2COL_PANEL_ROWS;
         size_t l0 = r0 / GEMM_F32_KC * GEMM_F32_KC;

@@ -40,12 +40,13 @@ void oc_im2col_f64(const oc_window *w, const double *x, size_t channels,
 /* The same columns packed as the blocked Gemm reads a prepacked B (see
  * oc_gemm_f32_pack_b): for each block of GEMM_F32_KC rows, nr-wide
  * panels across the columns, each kc x nr floats, zero past the last
- * column; so the Gemm packs nothing. rows_tmp: scratch of
- * OC_IM2COL_PANEL_ROWS * (j1 - j0) floats. */
+ * column; so the Gemm packs nothing. Only the groups [g0, g1) of
+ * OC_IM2COL_PANEL_ROWS rows (threads take groups of their own); rows_tmp:
+ * scratch of OC_IM2COL_PANEL_ROWS * (j1 - j0) floats. */
 #define OC_IM2COL_PANEL_ROWS 16
 void oc_im2col_panels_f32(const oc_window *w, const float *x,
                           size_t channels, size_t j0, size_t j1, size_t nr,
-                          float *rows_tmp, float *out);
+                          size_t g0, size_t g1, float *rows_tmp, float *out);
 
 /* Adds the tile col (columns [j0, j1)) into the planes y where im2col
  * would have read them: the transpose of im2col. */
