@@ -50,8 +50,8 @@ static onnxc_model *linear_relu(const char *bias_dims, bool bias_first)
     return model;
 }
 
-/* Runs the model; returns the plan's tensor count and copies Y out. */
-static size_t run(const onnxc_model *model, unsigned optimize, float *y)
+/* A session of the model compiled with `optimize`. */
+static onnxc_session *session_of(const onnxc_model *model, unsigned optimize)
 {
     onnxc_session_options *o = NULL;
     onnxc_session *s = NULL;
@@ -59,6 +59,13 @@ static size_t run(const onnxc_model *model, unsigned optimize, float *y)
     cr_assert_null(onnxc_session_options_set_optimizations(o, optimize));
     cr_assert_null(onnxc_session_create(model, o, &s));
     onnxc_session_options_free(o);
+    return s;
+}
+
+/* Runs the model; returns the plan's tensor count and copies Y out. */
+static size_t run(const onnxc_model *model, unsigned optimize, float *y)
+{
+    onnxc_session *s = session_of(model, optimize);
     int64_t dims[] = {B, S, K};
     cr_assert_null(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, dims, 3, x));
     cr_assert_null(onnxc_session_run(s));
@@ -187,12 +194,7 @@ static size_t run_clip(producer pr, int v, const float *min, const float *max,
     onnxc_status *st = mb_load(m, NULL, &model);
     cr_assert_null(st, "%s", onnxc_status_message(st));
     mb_free(m);
-    onnxc_session_options *o = NULL;
-    onnxc_session *s = NULL;
-    cr_assert_null(onnxc_session_options_create(&o));
-    cr_assert_null(onnxc_session_options_set_optimizations(o, optimize));
-    cr_assert_null(onnxc_session_create(model, o, &s));
-    onnxc_session_options_free(o);
+    onnxc_session *s = session_of(model, optimize);
     int64_t dims[] = {1, 2, 5, 5};
     cr_assert_null(onnxc_session_bind_input(s, 0, ONNXC_FLOAT, dims, 4, cx));
     if (max_computed)

@@ -176,32 +176,21 @@ NS_TARGET static void NS(kernel)(const gemm_narrow_block *blk, size_t i0,
         return;
     }
     bool scale = p->alpha != 1;
+    /* NS(fast) with the activation and the scaling constants, so that
+     * each instance carries neither test in its loop */
+#define NS_FAST(ACT)                                                           \
+    if (scale)                                                                 \
+        NS(fast)(blk, i0, i1, ACT, true);                                      \
+    else                                                                       \
+        NS(fast)(blk, i0, i1, ACT, false);                                     \
+    break;
     switch (p->act) {
-    case GEMM_ACT_RELU:
-        if (scale)
-            NS(fast)(blk, i0, i1, GEMM_ACT_RELU, true);
-        else
-            NS(fast)(blk, i0, i1, GEMM_ACT_RELU, false);
-        break;
-    case GEMM_ACT_LEAKY_RELU:
-        if (scale)
-            NS(fast)(blk, i0, i1, GEMM_ACT_LEAKY_RELU, true);
-        else
-            NS(fast)(blk, i0, i1, GEMM_ACT_LEAKY_RELU, false);
-        break;
-    case GEMM_ACT_RELU_CAP:
-        if (scale)
-            NS(fast)(blk, i0, i1, GEMM_ACT_RELU_CAP, true);
-        else
-            NS(fast)(blk, i0, i1, GEMM_ACT_RELU_CAP, false);
-        break;
-    default:
-        if (scale)
-            NS(fast)(blk, i0, i1, GEMM_ACT_NONE, true);
-        else
-            NS(fast)(blk, i0, i1, GEMM_ACT_NONE, false);
-        break;
+    case GEMM_ACT_RELU: NS_FAST(GEMM_ACT_RELU)
+    case GEMM_ACT_LEAKY_RELU: NS_FAST(GEMM_ACT_LEAKY_RELU)
+    case GEMM_ACT_RELU_CAP: NS_FAST(GEMM_ACT_RELU_CAP)
+    default: NS_FAST(GEMM_ACT_NONE)
     }
+#undef NS_FAST
 }
 
 #undef NS
