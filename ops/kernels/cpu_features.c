@@ -12,17 +12,29 @@
 
 /* glibc (2.33 on) read cpuid when the process started, as it does in
  * every process, and says what is active: present and enabled by the OS
- * (XCR0), as detect() below checks. Asking it costs no cpuid: a cpuid
+ * (XCR0), as the cpuid detect() below checks. Asking it costs no cpuid: a cpuid
  * traps to the hypervisor on a virtual machine, 6.7 us each here, two of
  * them about 2% of onnxc-run's whole process on the reference model. */
+/* x86_cpu_active as the header has it, but with 1u: glibc 2.36's shifts
+ * an int 1 by the bit, undefined for bit 31 (AVX512VL), which UBSan
+ * reports. */
+static bool active(unsigned index)
+{
+    unsigned per_leaf = 8 * sizeof(unsigned) * 4;
+    const struct cpuid_feature *leaf =
+        __x86_get_cpuid_feature_leaf(index / per_leaf);
+    unsigned reg = index % per_leaf, bit = reg % (8 * sizeof(unsigned));
+    return leaf->active_array[reg / (8 * sizeof(unsigned))] >> bit & 1u;
+}
+
 static unsigned detect(void)
 {
     unsigned features = 0;
-    if (CPU_FEATURE_ACTIVE(AVX2) && CPU_FEATURE_ACTIVE(FMA))
+    if (active(x86_cpu_AVX2) && active(x86_cpu_FMA))
         features |= OC_CPU_AVX2_FMA;
-    if (CPU_FEATURE_ACTIVE(AVX512F))
+    if (active(x86_cpu_AVX512F))
         features |= OC_CPU_AVX512F;
-    if (CPU_FEATURE_ACTIVE(AVX512VL))
+    if (active(x86_cpu_AVX512VL))
         features |= OC_CPU_AVX512VL;
     return features;
 }
