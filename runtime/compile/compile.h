@@ -61,6 +61,14 @@ onnxc_status *oc_compile_program(oc_graph *checked,
 typedef bool (*oc_fuse_fn)(oc_graph *g, oc_node *n, const oc_node *next);
 onnxc_status *oc_compile_fuse_pairs(oc_graph *g, oc_fuse_fn take);
 
+/* Value v of g when it is a constant with data (initializer, Constant or
+ * folded), else NULL (v < 0 too). (fuse_pairs.c) */
+const oc_value *oc_compile_constant(const oc_graph *g, int v);
+/* The one element of constant c (of any rank up to max_rank, every dim
+ * 1) as a double; false when c is NULL, has more elements, or is not
+ * float, double, int32 or int64. (fuse_pairs.c) */
+bool oc_compile_scalar(const oc_value *c, int max_rank, double *out);
+
 /* The passes, one per file. */
 onnxc_status *oc_pass_capture_outer(oc_graph *g, const oc_compile_options *o);
 onnxc_status *oc_pass_resolve_ops(oc_graph *g, const oc_compile_options *o);

@@ -23,14 +23,9 @@
 static bool float_attr(const oc_node *n, const char *name, float otherwise,
                        float *v)
 {
-    *v = otherwise;
-    for (int k = 0; k < n->n_attrs; k++)
-        if (strcmp(n->attrs[k].name, name) == 0) {
-            if (n->attrs[k].type != OC_ATTR_FLOAT)
-                return false;
-            *v = n->attrs[k].f;
-        }
-    return true;
+    const oc_attr *a = oc_node_attr(n, name);
+    *v = a ? a->f : otherwise;
+    return !a || a->type == OC_ATTR_FLOAT;
 }
 
 /* Clip's bound from input k (absent: `otherwise`); false unless constant,
@@ -38,16 +33,15 @@ static bool float_attr(const oc_node *n, const char *name, float otherwise,
 static bool clip_input(const oc_graph *g, const oc_node *n, int k,
                        float otherwise, float *v)
 {
+    double d;
     *v = otherwise;
     if (k >= n->n_inputs || n->inputs[k] < 0)
         return true;
-    const oc_value *b = &g->values[n->inputs[k]];
-    if (!oc_value_is_constant(b) || !b->data || b->dtype != ONNXC_FLOAT)
+    const oc_value *b = oc_compile_constant(g, n->inputs[k]);
+    if (!b || b->dtype != ONNXC_FLOAT ||
+        !oc_compile_scalar(b, ONNXC_MAX_RANK, &d))
         return false;
-    for (int d = 0; d < b->shape.rank; d++)
-        if (!dim_is_known(b->shape.dims[d]) || b->shape.dims[d].value != 1)
-            return false;
-    memcpy(v, b->data, sizeof *v);
+    *v = (float)d;   /* a float read as a double: exact */
     return true;
 }
 

@@ -73,31 +73,6 @@ static int other_input(const oc_node *n, int v)
     return n->inputs[0] == v ? n->inputs[1] : n->inputs[0];
 }
 
-static const oc_value *constant(const oc_graph *g, int v)
-{
-    const oc_value *c = v >= 0 ? &g->values[v] : NULL;
-    return c && oc_value_is_constant(c) && c->data ? c : NULL;
-}
-
-/* The one element of constant c (of any rank up to max_rank), as a
- * double; false when c has more elements or is not a number type read
- * here. */
-static bool scalar_of(const oc_value *c, int max_rank, double *out)
-{
-    if (!c || c->shape.rank < 0 || c->shape.rank > max_rank)
-        return false;
-    for (int d = 0; d < c->shape.rank; d++)
-        if (!dim_is_known(c->shape.dims[d]) || c->shape.dims[d].value != 1)
-            return false;
-    switch (c->dtype) {
-    case ONNXC_FLOAT: *out = *(const float *)c->data; return true;
-    case ONNXC_DOUBLE: *out = *(const double *)c->data; return true;
-    case ONNXC_INT32: *out = *(const int32_t *)c->data; return true;
-    case ONNXC_INT64: *out = (double)*(const int64_t *)c->data; return true;
-    default: return false;
-    }
-}
-
 /* The axes ReduceMean n reduces over x of `rank` dims, one bit each; 0
  * when they are not given explicitly, not distinct, or keepdims is 0. */
 static unsigned reduced_axes(const oc_graph *g, const oc_node *n, int rank)
@@ -115,7 +90,7 @@ static unsigned reduced_axes(const oc_graph *g, const oc_node *n, int rank)
         axes = a->ints;
         count = a->count;
     } else {
-        const oc_value *a = n->n_inputs == 2 ? constant(g, n->inputs[1]) : NULL;
+        const oc_value *a = n->n_inputs == 2 ? oc_compile_constant(g, n->inputs[1]) : NULL;
         if (!a || a->dtype != ONNXC_INT64 || a->shape.rank != 1 ||
             !dim_is_known(a->shape.dims[0]))
             return 0;
@@ -201,12 +176,12 @@ static bool match_layer_norm(oc_graph *g, oc_node *div, layer_norm_match *m)
     double two, eps;
     if (!is_op(pow, OC_OP_POW, 7) || pow->n_inputs != 2 ||
         pow->inputs[0] != d || !private_output(g, pow, 1) ||
-        !scalar_of(constant(g, pow->inputs[1]), ONNXC_MAX_RANK, &two) ||
+        !oc_compile_scalar(oc_compile_constant(g, pow->inputs[1]), ONNXC_MAX_RANK, &two) ||
         two != 2)
         return false;
-    const oc_value *eps_value = constant(g, add->inputs[eps_input]);
+    const oc_value *eps_value = oc_compile_constant(g, add->inputs[eps_input]);
     if (!eps_value || eps_value->dtype != xv->dtype ||
-        !scalar_of(eps_value, rank, &eps) || (double)(float)eps != eps)
+        !oc_compile_scalar(eps_value, rank, &eps) || (double)(float)eps != eps)
         return false;
     unsigned axes = reduced_axes(g, mean, rank);
     m->axis = trailing_from(axes, rank);
@@ -223,14 +198,14 @@ static bool match_layer_norm(oc_graph *g, oc_node *div, layer_norm_match *m)
     oc_node *last = div, *next = oc_graph_only_reader(g, div);
     int c;
     if (is_op(next, OC_OP_MUL, 7) &&
-        fits_rows(constant(g, c = other_input(next, last->outputs[0])), xv,
+        fits_rows(oc_compile_constant(g, c = other_input(next, last->outputs[0])), xv,
                   m->axis)) {
         m->gamma = c;
         add_node(m, g, last = next);
         next = oc_graph_only_reader(g, last);
     }
     if (is_op(next, OC_OP_ADD, 7) &&
-        fits_rows(constant(g, c = other_input(next, last->outputs[0])), xv,
+        fits_rows(oc_compile_constant(g, c = other_input(next, last->outputs[0])), xv,
                   m->axis)) {
         m->beta = c;
         add_node(m, g, next);

@@ -1,6 +1,7 @@
 /*
- * fuse_pairs.c - the walk every fusion pass shares: a node and the only
- * reader of its output become one node.
+ * fuse_pairs.c - what the fusion passes share: the walk by which a node
+ * and the only reader of its output become one node, and the reading of
+ * the constants a match depends on.
  */
 #include <stdlib.h>
 
@@ -29,4 +30,26 @@ onnxc_status *oc_compile_fuse_pairs(oc_graph *g, oc_fuse_fn take)
         oc_graph_remove_nodes(g, removed);
     free(removed);
     return NULL;
+}
+
+const oc_value *oc_compile_constant(const oc_graph *g, int v)
+{
+    const oc_value *c = v >= 0 ? &g->values[v] : NULL;
+    return c && oc_value_is_constant(c) && c->data ? c : NULL;
+}
+
+bool oc_compile_scalar(const oc_value *c, int max_rank, double *out)
+{
+    if (!c || c->shape.rank < 0 || c->shape.rank > max_rank)
+        return false;
+    for (int d = 0; d < c->shape.rank; d++)
+        if (!dim_is_known(c->shape.dims[d]) || c->shape.dims[d].value != 1)
+            return false;
+    switch (c->dtype) {
+    case ONNXC_FLOAT: *out = *(const float *)c->data; return true;
+    case ONNXC_DOUBLE: *out = *(const double *)c->data; return true;
+    case ONNXC_INT32: *out = *(const int32_t *)c->data; return true;
+    case ONNXC_INT64: *out = (double)*(const int64_t *)c->data; return true;
+    default: return false;
+    }
 }
