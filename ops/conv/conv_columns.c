@@ -76,6 +76,9 @@ static void kernel_offsets(const oc_window *w, size_t r, int64_t *kc)
 #define COL_COL2IM oc_col2im_f64
 #include "ops/conv/conv_columns_body.h"
 
+_Static_assert(GEMM_F32_KC % OC_IM2COL_PANEL_ROWS == 0,
+               "a group of rows must not straddle two blocks of K");
+
 void oc_im2col_panels_f32(const oc_window *w, const float *x,
                           size_t channels, size_t j0, size_t j1, size_t nr,
                           size_t g0, size_t g1, float *rows_tmp, float *out)
@@ -89,7 +92,8 @@ void oc_im2col_panels_f32(const oc_window *w, const float *x,
      * by panel: each panel gets them as one contiguous run (a row at a
      * time wrote 128 bytes into each panel, 64 KB apart, and was slower
      * than making the plain matrix and packing it). GEMM_F32_KC is a
-     * multiple of the group, so no group straddles two blocks. */
+     * multiple of the group (asserted above), so no group straddles two
+     * blocks. */
     for (size_t r0 = g0 * OC_IM2COL_PANEL_ROWS; r0 < r_end;
          r0 += OC_IM2COL_PANEL_ROWS) {
         size_t nrows = rows - r0 < OC_IM2COL_PANEL_ROWS ? rows - r0
