@@ -12,10 +12,12 @@
 
 /* glibc (2.33 on) read cpuid when the process started, as it does in
  * every process, and says what is active: present and enabled by the OS
- * (XCR0), as the cpuid detect() below checks. Asking it costs no cpuid: a cpuid
- * traps to the hypervisor on a virtual machine, 6.7 us each here, two of
- * them about 2% of onnxc-run's whole process on the reference model. */
-/* x86_cpu_active as the header has it, but with 1u: glibc 2.36's shifts
+ * (XCR0), as the cpuid detect() below checks. Asking it costs no cpuid,
+ * which traps to the hypervisor on a virtual machine: 6.7 us each here,
+ * two of them about 2% of onnxc-run's whole process on the reference
+ * model.
+ *
+ * active() is the header's x86_cpu_active with 1u: glibc 2.36's shifts
  * an int 1 by the bit, undefined for bit 31 (AVX512VL), which UBSan
  * reports. */
 static bool active(unsigned index)

@@ -207,11 +207,6 @@ SOFTMAX_ROWS(softmax_rows_f64, double)
 SOFTMAX_COLUMNS(softmax_columns_f32, float)
 SOFTMAX_COLUMNS(softmax_columns_f64, double)
 
-/* Float rows through the SIMD loops of vec_exp.h: the same steps as
- * SOFTMAX_ROWS, the sum in double; Softmax's exp in float lanes on an
- * exact x - max (within 2 ulps), LogSoftmax's in double lanes (~1e-11
- * relative: its log of the sum near 1 keeps the sum's error). The maximum skips NaN where SOFTMAX_ROWS may start from one;
- * either way a NaN's term makes the sum, so the row, NaN. */
 /* Rows this far ahead are asked of memory while the exps of a block are
  * computed: the max pass of the next block would otherwise wait on them
  * (rows of 128 floats: that pass took 36% of the time). Softmax over
@@ -231,6 +226,12 @@ static void prefetch_row(const float *p, size_t len)
 #endif
 }
 
+/* Float rows through the SIMD loops of vec_exp.h: the same steps as
+ * SOFTMAX_ROWS, the sum in double; Softmax's exp in float lanes on an
+ * exact x - max (within 2 ulps), LogSoftmax's in double lanes (~1e-11
+ * relative: its log of the sum near 1 keeps the sum's error). The
+ * maximum skips NaN where SOFTMAX_ROWS may start from one; either way a
+ * NaN's term makes the sum, so the row, NaN. */
 static void softmax_rows_f32(vec_isa isa, softmax_kind kind, const float *x,
                              float *y, size_t rows, size_t len)
 {

@@ -99,8 +99,9 @@ static bool bind_sequence(onnxc_session *session, size_t i,
         items[k] = (onnxc_tensor_view){info->dtype, rank, dims[k], buffers[k], 0};
     }
     onnxc_status *s = onnxc_session_bind_input_sequence(session, i, items, count);
+    bool bound = !s;
     onnxc_status_free(s);
-    return !s;
+    return bound;
 }
 
 static volatile uint8_t sink;
