@@ -365,7 +365,10 @@ static void conv_one_group(void *arg, size_t i, int thread)
     size_t xi = i * q->cg * q->in_size, yi = i * q->mg * q->out_size;
     size_t wi = g * q->mg * q->rows, bi = g * q->mg;
     bool own = q->slots > 1;   /* this product on this thread alone */
-    char *ws = (char *)ctx->workspace + (own ? (size_t)thread : 0) * q->slot_bytes;
+    /* The depthwise loop plans no workspace: its pointer may be null, and
+     * even null + 0 is undefined, so the slot is only formed when there is one. */
+    char *ws = ctx->workspace ? (char *)ctx->workspace + (own ? (size_t)thread : 0) * q->slot_bytes
+                              : NULL;
     if (x->dtype == ONNXC_FLOAT)
         conv_group_f32(ctx, q, ws, own ? NULL : ctx->pool,
                        (const float *)x->data + xi,
