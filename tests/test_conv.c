@@ -368,6 +368,25 @@ static const conv_case conv_cases[] = {
      ONES, ONES, {1, 1, 1, 1}, NULL, {0}, {0}, true, false, NULL},
     {"packed columns, 549 rows", false, 2, 1, 61, 17, 1, {9, 11}, {3, 3},
      {1, 2}, ONES, {1, 1, 1, 1}, NULL, {0}, {0}, true, false, NULL},
+    /* columns made from phase planes: strides split the padded input into
+     * phases (2 x 3 here), dilation and asymmetric pads shift the taps
+     * within them; 1-D (positions are the outputs, no compaction), 3-D, a
+     * stride longer than the window (taps skip inputs), and a pad beyond
+     * the window's reach */
+    {"phase planes, stride 2x3, dilated, asymmetric pads", false, 2, 1, 6,
+     20, 1, {23, 19}, {3, 3}, {2, 3}, {2, 1}, {1, 0, 2, 3}, NULL, {0}, {0},
+     true, false, "Relu"},
+    {"phase planes, 1-D stride 3", false, 1, 2, 8, 24, 1, {301}, {5}, {3},
+     {2}, {2, 1}, NULL, {0}, {0}, true, false, NULL},
+    {"phase planes, 3-D", false, 3, 1, 4, 16, 1, {6, 9, 10}, {2, 3, 3},
+     {1, 2, 1}, {1, 1, 2}, {1, 0, 1, 1, 0, 2}, NULL, {0}, {0}, true, false,
+     NULL},
+    {"phase planes, stride 3 over a 2x2 window", false, 2, 1, 5, 16, 1,
+     {30, 31}, {2, 2}, {3, 3}, ONES, {0, 0, 0, 0}, NULL, {0}, {0}, false,
+     false, NULL},
+    {"phase planes, pads beyond the window", false, 2, 1, 3, 18, 1,
+     {12, 14}, {3, 3}, ONES, ONES, {4, 3, 5, 4}, NULL, {0}, {0}, true, false,
+     NULL},
 };
 
 Test(conv, every_path_against_the_window_sum)

@@ -137,15 +137,15 @@ typedef struct conv_plan {
     size_t in_size, out_size, ksize, rows;   /* rows = cg * ksize */
     bool pointwise;       /* 1x1, stride 1, no pads: X is the column matrix */
     bool depthwise;       /* one channel per group, float: the direct loop */
-    bool panels;          /* the columns made as the blocked Gemm's packed B */
+    bool made;            /* the columns made by the blocked Gemm's blocks, */
+    oc_conv_phases ph;    /* from these phase planes */
     size_t tile;          /* positions per column tile */
     size_t esize;
     /* Workspace offsets (bytes) and the Gemm's floats, in each of
      * `slots` slots of slot_bytes: one per thread when (image, group)
      * products run side by side, each on its thread; else one, each
      * product split over the threads. */
-    size_t col_at, row_at, ytile_at, gemm_at, slot_bytes, slots, bytes;
-    size_t scratch_bytes;   /* one thread's rows for the packed columns */
+    size_t col_at, ytile_at, gemm_at, slot_bytes, slots, bytes;
 } conv_plan;
 
 static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
@@ -174,43 +174,60 @@ static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
         q->pointwise = q->pointwise && q->w.strides[d] == 1 &&
                        q->w.pad_begin[d] == 0 && q->w.pad_end[d] == 0;
     q->depthwise = !q->pointwise && q->cg == 1 && x->dtype == ONNXC_FLOAT;
+    /* Where the blocked Gemm takes the product, it makes the columns a
+     * block at a time, in its packed layout, while the block is in cache:
+     * made whole beforehand, they went to memory and back (26% of
+     * resnet18's time on 1 thread, with the copy into panels). */
+    q->made = x->dtype == ONNXC_FLOAT && p->kernel && !q->pointwise &&
+              !q->depthwise && oc_conv_phases_plan(&q->w, &q->ph) &&
+              !oc_gemm_f32_is_small(q->mg, q->ph.positions, q->rows) &&
+              !oc_gemm_f32_is_narrow(q->mg, q->ph.positions, q->rows);
     q->tile = q->out_size;
-    if (q->rows && q->tile > CONV_TILE_ELEMS / q->rows)
+    if (!q->made && q->rows && q->tile > CONV_TILE_ELEMS / q->rows)
         q->tile = CONV_TILE_ELEMS / q->rows ? CONV_TILE_ELEMS / q->rows : 1;
     if (q->pointwise || q->depthwise)
         q->tile = q->out_size;
-    /* Where the blocked Gemm takes the product, the columns are made in
-     * its packed layout, which it would otherwise copy them into (13% of
-     * resnet18's time on 1 thread). */
-    q->panels = x->dtype == ONNXC_FLOAT && p->kernel && !q->pointwise &&
-                !q->depthwise && !oc_gemm_f32_is_small(q->mg, q->tile, q->rows) &&
-                !oc_gemm_f32_is_narrow(q->mg, q->tile, q->rows);
-    size_t nr = p->kernel ? (size_t)p->kernel->nr : 1;
-    size_t width = q->panels ? (q->tile + nr - 1) / nr * nr : q->tile;
     /* As many (image, group) products as threads, or more: each runs on
-     * one thread, the columns made on every thread at once; else each
-     * product is split over the threads, and so are its packed columns
-     * (each thread its scratch rows). */
+     * one thread, side by side; else each product is split over the
+     * threads. */
     size_t threads = ctx->threads > 1 ? (size_t)ctx->threads : 1;
+    int gemm_threads = (int)threads;
     q->slots = !q->depthwise && q->batch * q->group >= threads ? threads : 1;
-    q->scratch_bytes = oc_align64(OC_IM2COL_PANEL_ROWS * q->tile * q->esize);
-    size_t scratches = q->slots > 1 ? 1 : threads;
+    if (q->slots > 1)
+        gemm_threads = 1;
     size_t at = 0;
-    if (!q->pointwise && !q->depthwise) {
+    if (!q->pointwise && !q->depthwise && !q->made) {
         q->col_at = at;
-        at = oc_align64(at + q->rows * width * q->esize);
-        q->row_at = at;
-        if (q->panels)
-            at += scratches * q->scratch_bytes;
+        at = oc_align64(at + q->rows * q->tile * q->esize);
         q->ytile_at = at;
         if (q->tile < q->out_size)
             at = oc_align64(at + q->mg * q->tile * q->esize);
     }
+    if (q->made) {
+        /* The phase planes (col_at) and, unless the positions are the
+         * outputs, the product over them (ytile_at). */
+        size_t planes, ytile;
+        if (!oc_size_mul(q->cg, q->ph.channel_size, &planes) ||
+            !oc_size_mul(planes, sizeof(float), &planes) ||
+            !oc_size_mul(q->mg, q->ph.positions, &ytile) ||
+            !oc_size_mul(ytile, sizeof(float), &ytile) ||
+            planes > SIZE_MAX / 4 || ytile > SIZE_MAX / 4)
+            return oc_run_error(ctx, "the phase planes of %zu channels are "
+                                "too large", q->cg);
+        q->col_at = 0;
+        at = oc_align64(planes);
+        q->ytile_at = at;
+        if (q->ph.positions != q->out_size)
+            at = oc_align64(at + ytile);
+    }
     q->gemm_at = at;
-    if (x->dtype == ONNXC_FLOAT && !q->depthwise)
+    if (q->made)
+        at += sizeof(float) * oc_gemm_f32_made_b_workspace_floats(p->kernel,
+                                                                  gemm_threads);
+    else if (x->dtype == ONNXC_FLOAT && !q->depthwise)
         at += sizeof(float) * oc_gemm_f32_workspace_floats(
                                   p->kernel, q->mg, q->tile, q->rows,
-                                  q->slots > 1 ? 1 : ctx->threads, q->panels);
+                                  gemm_threads, false);
     q->slot_bytes = oc_align64(at);
     if (q->slot_bytes > SIZE_MAX / q->slots)
         return oc_run_error(ctx, "the workspace of %zu threads is too large",
@@ -230,46 +247,45 @@ static size_t conv_workspace(const oc_run_ctx *ctx)
     return q.bytes;
 }
 
-/* Packed columns made by the pool's threads, groups of rows each. */
-typedef struct columns_job {
-    const conv_plan *q;
-    const float *x;
-    size_t j0, j1, nr, groups, per_task;
-    char *scratch;
-    float *col;
-} columns_job;
-
-static void columns_task(void *arg, size_t t, int thread)
+/* Offset `at` of a slot of the workspace: none when nothing was planned
+ * (a null pointer, to which even 0 may not be added). */
+static void *ws_at(char *ws, size_t at)
 {
-    const columns_job *c = arg;
-    size_t g0, g1;
-    oc_task_span(t, c->per_task, c->groups, &g0, &g1);
-    oc_im2col_panels_f32(&c->q->w, c->x, c->q->cg, c->j0, c->j1, c->nr, g0,
-                         g1,
-                         (float *)(void *)(c->scratch +
-                                           (size_t)thread * c->q->scratch_bytes),
-                         c->col);
+    return ws ? ws + at : NULL;
 }
 
-/* Columns [j0, j1) of x's column matrix, packed into col, on pool's
- * threads when there are groups enough. */
-static void packed_columns(const oc_run_ctx *ctx, const conv_plan *q,
-                           char *ws, oc_thread_pool *pool, const float *x,
-                           size_t j0, size_t j1, float *col)
+/* The blocked Gemm's maker of a group's columns, from its phase planes. */
+typedef struct columns_maker {
+    const conv_plan *q;
+    const float *planes;
+} columns_maker;
+
+static void make_columns(const void *ctx, size_t l0, size_t kc, size_t j0,
+                         size_t j1, size_t nr, float *out)
+{
+    const columns_maker *c = ctx;
+    oc_conv_phases_block(&c->q->w, &c->q->ph, c->planes, l0, kc, j0, j1, nr,
+                         out);
+}
+
+/* A group's product over its phase planes: Y over the positions, then
+ * the outputs taken out of them. */
+static void conv_group_made(const oc_run_ctx *ctx, const conv_plan *q,
+                            char *ws, oc_thread_pool *pool, const float *x,
+                            gemm_f32_problem *g, float *y)
 {
     const conv_params *p = ctx->params;
-    columns_job c = {.q = q, .x = x, .j0 = j0, .j1 = j1,
-                     .nr = (size_t)p->kernel->nr,
-                     .groups = (q->rows + OC_IM2COL_PANEL_ROWS - 1) /
-                               OC_IM2COL_PANEL_ROWS,
-                     .scratch = ws + q->row_at, .col = col};
-    size_t threads = (size_t)oc_thread_pool_size(pool);
-    size_t tasks = threads > 1 ? 4 * threads : 1;
-    if (tasks > c.groups)
-        tasks = c.groups;
-    c.per_task = (c.groups + tasks - 1) / tasks;
-    tasks = (c.groups + c.per_task - 1) / c.per_task;
-    oc_thread_pool_run(tasks > 1 ? pool : NULL, tasks, columns_task, &c);
+    float *planes = (float *)ws_at(ws, q->col_at);
+    bool direct = q->ph.positions == q->out_size;
+    oc_conv_phases_fill(&q->w, &q->ph, x, q->cg, planes);
+    columns_maker c = {q, planes};
+    gemm_b_maker maker = {make_columns, &c};
+    g->n = q->ph.positions;
+    g->b_maker = &maker;
+    g->y = direct ? y : (float *)ws_at(ws, q->ytile_at);
+    oc_gemm_f32_blocked(p->kernel, g, (float *)ws_at(ws, q->gemm_at), pool);
+    if (!direct)
+        oc_conv_phases_compact(&q->w, &q->ph, g->y, q->mg, y);
 }
 
 /* One group of one image, float: y_g (mg x out_size) from x_g (cg
@@ -299,26 +315,24 @@ static void conv_group_f32(const oc_run_ctx *ctx, const conv_plan *q,
     g.c_rs = 1;
     g.act = p->act;
     g.act_alpha = p->act_alpha;
+    if (q->made) {
+        conv_group_made(ctx, q, ws, pool, x, &g, y);
+        return;
+    }
     for (size_t j0 = 0; j0 < q->out_size; j0 += q->tile) {
         size_t j1 = q->out_size - j0 < q->tile ? q->out_size : j0 + q->tile;
         bool whole = j0 == 0 && j1 == q->out_size;
         g.n = j1 - j0;
-        float *col = (float *)(void *)(ws + q->col_at);
-        float *gemm_ws = (float *)(void *)(ws + q->gemm_at);
-        g.y = whole ? y : (float *)(void *)(ws + q->ytile_at);
-        if (q->panels) {
-            packed_columns(ctx, q, ws, pool, x, j0, j1, col);
-            g.b = g.b_packed = col;
-            oc_gemm_f32_blocked(p->kernel, &g, gemm_ws, pool);
+        float *col = (float *)ws_at(ws, q->col_at);
+        float *gemm_ws = (float *)ws_at(ws, q->gemm_at);
+        g.y = whole ? y : (float *)ws_at(ws, q->ytile_at);
+        if (q->pointwise) {
+            g.b = x;
         } else {
-            if (q->pointwise) {
-                g.b = x;
-            } else {
-                oc_im2col_f32(&q->w, x, q->cg, j0, j1, col);
-                g.b = col;
-            }
-            oc_gemm_f32_compute(p->kernel, &g, gemm_ws, pool);
+            oc_im2col_f32(&q->w, x, q->cg, j0, j1, col);
+            g.b = col;
         }
+        oc_gemm_f32_compute(p->kernel, &g, gemm_ws, pool);
         for (size_t m = 0; !whole && m < q->mg; m++)
             memcpy(y + m * q->out_size + j0, g.y + m * g.n, g.n * sizeof *y);
     }
@@ -333,9 +347,9 @@ static void conv_group_f64(const conv_plan *q, char *ws, const double *x,
         size_t n = j1 - j0;
         bool whole = j0 == 0 && j1 == q->out_size;
         const double *b = x;
-        double *yt = whole ? y : (double *)(void *)(ws + q->ytile_at);
+        double *yt = whole ? y : (double *)ws_at(ws, q->ytile_at);
         if (!q->pointwise) {
-            double *col = (double *)(void *)(ws + q->col_at);
+            double *col = (double *)ws_at(ws, q->col_at);
             oc_im2col_f64(&q->w, x, q->cg, j0, j1, col);
             b = col;
         }

@@ -76,45 +76,130 @@ static void kernel_offsets(const oc_window *w, size_t r, int64_t *kc)
 #define COL_COL2IM oc_col2im_f64
 #include "ops/conv/conv_columns_body.h"
 
-_Static_assert(GEMM_F32_KC % OC_IM2COL_PANEL_ROWS == 0,
-               "a group of rows must not straddle two blocks of K");
-
-void oc_im2col_panels_f32(const oc_window *w, const float *x,
-                          size_t channels, size_t j0, size_t j1, size_t nr,
-                          size_t g0, size_t g1, float *rows_tmp, float *out)
+bool oc_conv_phases_plan(const oc_window *w, oc_conv_phases *ph)
 {
-    size_t ksize = oc_conv_kernel_size(w), plane = oc_conv_in_size(w);
-    size_t rows = channels * ksize, width = j1 - j0;
-    size_t panels = (width + nr - 1) / nr, npad = panels * nr;
-    size_t r_end = g1 * OC_IM2COL_PANEL_ROWS < rows ? g1 * OC_IM2COL_PANEL_ROWS
-                                                    : rows;
-    /* OC_IM2COL_PANEL_ROWS rows at a time made whole, then written panel
-     * by panel: each panel gets them as one contiguous run (a row at a
-     * time wrote 128 bytes into each panel, 64 KB apart, and was slower
-     * than making the plain matrix and packing it). GEMM_F32_KC is a
-     * multiple of the group (asserted above), so no group straddles two
-     * blocks. */
-    for (size_t r0 = g0 * OC_IM2COL_PANEL_ROWS; r0 < r_end;
-         r0 += OC_IM2COL_PANEL_ROWS) {
-        size_t nrows = rows - r0 < OC_IM2COL_PANEL_ROWS ? rows - r0
-                                                        : OC_IM2COL_PANEL_ROWS;
-        size_t l0 = r0 / GEMM_F32_KC * GEMM_F32_KC;
-        size_t kc = rows - l0 < GEMM_F32_KC ? rows - l0 : GEMM_F32_KC;
-        for (size_t i = 0; i < nrows; i++) {
-            size_t r = r0 + i;
-            im2col_row_f32(w, x + r / ksize * plane, r % ksize, j0, j1,
-                           rows_tmp + i * width);
-        }
-        float *dst = out + l0 * npad + (r0 - l0) * nr;
-        for (size_t q = 0; q < panels; q++, dst += kc * nr) {
-            size_t n = width - q * nr < nr ? width - q * nr : nr;
-            for (size_t i = 0; i < nrows; i++) {
-                memcpy(dst + i * nr, rows_tmp + i * width + q * nr,
-                       n * sizeof *dst);
-                for (size_t c = n; c < nr; c++)
-                    dst[i * nr + c] = 0;
+    memset(ph, 0, sizeof *ph);
+    ph->dims = w->dims;
+    size_t phases = 1, plane = 1;
+    for (int d = 0; d < w->dims; d++) {
+        int64_t s = w->strides[d], pb = w->pad_begin[d], pe = w->pad_end[d];
+        int64_t span = (w->kernel[d] - 1) * w->dilations[d];
+        int64_t padded = w->in[d] + pb + pe;
+        if (pb < 0 || pe < 0 || w->out[d] < 1 || s > padded)
+            return false;
+        int64_t q = (padded + s - 1) / s;
+        /* Every tap of every output inside the padded input, and inside
+         * its phase plane: what makes each row of columns one run. */
+        if ((w->out[d] - 1) * s + span > padded - 1 ||
+            (w->out[d] - 1) + span / s > q - 1)
+            return false;
+        ph->padded[d] = padded;
+        ph->q[d] = (size_t)q;
+        if (!oc_size_mul(phases, (size_t)s, &phases) ||
+            !oc_size_mul(plane, (size_t)q, &plane))
+            return false;
+    }
+    size_t pos = 0, stride = 1;
+    for (int d = w->dims - 1; d >= 0; d--) {
+        ph->qstride[d] = stride;
+        pos += (size_t)(w->out[d] - 1) * stride;
+        stride *= ph->q[d];
+    }
+    ph->phase_size = plane;
+    ph->positions = pos + 1;
+    /* A phase plane is at most twice the padded input along each dim; a
+     * padding far larger than the input is left to the plain columns. */
+    size_t in = oc_conv_in_size(w);
+    return oc_size_mul(phases, plane, &ph->channel_size) &&
+           ph->channel_size / 4 <= in + ph->positions + 4096;
+}
+
+void oc_conv_phases_fill(const oc_window *w, const oc_conv_phases *ph,
+                         const float *x, size_t channels, float *out)
+{
+    int last = w->dims - 1;
+    size_t plane = oc_conv_in_size(w), rows = plane / (size_t)w->in[last];
+    int64_t s = w->strides[last], pb = w->pad_begin[last];
+    memset(out, 0, channels * ph->channel_size * sizeof *out);
+    for (size_t c = 0; c < channels; c++) {
+        const float *xc = x + c * plane;
+        float *oc = out + c * ph->channel_size;
+        for (size_t r = 0; r < rows; r++) {
+            /* The row's outer coordinates: its phase and place in it. */
+            size_t rest = r, outer = 0, phase = 0, radix = 1;
+            for (int d = last - 1; d >= 0; d--) {
+                size_t i = rest % (size_t)w->in[d] + (size_t)w->pad_begin[d];
+                rest /= (size_t)w->in[d];
+                outer += i / (size_t)w->strides[d] * ph->qstride[d];
+                phase += i % (size_t)w->strides[d] * radix;
+                radix *= (size_t)w->strides[d];
+            }
+            /* Along the last dim, phase and place step without dividing;
+             * a stride of 1 is one phase, the row a copy. */
+            const float *src = xc + r * (size_t)w->in[last];
+            size_t base = outer + phase * (size_t)s * ph->phase_size;
+            size_t p = (size_t)pb % (size_t)s, q = (size_t)pb / (size_t)s;
+            if (s == 1) {
+                memcpy(oc + base + q, src, (size_t)w->in[last] * sizeof *oc);
+                continue;
+            }
+            for (int64_t i = 0; i < w->in[last]; i++) {
+                oc[base + p * ph->phase_size + q] = src[i];
+                if (++p == (size_t)s) {
+                    p = 0;
+                    q++;
+                }
             }
         }
+    }
+}
+
+void oc_conv_phases_block(const oc_window *w, const oc_conv_phases *ph,
+                          const float *xp, size_t l0, size_t kc, size_t j0,
+                          size_t j1, size_t nr, float *out)
+{
+    size_t ksize = oc_conv_kernel_size(w);
+    size_t panels = (j1 - j0 + nr - 1) / nr;
+    for (size_t l = l0; l < l0 + kc; l++) {
+        /* Row (channel, tap): its tap's phase plane, shifted. */
+        size_t rest = l % ksize, phase = 0, radix = 1, shift = 0;
+        for (int d = w->dims - 1; d >= 0; d--) {
+            size_t at = rest % (size_t)w->kernel[d] * (size_t)w->dilations[d];
+            rest /= (size_t)w->kernel[d];
+            phase += at % (size_t)w->strides[d] * radix;
+            radix *= (size_t)w->strides[d];
+            shift += at / (size_t)w->strides[d] * ph->qstride[d];
+        }
+        const float *src = xp + l / ksize * ph->channel_size +
+                           phase * ph->phase_size + shift + j0;
+        float *dst = out + (l - l0) * nr;
+        size_t q0 = 0;
+        if (nr == 32)   /* the AVX-512 tile's: copies of a known size */
+            for (; q0 + 1 < panels; q0++)
+                memcpy(dst + q0 * kc * nr, src + q0 * nr, 32 * sizeof *dst);
+        for (size_t q = q0; q + 1 < panels; q++)
+            memcpy(dst + q * kc * nr, src + q * nr, nr * sizeof *dst);
+        size_t q = panels - 1, n = j1 - j0 - q * nr;
+        memcpy(dst + q * kc * nr, src + q * nr, n * sizeof *dst);
+        memset(dst + q * kc * nr + n, 0, (nr - n) * sizeof *dst);
+    }
+}
+
+void oc_conv_phases_compact(const oc_window *w, const oc_conv_phases *ph,
+                            const float *yp, size_t m, float *y)
+{
+    int last = w->dims - 1;
+    size_t out = oc_conv_out_size(w), len = (size_t)w->out[last];
+    size_t rows = out / len;
+    for (size_t r = 0; r < rows; r++) {
+        size_t rest = r, at = 0;
+        for (int d = last - 1; d >= 0; d--) {
+            at += rest % (size_t)w->out[d] * ph->qstride[d];
+            rest /= (size_t)w->out[d];
+        }
+        for (size_t i = 0; i < m; i++)
+            memcpy(y + i * out + r * len, yp + i * ph->positions + at,
+                   len * sizeof *y);
     }
 }
 

@@ -37,16 +37,42 @@ void oc_im2col_f32(const oc_window *w, const float *x, size_t channels,
 void oc_im2col_f64(const oc_window *w, const double *x, size_t channels,
                    size_t j0, size_t j1, double *col);
 
-/* The same columns packed as the blocked Gemm reads a prepacked B (see
- * oc_gemm_f32_pack_b): for each block of GEMM_F32_KC rows, nr-wide
- * panels across the columns, each kc x nr floats, zero past the last
- * column; so the Gemm packs nothing. Only the groups [g0, g1) of
- * OC_IM2COL_PANEL_ROWS rows (threads take groups of their own); rows_tmp:
- * scratch of OC_IM2COL_PANEL_ROWS * (j1 - j0) floats. */
-#define OC_IM2COL_PANEL_ROWS 16
-void oc_im2col_panels_f32(const oc_window *w, const float *x,
-                          size_t channels, size_t j0, size_t j1, size_t nr,
-                          size_t g0, size_t g1, float *rows_tmp, float *out);
+/* Phase planes: a group's input padded and split by stride phase, so
+ * that every row of its column matrix is one contiguous run of them.
+ * Along dim d the padded input (pads included, P_d long) splits into
+ * s_d phases (coordinates p with p % s_d the same), each Q_d =
+ * ceil(P_d / s_d) long, zero past its end; a channel is its prod(s_d)
+ * phase planes of prod(Q_d) floats. Output o (o_d < out_d) is
+ * "position" sum o_d * qstride_d, and the row of tap k reads, at every
+ * position, phase (k_d * dil_d % s_d) at position + sum (k_d * dil_d /
+ * s_d) * qstride_d: the column matrix over positions [0, positions),
+ * whose columns outside the outputs are padding the Gemm computes and
+ * compact drops. Conv's product runs over it with its columns made a
+ * block at a time (gemm_b_maker), while they are in cache. */
+typedef struct oc_conv_phases {
+    int dims;
+    int64_t padded[OC_WINDOW_MAX_DIMS];   /* P_d */
+    size_t q[OC_WINDOW_MAX_DIMS];         /* Q_d */
+    size_t qstride[OC_WINDOW_MAX_DIMS];   /* row-major over the Q_d */
+    size_t phase_size, channel_size, positions;
+} oc_conv_phases;
+
+/* Fills ph for w; false when the layout does not fit it (a negative pad,
+ * a stride longer than the padded input, or phase planes far larger
+ * than the input: the plain columns take those). */
+bool oc_conv_phases_plan(const oc_window *w, oc_conv_phases *ph);
+/* `channels` planes of x into channels * ph->channel_size floats. */
+void oc_conv_phases_fill(const oc_window *w, const oc_conv_phases *ph,
+                         const float *x, size_t channels, float *out);
+/* One block of the column matrix from the phase planes xp, packed as the
+ * blocked Gemm reads B: rows [l0, l0 + kc), positions [j0, j1), panel q
+ * of nr columns at out + q * kc * nr, zero past j1. */
+void oc_conv_phases_block(const oc_window *w, const oc_conv_phases *ph,
+                          const float *xp, size_t l0, size_t kc, size_t j0,
+                          size_t j1, size_t nr, float *out);
+/* y (m x out positions, dense) from yp (m x ph->positions). */
+void oc_conv_phases_compact(const oc_window *w, const oc_conv_phases *ph,
+                            const float *yp, size_t m, float *y);
 
 /* Adds the tile col (columns [j0, j1)) into the planes y where im2col
  * would have read them: the transpose of im2col. */

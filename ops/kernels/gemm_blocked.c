@@ -126,6 +126,14 @@ size_t oc_gemm_f32_workspace_floats(const gemm_kernel *kernel, size_t m,
            (size_t)(threads > 1 ? threads : 1) * thread_floats(kernel);
 }
 
+/* A made block: KC x NC floats, in L2 while every row tile passes it. */
+size_t oc_gemm_f32_made_b_workspace_floats(const gemm_kernel *kernel,
+                                           int threads)
+{
+    return (size_t)(threads > 1 ? threads : 1) *
+           (thread_floats(kernel) + (size_t)KC * NC);
+}
+
 
 /* The tallest micro-tile (AVX-512's 14 rows). */
 #define PACK_A_MAX_MR 16
@@ -214,7 +222,8 @@ typedef struct blocked_job {
     const gemm_kernel *kernel;
     const gemm_f32_problem *p;
     const float *b_packed;   /* all of B, in oc_gemm_f32_pack_b's layout */
-    float *thread_ws;        /* thread t's scratch: + t * thread_floats */
+    float *thread_ws;        /* thread t's scratch: + t * ws_floats */
+    size_t ws_floats;        /* thread_floats, and a made block of B */
     size_t npad;             /* N rounded up to NR */
     bool has_c;              /* Y starts as beta * C: every block adds */
     bool a_in_place;         /* A read in place by the kernel, not packed */
@@ -276,8 +285,9 @@ static void blocked_task(void *ctx, size_t t, int thread)
     size_t i1 = (g + 1) * job->row_tiles / job->row_groups * mr;
     size_t c0 = t % job->chunks * job->chunk_cols;
     size_t c1 = c0 + job->chunk_cols < n ? c0 + job->chunk_cols : n;
-    float *ap = job->thread_ws + (size_t)thread * thread_floats(job->kernel);
+    float *ap = job->thread_ws + (size_t)thread * job->ws_floats;
     float *edge = ap + MC_TILES * mr * KC;
+    float *made = ap + thread_floats(job->kernel);   /* p->b_maker's block */
     if (i1 > m)
         i1 = m;
     if (job->has_c)
@@ -289,13 +299,18 @@ static void blocked_task(void *ctx, size_t t, int thread)
 #define TILE_ROW(q) (i0 + (q) * (i1 - i0) / tiles)
     for (size_t l0 = 0; l0 < k; l0 += KC) {
         size_t kc = k - l0 < KC ? k - l0 : KC;
-        const float *bblock = job->b_packed + l0 * job->npad;
+        const float *bblock = p->b_maker ? made : job->b_packed + l0 * job->npad;
         if (!job->a_in_place)
             for (size_t q = 0; q < tiles; q++)
                 pack_a(p, mr, TILE_ROW(q), TILE_ROW(q + 1) - TILE_ROW(q), l0,
                        kc, ap + q * mr * kc);
         for (size_t j0 = c0; j0 < c1; j0 += NC) {
             size_t j1 = c1 - j0 < NC ? c1 : j0 + NC;
+            size_t jb = 0;   /* the first column of bblock */
+            if (p->b_maker) {
+                p->b_maker->make(p->b_maker->ctx, l0, kc, j0, j1, nr, made);
+                jb = j0;
+            }
             for (size_t q = 0; q < tiles; q++) {
                 size_t i = TILE_ROW(q), rows = TILE_ROW(q + 1) - i;
                 const float *apanel = ap + q * mr * kc;
@@ -308,7 +323,7 @@ static void blocked_task(void *ctx, size_t t, int thread)
                 }
                 for (size_t j = j0; j < j1; j += nr)
                     blocked_tile(job, apanel, lda, astep,
-                                 bblock + j / nr * kc * nr, i, rows, j,
+                                 bblock + (j - jb) / nr * kc * nr, i, rows, j,
                                  j1 - j < nr ? j1 - j : nr, l0, kc, edge);
             }
         }
@@ -324,9 +339,12 @@ void oc_gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
     if (m * n * k < PARALLEL_MIN_WORK)
         pool = NULL;
     size_t threads = (size_t)oc_thread_pool_size(pool);
-    size_t b_floats = p->b_packed ? 0 : oc_gemm_f32_packed_b_floats(kernel, k, n);
+    size_t b_floats = p->b_packed || p->b_maker
+                          ? 0 : oc_gemm_f32_packed_b_floats(kernel, k, n);
     blocked_job job = {.kernel = kernel, .p = p, .b_packed = p->b_packed,
                        .thread_ws = workspace + round_up(b_floats, 16),
+                       .ws_floats = thread_floats(kernel) +
+                                    (p->b_maker ? (size_t)KC * NC : 0),
                        .npad = round_up(n, nr),
                        .has_c = p->c && p->beta != 0,
                        .row_tiles = (m + mr - 1) / mr,
@@ -339,7 +357,7 @@ void oc_gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
         oc_gemm_f32_activate(p->y, m * n, p->act, p->act_alpha);
         return;
     }
-    if (!job.b_packed) {
+    if (!job.b_packed && !p->b_maker) {
         oc_gemm_f32_pack_b(kernel, p->b, p->trans_b, k, n, workspace);
         job.b_packed = workspace;
     }
@@ -349,11 +367,23 @@ void oc_gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
     size_t want = threads > 1 ? MT_TASKS * threads : 1;
     size_t panels = job.npad / nr;
     job.row_groups = (job.row_tiles + MC_TILES - 1) / MC_TILES;
-    if (job.row_groups < want)
-        job.row_groups = job.row_tiles < want ? job.row_tiles : want;
-    job.chunks = (want + job.row_groups - 1) / job.row_groups;
-    if (job.chunks > panels)
-        job.chunks = panels;
+    if (p->b_maker) {
+        /* Each row group makes its blocks of B again: the threads split
+         * the columns first, the rows only when those run out; rows read
+         * in place need no packed group, so they are one. */
+        if (job.a_in_place)
+            job.row_groups = 1;
+        job.chunks = want < panels ? want : panels;
+        size_t groups = (want + job.chunks - 1) / job.chunks;
+        if (job.row_groups < groups)
+            job.row_groups = groups < job.row_tiles ? groups : job.row_tiles;
+    } else {
+        if (job.row_groups < want)
+            job.row_groups = job.row_tiles < want ? job.row_tiles : want;
+        job.chunks = (want + job.row_groups - 1) / job.row_groups;
+        if (job.chunks > panels)
+            job.chunks = panels;
+    }
     job.chunk_cols = (panels + job.chunks - 1) / job.chunks * nr;
     job.chunks = (n + job.chunk_cols - 1) / job.chunk_cols;
     oc_thread_pool_run(pool, job.row_groups * job.chunks, blocked_task, &job);

@@ -40,6 +40,18 @@ struct oc_thread_pool;
  * each as its operator computes it (NaN and -0 stay). */
 enum { GEMM_ACT_NONE, GEMM_ACT_RELU, GEMM_ACT_LEAKY_RELU, GEMM_ACT_RELU_CAP };
 
+/* B made a block at a time, by its owner, on the thread about to use it,
+ * instead of packed whole beforehand: rows [l0, l0 + kc) and columns
+ * [j0, j1) of B' (j0 a multiple of nr), as oc_gemm_f32_pack_b lays out
+ * one block: panel q of nr columns at out + q * kc * nr, row l of it at
+ * + l * nr, zero past column j1. The blocked path only; a Conv's columns
+ * made from its input while they are in cache, never stored whole. */
+typedef struct gemm_b_maker {
+    void (*make)(const void *ctx, size_t l0, size_t kc, size_t j0,
+                 size_t j1, size_t nr, float *out);
+    const void *ctx;
+} gemm_b_maker;
+
 typedef struct gemm_f32_problem {
     size_t m, n, k;
     const float *a;       /* M x K, or K x M when trans_a */
@@ -52,6 +64,7 @@ typedef struct gemm_f32_problem {
     int act;              /* GEMM_ACT_* */
     float act_alpha;      /* LeakyRelu's slope */
     const float *b_packed;  /* B packed by oc_gemm_f32_pack_b, or NULL */
+    const gemm_b_maker *b_maker;  /* or B made a block at a time (b unread) */
 } gemm_f32_problem;
 
 /* K rows of B' per packed block (the blocked path's KC); a prepacked B
@@ -151,6 +164,11 @@ bool oc_gemm_f32_packed_b_suffices(size_t k, size_t n);
 size_t oc_gemm_f32_workspace_floats(const gemm_kernel *kernel, size_t m,
                                  size_t n, size_t k, int threads,
                                  bool b_prepacked);
+
+/* The blocked path's scratch when B comes from a gemm_b_maker: per
+ * thread, the above and the block being made. */
+size_t oc_gemm_f32_made_b_workspace_floats(const gemm_kernel *kernel,
+                                           int threads);
 
 /* Computes the problem with `kernel` (NULL: the reference loop); narrow
  * and small problems take their paths whatever the kernel. workspace: at
