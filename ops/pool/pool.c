@@ -187,7 +187,7 @@ size_t oc_pooling_workspace(const oc_run_ctx *ctx)
         return 0;
     }
     size_t walk = max_taps(&w) * (sizeof(size_t) + sizeof(int64_t));
-    size_t plane = oc_pooling_plane_walk_workspace(&w);
+    size_t plane = oc_pooling_plane_walk_workspace(&w, ctx->threads);
     return walk > plane ? walk : plane;
 }
 

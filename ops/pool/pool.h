@@ -64,7 +64,7 @@ void oc_pooling_dim_taps(const oc_window *w, int d, int64_t o, int64_t *first,
  * and the run, which gives the general walk's results. */
 bool oc_pooling_plane_walk_fits(const pool_params *p, const oc_window *w,
                                 onnxc_dtype dtype, bool indices);
-size_t oc_pooling_plane_walk_workspace(const oc_window *w);
+size_t oc_pooling_plane_walk_workspace(const oc_window *w, int threads);
 void oc_pooling_plane_walk(const oc_run_ctx *ctx, const oc_window *w);
 
 #define POOL_FLOAT_TYPES "float, double"
