@@ -384,6 +384,8 @@ static const conv_case conv_cases[] = {
     {"phase planes, stride 3 over a 2x2 window", false, 2, 1, 5, 16, 1,
      {30, 31}, {2, 2}, {3, 3}, ONES, {0, 0, 0, 0}, NULL, {0}, {0}, false,
      false, NULL},
+    {"pointwise, its phase planes X itself", false, 2, 2, 40, 24, 1,
+     {20, 21}, {1, 1}, ONES, ONES, {0}, NULL, {0}, {0}, true, false, "Relu"},
     {"phase planes, pads beyond the window", false, 2, 1, 3, 18, 1,
      {12, 14}, {3, 3}, ONES, ONES, {4, 3, 5, 4}, NULL, {0}, {0}, true, false,
      NULL},

@@ -178,7 +178,7 @@ static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
      * block at a time, in its packed layout, while the block is in cache:
      * made whole beforehand, they went to memory and back (26% of
      * resnet18's time on 1 thread, with the copy into panels). */
-    q->made = x->dtype == ONNXC_FLOAT && p->kernel && !q->pointwise &&
+    q->made = x->dtype == ONNXC_FLOAT && p->kernel &&
               !q->depthwise && oc_conv_phases_plan(&q->w, &q->ph) &&
               !oc_gemm_f32_is_small(q->mg, q->ph.positions, q->rows) &&
               !oc_gemm_f32_is_narrow(q->mg, q->ph.positions, q->rows);
@@ -207,7 +207,8 @@ static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
         /* The phase planes (col_at) and, unless the positions are the
          * outputs, the product over them (ytile_at). */
         size_t planes, ytile;
-        if (!oc_size_mul(q->cg, q->ph.channel_size, &planes) ||
+        /* A pointwise window's phase planes are X as it is. */
+        if (!oc_size_mul(q->pointwise ? 0 : q->cg, q->ph.channel_size, &planes) ||
             !oc_size_mul(planes, sizeof(float), &planes) ||
             !oc_size_mul(q->mg, q->ph.positions, &ytile) ||
             !oc_size_mul(ytile, sizeof(float), &ytile) ||
@@ -275,9 +276,13 @@ static void conv_group_made(const oc_run_ctx *ctx, const conv_plan *q,
                             gemm_f32_problem *g, float *y)
 {
     const conv_params *p = ctx->params;
-    float *planes = (float *)ws_at(ws, q->col_at);
+    const float *planes = x;
     bool direct = q->ph.positions == q->out_size;
-    oc_conv_phases_fill(&q->w, &q->ph, x, q->cg, planes);
+    if (!q->pointwise) {
+        float *made = (float *)ws_at(ws, q->col_at);
+        oc_conv_phases_fill(&q->w, &q->ph, x, q->cg, made);
+        planes = made;
+    }
     columns_maker c = {q, planes};
     gemm_b_maker maker = {make_columns, &c};
     g->n = q->ph.positions;
