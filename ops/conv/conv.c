@@ -6,14 +6,17 @@
  * wording (kernel_shape inferred from W, as both versions do here).
  *
  * Each (image, group) is a product W_g [M/g, C/g * K] x columns
- * [C/g * K, positions] (conv_columns.h) through the float Gemm kernels,
- * bias and a fused Relu/LeakyRelu in the Gemm's store; the columns are
- * made a tile of positions at a time when the whole matrix would be
- * large, so the scratch stays bounded. Two shortcuts: a 1x1 window of
- * stride 1 without pads is the product with X itself, and a single
- * channel per group (depthwise) is a direct loop, one kernel tap at a
- * time over the whole plane. Double runs the same columns through a
- * plain loop.
+ * [C/g * K, positions] through the float Gemm kernels, bias and a fused
+ * Relu/LeakyRelu/capped Relu in the Gemm's store. Where the blocked Gemm
+ * takes it, the columns are never stored whole: the group's input is
+ * copied once into its phase planes (conv_columns.h; X itself for a 1x1
+ * window of stride 1 without pads), and the Gemm makes each block of
+ * columns from them as it reaches it; the outputs are then taken out of
+ * the product's positions. Otherwise (small products, double, a padding
+ * far larger than the input) the columns are made a tile of positions at
+ * a time (im2col), so the scratch stays bounded. A single channel per
+ * group (depthwise) is a direct loop, one kernel tap at a time over the
+ * whole plane. Double runs the columns through a plain loop.
  */
 #include <string.h>
 

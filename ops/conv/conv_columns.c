@@ -1,5 +1,5 @@
-/* conv_columns.c - im2col, col2im and the double product for Conv and
- * ConvTranspose (see conv_columns.h). */
+/* conv_columns.c - im2col, col2im, the phase planes and the double
+ * product for Conv and ConvTranspose (see conv_columns.h). */
 #include <stdbool.h>
 #include <string.h>
 

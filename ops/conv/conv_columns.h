@@ -1,7 +1,9 @@
 /*
- * conv_columns.h - what Conv and ConvTranspose share: the column matrix
- * of a window (im2col) and its adjoint (col2im), and the plain double
- * product they use it with. (ops/conv/conv_columns.c)
+ * conv_columns.h - the column matrix of a window: made whole a tile at
+ * a time (im2col) and its adjoint (col2im), which Conv and ConvTranspose
+ * share with the plain double product they use them with; and the phase
+ * planes Conv's float product makes it from a block at a time.
+ * (ops/conv/conv_columns.c)
  *
  * For a window w over `channels` planes of w->in positions each (the
  * spatial dims row-major), the column matrix has channels * kernel-size
