@@ -386,6 +386,9 @@ static const conv_case conv_cases[] = {
      false, NULL},
     {"pointwise, its phase planes X itself", false, 2, 2, 40, 24, 1,
      {20, 21}, {1, 1}, ONES, ONES, {0}, NULL, {0}, {0}, true, false, "Relu"},
+    /* an input of no columns whose pads still make outputs: bias only */
+    {"empty input, padded", false, 2, 1, 3, 24, 1, {20, 0}, {3, 3}, ONES,
+     ONES, {1, 10, 1, 10}, NULL, {0}, {0}, true, false, NULL},
     {"phase planes, pads beyond the window", false, 2, 1, 3, 18, 1,
      {12, 14}, {3, 3}, ONES, ONES, {4, 3, 5, 4}, NULL, {0}, {0}, true, false,
      NULL},

@@ -81,6 +81,8 @@ bool oc_conv_phases_plan(const oc_window *w, oc_conv_phases *ph)
     memset(ph, 0, sizeof *ph);
     ph->dims = w->dims;
     size_t phases = 1, plane = 1;
+    if (oc_conv_in_size(w) == 0)   /* all padding: the plain columns */
+        return false;
     for (int d = 0; d < w->dims; d++) {
         int64_t s = w->strides[d], pb = w->pad_begin[d], pe = w->pad_end[d];
         int64_t span = (w->kernel[d] - 1) * w->dilations[d];

@@ -3,9 +3,13 @@
  * AveragePool: plane by plane, the planes split over the session's
  * threads. The general walk (pool.c) goes output position by position
  * across every plane, striding a plane's size between reads; here each
- * plane's rows stay in cache. The taps and divisors are the general
- * walk's, in its order, so the results are the same bit for bit (a NaN
- * in a window gives NaN, not necessarily with the same payload).
+ * plane's rows stay in cache. AveragePool's taps and divisors are the
+ * general walk's, in its order: the same bits. MaxPool's are the same
+ * values (a NaN in a window gives NaN, not necessarily with the same
+ * payload), but where -0 and +0 tie for a window's max, which one is
+ * kept may differ: the general walk keeps the first in row-major order,
+ * the two passes below the first row of the first column. The spec does
+ * not say which.
  *
  * MaxPool goes in two passes per output row, as a max over a rectangle
  * is a max over its rows of maxes over its columns: first each input
