@@ -386,6 +386,13 @@ static const conv_case conv_cases[] = {
      false, NULL},
     {"pointwise, its phase planes X itself", false, 2, 2, 40, 24, 1,
      {20, 21}, {1, 1}, ONES, ONES, {0}, NULL, {0}, {0}, true, false, "Relu"},
+    /* on 2 threads with fewer panels of positions than tasks, the
+     * columns are made whole first, shared: two blocks of K (576 rows),
+     * one and two chunks of 256 positions */
+    {"phase planes made whole, 14x14", false, 2, 1, 64, 40, 1, {14, 14},
+     {3, 3}, ONES, ONES, {1, 1, 1, 1}, NULL, {0}, {0}, true, false, "Relu"},
+    {"phase planes made whole, 18x20", false, 2, 1, 64, 24, 1, {18, 20},
+     {3, 3}, ONES, ONES, {1, 1, 1, 1}, NULL, {0}, {0}, true, false, NULL},
     /* an input of no columns whose pads still make outputs: bias only */
     {"empty input, padded", false, 2, 1, 3, 24, 1, {20, 0}, {3, 3}, ONES,
      ONES, {1, 10, 1, 10}, NULL, {0}, {0}, true, false, NULL},

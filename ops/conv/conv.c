@@ -226,8 +226,9 @@ static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
     }
     q->gemm_at = at;
     if (q->made)
-        at += sizeof(float) * oc_gemm_f32_made_b_workspace_floats(p->kernel,
-                                                                  gemm_threads);
+        at += sizeof(float) * oc_gemm_f32_made_b_workspace_floats(
+                                  p->kernel, q->ph.positions, q->rows,
+                                  gemm_threads);
     else if (x->dtype == ONNXC_FLOAT && !q->depthwise)
         at += sizeof(float) * oc_gemm_f32_workspace_floats(
                                   p->kernel, q->mg, q->tile, q->rows,

@@ -126,12 +126,45 @@ size_t oc_gemm_f32_workspace_floats(const gemm_kernel *kernel, size_t m,
            (size_t)(threads > 1 ? threads : 1) * thread_floats(kernel);
 }
 
-/* A made block: KC x NC floats, in L2 while every row tile passes it. */
-size_t oc_gemm_f32_made_b_workspace_floats(const gemm_kernel *kernel,
-                                           int threads)
+/* With a maker, whether B is made whole before the product: when the
+ * threads would need more tasks than B has panels, they split the rows,
+ * and each row group would make every block of B again (8 times over, a
+ * 512-row layer of resnet18 on 2 threads); then the tasks make it once,
+ * shared. Else each task makes its blocks as it reaches them. */
+static bool made_whole(size_t n, size_t nr, size_t threads)
 {
-    return (size_t)(threads > 1 ? threads : 1) *
-           (thread_floats(kernel) + (size_t)KC * NC);
+    return threads > 1 && (n + nr - 1) / nr < MT_TASKS * threads;
+}
+
+size_t oc_gemm_f32_made_b_workspace_floats(const gemm_kernel *kernel,
+                                           size_t n, size_t k, int threads)
+{
+    /* Whichever way the run goes: a small product runs on one thread. */
+    size_t t = threads > 1 ? (size_t)threads : 1;
+    size_t each = t * (thread_floats(kernel) + (size_t)KC * NC);
+    size_t whole = round_up(oc_gemm_f32_packed_b_floats(kernel, k, n), 16) +
+                   t * thread_floats(kernel);
+    return made_whole(n, (size_t)kernel->nr, t) && whole > each ? whole : each;
+}
+
+/* Making B whole: task t makes block t / chunks of K, chunk t % chunks of
+ * NC columns, into the prepacked layout. */
+typedef struct make_job {
+    const gemm_f32_problem *p;
+    size_t nr, npad, chunks;
+    float *out;
+} make_job;
+
+static void make_task(void *ctx, size_t t, int thread)
+{
+    const make_job *mj = ctx;
+    const gemm_f32_problem *p = mj->p;
+    size_t l0 = t / mj->chunks * KC, j0 = t % mj->chunks * NC;
+    size_t kc = p->k - l0 < KC ? p->k - l0 : KC;
+    size_t j1 = p->n - j0 < NC ? p->n : j0 + NC;
+    (void)thread;
+    p->b_maker->make(p->b_maker->ctx, l0, kc, j0, j1, mj->nr,
+                     mj->out + l0 * mj->npad + j0 / mj->nr * kc * mj->nr);
 }
 
 
@@ -299,7 +332,7 @@ static void blocked_task(void *ctx, size_t t, int thread)
 #define TILE_ROW(q) (i0 + (q) * (i1 - i0) / tiles)
     for (size_t l0 = 0; l0 < k; l0 += KC) {
         size_t kc = k - l0 < KC ? k - l0 : KC;
-        const float *bblock = p->b_maker ? made : job->b_packed + l0 * job->npad;
+        const float *bblock = job->b_packed ? job->b_packed + l0 * job->npad : made;
         if (!job->a_in_place)
             for (size_t q = 0; q < tiles; q++)
                 pack_a(p, mr, TILE_ROW(q), TILE_ROW(q + 1) - TILE_ROW(q), l0,
@@ -307,7 +340,7 @@ static void blocked_task(void *ctx, size_t t, int thread)
         for (size_t j0 = c0; j0 < c1; j0 += NC) {
             size_t j1 = c1 - j0 < NC ? c1 : j0 + NC;
             size_t jb = 0;   /* the first column of bblock */
-            if (p->b_maker) {
+            if (!job->b_packed) {
                 p->b_maker->make(p->b_maker->ctx, l0, kc, j0, j1, nr, made);
                 jb = j0;
             }
@@ -339,12 +372,13 @@ void oc_gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
     if (m * n * k < PARALLEL_MIN_WORK)
         pool = NULL;
     size_t threads = (size_t)oc_thread_pool_size(pool);
-    size_t b_floats = p->b_packed || p->b_maker
+    bool make_each = p->b_maker && !made_whole(n, nr, threads);
+    size_t b_floats = p->b_packed || make_each
                           ? 0 : oc_gemm_f32_packed_b_floats(kernel, k, n);
     blocked_job job = {.kernel = kernel, .p = p, .b_packed = p->b_packed,
                        .thread_ws = workspace + round_up(b_floats, 16),
                        .ws_floats = thread_floats(kernel) +
-                                    (p->b_maker ? (size_t)KC * NC : 0),
+                                    (make_each ? (size_t)KC * NC : 0),
                        .npad = round_up(n, nr),
                        .has_c = p->c && p->beta != 0,
                        .row_tiles = (m + mr - 1) / mr,
@@ -357,7 +391,12 @@ void oc_gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
         oc_gemm_f32_activate(p->y, m * n, p->act, p->act_alpha);
         return;
     }
-    if (!job.b_packed && !p->b_maker) {
+    if (!job.b_packed && p->b_maker && !make_each) {
+        size_t chunks = (n + NC - 1) / NC;
+        make_job mj = {p, nr, job.npad, chunks, workspace};
+        oc_thread_pool_run(pool, (k + KC - 1) / KC * chunks, make_task, &mj);
+        job.b_packed = workspace;
+    } else if (!job.b_packed && !p->b_maker) {
         oc_gemm_f32_pack_b(kernel, p->b, p->trans_b, k, n, workspace);
         job.b_packed = workspace;
     }
@@ -367,16 +406,13 @@ void oc_gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
     size_t want = threads > 1 ? MT_TASKS * threads : 1;
     size_t panels = job.npad / nr;
     job.row_groups = (job.row_tiles + MC_TILES - 1) / MC_TILES;
-    if (p->b_maker) {
-        /* Each row group makes its blocks of B again: the threads split
-         * the columns first, the rows only when those run out; rows read
-         * in place need no packed group, so they are one. */
+    if (make_each) {
+        /* Columns enough for every task (made_whole): each task makes
+         * the blocks of its own; rows read in place need no packed
+         * group, so they are one. */
         if (job.a_in_place)
             job.row_groups = 1;
         job.chunks = want < panels ? want : panels;
-        size_t groups = (want + job.chunks - 1) / job.chunks;
-        if (job.row_groups < groups)
-            job.row_groups = groups < job.row_tiles ? groups : job.row_tiles;
     } else {
         if (job.row_groups < want)
             job.row_groups = job.row_tiles < want ? job.row_tiles : want;

@@ -165,10 +165,11 @@ size_t oc_gemm_f32_workspace_floats(const gemm_kernel *kernel, size_t m,
                                  size_t n, size_t k, int threads,
                                  bool b_prepacked);
 
-/* The blocked path's scratch when B comes from a gemm_b_maker: per
- * thread, the above and the block being made. */
+/* The blocked path's scratch when B (K x N) comes from a gemm_b_maker:
+ * per thread, the above and the block being made; or, on several threads
+ * with fewer panels of B than tasks, B made whole first, shared. */
 size_t oc_gemm_f32_made_b_workspace_floats(const gemm_kernel *kernel,
-                                           int threads);
+                                           size_t n, size_t k, int threads);
 
 /* Computes the problem with `kernel` (NULL: the reference loop); narrow
  * and small problems take their paths whatever the kernel. workspace: at
