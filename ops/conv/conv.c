@@ -148,7 +148,7 @@ typedef struct conv_plan {
      * `slots` slots of slot_bytes: one per thread when (image, group)
      * products run side by side, each on its thread; else one, each
      * product split over the threads. */
-    size_t col_at, ytile_at, gemm_at, slot_bytes, slots, bytes;
+    size_t col_at, ytile_at, rows_at, gemm_at, slot_bytes, slots, bytes;
 } conv_plan;
 
 static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
@@ -194,10 +194,8 @@ static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
      * one thread, side by side; else each product is split over the
      * threads. */
     size_t threads = ctx->threads > 1 ? (size_t)ctx->threads : 1;
-    int gemm_threads = (int)threads;
     q->slots = !q->depthwise && q->batch * q->group >= threads ? threads : 1;
-    if (q->slots > 1)
-        gemm_threads = 1;
+    int gemm_threads = q->slots > 1 ? 1 : (int)threads;
     size_t at = 0;
     if (!q->pointwise && !q->depthwise && !q->made) {
         q->col_at = at;
@@ -207,11 +205,13 @@ static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
             at = oc_align64(at + q->mg * q->tile * q->esize);
     }
     if (q->made) {
-        /* The phase planes (col_at) and, unless the positions are the
-         * outputs, the product over them (ytile_at). */
+        /* The phase planes (col_at), unless the positions are the
+         * outputs the product over them (ytile_at), and where each row
+         * of columns starts in the planes (rows_at). */
         size_t planes, ytile;
         /* A pointwise window's phase planes are X as it is. */
-        if (!oc_size_mul(q->pointwise ? 0 : q->cg, q->ph.channel_size, &planes) ||
+        if (!oc_size_mul(q->pointwise ? 0 : q->cg, q->ph.channel_size,
+                         &planes) ||
             !oc_size_mul(planes, sizeof(float), &planes) ||
             !oc_size_mul(q->mg, q->ph.positions, &ytile) ||
             !oc_size_mul(ytile, sizeof(float), &ytile) ||
@@ -223,6 +223,8 @@ static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
         q->ytile_at = at;
         if (q->ph.positions != q->out_size)
             at = oc_align64(at + ytile);
+        q->rows_at = at;
+        at = oc_align64(at + q->rows * sizeof(size_t));
     }
     q->gemm_at = at;
     if (q->made)
@@ -261,16 +263,15 @@ static void *ws_at(char *ws, size_t at)
 
 /* The blocked Gemm's maker of a group's columns, from its phase planes. */
 typedef struct columns_maker {
-    const conv_plan *q;
     const float *planes;
+    const size_t *rows;   /* where each row of columns starts in them */
 } columns_maker;
 
 static void make_columns(const void *ctx, size_t l0, size_t kc, size_t j0,
                          size_t j1, size_t nr, float *out)
 {
     const columns_maker *c = ctx;
-    oc_conv_phases_block(&c->q->w, &c->q->ph, c->planes, l0, kc, j0, j1, nr,
-                         out);
+    oc_conv_phases_block(c->planes, c->rows, l0, kc, j0, j1, nr, out);
 }
 
 /* A group's product over its phase planes: Y over the positions, then
@@ -287,7 +288,9 @@ static void conv_group_made(const oc_run_ctx *ctx, const conv_plan *q,
         oc_conv_phases_fill(&q->w, &q->ph, x, q->cg, made);
         planes = made;
     }
-    columns_maker c = {q, planes};
+    size_t *rows = ws_at(ws, q->rows_at);
+    oc_conv_phases_rows(&q->w, &q->ph, q->cg, rows);
+    columns_maker c = {planes, rows};
     gemm_b_maker maker = {make_columns, &c};
     g->n = q->ph.positions;
     g->b_maker = &maker;
@@ -388,10 +391,8 @@ static void conv_one_group(void *arg, size_t i, int thread)
     size_t xi = i * q->cg * q->in_size, yi = i * q->mg * q->out_size;
     size_t wi = g * q->mg * q->rows, bi = g * q->mg;
     bool own = q->slots > 1;   /* this product on this thread alone */
-    /* The depthwise loop plans no workspace: its pointer may be null, and
-     * even null + 0 is undefined, so the slot is only formed when there is one. */
-    char *ws = ctx->workspace ? (char *)ctx->workspace + (own ? (size_t)thread : 0) * q->slot_bytes
-                              : NULL;
+    char *ws = ws_at(ctx->workspace,
+                     (own ? (size_t)thread : 0) * q->slot_bytes);
     if (x->dtype == ONNXC_FLOAT)
         conv_group_f32(ctx, q, ws, own ? NULL : ctx->pool,
                        (const float *)x->data + xi,

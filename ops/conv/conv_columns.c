@@ -156,13 +156,11 @@ void oc_conv_phases_fill(const oc_window *w, const oc_conv_phases *ph,
     }
 }
 
-void oc_conv_phases_block(const oc_window *w, const oc_conv_phases *ph,
-                          const float *xp, size_t l0, size_t kc, size_t j0,
-                          size_t j1, size_t nr, float *out)
+void oc_conv_phases_rows(const oc_window *w, const oc_conv_phases *ph,
+                         size_t channels, size_t *src)
 {
     size_t ksize = oc_conv_kernel_size(w);
-    size_t panels = (j1 - j0 + nr - 1) / nr;
-    for (size_t l = l0; l < l0 + kc; l++) {
+    for (size_t l = 0; l < channels * ksize; l++) {
         /* Row (channel, tap): its tap's phase plane, shifted. */
         size_t rest = l % ksize, phase = 0, radix = 1, shift = 0;
         for (int d = w->dims - 1; d >= 0; d--) {
@@ -172,17 +170,22 @@ void oc_conv_phases_block(const oc_window *w, const oc_conv_phases *ph,
             radix *= (size_t)w->strides[d];
             shift += at / (size_t)w->strides[d] * ph->qstride[d];
         }
-        const float *src = xp + l / ksize * ph->channel_size +
-                           phase * ph->phase_size + shift + j0;
+        src[l] = l / ksize * ph->channel_size + phase * ph->phase_size + shift;
+    }
+}
+
+void oc_conv_phases_block(const float *xp, const size_t *src, size_t l0,
+                          size_t kc, size_t j0, size_t j1, size_t nr,
+                          float *out)
+{
+    size_t panels = (j1 - j0 + nr - 1) / nr;
+    for (size_t l = l0; l < l0 + kc; l++) {
+        const float *row = xp + src[l] + j0;
         float *dst = out + (l - l0) * nr;
-        size_t q0 = 0;
-        if (nr == 32)   /* the AVX-512 tile's: copies of a known size */
-            for (; q0 + 1 < panels; q0++)
-                memcpy(dst + q0 * kc * nr, src + q0 * nr, 32 * sizeof *dst);
-        for (size_t q = q0; q + 1 < panels; q++)
-            memcpy(dst + q * kc * nr, src + q * nr, nr * sizeof *dst);
+        for (size_t q = 0; q + 1 < panels; q++)
+            memcpy(dst + q * kc * nr, row + q * nr, nr * sizeof *dst);
         size_t q = panels - 1, n = j1 - j0 - q * nr;
-        memcpy(dst + q * kc * nr, src + q * nr, n * sizeof *dst);
+        memcpy(dst + q * kc * nr, row + q * nr, n * sizeof *dst);
         memset(dst + q * kc * nr + n, 0, (nr - n) * sizeof *dst);
     }
 }

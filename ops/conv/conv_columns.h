@@ -66,12 +66,18 @@ bool oc_conv_phases_plan(const oc_window *w, oc_conv_phases *ph);
 /* `channels` planes of x into channels * ph->channel_size floats. */
 void oc_conv_phases_fill(const oc_window *w, const oc_conv_phases *ph,
                          const float *x, size_t channels, float *out);
-/* One block of the column matrix from the phase planes xp, packed as the
- * blocked Gemm reads B: rows [l0, l0 + kc), positions [j0, j1), panel q
- * of nr columns at out + q * kc * nr, zero past j1. */
-void oc_conv_phases_block(const oc_window *w, const oc_conv_phases *ph,
-                          const float *xp, size_t l0, size_t kc, size_t j0,
-                          size_t j1, size_t nr, float *out);
+/* Where each row of the column matrix of `channels` channels starts in
+ * their phase planes: src[l] for l < channels * kernel size, worked out
+ * once for every block the product makes. */
+void oc_conv_phases_rows(const oc_window *w, const oc_conv_phases *ph,
+                         size_t channels, size_t *src);
+/* One block of the column matrix from the phase planes xp (rows at
+ * xp + src[l]), packed as the blocked Gemm reads B: rows [l0, l0 + kc),
+ * positions [j0, j1), panel q of nr columns at out + q * kc * nr, zero
+ * past j1. */
+void oc_conv_phases_block(const float *xp, const size_t *src, size_t l0,
+                          size_t kc, size_t j0, size_t j1, size_t nr,
+                          float *out);
 /* y (m x out positions, dense) from yp (m x ph->positions). */
 void oc_conv_phases_compact(const oc_window *w, const oc_conv_phases *ph,
                             const float *yp, size_t m, float *y);
