@@ -332,7 +332,8 @@ static void blocked_task(void *ctx, size_t t, int thread)
 #define TILE_ROW(q) (i0 + (q) * (i1 - i0) / tiles)
     for (size_t l0 = 0; l0 < k; l0 += KC) {
         size_t kc = k - l0 < KC ? k - l0 : KC;
-        const float *bblock = job->b_packed ? job->b_packed + l0 * job->npad : made;
+        const float *bblock =
+            job->b_packed ? job->b_packed + l0 * job->npad : made;
         if (!job->a_in_place)
             for (size_t q = 0; q < tiles; q++)
                 pack_a(p, mr, TILE_ROW(q), TILE_ROW(q + 1) - TILE_ROW(q), l0,
@@ -391,13 +392,17 @@ void oc_gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
         oc_gemm_f32_activate(p->y, m * n, p->act, p->act_alpha);
         return;
     }
-    if (!job.b_packed && p->b_maker && !make_each) {
-        size_t chunks = (n + NC - 1) / NC;
-        make_job mj = {p, nr, job.npad, chunks, workspace};
-        oc_thread_pool_run(pool, (k + KC - 1) / KC * chunks, make_task, &mj);
-        job.b_packed = workspace;
-    } else if (!job.b_packed && !p->b_maker) {
-        oc_gemm_f32_pack_b(kernel, p->b, p->trans_b, k, n, workspace);
+    /* B packed whole into the workspace: made by the maker's tasks, or
+     * packed from B as stored. */
+    if (!job.b_packed && !make_each) {
+        if (p->b_maker) {
+            size_t chunks = (n + NC - 1) / NC;
+            make_job mj = {p, nr, job.npad, chunks, workspace};
+            oc_thread_pool_run(pool, (k + KC - 1) / KC * chunks, make_task,
+                               &mj);
+        } else {
+            oc_gemm_f32_pack_b(kernel, p->b, p->trans_b, k, n, workspace);
+        }
         job.b_packed = workspace;
     }
     /* Row groups of MC_TILES tiles at most; on several threads, at least

@@ -103,14 +103,12 @@ static void max_row(const plane_job *j, const float *x, int64_t oy,
     }
     for (int64_t c = 0; c < iw; c++)
         colmax[c] = nan[c] ? NAN : colmax[c];
-    /* The outputs whose taps all fall inside, a tap at a time across
-     * them (a NaN met stays); the edges a window at a time. */
+    /* The outputs whose taps all fall inside, [lo, hi), a tap at a time
+     * across them (a NaN met stays); the others a window at a time. */
     int64_t lo = j->inner_lo, hi = j->inner_hi, s = w->strides[1];
     for (int64_t ox = 0; ox < ow; ox++) {
-        if (ox == lo && lo < hi)
-            ox = hi;
-        if (ox == ow)
-            break;
+        if (ox >= lo && ox < hi)
+            continue;
         const int64_t *t = &j->col[3 * ox];
         y[ox] = window_max(colmax, iw, 0, 1, 1, t[0], t[1], cd);
     }
