@@ -4,11 +4,11 @@
  * and a store of y per tap). Where the CPU has AVX2+FMA or AVX-512 and the
  * stride is 1 or 2, the output columns are computed a vector at a time
  * instead, the whole window summed in a register before one store (a
- * stride of 2 takes the even lanes of two loads; the last part-vector loads and stores under a mask, so nothing
- * past the taps is read); the vectors at the edges load only the lanes
- * whose taps fall inside the input, 0 in the others (the zeros the pads
- * stand for). The tests hold the two to each other and to written-out
- * loops (tests/test_conv.c). */
+ * stride of 2 takes the even lanes of two loads; the last part-vector
+ * loads and stores under a mask, so nothing past the taps is read); the
+ * vectors at the edges load only the lanes whose taps fall inside the
+ * input, 0 in the others (the zeros the pads stand for). The tests hold
+ * the two to each other and to written-out loops (tests/test_conv.c). */
 #include <string.h>
 
 #include "ops/conv/conv_columns.h"
@@ -91,10 +91,11 @@ static void interior_columns(const oc_window *w, int64_t *lo, int64_t *hi)
  * q[1], ... (the rest 0, nothing else read), EVEN(a, b) the
  * even-indexed floats of a then b. Four rows are four chains of FMAs (one
  * would wait on each FMA's latency, 4 cycles, 9 times for a 3x3 window)
- * sharing each tap's weight and lane masks. A vector whose columns all have every tap inside the
- * input loads plainly; one at an edge loads each tap's lanes that fall
- * inside the row, the others 0, so the edges cost a vector, not a scalar
- * point each (they were a third of mobilenet_v2's time). */
+ * sharing each tap's weight and lane masks. A vector whose columns all
+ * have every tap inside the input loads plainly; one at an edge loads
+ * each tap's lanes that fall inside the row, the others 0, so the edges
+ * cost a vector, not a scalar point each (they were a third of
+ * mobilenet_v2's time). */
 #define DEPTHWISE_2D(NAME, TGT, VF, VW, P, LOADN, STOREN, LOADR, EVEN)          \
     /* Lanes [a, b) from row[c + a], the rest 0 (lane 0's column c may lie \
      * before the row: only c + a is formed, inside it). */                    \
@@ -142,8 +143,9 @@ static void interior_columns(const oc_window *w, int64_t *lo, int64_t *hi)
                     VF v = inside ? LOADN(row + c, n0)                         \
                                   : NAME##_range(row, c, a0, b0);              \
                     if (sx == 2)                                               \
-                        v = EVEN(v, inside ? LOADN(row + c + VW, n1)           \
-                                           : NAME##_range(row, c + VW, a1, b1)); \
+                        v = EVEN(v, inside                                     \
+                                        ? LOADN(row + c + VW, n1)              \
+                                        : NAME##_range(row, c + VW, a1, b1));  \
                     acc[r] = P##fmadd_ps(k, v, acc[r]);                        \
                 }                                                              \
             }                                                                  \

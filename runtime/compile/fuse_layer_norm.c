@@ -90,7 +90,8 @@ static unsigned reduced_axes(const oc_graph *g, const oc_node *n, int rank)
         axes = a->ints;
         count = a->count;
     } else {
-        const oc_value *a = n->n_inputs == 2 ? oc_compile_constant(g, n->inputs[1]) : NULL;
+        const oc_value *a =
+            n->n_inputs == 2 ? oc_compile_constant(g, n->inputs[1]) : NULL;
         if (!a || a->dtype != ONNXC_INT64 || a->shape.rank != 1 ||
             !dim_is_known(a->shape.dims[0]))
             return 0;
@@ -176,7 +177,8 @@ static bool match_layer_norm(oc_graph *g, oc_node *div, layer_norm_match *m)
     double two, eps;
     if (!is_op(pow, OC_OP_POW, 7) || pow->n_inputs != 2 ||
         pow->inputs[0] != d || !private_output(g, pow, 1) ||
-        !oc_compile_scalar(oc_compile_constant(g, pow->inputs[1]), ONNXC_MAX_RANK, &two) ||
+        !oc_compile_scalar(oc_compile_constant(g, pow->inputs[1]),
+                           ONNXC_MAX_RANK, &two) ||
         two != 2)
         return false;
     const oc_value *eps_value = oc_compile_constant(g, add->inputs[eps_input]);
@@ -198,15 +200,17 @@ static bool match_layer_norm(oc_graph *g, oc_node *div, layer_norm_match *m)
     oc_node *last = div, *next = oc_graph_only_reader(g, div);
     int c;
     if (is_op(next, OC_OP_MUL, 7) &&
-        fits_rows(oc_compile_constant(g, c = other_input(next, last->outputs[0])), xv,
-                  m->axis)) {
+        fits_rows(oc_compile_constant(g, c = other_input(next,
+                                                         last->outputs[0])),
+                  xv, m->axis)) {
         m->gamma = c;
         add_node(m, g, last = next);
         next = oc_graph_only_reader(g, last);
     }
     if (is_op(next, OC_OP_ADD, 7) &&
-        fits_rows(oc_compile_constant(g, c = other_input(next, last->outputs[0])), xv,
-                  m->axis)) {
+        fits_rows(oc_compile_constant(g, c = other_input(next,
+                                                         last->outputs[0])),
+                  xv, m->axis)) {
         m->beta = c;
         add_node(m, g, next);
     }
