@@ -139,7 +139,8 @@ typedef struct conv_plan {
     size_t batch, group, cg, mg;  /* channels and outputs per group */
     size_t in_size, out_size, ksize, rows;   /* rows = cg * ksize */
     bool pointwise;       /* 1x1, stride 1, no pads: X is the column matrix */
-    bool depthwise;       /* one channel per group, float: the direct loop */
+    bool depthwise;       /* one channel per group, float: the direct loop, */
+    bool padded;          /* reading a padded copy of the plane (col_at) */
     bool made;            /* the columns made by the blocked Gemm's blocks, */
     oc_conv_phases ph;    /* from these phase planes */
     size_t tile;          /* positions per column tile */
@@ -194,7 +195,7 @@ static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
      * one thread, side by side; else each product is split over the
      * threads. */
     size_t threads = ctx->threads > 1 ? (size_t)ctx->threads : 1;
-    q->slots = !q->depthwise && q->batch * q->group >= threads ? threads : 1;
+    q->slots = q->depthwise || q->batch * q->group >= threads ? threads : 1;
     int gemm_threads = q->slots > 1 ? 1 : (int)threads;
     size_t at = 0;
     if (!q->pointwise && !q->depthwise && !q->made) {
@@ -225,6 +226,18 @@ static onnxc_status *conv_plan_make(const oc_run_ctx *ctx, conv_plan *q)
             at = oc_align64(at + ytile);
         q->rows_at = at;
         at = oc_align64(at + q->rows * sizeof(size_t));
+    }
+    if (q->depthwise) {
+        /* each thread's padded copy of the plane it works on */
+        size_t floats;
+        if (!oc_conv_depthwise_scratch_floats(p->isa, &q->w, &floats) ||
+            floats > SIZE_MAX / 4 / sizeof(float))
+            return oc_run_error(ctx, "the padded input plane of %lld x "
+                                "%lld is too large",
+                                (long long)q->w.in[0], (long long)q->w.in[1]);
+        q->padded = floats > 0;
+        q->col_at = 0;
+        at = floats * sizeof(float);
     }
     q->gemm_at = at;
     if (q->made)
@@ -307,15 +320,6 @@ static void conv_group_f32(const oc_run_ctx *ctx, const conv_plan *q,
                            const float *w, const float *bias, float *y)
 {
     const conv_params *p = ctx->params;
-    if (q->depthwise) {
-        for (size_t m = 0; m < q->mg; m++) {
-            float *ym = y + m * q->out_size;
-            oc_conv_depthwise_plane_f32(p->isa, &q->w, x, w + m * q->ksize,
-                                        bias ? bias[m] : 0.0f, ym);
-            oc_gemm_f32_activate(ym, q->out_size, p->act, p->act_alpha);
-        }
-        return;
-    }
     gemm_f32_problem g;
     memset(&g, 0, sizeof g);
     g.m = q->mg;
@@ -375,11 +379,48 @@ static void conv_group_f64(const conv_plan *q, char *ws, const double *x,
     }
 }
 
-/* One (image, group) of the run: task i = n * group + g. */
+/* One (image, group) of the run: task i = n * group + g; or for the
+ * depthwise loop, `chunks` runs of them. */
 typedef struct conv_task {
     const oc_run_ctx *ctx;
     const conv_plan *q;
+    size_t chunks;
 } conv_task;
+
+/* Chunk t of the depthwise loop's (image, group)s, on this thread's
+ * padded copy, cleared once a chunk (a plane's copy leaves the pads as
+ * they are, so zeroing them again for every plane was wasted: on 7x7
+ * planes the copy took as long as the window sums). */
+static void conv_depthwise_task(void *arg, size_t t, int thread)
+{
+    const conv_task *c = arg;
+    const oc_run_ctx *ctx = c->ctx;
+    const conv_params *p = ctx->params;
+    const conv_plan *q = c->q;
+    const float *x = ctx->in[0]->data, *w = ctx->in[1]->data;
+    const float *b = ctx->in[2] ? ctx->in[2]->data : NULL;
+    float *y = ctx->out[0]->data;
+    size_t total = q->batch * q->group;
+    size_t i0 = t * total / c->chunks, i1 = (t + 1) * total / c->chunks;
+    float *padded = NULL;
+    if (q->padded) {
+        padded = (float *)ws_at(ctx->workspace, (size_t)thread * q->slot_bytes);
+        oc_conv_depthwise_clear(p->isa, &q->w, padded);
+    }
+    for (size_t i = i0; i < i1; i++) {
+        size_t g = i % q->group;
+        const float *in = x + i * q->in_size;
+        if (padded) {
+            oc_conv_depthwise_pad_f32(p->isa, &q->w, in, padded);
+            in = padded;
+        }
+        for (size_t m = 0; m < q->mg; m++)
+            oc_conv_depthwise_plane_f32(
+                p->isa, &q->w, in, w + (g * q->mg + m) * q->ksize,
+                b ? b[g * q->mg + m] : 0.0f, p->act, p->act_alpha,
+                y + (i * q->mg + m) * q->out_size);
+    }
+}
 
 static void conv_one_group(void *arg, size_t i, int thread)
 {
@@ -406,19 +447,26 @@ static void conv_one_group(void *arg, size_t i, int thread)
                        (double *)ctx->out[0]->data + yi);
 }
 
-/* The depthwise loop needs no scratch, so its groups share the threads;
- * so do the other paths' products when there are enough of them, each
- * thread with its slot of the workspace; else the products take turns,
- * each split over the threads. */
+/* The depthwise loop's groups share the threads, each thread padding its
+ * plane in its slot of the workspace; so do the other paths' products
+ * when there are enough of them; else the products take turns, each split
+ * over the threads. */
 static onnxc_status *conv_run(const oc_run_ctx *ctx)
 {
     conv_plan q;
     onnxc_status *err = conv_plan_make(ctx, &q);
     if (err || oc_tensor_count(ctx->out[0]) == 0)
         return err;   /* an empty output: nothing to compute */
-    conv_task t = {ctx, &q};
     size_t tasks = q.batch * q.group;
-    if (q.depthwise || q.slots > 1) {
+    conv_task t = {ctx, &q, 0};
+    if (q.depthwise) {
+        /* a few chunks a thread, for balance */
+        size_t threads = ctx->threads > 1 ? (size_t)ctx->threads : 1;
+        t.chunks = tasks < 4 * threads ? tasks : 4 * threads;
+        oc_thread_pool_run(ctx->pool, t.chunks, conv_depthwise_task, &t);
+        return NULL;
+    }
+    if (q.slots > 1) {
         oc_thread_pool_run(ctx->pool, tasks, conv_one_group, &t);
         return NULL;
     }

@@ -16,6 +16,7 @@
 
 #include "ops/kernels/cpu_features.h"
 #include "ops/kernels/gemm_kernel.h"
+#include "ops/kernels/vec_act.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -154,27 +155,6 @@ prefetch_tile(const float *t, size_t ldt, int m, size_t bytes)
 #define AVX512_MR 14
 #define AVX512_NR 32
 
-__attribute__((target("avx512f")))
-static __m512 act512(__m512 v, int act, __m512 slope)
-{
-    __m512 zero = _mm512_setzero_ps();
-    if (act == GEMM_ACT_RELU) {
-        /* Only lanes below zero: NaN and -0 stay, as in ops/relu.c. */
-        __mmask16 neg = _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ);
-        return _mm512_mask_mov_ps(v, neg, zero);
-    }
-    if (act == GEMM_ACT_LEAKY_RELU) {
-        __mmask16 neg = _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ);
-        return _mm512_mask_mul_ps(v, neg, v, slope);
-    }
-    if (act == GEMM_ACT_RELU_CAP) {
-        /* min_ps(cap, t) is cap < t ? cap : t: a NaN t stays */
-        __mmask16 neg = _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ);
-        return _mm512_min_ps(slope, _mm512_mask_mov_ps(v, neg, zero));
-    }
-    return v;
-}
-
 /* The tile and the row path (gemm_tile_simd.h). */
 #define TS(name) avx512_##name
 #define TS_TARGET __attribute__((target("avx512f")))
@@ -190,7 +170,7 @@ static __m512 act512(__m512 v, int act, __m512 slope)
 #define ts_fmadd(a, b, c) _mm512_fmadd_ps(a, b, c)
 #define ts_mul(a, b) _mm512_mul_ps(a, b)
 #define ts_add(a, b) _mm512_add_ps(a, b)
-#define ts_act(v, act, slope) act512(v, act, slope)
+#define ts_act(v, act, slope) oc_act512(v, act, slope)
 #include "ops/kernels/gemm_tile_simd.h"
 
 /* The narrow path (gemm_narrow_simd.h): up to 8 columns in a ymm (on
@@ -265,25 +245,6 @@ static const gemm_kernel kernel_avx512_novl = {
 #define AVX2_MR 6
 #define AVX2_NR 16
 
-__attribute__((target("avx2,fma")))
-static __m256 act256(__m256 v, int act, __m256 slope)
-{
-    __m256 zero = _mm256_setzero_ps();
-    if (act == GEMM_ACT_RELU) {
-        __m256 neg = _mm256_cmp_ps(v, zero, _CMP_LT_OQ);
-        return _mm256_blendv_ps(v, zero, neg);
-    }
-    if (act == GEMM_ACT_LEAKY_RELU) {
-        __m256 neg = _mm256_cmp_ps(v, zero, _CMP_LT_OQ);
-        return _mm256_blendv_ps(v, _mm256_mul_ps(v, slope), neg);
-    }
-    if (act == GEMM_ACT_RELU_CAP) {
-        __m256 neg = _mm256_cmp_ps(v, zero, _CMP_LT_OQ);
-        return _mm256_min_ps(slope, _mm256_blendv_ps(v, zero, neg));
-    }
-    return v;
-}
-
 /* The tile and the row path (gemm_tile_simd.h). */
 #define TS(name) avx2_##name
 #define TS_TARGET __attribute__((target("avx2,fma")))
@@ -299,7 +260,7 @@ static __m256 act256(__m256 v, int act, __m256 slope)
 #define ts_fmadd(a, b, c) _mm256_fmadd_ps(a, b, c)
 #define ts_mul(a, b) _mm256_mul_ps(a, b)
 #define ts_add(a, b) _mm256_add_ps(a, b)
-#define ts_act(v, act, slope) act256(v, act, slope)
+#define ts_act(v, act, slope) oc_act256(v, act, slope)
 #include "ops/kernels/gemm_tile_simd.h"
 
 /* The narrow path, up to 8 columns: a ymm per row. AVX2's masked store
