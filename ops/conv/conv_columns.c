@@ -174,20 +174,57 @@ void oc_conv_phases_rows(const oc_window *w, const oc_conv_phases *ph,
     }
 }
 
+/* The block's rows, NR (a constant once inlined) floats a panel: a
+ * constant-size memcpy the compiler writes as a few vector moves. The
+ * last panel takes what is left of [j0, j1) and zeros. */
+static inline __attribute__((always_inline)) void
+phases_block(size_t NR, const float *xp, const size_t *src, size_t l0,
+             size_t kc, size_t j0, size_t j1, float *out)
+{
+    size_t q = (j1 - j0) / NR, n = j1 - j0 - q * NR;  /* full, and the rest */
+    for (size_t l = l0; l < l0 + kc; l++) {
+        const float *row = xp + src[l] + j0;
+        float *dst = out + (l - l0) * NR;
+        for (size_t p = 0; p < q; p++)
+            memcpy(dst + p * kc * NR, row + p * NR, NR * sizeof *dst);
+        if (n) {
+            memcpy(dst + q * kc * NR, row + q * NR, n * sizeof *dst);
+            memset(dst + q * kc * NR + n, 0, (NR - n) * sizeof *dst);
+        }
+    }
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* The panels of the AVX2 (16) and AVX-512 (32) tiles, copied with their
+ * vectors: libc's memcpy, called for every 64 bytes, was 8.5% of
+ * resnet18's time on an AVX2 machine. A kernel of that width runs only
+ * where its instructions do. */
+__attribute__((target("avx2"))) static void
+phases_block_16(const float *xp, const size_t *src, size_t l0, size_t kc,
+                size_t j0, size_t j1, float *out)
+{
+    phases_block(16, xp, src, l0, kc, j0, j1, out);
+}
+__attribute__((target("avx512f"))) static void
+phases_block_32(const float *xp, const size_t *src, size_t l0, size_t kc,
+                size_t j0, size_t j1, float *out)
+{
+    phases_block(32, xp, src, l0, kc, j0, j1, out);
+}
+#endif
+
 void oc_conv_phases_block(const float *xp, const size_t *src, size_t l0,
                           size_t kc, size_t j0, size_t j1, size_t nr,
                           float *out)
 {
-    size_t panels = (j1 - j0 + nr - 1) / nr;
-    for (size_t l = l0; l < l0 + kc; l++) {
-        const float *row = xp + src[l] + j0;
-        float *dst = out + (l - l0) * nr;
-        for (size_t q = 0; q + 1 < panels; q++)
-            memcpy(dst + q * kc * nr, row + q * nr, nr * sizeof *dst);
-        size_t q = panels - 1, n = j1 - j0 - q * nr;
-        memcpy(dst + q * kc * nr, row + q * nr, n * sizeof *dst);
-        memset(dst + q * kc * nr + n, 0, (nr - n) * sizeof *dst);
-    }
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (nr == 16)
+        phases_block_16(xp, src, l0, kc, j0, j1, out);
+    else if (nr == 32)
+        phases_block_32(xp, src, l0, kc, j0, j1, out);
+    else
+#endif
+        phases_block(nr, xp, src, l0, kc, j0, j1, out);
 }
 
 void oc_conv_phases_compact(const oc_window *w, const oc_conv_phases *ph,
