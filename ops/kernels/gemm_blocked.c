@@ -259,6 +259,8 @@ typedef struct blocked_job {
     size_t ws_floats;        /* thread_floats, and a made block of B */
     size_t npad;             /* N rounded up to NR */
     bool has_c;              /* Y starts as beta * C: every block adds */
+    bool row_c;              /* or C is a bias per row, stored by the
+                              * first block's tiles (init_y skipped) */
     bool a_in_place;         /* A read in place by the kernel, not packed */
     size_t row_tiles, row_groups, chunks, chunk_cols;
 } blocked_job;
@@ -286,19 +288,21 @@ static void blocked_tile(const blocked_job *job, const float *apanel,
 {
     const gemm_f32_problem *p = job->p;
     size_t n = p->n, nr = (size_t)job->kernel->nr;
-    bool accumulate = job->has_c || l0 > 0;
-    int act = l0 + kc == p->k ? p->act : GEMM_ACT_NONE;
+    gemm_tile_store st = {
+        .alpha = p->alpha,
+        .accumulate = job->has_c || l0 > 0,
+        .row_c = job->row_c && l0 == 0 ? p->c + i : NULL,
+        .act = l0 + kc == p->k ? p->act : GEMM_ACT_NONE,
+        .act_alpha = p->act_alpha};
     float *y = p->y + i * n + j;
     if (cols == nr) {
-        job->kernel->tile(kc, rows, apanel, lda, astep, bpanel, y, n,
-                          p->alpha, accumulate, act, p->act_alpha);
+        job->kernel->tile(kc, rows, apanel, lda, astep, bpanel, y, n, &st);
         return;
     }
     /* N's edge: the tile's full width on a copy. */
-    for (size_t r = 0; r < rows; r++)
+    for (size_t r = 0; st.accumulate && r < rows; r++)
         memcpy(edge + r * nr, y + r * n, cols * sizeof *y);
-    job->kernel->tile(kc, rows, apanel, lda, astep, bpanel, edge, nr,
-                      p->alpha, accumulate, act, p->act_alpha);
+    job->kernel->tile(kc, rows, apanel, lda, astep, bpanel, edge, nr, &st);
     for (size_t r = 0; r < rows; r++)
         memcpy(y + r * n, edge + r * nr, cols * sizeof *y);
 }
@@ -386,7 +390,12 @@ void oc_gemm_f32_blocked(const gemm_kernel *kernel, const gemm_f32_problem *p,
                        .a_in_place = !p->trans_a && a_rows_in_place(k, mr)};
 
     /* With a C term, Y starts as beta * C (each task does its part) and
-     * every K block adds; without one, the first K block stores. */
+     * every K block adds; without one, the first K block stores; with a
+     * bias per row (beta 1), the first K block stores it too. */
+    if (job.has_c && p->beta == 1 && p->c_rs == 1 && p->c_cs == 0) {
+        job.has_c = false;
+        job.row_c = true;
+    }
     if (k == 0) {
         init_y(p, 0, m, 0, n);
         oc_gemm_f32_activate(p->y, m * n, p->act, p->act_alpha);

@@ -93,21 +93,33 @@ typedef struct gemm_narrow_block {
  * (oc_gemm_f32_is_rows), or to the small path. */
 #define GEMM_ROWS_MAX_M 4
 
+/* How a tile stores its sums: tile(i, j) = (accumulate ? tile(i, j) :
+ * row_c ? row_c[i] : +0) + alpha * sum, then the activation act when it
+ * is not GEMM_ACT_NONE (the sum is then final). row_c, beta * C's value
+ * for each row (a Conv's bias), on the first block of K saves a pass
+ * that would fill Y with it and a load of Y in every tile. */
+typedef struct gemm_tile_store {
+    float alpha;
+    bool accumulate;
+    const float *row_c;
+    int act;              /* GEMM_ACT_* */
+    float act_alpha;
+} gemm_tile_store;
+
 /* A micro-kernel: computes an MR x NR tile. */
 typedef struct gemm_kernel {
     const char *name;
     int mr, nr;
-    /* Rows [0, rows) of a tile, rows <= mr: tile = (accumulate ? tile :
-     * 0) + alpha * (A' * Bp) over kc steps; Bp: kc x nr packed k-major;
+    /* Rows [0, rows) of a tile, rows <= mr: tile = as `st` says, from
+     * A' * Bp over kc steps; Bp: kc x nr packed k-major;
      * A'(i, l) = ap[i * lda + l * astep], with lda == 1 (a packed panel,
      * astep = mr) or astep == 1 (A as stored, lda = K); rows of A and
      * of the tile past `rows` are neither read nor written. Storing
      * rather than adding to a zeroed tile keeps the sign of a -0
-     * product, as the definition does. When act is not GEMM_ACT_NONE
-     * the sum is final and the activation is applied on the store. */
+     * product, as the definition does. */
     void (*tile)(size_t kc, size_t rows, const float *ap, size_t lda,
                  size_t astep, const float *bp, float *tile, size_t ldt,
-                 float alpha, bool accumulate, int act, float act_alpha);
+                 const gemm_tile_store *st);
     /* The narrow path's kernel: rows [i0, i1) of a column block of Y,
      * from start to activation, in the definition's order: alpha *
      * (sum over l, from +0) + beta * C, then the activation. Each row is

@@ -54,9 +54,11 @@ TS(sums)(int m, bool rows_apart, size_t kc, const float *ap, size_t lda,
 /* Rows [0, m) of the tile, m a constant once inlined. */
 TS_TARGET static inline __attribute__((always_inline)) void
 TS(tile_rows)(int m, size_t kc, const float *ap, size_t lda, size_t astep,
-              const float *bp, float *t, size_t ldt, float alpha,
-              bool accumulate, int act, float act_alpha)
+              const float *bp, float *t, size_t ldt,
+              const gemm_tile_store *st)
 {
+    bool accumulate = st->accumulate;
+    int act = st->act;
     ts_vec acc[TS_MR][2];
     if (accumulate)
         prefetch_tile(t, ldt, m, TS_NR * sizeof(float));
@@ -66,7 +68,7 @@ TS(tile_rows)(int m, size_t kc, const float *ap, size_t lda, size_t astep,
         TS(sums)(m, false, kc, ap, 1, astep, bp, acc);
     else
         TS(sums)(m, true, kc, ap, lda, 1, bp, acc);
-    ts_vec slope = ts_set1(act_alpha), va = ts_set1(alpha);
+    ts_vec slope = ts_set1(st->act_alpha), va = ts_set1(st->alpha);
     for (int i = 0; i < m; i++) {
         float *row = t + (size_t)i * ldt;
         ts_vec y0 = ts_mul(va, acc[i][0]);
@@ -74,6 +76,10 @@ TS(tile_rows)(int m, size_t kc, const float *ap, size_t lda, size_t astep,
         if (accumulate) {
             y0 = ts_add(ts_loadu(row), y0);
             y1 = ts_add(ts_loadu(row + TS_HALF), y1);
+        } else if (st->row_c) {
+            ts_vec c = ts_set1(st->row_c[i]);
+            y0 = ts_add(c, y0);
+            y1 = ts_add(c, y1);
         }
         ts_storeu(row, ts_act(y0, act, slope));
         ts_storeu(row + TS_HALF, ts_act(y1, act, slope));
@@ -85,13 +91,11 @@ TS(tile_rows)(int m, size_t kc, const float *ap, size_t lda, size_t astep,
  * nothing with a single 14-row kernel). */
 TS_TARGET static void
 TS(tile)(size_t kc, size_t rows, const float *ap, size_t lda, size_t astep,
-         const float *bp, float *t, size_t ldt, float alpha, bool accumulate,
-         int act, float act_alpha)
+         const float *bp, float *t, size_t ldt, const gemm_tile_store *st)
 {
 #define TS_CASE(m)                                                          \
     case m:                                                                 \
-        TS(tile_rows)(m, kc, ap, lda, astep, bp, t, ldt, alpha, accumulate, \
-                      act, act_alpha);                                      \
+        TS(tile_rows)(m, kc, ap, lda, astep, bp, t, ldt, st);               \
         break;
     switch (rows) {
         TS_CASE(1) TS_CASE(2) TS_CASE(3) TS_CASE(4) TS_CASE(5) TS_CASE(6)

@@ -30,8 +30,7 @@
 
 static void tile_portable(size_t kc, size_t rows, const float *ap,
                           size_t lda, size_t astep, const float *bp, float *t,
-                          size_t ldt, float alpha, bool accumulate, int act,
-                          float act_alpha)
+                          size_t ldt, const gemm_tile_store *st)
 {
     float acc[PORTABLE_MR][PORTABLE_NR] = {{0}};
     for (size_t l = 0; l < kc; l++, ap += astep, bp += PORTABLE_NR)
@@ -40,9 +39,15 @@ static void tile_portable(size_t kc, size_t rows, const float *ap,
                 acc[i][j] += ap[i * lda] * bp[j];
     for (size_t i = 0; i < rows; i++) {
         float *row = t + i * ldt;
-        for (int j = 0; j < PORTABLE_NR; j++)
-            row[j] = accumulate ? row[j] + alpha * acc[i][j] : alpha * acc[i][j];
-        oc_gemm_f32_activate(row, PORTABLE_NR, act, act_alpha);
+        for (int j = 0; j < PORTABLE_NR; j++) {
+            float v = st->alpha * acc[i][j];
+            if (st->accumulate)
+                v = row[j] + v;
+            else if (st->row_c)
+                v = st->row_c[i] + v;
+            row[j] = v;
+        }
+        oc_gemm_f32_activate(row, PORTABLE_NR, st->act, st->act_alpha);
     }
 }
 
