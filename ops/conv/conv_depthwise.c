@@ -145,20 +145,20 @@ static int64_t padded_cols(const oc_window *w)
      * odd columns, for stride 2 (taking the even lanes of two loads at     \
      * each tap, 9 times over for a 3x3 window, cost twice the time of     \
      * stride 1). */                                                       \
-    TGT static void NAME##_split(float *dst, const float *src, int64_t m)     \
+    TGT static void NAME##_split(float *dst, const float *src, int64_t m,     \
+                                 int64_t avail)                                \
     {                                                                          \
         int64_t i = 0;                                                         \
-        for (; i + VW <= m; i += VW) {                                         \
-            /* 2 VW - 1 floats: the last load's last lane is not read */    \
-            VF a = P##loadu_ps(src + 2 * i);                                   \
-            VF b = LOADN(src + 2 * i + VW, VW - 1);                            \
-            P##storeu_ps(dst + i, EVEN(a, b));                                 \
-        }                                                                      \
-        if (i < m) {                                                           \
-            int64_t rest = 2 * (m - i) - 1;                                    \
+        /* whole loads while the avail floats at src hold them */           \
+        for (; i + VW <= m && 2 * i + 2 * VW <= avail; i += VW)                \
+            P##storeu_ps(dst + i, EVEN(P##loadu_ps(src + 2 * i),              \
+                                       P##loadu_ps(src + 2 * i + VW)));       \
+        for (; i < m; i += VW) {                                               \
+            /* 2 n - 1 floats make n */                                      \
+            int64_t n = m - i < VW ? m - i : VW, rest = 2 * n - 1;             \
             VF a = LOADN(src + 2 * i, rest < VW ? rest : VW);                  \
             VF b = LOADN(src + 2 * i + VW, rest > VW ? rest - VW : 0);         \
-            STOREN(dst + i, EVEN(a, b), m - i);                                \
+            STOREN(dst + i, EVEN(a, b), n);                                    \
         }                                                                      \
     }                                                                          \
     TGT static void NAME(const oc_window *w, const float *xp,                  \
@@ -298,15 +298,18 @@ static void copy_row(vec_isa isa, float *dst, const float *src, int64_t n)
 #endif
 }
 
-static void split_row(vec_isa isa, float *dst, const float *src, int64_t m)
+/* dst[i] = src[2 i] for i < m, src holding avail floats (>= 2 m - 1). */
+static void split_row(vec_isa isa, float *dst, const float *src, int64_t m,
+                      int64_t avail)
 {
 #ifdef HAVE_X86_VEC
     if (isa == VEC_AVX512)
-        plane_2d_avx512_split(dst, src, m);
+        plane_2d_avx512_split(dst, src, m, avail);
     else
-        plane_2d_avx2_split(dst, src, m);
+        plane_2d_avx2_split(dst, src, m, avail);
 #else
     (void)isa;
+    (void)avail;
     for (int64_t i = 0; i < m; i++)
         dst[i] = src[2 * i];
 #endif
@@ -359,7 +362,7 @@ void oc_conv_depthwise_pad_f32(vec_isa isa, const oc_window *w,
             int64_t j0 = (phase + pl) & 1;
             if (j0 < cols)
                 split_row(isa, row + phase * half + (pl + j0) / 2, in + j0,
-                          (cols - j0 + 1) / 2);
+                          (cols - j0 + 1) / 2, iw - j0);
         }
     }
 }
