@@ -20,6 +20,7 @@
  */
 #include <math.h>
 
+#include "ops/kernels/cpu_features.h"
 #include "ops/pool/pool.h"
 #include "runtime/exec/thread_pool.h"
 
@@ -32,11 +33,12 @@ typedef struct plane_job {
     size_t planes, per_task;
     int64_t inner_lo, inner_hi;   /* the output columns all inside */
     char *rows;               /* MaxPool: per thread, an input row's maxes
-                               * and whether a NaN was among them */
+                               * and their even / odd split */
+    bool avx2;                /* the AVX2 build of the MaxPool rows */
 } plane_job;
 
-/* The column table, then per thread a row of maxes and one of NaN
- * flags, each on cache lines of its own (two threads writing one line
+/* The column table, then per thread a row of maxes and its split,
+ * each on cache lines of its own (two threads writing one line
  * made the pool slower on two threads than on one). */
 static size_t rows_at(const oc_window *w)
 {
@@ -45,8 +47,7 @@ static size_t rows_at(const oc_window *w)
 
 static size_t thread_bytes(const oc_window *w)
 {
-    return oc_align64((size_t)w->in[1] * sizeof(float)) +
-           oc_align64((size_t)w->in[1]);
+    return 2 * oc_align64((size_t)w->in[1] * sizeof(float));
 }
 
 /* Branch-free: a NaN is noted beside the running max, which the compiler
@@ -79,53 +80,98 @@ static double window_sum(const float *x, int64_t iw, int64_t r0, int64_t rn,
     return s;
 }
 
+/* NaN-propagating max: u when it is larger or a NaN, else v (so a NaN
+ * once taken stays); compiled as compares and a blend, vectorized. */
+#define MAX_NAN(u, v) ((u) > (v) || (u) != (u) ? (u) : (v))
+
+/* Outputs [a, b) of a row from its column maxes, a window at a time:
+ * those with a tap in the padding. */
+static inline __attribute__((always_inline)) void
+edge_max(const plane_job *j, const float *colmax, int64_t a, int64_t b,
+         float *y)
+{
+    for (int64_t ox = a; ox < b; ox++) {
+        const int64_t *t = &j->col[3 * ox];
+        y[ox] = window_max(colmax, j->w->in[1], 0, 1, 1, t[0], t[1],
+                           j->w->dilations[1]);
+    }
+}
+
 /* Row oy of a max pool: the column maxes over the window's rows into
- * colmax (a NaN where one was met), then each output's max over them. */
-static void max_row(const plane_job *j, const float *x, int64_t oy,
-                    float *colmax, unsigned char *nan, float *y)
+ * colmax, then each output's max over them; at stride 2 the maxes are
+ * first split into their even and odd columns, so that every tap reads
+ * consecutive floats. restrict, and no flag array beside the maxes: the
+ * loops vectorize (a NaN met stays, as MAX_NAN keeps it). */
+static inline __attribute__((always_inline)) void
+max_row(const plane_job *j, const float *x, int64_t oy, float *restrict colmax,
+        float *restrict split, float *restrict y)
 {
     const oc_window *w = j->w;
     int64_t iw = w->in[1], ow = w->out[1], cd = w->dilations[1];
     int64_t r0, rn, rp;
     oc_pooling_dim_taps(w, 0, oy, &r0, &rn, &rp);
     const float *row = x + r0 * iw;
-    for (int64_t c = 0; c < iw; c++) {
+    for (int64_t c = 0; c < iw; c++)
         colmax[c] = row[c];
-        nan[c] = row[c] != row[c];
-    }
     for (int64_t r = 1; r < rn; r++) {
         row = x + (r0 + r * w->dilations[0]) * iw;
-        for (int64_t c = 0; c < iw; c++) {
-            float u = row[c];
-            colmax[c] = u > colmax[c] ? u : colmax[c];
-            nan[c] |= u != u;
-        }
+        for (int64_t c = 0; c < iw; c++)
+            colmax[c] = MAX_NAN(row[c], colmax[c]);
     }
-    for (int64_t c = 0; c < iw; c++)
-        colmax[c] = nan[c] ? NAN : colmax[c];
     /* The outputs whose taps all fall inside, [lo, hi), a tap at a time
-     * across them (a NaN met stays); the others a window at a time. */
+     * across them; the others a window at a time. */
     int64_t lo = j->inner_lo, hi = j->inner_hi, s = w->strides[1];
-    for (int64_t ox = 0; ox < ow; ox++) {
-        if (ox >= lo && ox < hi)
-            continue;
-        const int64_t *t = &j->col[3 * ox];
-        y[ox] = window_max(colmax, iw, 0, 1, 1, t[0], t[1], cd);
-    }
+    if (lo >= hi)
+        lo = hi = ow;   /* none inside: every output is an edge one */
+    edge_max(j, colmax, 0, lo, y);
+    edge_max(j, colmax, hi, ow, y);
     if (lo >= hi)
         return;
     /* Output ox's tap k at colmax[b + ox * s + k * cd], b + lo * s >= 0:
      * indices, so that no pointer is formed before the row. */
     int64_t b = j->col[3 * lo] - lo * s;
+    if (s == 2) {
+        /* colmax[c] at split[(c & 1) * even + c / 2] */
+        int64_t even = (iw + 1) / 2;
+        for (int64_t i = 0; i < even; i++)
+            split[i] = colmax[2 * i];
+        for (int64_t i = 0; i < iw / 2; i++)
+            split[even + i] = colmax[2 * i + 1];
+        for (int64_t k = 0; k < w->kernel[1]; k++) {
+            /* tap k of output ox: column c + 2 ox, at split[t + ox]; c
+             * may be below 0 (a pad), so t is floored, and an index */
+            int64_t c = b + k * cd, odd = c & 1;
+            int64_t t = odd * even + (c - odd) / 2;
+            if (k == 0)
+                for (int64_t ox = lo; ox < hi; ox++)
+                    y[ox] = split[t + ox];
+            else
+                for (int64_t ox = lo; ox < hi; ox++)
+                    y[ox] = MAX_NAN(split[t + ox], y[ox]);
+        }
+        return;
+    }
     for (int64_t ox = lo; ox < hi; ox++)
         y[ox] = colmax[b + ox * s];
-    for (int64_t k = 1; k < w->kernel[1]; k++) {
-        for (int64_t ox = lo; ox < hi; ox++) {
-            float u = colmax[b + k * cd + ox * s];
-            y[ox] = u > y[ox] || u != u ? u : y[ox];
-        }
-    }
+    for (int64_t k = 1; k < w->kernel[1]; k++)
+        for (int64_t ox = lo; ox < hi; ox++)
+            y[ox] = MAX_NAN(colmax[b + k * cd + ox * s], y[ox]);
 }
+
+/* A plane's output rows: the loops above compiled for the baseline's SSE
+ * and, chosen at run time, for AVX2 (8 floats at a time). */
+#define MAX_PLANE(NAME, TGT)                                                \
+    TGT static void NAME(const plane_job *j, const float *x, float *colmax, \
+                         float *split, float *y)                            \
+    {                                                                       \
+        for (int64_t oy = 0; oy < j->w->out[0]; oy++)                       \
+            max_row(j, x, oy, colmax, split, y + oy * j->w->out[1]);        \
+    }
+MAX_PLANE(max_plane, )
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+MAX_PLANE(max_plane_avx2, __attribute__((target("avx2"))))
+#define HAVE_MAX_PLANE_AVX2 1
+#endif
 
 static void plane_task(void *arg, size_t t, int thread)
 {
@@ -140,11 +186,16 @@ static void plane_task(void *arg, size_t t, int thread)
         float *y = j->y + pl * (size_t)(oh * ow);
         if (j->p->kind == POOL_MAX) {
             char *mine = j->rows + (size_t)thread * thread_bytes(w);
-            for (int64_t oy = 0; oy < oh; oy++)
-                max_row(j, x, oy, (float *)(void *)mine,
-                        (unsigned char *)mine +
-                            oc_align64((size_t)iw * sizeof(float)),
-                        y + oy * ow);
+            float *colmax = (float *)(void *)mine;
+            float *split = (float *)(void *)(mine + oc_align64((size_t)iw *
+                                                               sizeof(float)));
+#ifdef HAVE_MAX_PLANE_AVX2
+            if (j->avx2) {
+                max_plane_avx2(j, x, colmax, split, y);
+                continue;
+            }
+#endif
+            max_plane(j, x, colmax, split, y);
             continue;
         }
         for (int64_t oy = 0; oy < oh; oy++) {
@@ -197,6 +248,7 @@ void oc_pooling_plane_walk(const oc_run_ctx *ctx, const oc_window *w)
             j.inner_hi = ox + 1;
         }
     j.rows = (char *)ctx->workspace + rows_at(w);
+    j.avx2 = (oc_cpu_features() & OC_CPU_AVX2_FMA) != 0;
     /* A task is at least ~64K taps: smaller ones cost more to hand out
      * than they save. */
     double taps = (double)(w->out[0] * w->out[1]) * (double)(w->kernel[0] * w->kernel[1]);
