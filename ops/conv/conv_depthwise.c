@@ -202,13 +202,15 @@ TGT_AVX2 static inline __m128 loadn_128(const float *q, int64_t n)
         return _mm_setzero_ps();
     if (n == 1)
         return _mm_load_ss(q);
-    __m128 two = _mm_castpd_ps(_mm_load_sd((const double *)q));
+    /* loadl_epi64: an unaligned 8-byte load (gcc's _mm_load_sd reads
+     * through a double pointer, which must be 8-byte aligned) */
+    __m128 two = _mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)q));
     return n == 2 ? two : _mm_movelh_ps(two, _mm_load_ss(q + 2));
 }
 TGT_AVX2 static inline void storen_128(float *p, __m128 v, int64_t n)
 {
     if (n >= 2) {
-        _mm_storel_pi((__m64 *)p, v);
+        _mm_storel_epi64((__m128i *)p, _mm_castps_si128(v));
         v = _mm_movehl_ps(v, v);
         p += 2;
         n -= 2;
